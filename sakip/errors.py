@@ -1,0 +1,59 @@
+"""One hierarchy for every failure an operator, planner or official can act on.
+
+Messages are in Indonesian because the people who read them are officials; the CLI boundary
+(`sakip.cli.main`) prints ``str(error)`` as one line and shows a traceback only with --verbose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: file, sheet and cell (sheet/cell empty when not applicable)."""
+
+    file: str
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.cell:
+            parts.append(f"sel {self.cell}")
+        return ", ".join(parts)
+
+
+class SakipError(Exception):
+    """Base of every error sakip reports to a user."""
+
+
+class InputError(SakipError):
+    """An input file (workbook, CSV, TOML) is unreadable or does not follow the contract."""
+
+    def __init__(self, location: Location, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}")
+
+
+class ConfigError(SakipError):
+    """instansi.toml (or another configuration file) is invalid."""
+
+
+class SuiteError(SakipError):
+    """An expectation suite in expectations/ cannot be loaded as written."""
+
+
+class TemplateError(SakipError):
+    """A Word template cannot be rendered (syntax error, unknown field, forbidden access)."""
+
+
+class ConversionError(SakipError):
+    """LibreOffice did not produce a usable PDF for a document."""
+
+
+class PackageError(SakipError):
+    """A PDF package cannot be assembled or would overwrite a signed package."""

@@ -1,0 +1,57 @@
+"""Types shared by the stages: parsed cell values and findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from .errors import Location
+
+
+class Status(StrEnum):
+    """How a cell that should hold a number was read (values are the names suites test)."""
+
+    NUMBER = "angka"  # a numeric cell
+    NUMBER_TEXT = "angka_teks"  # text that reads unambiguously as a number ("87,5")
+    EMPTY = "kosong"  # "", "-", "n/a"
+    TEXT = "teks"  # words: a qualitative value, or a mistake in a numeric field
+    AMBIGUOUS = "ambigu"  # "1.234": thousands or decimals? never guessed
+    EXCEL_ERROR = "galat_excel"  # #DIV/0!, #REF!, ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: Decimal | None
+    status: Status
+    text: str  # the cell as the official wrote it, for messages and qualitative values
+    note: str = ""
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the paraf step tells a unit: where, what was found, what is expected."""
+
+    pk: str
+    severity: Severity
+    location: Location
+    value: str
+    message: str
+    fix: str
+    check: str = ""
+
+    @property
+    def label(self) -> str:
+        return "Galat" if self.severity == "error" else "Peringatan"
+
+
+def signature_marker(field_name: str) -> str:
+    """Invisible text a template puts where a signature field goes; the package step finds it.
+
+    Kept alphanumeric so that PDF text extraction returns it intact.
+    """
+    return "SAKIPMARK" + field_name.upper().replace("_", "")

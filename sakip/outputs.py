@@ -1,0 +1,65 @@
+"""Where outputs go, and how they are written: names made safe, files replaced atomically.
+
+PK codes come from officials' workbooks, so they are data: a code never becomes a path
+component unless it is made of safe characters, and every final path is checked to stay
+under outputs/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import PackageError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_component(text: str) -> str:
+    """A file-name component from data: unsafe characters become '_', no dot-only names."""
+    name = _UNSAFE.sub("_", text.strip()).strip("._") or "_"
+    return name[:80]
+
+
+def inside(root: Path, *parts: str) -> Path:
+    """root/parts with every part made safe; refuses anything that would leave root."""
+    path = root.joinpath(*(safe_component(p) for p in parts))
+    base = root.resolve()
+    if not path.resolve().is_relative_to(base):
+        raise PackageError(f"jalur keluaran {path} berada di luar {root}")
+    return path
+
+
+def period_dir(outputs: Path, year: int, quarter: int) -> Path:
+    return inside(outputs, str(year), f"TW{quarter}")
+
+
+def pk_dir(outputs: Path, year: int, quarter: int, pk: str) -> Path:
+    return inside(period_dir(outputs, year, quarter), pk)
+
+
+@contextlib.contextmanager
+def atomic_path(final: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `final`; rename it over `final` only if the block succeeds.
+
+    A run killed mid-write leaves a '.tmp' file, never a partial file under the final name.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, final)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_bytes(final: Path, data: bytes) -> Path:
+    with atomic_path(final) as tmp:
+        tmp.write_bytes(data)
+    return final

@@ -1,0 +1,400 @@
+"""Paraf: the supervisor's check, automated with Great Expectations suites from expectations/.
+
+Each suite is validated once over one flat frame holding every PK of the period (one GX run
+per suite, not per PK), and each failing row is traced back to the workbook cell it came from.
+An expectation's ``meta`` says how severe a failure is (``error`` returns the PK to its unit,
+``warning`` is printed on the Lembar Paraf), which field locates it, and the Indonesian text an
+official reads. A PK without errors is initialled (PARAF); otherwise it is returned
+(DIKEMBALIKAN) with a correction workbook: the unit's own file, offending cells highlighted and
+commented, and a first sheet "Koreksi" listing every finding.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import string
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from .capaian import PKResult
+from .errors import Location, SuiteError
+from .formatting import number
+from .ingest import PeriodData
+from .model import Finding
+from .outputs import atomic_path, inside
+
+Verdict = Literal["PARAF", "DIKEMBALIKAN"]
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation as the Lembar Paraf lists it."""
+
+    suite: str
+    name: str
+    description: str
+    severity: str
+
+
+@dataclass
+class ParafResult:
+    pk: str
+    verdict: Verdict
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[tuple[Check, str]] = field(default_factory=list)  # (check, outcome text)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    frame: str
+    description: str
+    path: Path
+    gx_suite: Any
+    checks: tuple[Check, ...]
+    metas: tuple[dict[str, Any], ...]
+
+
+def load_suites(folder: Path) -> list[Suite]:
+    """Load every suite JSON; a suite whose expectations do not all load is an error, not a gap."""
+    from great_expectations.core import ExpectationSuite
+
+    suites = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            declared = data["expectations"]
+            gx_suite = ExpectationSuite(**data)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SuiteError(f"{path}: suite tidak dapat dimuat ({exc})") from None
+        except Exception as exc:  # GX raises its own hierarchy for unknown expectation types
+            raise SuiteError(f"{path}: suite tidak dapat dimuat ({exc})") from None
+        if len(gx_suite.expectations) != len(declared):
+            raise SuiteError(
+                f"{path}: {len(declared)} expectation ditulis, hanya {len(gx_suite.expectations)} dimuat"
+            )
+        metas = tuple(e.meta or {} for e in gx_suite.expectations)
+        for i, meta in enumerate(metas):
+            missing = {"severity", "lokasi", "uraian", "pesan", "perbaikan"} - set(meta)
+            if missing or meta["severity"] not in SEVERITIES:
+                raise SuiteError(f"{path}: expectation ke-{i + 1}: meta harus memuat severity (error/warning), lokasi, uraian, pesan, perbaikan")
+        suites.append(Suite(
+            name=data["name"], frame=data.get("meta", {}).get("frame", data["name"]),
+            description=data.get("meta", {}).get("uraian", ""), path=path, gx_suite=gx_suite,
+            checks=tuple(Check(data["name"], e.expectation_type, m["uraian"], m["severity"])
+                         for e, m in zip(gx_suite.expectations, metas)),
+            metas=metas,
+        ))
+    if not suites:
+        raise SuiteError(f"{folder}: tidak ada suite expectation (*.json)")
+    return suites
+
+
+@cache
+def _gx_batch_definition() -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("sakip").add_dataframe_asset("frame")
+    return asset.add_batch_definition_whole_dataframe("whole")
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _blank(text: str | None) -> str | None:
+    return text if text and str(text).strip() else None
+
+
+@dataclass
+class Frame:
+    """A flat frame for GX plus, per row, the cell of each field and the message context."""
+
+    data: pd.DataFrame
+    locations: list[dict[str, Location]]
+    contexts: list[dict[str, dict[str, str]]]  # row -> field -> {nilai, teks, catatan}
+    base: list[dict[str, str]]  # row -> context shared by all fields (pk, kode, indikator)
+
+
+def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
+    value = row.get(fieldname)
+    if isinstance(value, Decimal):
+        shown = number(value)
+    else:
+        shown = "" if value is None else str(value)
+    note = row.get(f"{fieldname}_note", "") or ""
+    return {"nilai": shown or str(row.get(f"{fieldname}_text", "") or ""),
+            "teks": str(row.get(f"{fieldname}_text", shown) or ""),
+            "catatan": f"({note})" if note else ""}
+
+
+def pk_frame(period: PeriodData) -> Frame:
+    q = period.quarter
+    rows, locs, ctxs, base = [], [], [], []
+    for r in ([] if period.indicators.empty else period.indicators.to_dict("records")):
+        qual = r["target_tahunan_status"] == "teks"
+        rows.append({
+            "pk": r["pk"], "kode": _blank(r["kode"]), "indikator": _blank(r["indikator"]),
+            "satuan": _blank(r["satuan"]), "polaritas": r["polaritas"], "akumulasi": r["akumulasi"],
+            "target_tahunan_status": r["target_tahunan_status"],
+            "target_tahunan_angka": _float(r["target_tahunan"]),
+            "ra_ada": not r["ra_missing"], "target_tw_status": r[f"target_tw{q}_status"], "kualitatif": qual,
+        })
+        locs.append({"kode": r["kode_loc"], "indikator": r["indikator_loc"], "satuan": r["satuan_loc"],
+                     "polaritas": r["polaritas_loc"], "akumulasi": r["akumulasi_loc"],
+                     "target_tahunan": r["target_tahunan_loc"],
+                     "target_tw": r[f"target_tw{q}_loc"] or r["kode_loc"]})
+        ctxs.append({"kode": _value_ctx(r, "kode"), "indikator": _value_ctx(r, "indikator"),
+                     "satuan": _value_ctx(r, "satuan"), "polaritas": _value_ctx(r, "polaritas"),
+                     "akumulasi": _value_ctx(r, "akumulasi"), "target_tahunan": _value_ctx(r, "target_tahunan"),
+                     "target_tw": _value_ctx(r, f"target_tw{q}")})
+        base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
+    return Frame(pd.DataFrame(rows), locs, ctxs, base)
+
+
+def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
+    q = period.quarter
+    threshold = period.config.pengaturan.ambang_kendala
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    files: dict[str, str] = {}
+    if not period.realisasi.empty:
+        for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
+            current.setdefault((r["pk"], r["kode"]), r)
+            files[r["pk"]] = r["file"]
+    rows, locs, ctxs, base = [], [], [], []
+    for pk, result in capaian.items():
+        if pk not in submitted:
+            continue
+        sheet = Location(Path(files.get(pk, "")).name, "Realisasi")
+        for ind in result.indicators:
+            r = current.get((pk, ind.kode))
+            cap = ind.capaian_tw
+            explain = (cap.state == "tidak_tercapai" or
+                       (cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold))
+            rows.append({
+                "pk": pk, "kode": ind.kode, "kualitatif": ind.qualitative,
+                "realisasi_status": r["realisasi_status"] if r else "tidak_ada",
+                "realisasi_angka": _float(r["realisasi"]) if r else None,
+                "kendala": _blank(r["kendala"]) if r else None,
+                "tindak_lanjut": _blank(r["tindak_lanjut"]) if r else None,
+                "perlu_penjelasan": bool(explain and r),
+                "target_tw_ada": ind.has_target_tw,
+            })
+            locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)
+                         for k in ("realisasi", "kendala", "tindak_lanjut")})
+            ctxs.append({k: _value_ctx(r or {}, k) for k in ("realisasi", "kendala", "tindak_lanjut")})
+            base.append({"pk": pk, "kode": ind.kode, "indikator": ind.indikator, "capaian": cap.text})
+    return Frame(pd.DataFrame(rows), locs, ctxs, base)
+
+
+def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
+    q = period.quarter
+    current: dict[tuple[str, str], dict[str, Any]] = {}
+    files: dict[str, str] = {}
+    if not period.realisasi_budget.empty:
+        for r in period.realisasi_budget[period.realisasi_budget["triwulan"] == q].to_dict("records"):
+            current.setdefault((r["pk"], r["kode_program"]), r)
+    if not period.realisasi.empty:
+        for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
+            files[r["pk"]] = r["file"]
+    rows, locs, ctxs, base = [], [], [], []
+    for pk, result in capaian.items():
+        if pk not in submitted:
+            continue
+        sheet = Location(Path(files.get(pk, "")).name, "Anggaran")
+        for b in result.budgets:
+            r = current.get((pk, b.kode))
+            rows.append({
+                "pk": pk, "kode": b.kode,
+                "realisasi_anggaran_status": r["realisasi_anggaran_status"] if r else "kosong",
+                "realisasi_anggaran_angka": _float(r["realisasi_anggaran"]) if r else None,
+                "pagu_angka": _float(b.pagu), "realisasi_sd_angka": _float(b.realisasi_sd),
+            })
+            locs.append({"realisasi_anggaran": (r["realisasi_anggaran_loc"] if r else sheet)})
+            ctxs.append({"realisasi_anggaran": _value_ctx(r or {}, "realisasi_anggaran")})
+            base.append({"pk": pk, "kode": b.kode, "program": b.program,
+                         "pagu": number(b.pagu), "realisasi_sd": number(b.realisasi_sd)})
+    return Frame(pd.DataFrame(rows), locs, ctxs, base)
+
+
+class _Context(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format(text: str, ctx: dict[str, str]) -> str:
+    return " ".join(string.Formatter().vformat(text, (), _Context(ctx)).split())
+
+
+def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[tuple[str, str], int]]:
+    """Run one suite over its frame; return findings and failure counts per (pk, check name)."""
+    if frame.data.empty:
+        return [], {}
+    data = frame.data.reset_index(drop=True)
+    data.insert(0, "row_id", range(len(data)))
+    batch = _gx_batch_definition().get_batch(batch_parameters={"dataframe": data})
+    results = batch.validate(
+        suite.gx_suite,
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]},
+    )
+    findings: list[Finding] = []
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for i, res in enumerate(results.results):
+        info = res.exception_info or {}
+        if info.get("raised_exception"):
+            raise SuiteError(f"{suite.path}: expectation ke-{i + 1} gagal dijalankan: {info.get('exception_message')}")
+        if res.success:
+            continue
+        meta = suite.metas[i]
+        field_name = meta["lokasi"]
+        for item in res.result.get("unexpected_index_list") or []:
+            row = int(item["row_id"])
+            ctx = {**frame.base[row], **frame.contexts[row].get(field_name, {})}
+            pk = frame.base[row]["pk"]
+            counts[(pk, suite.checks[i].name + str(i))] += 1
+            findings.append(Finding(
+                pk=pk, severity=meta["severity"], location=frame.locations[row][field_name],
+                value=ctx.get("teks", ""), message=_format(meta["pesan"], ctx),
+                fix=_format(meta["perbaikan"], ctx), check=f"{suite.name}.{suite.checks[i].name}",
+            ))
+    return findings, counts
+
+
+def _unknown_rows(period: PeriodData) -> list[Finding]:
+    """Realisasi rows whose indicator code is not in the PK: reported, never silently dropped."""
+    out = []
+    if period.realisasi.empty or period.indicators.empty:
+        return out
+    known = set(zip(period.indicators["pk"], period.indicators["kode"]))
+    for r in period.realisasi[period.realisasi["triwulan"] == period.quarter].to_dict("records"):
+        if (r["pk"], r["kode"]) not in known:
+            out.append(Finding(r["pk"], "error", r["kode_loc"], r["kode"],
+                               f"Kode indikator '{r['kode']}' tidak ada di PK {r['pk']}",
+                               "Gunakan kode indikator persis seperti pada PK.", "realisasi.kode_dikenal"))
+    return out
+
+
+def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite]) -> dict[str, ParafResult]:
+    """The paraf verdict for every PK of the period."""
+    pks = period.pk_codes()
+    submitted = set() if period.realisasi.empty else set(
+        period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
+    findings: list[Finding] = list(period.findings) + _unknown_rows(period)
+    for pk in pks:
+        if pk in capaian and pk not in submitted and not any(f.pk == pk for f in period.findings):
+            findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
+                                    f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
+                                    "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas"))
+    for result in capaian.values():
+        findings += result.findings
+    frames = {"pk": pk_frame(period), "realisasi": realisasi_frame(period, capaian, submitted),
+              "anggaran": budget_frame(period, capaian, submitted)}
+    counts: dict[tuple[str, str], int] = {}
+    for suite in suites:
+        if suite.frame not in frames:
+            raise SuiteError(f"{suite.path}: meta.frame '{suite.frame}' tidak dikenal (pilihan: {', '.join(frames)})")
+        found, c = validate(suite, frames[suite.frame])
+        findings += found
+        counts.update(c)
+    by_pk: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_pk[f.pk].append(f)
+    out = {}
+    for pk in pks:
+        mine = sorted(by_pk.get(pk, []), key=lambda f: (f.severity != "error", f.location.file, f.location.sheet, _cell_key(f.location.cell)))
+        checks = []
+        for suite in suites:
+            for i, check in enumerate(suite.checks):
+                n = counts.get((pk, check.name + str(i)), 0)
+                outcome = "Sesuai" if n == 0 else (f"{n} galat" if check.severity == "error" else f"{n} peringatan")
+                checks.append((check, outcome))
+        verdict: Verdict = "DIKEMBALIKAN" if any(f.severity == "error" for f in mine) else "PARAF"
+        out[pk] = ParafResult(pk, verdict, mine, checks)
+    return out
+
+
+def _cell_key(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
+# ---------------------------------------------------------------- correction workbooks
+
+KOREKSI_HEADERS = ("No", "Tingkat", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Cara memperbaiki")
+
+
+def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Path) -> list[Path]:
+    """One correction workbook per source file with findings, written under out_dir.
+
+    `sources` maps a file name (as in Finding.location.file) to its path in inputs/; the input is
+    copied, never modified. Findings with no workbook to annotate go into "KOREKSI_<pk>.xlsx".
+    """
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        key = f.location.file if f.location.file in sources else ""
+        by_file[key].append(f)
+    written = []
+    for name, findings in by_file.items():
+        if name:
+            wb = openpyxl.load_workbook(sources[name])
+            target = inside(out_dir, f"KOREKSI_{name}")
+        else:
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            target = inside(out_dir, f"KOREKSI_{result.pk}.xlsx")
+        if "Koreksi" in wb.sheetnames:
+            del wb["Koreksi"]
+        ws = wb.create_sheet("Koreksi", 0)
+        ws.append([f"Lembar Koreksi {result.pk}: {len([f for f in findings if f.severity == 'error'])} galat, "
+                   f"{len([f for f in findings if f.severity == 'warning'])} peringatan. "
+                   "Perbaiki sel yang ditandai merah pada berkas ini, lalu kirim kembali."])
+        ws.append(list(KOREKSI_HEADERS))
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for n, f in enumerate(findings, start=1):
+            ws.append([n, f.label, f.location.sheet, f.location.cell, f.value, f.message, f.fix])
+            if name and f.location.sheet in wb.sheetnames and f.location.cell:
+                target_cell = wb[f.location.sheet][f.location.cell]
+                if f.severity == "error" or target_cell.fill.fgColor.rgb in (None, "00000000"):
+                    target_cell.fill = fills[f.severity]
+                note = f"{f.label}: {f.message}\nPerbaikan: {f.fix}"
+                if target_cell.comment is not None:
+                    note = target_cell.comment.text + "\n\n" + note
+                target_cell.comment = Comment(note, "sakip (paraf otomatis)", width=320, height=140)
+        for col, width in zip("ABCDEFG", (5, 11, 12, 7, 18, 60, 60)):
+            ws.column_dimensions[col].width = width
+        for row in ws.iter_rows(min_row=3):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        with atomic_path(target) as tmp:
+            wb.save(tmp)
+        written.append(target)
+    return written
+
+
+

@@ -1,0 +1,152 @@
+"""Render Word templates (templates/<name>/template.docx) with docxtpl.
+
+Templates are code written by planners, so they run in a Jinja SandboxedEnvironment with
+autoescape (a '&' or '<' in data would otherwise corrupt the document) and StrictUndefined (a
+misspelt field fails loudly instead of printing nothing in a legal report). Every number in a
+context is already formatted the Indonesian way by sakip.formatting.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from .capaian import PKResult
+from .config import Konfigurasi, Pejabat
+from .errors import TemplateError
+from .formatting import ROMAN, date_id, nip, percent, quarter_name, rupiah
+from .model import signature_marker
+from .outputs import atomic_path
+from .paraf import ParafResult
+
+OFFICIAL_FIELD = "ttd_pejabat"
+CHECKER_FIELD = "paraf_pemeriksa"
+
+
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def template_path(templates: Path, name: str) -> Path:
+    path = templates / name / "template.docx"
+    if not path.is_file():
+        raise TemplateError(f"{path}: template tidak ditemukan")
+    return path
+
+
+def render_document(template: Path, context: dict[str, Any], out: Path) -> Path:
+    """Render one template to `out` (written atomically)."""
+    try:
+        doc = DocxTemplate(template)
+        doc.render(context, jinja_env=environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{template}: penulisan tag template salah ({exc.message})") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"{template}: template memakai isian yang tidak ada ({exc.message})") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"{template}: template mencoba akses yang dilarang ({exc})") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{template}: template tidak dapat dirender ({exc})") from None
+    with atomic_path(out) as tmp:
+        doc.save(tmp)
+    return out
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    quarter: int
+    issued: dt.date  # the date printed on the signature line
+
+    @property
+    def context(self) -> dict[str, str]:
+        first_month = 3 * self.quarter - 2
+        last_month = 3 * self.quarter
+        start = dt.date(self.year, first_month, 1)
+        end = dt.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
+        return {"tahun": str(self.year), "triwulan": quarter_name(self.quarter), "romawi": ROMAN[self.quarter],
+                "rentang": f"{date_id(start)} – {date_id(end)}"}
+
+
+def letterhead(cfg: Konfigurasi) -> dict[str, str]:
+    inst = cfg.instansi
+    contact = " ".join(x for x in (f"Telp. {inst.telepon}" if inst.telepon else "", inst.surel) if x)
+    return {"pemerintah": inst.pemerintah.upper(), "instansi": inst.nama.upper(), "instansi_nama": inst.nama,
+            "alamat": f"{inst.alamat} {contact}".strip()}
+
+
+def official(p: Pejabat) -> dict[str, str]:
+    return {"nama": p.nama, "nip": nip(p.nip) if p.nip else "-", "jabatan": p.jabatan_lengkap, "pangkat": p.pangkat_golongan}
+
+
+def signature_block(cfg: Konfigurasi, p: Pejabat, period: Period, field_name: str) -> dict[str, str]:
+    return {**official(p), "tempat_tanggal": f"{cfg.instansi.kota}, {date_id(period.issued)}",
+            "penanda": signature_marker(field_name)}
+
+
+def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, period: Period) -> dict[str, Any]:
+    sasaran: list[dict[str, Any]] = []
+    kendala = []
+    threshold = cfg.pengaturan.ambang_kendala
+    for n, ind in enumerate(result.indicators, start=1):
+        if not sasaran or sasaran[-1]["nama"] != ind.sasaran:
+            sasaran.append({"nomor": len(sasaran) + 1, "nama": ind.sasaran, "indikator": []})
+        sasaran[-1]["indikator"].append({
+            "no": n, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
+            "target_tahunan": ind.target_tahunan, "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw,
+            "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd, "capaian_sd": ind.capaian_sd.text,
+            "predikat": ind.predikat,
+        })
+        cap = ind.capaian_tw
+        below = cap.state == "tidak_tercapai" or (cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold)
+        if below or ind.kendala:
+            kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": cap.text,
+                            "kendala": ind.kendala or "-", "tindak_lanjut": ind.tindak_lanjut or "-"})
+    total_pagu = sum((b.pagu or 0) for b in result.budgets)
+    total_tw = sum((b.realisasi_tw or 0) for b in result.budgets)
+    total_sd = sum((b.realisasi_sd or 0) for b in result.budgets)
+    negatives = any(i.polaritas == "negatif" for i in result.indicators)
+    notes = ["Capaian TW dibandingkan dengan target triwulan pada Rencana Aksi; capaian s.d. TW dibandingkan dengan target tahunan."]
+    if negatives:
+        notes.append(f"Indikator berpolaritas negatif (semakin rendah semakin baik) dihitung dengan rumus {result.negative_formula}.")
+    notes.append("\"tidak dapat dihitung\": target atau realisasi pada periode itu tidak ada atau target bernilai 0.")
+    return {
+        "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
+        "sasaran": sasaran, "catatan_capaian": " ".join(notes),
+        "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": rupiah(b.pagu).removeprefix("Rp "),
+                      "realisasi_tw": rupiah(b.realisasi_tw).removeprefix("Rp "),
+                      "realisasi_sd": rupiah(b.realisasi_sd).removeprefix("Rp "), "serapan": b.serapan.text}
+                     for n, b in enumerate(result.budgets, start=1)],
+        "anggaran_total": {"pagu": rupiah(total_pagu).removeprefix("Rp "), "realisasi_tw": rupiah(total_tw).removeprefix("Rp "),
+                           "realisasi_sd": rupiah(total_sd).removeprefix("Rp "),
+                           "serapan": percent(total_sd / total_pagu * 100) if total_pagu else "tidak dapat dihitung"},
+        "kendala": kendala,
+        "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
+    }
+
+
+def cover_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: Period) -> dict[str, Any]:
+    return {"kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk}}
+
+
+def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, period: Period) -> dict[str, Any]:
+    checker_key = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
+    checker = cfg.pejabat[checker_key]
+    warnings = [{"no": n, "lokasi": f"{w.location.sheet} {w.location.cell}".strip() or w.location.file, "pesan": w.message}
+                for n, w in enumerate(result.warnings, start=1)]
+    checks = [{"no": n, "uraian": c.description, "hasil": outcome} for n, (c, outcome) in enumerate(result.checks, start=1)]
+    hasil = "PARAF: data kinerja sesuai" + (f", dengan {len(warnings)} peringatan" if warnings else "")
+    return {
+        "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
+        "hasil": hasil, "pemeriksaan": checks, "peringatan": warnings,
+        "pernyataan": (f"Data kinerja {pk} {period.context['triwulan']} Tahun {period.year} telah diperiksa terhadap "
+                       f"{len(checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),
+        "paraf": {**signature_block(cfg, checker, period, CHECKER_FIELD), "jabatan": f"Diperiksa oleh, {checker.jabatan_lengkap}"},
+    }

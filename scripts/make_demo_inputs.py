@@ -1,0 +1,256 @@
+"""Write the demo agency's workbooks into inputs/2026 (deterministic; run from the project root).
+
+The demo is a fictional "Inspektorat Daerah Kabupaten Sukamaju". The committed workbooks are
+this script's output; rerun it only to change the demo on purpose. The TW II workbook of
+PK-IRBAN3 carries the mistakes real units make (text in a number cell, an empty realisasi, a
+decimal comma typed as text, a missing kendala) so that the return path is shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+YEAR = 2026
+ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("inputs")
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+OFFICIALS = {
+    "inspektur": ("197104121996031003", "Drs. HERU PRASETYO, M.Si.", "Inspektur Daerah Kabupaten Sukamaju"),
+    "sekretaris": ("197808232003122005", "NURUL HIDAYATI, S.E., M.Ak.", "Sekretaris Inspektorat Daerah"),
+    "irban1": ("197502142001121002", "AGUS WIDODO, S.H., M.H.", "Inspektur Pembantu Wilayah I"),
+    "irban2": ("197911052005012008", "Ir. SRI WAHYUNINGSIH, M.T.", "Inspektur Pembantu Wilayah II"),
+    "irban3": ("198305172002121001", "MUHAMMAD RIZAL FAUZI, S.STP., M.AP.", "Plt. Inspektur Pembantu Wilayah III"),
+}
+
+S_AKUNTABEL = "Meningkatnya akuntabilitas kinerja dan keuangan Pemerintah Kabupaten Sukamaju"
+S_KAPABILITAS = "Meningkatnya kapabilitas pengawasan intern pemerintah daerah"
+S_PERENCANAAN = "Meningkatnya kualitas perencanaan, penganggaran dan pelaporan kinerja Inspektorat"
+S_LAYANAN = "Meningkatnya kualitas pelayanan administrasi umum dan kepegawaian"
+
+
+def wilayah(n: str) -> str:
+    return f"Meningkatnya kualitas pengawasan pada perangkat daerah Wilayah {n}"
+
+
+# kode, sasaran, indikator, satuan, polaritas, akumulasi, target tahunan, RA TW I-IV, rencana aksi
+PKS: dict[str, dict] = {
+    "PK-INSP": {
+        "pejabat": "inspektur",
+        "indikator": [
+            ("IK-01", S_AKUNTABEL, "Opini BPK atas Laporan Keuangan Pemerintah Daerah", "Opini", "Positif", "Akhir", "WTP", ["-", "WTP", "WTP", "WTP"], "Pendampingan tindak lanjut pemeriksaan BPK atas LKPD"),
+            ("IK-02", S_AKUNTABEL, "Nilai evaluasi SAKIP Pemerintah Kabupaten Sukamaju", "Predikat", "Positif", "Akhir", "BB", ["-", "-", "-", "BB"], "Evaluasi AKIP seluruh perangkat daerah"),
+            ("IK-03", S_KAPABILITAS, "Level maturitas penyelenggaraan SPIP terintegrasi", "Level", "Positif", "Akhir", "Level 3", ["-", "-", "Level 3", "Level 3"], "Penilaian mandiri dan penjaminan kualitas maturitas SPIP"),
+            ("IK-04", S_KAPABILITAS, "Persentase rekomendasi hasil pengawasan yang ditindaklanjuti", "%", "Positif", "Akhir", 85, [25, 50, 70, 85], "Pemantauan tindak lanjut hasil pengawasan"),
+            ("IK-05", S_KAPABILITAS, "Indeks risiko penyimpangan pengelolaan keuangan daerah", "Indeks", "Negatif", "Akhir", 2.5, [2.5, 2.5, 2.5, 2.5], "Pemetaan risiko dan pengawasan berbasis risiko"),
+        ],
+        "anggaran": [
+            ("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota", 3125000000),
+            ("5.01.02", "Program Penyelenggaraan Pengawasan", 2480000000),
+            ("5.01.03", "Program Perumusan Kebijakan, Pendampingan dan Asistensi", 615000000),
+        ],
+        "realisasi": {
+            1: {"IK-01": ("-", "", ""), "IK-02": ("-", "", ""), "IK-03": ("-", "", ""),
+                "IK-04": (27.5, "", ""),
+                "IK-05": (2.8, "Masih terdapat kelemahan pengendalian kas di 3 perangkat daerah", "Reviu pengendalian kas dan pendampingan bendahara")},
+            2: {"IK-01": ("WTP", "", ""), "IK-02": ("-", "", ""), "IK-03": ("-", "", ""),
+                "IK-04": (46.8, "Sebagian rekomendasi memerlukan pengembalian kerugian oleh pihak ketiga", "Penagihan bersama BPKAD dan pendampingan majelis TP-TGR"),
+                "IK-05": (2.4, "", "")},
+        },
+        "realisasi_anggaran": {1: [612450000, 398750000, 84200000], 2: [845300000, 702115500, 163900000]},
+    },
+    "PK-SEK": {
+        "pejabat": "sekretaris",
+        "indikator": [
+            ("IK-01", S_PERENCANAAN, "Persentase dokumen perencanaan dan pelaporan yang disampaikan tepat waktu", "%", "Positif", "Rata-rata", 100, [100, 100, 100, 100], "Penyusunan jadwal dan pemantauan penyampaian dokumen"),
+            ("IK-02", S_PERENCANAAN, "Jumlah dokumen laporan kinerja yang disusun", "Dokumen", "Positif", "Jumlah", 6, [1, 2, 1, 2], "Penyusunan laporan kinerja triwulanan dan tahunan"),
+            ("IK-03", S_PERENCANAAN, "Persentase realisasi anggaran Inspektorat", "%", "Positif", "Akhir", 95, [20, 45, 70, 95], "Pengendalian pelaksanaan anggaran bulanan"),
+            ("IK-04", S_LAYANAN, "Indeks kepuasan pegawai terhadap layanan kesekretariatan", "Indeks", "Positif", "Akhir", 3.4, [3.2, 3.25, 3.3, 3.4], "Survei kepuasan pegawai setiap triwulan"),
+            ("IK-05", S_LAYANAN, "Rata-rata waktu penyelesaian naskah dinas", "Hari", "Negatif", "Rata-rata", 3, [3, 3, 3, 3], "Penerapan tata naskah dinas elektronik"),
+        ],
+        "anggaran": [
+            ("5.01.01.2.01", "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah", 96750000),
+            ("5.01.01.2.02", "Administrasi Keuangan Perangkat Daerah", 1845000000),
+            ("5.01.01.2.06", "Administrasi Umum Perangkat Daerah", 512500000),
+        ],
+        "realisasi": {
+            1: {"IK-01": (100, "", ""), "IK-02": (1, "", ""),
+                "IK-03": (19.6, "Pengadaan belanja modal baru dimulai bulan April", "Percepatan proses pengadaan melalui e-katalog"),
+                "IK-04": (3.21, "", ""), "IK-05": (2.5, "", "")},
+            2: {"IK-01": (87.5, "Laporan realisasi fisik bulan Mei terlambat 2 hari karena gangguan aplikasi", "Penyampaian manual sementara dan koordinasi dengan Diskominfo"),
+                "IK-02": (2, "", ""),
+                "IK-03": (42.3, "Honorarium tim pengawasan dibayarkan pada triwulan III", "Penjadwalan ulang pencairan bersama BPKAD"),
+                "IK-04": (3.31, "", ""),
+                "IK-05": (3.2, "Volume disposisi meningkat pada masa pemeriksaan BPK", "Penambahan pengelola naskah dinas pada masa sibuk")},
+        },
+        "realisasi_anggaran": {1: [18250000, 398400000, 101300000], 2: [22500000, 451250000, 128700000]},
+    },
+}
+
+for idx, n, pej, numbers in (
+    (1, "I", "irban1", dict(lhp=(32, [6, 10, 8, 8]), rekom=(85, [25, 50, 70, 85]), berulang=(5, [5, 5, 5, 5]))),
+    (2, "II", "irban2", dict(lhp=(28, [5, 9, 7, 7]), rekom=(85, [25, 50, 70, 85]), berulang=(5, [5, 5, 5, 5]))),
+    (3, "III", "irban3", dict(lhp=(24, [6, 6, 6, 6]), rekom=(80, [20, 40, 60, 80]), berulang=(5, [5, 5, 5, 5]))),
+):
+    PKS[f"PK-IRBAN{idx}"] = {"pejabat": pej, "wilayah": n, "numbers": numbers}
+
+IRBAN_EXTRA = {
+    "I": [("IK-04", "Nilai kerugian daerah yang dipulihkan Wilayah I", "Rupiah", "Positif", "Jumlah", 450000000, [100000000, 125000000, 100000000, 125000000], "Pemantauan penyetoran kerugian daerah")],
+    "II": [("IK-04", "Persentase desa yang APBDes-nya direviu Wilayah II", "%", "Positif", "Akhir", 100, [25, 50, 75, 100], "Reviu APBDes berbasis risiko"),
+           ("IK-05", "Jumlah pengaduan masyarakat yang ditangani Wilayah II", "Pengaduan", "Positif", "Jumlah", 40, [10, 10, 10, 10], "Penanganan pengaduan melalui kanal SP4N-LAPOR!")],
+    "III": [("IK-04", "Persentase objek pengawasan Wilayah III yang diaudit berbasis risiko", "%", "Positif", "Akhir", 90, [20, 45, 70, 90], "Penyusunan PKPT berbasis risiko")],
+}
+IRBAN_REAL = {
+    "I": {1: {"IK-01": (6, "", ""), "IK-02": (30.2, "", ""), "IK-03": (4, "", ""),
+              "IK-04": (87500000, "Dua pihak ketiga belum menyetor angsuran TGR", "Surat teguran kedua dan koordinasi dengan Kejaksaan sebagai JPN")},
+          2: {"IK-01": (11, "", ""), "IK-02": (55.75, "", ""), "IK-03": (3.5, "", ""), "IK-04": (131250000, "", "")}},
+    "II": {1: {"IK-01": (5, "", ""), "IK-02": (24.1, "Tindak lanjut atas temuan pengadaan menunggu audit investigatif", "Pemantauan intensif bersama perangkat daerah terkait"),
+               "IK-03": (11, "Temuan penatausahaan kas berulang di 2 kecamatan", "Bimbingan teknis bendahara kecamatan dan reviu bulanan"),
+               "IK-04": (23.5, "Tiga desa terlambat menetapkan APBDes", "Reviu dijadwalkan ulang pada bulan April"), "IK-05": (12, "", "")},
+           2: {"IK-01": (8, "Satu penugasan tertunda karena auditor mengikuti diklat penjenjangan", "Penugasan dialihkan ke awal triwulan III"),
+               "IK-02": (49.3, "Beberapa rekomendasi memerlukan perubahan regulasi desa", "Pendampingan penyusunan peraturan desa"),
+               "IK-03": (6, "Temuan berulang pada pengelolaan persediaan", "Pendampingan penatausahaan persediaan"),
+               "IK-04": (50, "", ""), "IK-05": (9, "Jumlah pengaduan masuk lebih sedikit dari perkiraan", "Sosialisasi kanal pengaduan di kecamatan")}},
+    "III": {1: {"IK-01": (6, "", ""), "IK-02": (21.4, "", ""), "IK-03": (5, "", ""), "IK-04": (22, "", "")},
+            # Deliberate mistakes, as units make them: a sentence in a number cell, an empty
+            # realisasi, a decimal comma typed as text, and no kendala below target.
+            2: {"IK-01": ("belum ada data", "", ""), "IK-02": ("41,5", "", ""), "IK-03": (None, "", ""), "IK-04": (38, "", "")}},
+}
+IRBAN_BUDGET = {
+    "I": ([("5.01.02.2.01", "Penyelenggaraan Pengawasan Internal Wilayah I", 845000000),
+           ("5.01.02.2.02", "Penyelenggaraan Pengawasan dengan Tujuan Tertentu Wilayah I", 210000000)],
+          {1: [176400000, 38500000], 2: [224650000, 61250000]}),
+    "II": ([("5.01.02.2.01", "Penyelenggaraan Pengawasan Internal Wilayah II", 790000000),
+            ("5.01.02.2.02", "Penyelenggaraan Pengawasan dengan Tujuan Tertentu Wilayah II", 185000000)],
+           {1: [158300000, 21000000], 2: [201750000, 52800000]}),
+    "III": ([("5.01.02.2.01", "Penyelenggaraan Pengawasan Internal Wilayah III", 760000000)],
+            {1: [149800000], 2: [188200000]}),
+}
+
+
+def expand_irban(code: str, spec: dict) -> dict:
+    n, numbers = spec["wilayah"], spec["numbers"]
+    sasaran = wilayah(n)
+    rows = [
+        ("IK-01", sasaran, f"Jumlah Laporan Hasil Pengawasan (LHP) Wilayah {n}", "Laporan", "Positif", "Jumlah", *numbers["lhp"], "Pelaksanaan audit, reviu, evaluasi dan pemantauan sesuai PKPT"),
+        ("IK-02", sasaran, f"Persentase rekomendasi hasil pengawasan Wilayah {n} yang ditindaklanjuti", "%", "Positif", "Akhir", *numbers["rekom"], "Pemutakhiran data tindak lanjut bersama objek pengawasan"),
+        ("IK-03", sasaran, f"Persentase temuan berulang pada objek pengawasan Wilayah {n}", "%", "Negatif", "Akhir", *numbers["berulang"], "Pembinaan objek pengawasan atas temuan sejenis"),
+    ] + [(k, sasaran, *rest) for k, *rest in IRBAN_EXTRA[n]]
+    budget, spent = IRBAN_BUDGET[n]
+    return {"pejabat": spec["pejabat"], "indikator": rows, "anggaran": budget,
+            "realisasi": IRBAN_REAL[n], "realisasi_anggaran": spent}
+
+
+def style_header(ws, row: int, ncols: int) -> None:
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row, c)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def title(ws, lines: list[str], ncols: int) -> int:
+    for i, text in enumerate(lines, start=1):
+        ws.cell(i, 1, text).font = Font(bold=True, size=12)
+        ws.cell(i, 1).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
+    return len(lines) + 2
+
+
+def table(ws, start: int, headers: list[str], rows: list[list], widths: list[int], formats: dict[int, str] | None = None, inputs: set[int] = frozenset()) -> None:
+    for c, h in enumerate(headers, start=1):
+        ws.cell(start, c, h)
+    style_header(ws, start, len(headers))
+    for r, values in enumerate(rows, start=start + 1):
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(r, c, v)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if formats and c in formats and isinstance(v, (int, float)):
+                cell.number_format = formats[c]
+            if c in inputs:
+                cell.fill = INPUT_FILL
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(start + 1, 1)
+
+
+def identity(ws, pairs: list[tuple[str, object]]) -> None:
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    for r, (label, value) in enumerate(pairs, start=1):
+        ws.cell(r, 1, label).font = Font(bold=True)
+        cell = ws.cell(r, 2, value)
+        cell.number_format = "@"
+
+
+def write_pk(code: str, spec: dict, folder: Path) -> None:
+    nip, nama, jabatan = OFFICIALS[spec["pejabat"]]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Identitas"
+    identity(ws, [("Kode PK", code), ("Tahun", str(YEAR)), ("NIP", nip), ("Nama", nama), ("Jabatan", jabatan),
+                  ("Unit Kerja", "Inspektorat Daerah Kabupaten Sukamaju")])
+    ws = wb.create_sheet("PK")
+    start = title(ws, [f"PERJANJIAN KINERJA TAHUN {YEAR}", jabatan.upper()], 8)
+    rows = [[i, k, s, ind, sat, pol, ak, tgt] for i, (k, s, ind, sat, pol, ak, tgt, _, _) in enumerate(spec["indikator"], start=1)]
+    table(ws, start, ["No", "Kode", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Cara Akumulasi", "Target Tahunan"],
+          rows, [5, 8, 40, 50, 10, 10, 12, 16], {8: "#,##0.##"})
+    ws = wb.create_sheet("RA")
+    start = title(ws, [f"RENCANA AKSI TAHUN {YEAR}", jabatan.upper()], 9)
+    rows = [[i, k, ind, *tw, aksi, jabatan] for i, (k, _, ind, _, _, _, _, tw, aksi) in enumerate(spec["indikator"], start=1)]
+    table(ws, start, ["No", "Kode", "Indikator Kinerja", "Target TW I", "Target TW II", "Target TW III", "Target TW IV", "Rencana Aksi", "Penanggung Jawab"],
+          rows, [5, 8, 50, 12, 12, 12, 12, 45, 30], {c: "#,##0.##" for c in (4, 5, 6, 7)})
+    ws = wb.create_sheet("Anggaran")
+    start = title(ws, [f"PROGRAM/KEGIATAN DAN ANGGARAN TAHUN {YEAR}", jabatan.upper()], 4)
+    rows = [[i, k, p, pagu] for i, (k, p, pagu) in enumerate(spec["anggaran"], start=1)]
+    table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], rows, [5, 14, 60, 20], {4: "#,##0"})
+    wb.save(folder / f"{code}.xlsx")
+
+
+def write_realisasi(code: str, spec: dict, q: int, folder: Path) -> None:
+    nip, nama, jabatan = OFFICIALS[spec["pejabat"]]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Identitas"
+    identity(ws, [("Kode PK", code), ("Tahun", str(YEAR)), ("Triwulan", ROMAN[q]), ("NIP", nip), ("Nama", nama), ("Jabatan", jabatan)])
+    ws = wb.create_sheet("Realisasi")
+    start = title(ws, [f"REALISASI KINERJA TRIWULAN {ROMAN[q]} TAHUN {YEAR}", jabatan.upper()], 9)
+    rows = []
+    for i, (k, _, ind, sat, _, _, _, tw, _) in enumerate(spec["indikator"], start=1):
+        value, kendala, tl = spec["realisasi"][q][k]
+        bukti = f"https://drive.sukamajukab.go.id/inspektorat/{YEAR}/tw{q}/{code.lower()}-{k.lower()}" if value not in ("-", None) else ""
+        rows.append([i, k, ind, sat, tw[q - 1], value, kendala or None, tl or None, bukti or None])
+    table(ws, start, ["No", "Kode", "Indikator Kinerja", "Satuan", "Target TW", "Realisasi TW", "Kendala", "Tindak Lanjut", "Bukti Dukung"],
+          rows, [5, 8, 50, 10, 14, 14, 40, 40, 30], {5: "#,##0.##", 6: "#,##0.##"}, inputs={6, 7, 8, 9})
+    ws = wb.create_sheet("Anggaran")
+    start = title(ws, [f"REALISASI ANGGARAN TRIWULAN {ROMAN[q]} TAHUN {YEAR}", jabatan.upper()], 5)
+    rows = [[i, k, p, pagu, spent] for i, ((k, p, pagu), spent) in enumerate(zip(spec["anggaran"], spec["realisasi_anggaran"][q]), start=1)]
+    table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", "Realisasi TW (Rp)"], rows, [5, 14, 60, 20, 20], {4: "#,##0", 5: "#,##0"}, inputs={5})
+    wb.save(folder / f"{code}.xlsx")
+
+
+def main() -> None:
+    base = ROOT / str(YEAR)
+    (base / "pk").mkdir(parents=True, exist_ok=True)
+    for code, spec in PKS.items():
+        if "wilayah" in spec:
+            spec = expand_irban(code, spec)
+        write_pk(code, spec, base / "pk")
+        for q in (1, 2):
+            folder = base / "realisasi" / f"tw{q}"
+            folder.mkdir(parents=True, exist_ok=True)
+            write_realisasi(code, spec, q, folder)
+
+
+if __name__ == "__main__":
+    main()
