@@ -221,12 +221,13 @@ def compute_pk(period: PeriodData, pk: str) -> PKResult:
                 cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap")
             shown_real_sd = number(real_sd)
         loc = current.get("realisasi_loc") or ind.get("kode_loc")
-        for result, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini")):
-            if result.note.startswith("capaian negatif"):
-                out.findings.append(Finding(
-                    pk, "warning", loc, current.get("realisasi_text", ""),
-                    f"Capaian {what} indikator '{ind['indikator']}' negatif ({percent(result.value)}): realisasi lebih dari dua kali target",
-                    "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "capaian_negatif"))
+        negative = [f"{what} {percent(r.value)}" for r, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini"))
+                    if r.note.startswith("capaian negatif")]
+        if negative:
+            out.findings.append(Finding(
+                pk, "warning", loc, current.get("realisasi_text", ""),
+                f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
+                "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "capaian_negatif"))
         if qual and current.get("realisasi_text") and cap_tw.state == "tidak_dapat_dihitung" and "tidak sebanding" in cap_tw.note:
             out.findings.append(Finding(
                 pk, "error", loc, current.get("realisasi_text", ""),

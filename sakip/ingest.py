@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from . import config as config_mod
-from .config import Konfigurasi
+from .config import Konfigurasi, Pejabat
 from .errors import InputError, Location
 from .model import Finding, Reading, Status
 
@@ -172,17 +172,35 @@ class PeriodData:
     orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
 
     def pk_codes(self) -> list[str]:
-        return list(self.pks["pk"])
+        return [] if self.pks.empty else list(self.pks["pk"])
+
+    def official(self, pk: str) -> Pejabat:
+        nip = self.pks.loc[self.pks["pk"] == pk, "nip"].iloc[0]
+        found = self.config.official_by_nip(nip)
+        if found is None:  # ingest reports unknown NIPs, so a PK that got this far has one
+            raise KeyError(f"no official with NIP {nip}")
+        return found[1]
+
+    def only(self, pks: list[str]) -> "PeriodData":
+        """The same period limited to some PKs (for reruns of corrected workbooks)."""
+        keep = set(pks)
+
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame if frame.empty else frame[frame["pk"].isin(keep)].reset_index(drop=True)
+
+        return PeriodData(self.year, self.quarter, self.config, cut(self.pks), cut(self.indicators),
+                          cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
+                          [f for f in self.findings if f.pk in keep], self.orphans)
 
 
 class _Sheet:
     """One worksheet read into memory as values with their number formats."""
 
-    def __init__(self, path: Path, name: str, rows: list[list[tuple[Any, str]]]) -> None:
-        self.path, self.name, self.rows = path, name, rows
+    def __init__(self, shown: str, name: str, rows: list[list[tuple[Any, str]]]) -> None:
+        self.shown, self.name, self.rows = shown, name, rows
 
     def loc(self, row: int, col: int) -> Location:
-        return Location(self.path.name, self.name, f"{get_column_letter(col + 1)}{row + 1}")
+        return Location(self.shown, self.name, f"{get_column_letter(col + 1)}{row + 1}")
 
     def identity(self) -> dict[str, tuple[Any, Location]]:
         """Label/value pairs in the first two columns."""
@@ -202,7 +220,7 @@ class _Sheet:
                 break
         else:
             names = ", ".join(f"'{columns[k][0].title()}'" for k in required)
-            raise InputError(Location(self.path.name, self.name), f"baris judul kolom tidak ditemukan (harus memuat {names})")
+            raise InputError(Location(self.shown, self.name), f"baris judul kolom tidak ditemukan (harus memuat {names})")
         for r in range(h + 1, len(self.rows)):
             row = self.rows[r]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v, _ in row):
@@ -217,27 +235,27 @@ class _Sheet:
             yield item
 
 
-def _open_workbook(path: Path) -> dict[str, _Sheet]:
+def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError(Location(path.name), f"bukan workbook Excel (.xlsx) yang dapat dibaca ({type(exc).__name__})") from None
+        raise InputError(Location(shown), f"bukan workbook Excel (.xlsx) yang dapat dibaca ({type(exc).__name__})") from None
     try:
         sheets = {}
         for ws in wb.worksheets:
             rows = [[(c.value, getattr(c, "number_format", "General") or "General") for c in row] for row in ws.iter_rows()]
-            sheets[_norm(ws.title)] = _Sheet(path, ws.title, rows)
+            sheets[_norm(ws.title)] = _Sheet(shown, ws.title, rows)
         return sheets
     finally:
         wb.close()
 
 
-def _sheet(sheets: dict[str, _Sheet], path: Path, name: str) -> _Sheet:
+def _sheet(sheets: dict[str, _Sheet], shown: str, name: str) -> _Sheet:
     try:
         return sheets[_norm(name)]
     except KeyError:
         have = ", ".join(f"'{s.name}'" for s in sheets.values())
-        raise InputError(Location(path.name), f"sheet '{name}' tidak ada (yang ada: {have})") from None
+        raise InputError(Location(shown), f"sheet '{name}' tidak ada (yang ada: {have})") from None
 
 
 def _text(value: Any) -> str:
@@ -266,15 +284,19 @@ def _fields(item: dict[str, Any], satuan: str = "") -> dict[str, Any]:
 
 def _identity_value(ident: dict[str, tuple[Any, Location]], label: str, sheet: _Sheet) -> tuple[str, Location]:
     if label not in ident or _text(ident[label][0]) == "":
-        raise InputError(Location(sheet.path.name, sheet.name), f"isian '{label.title()}' kosong atau tidak ada")
+        raise InputError(Location(sheet.shown, sheet.name), f"isian '{label.title()}' kosong atau tidak ada")
     value, loc = ident[label]
     return _text(value), loc
 
 
-def read_pk_workbook(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """One PK workbook: identity, indicators with their RA targets, and program budgets."""
-    sheets = _open_workbook(path)
-    ident_sheet = _sheet(sheets, path, "Identitas")
+def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One PK workbook: identity, indicators with their RA targets, and program budgets.
+
+    `shown` is how messages name the file (by default its name).
+    """
+    shown = shown or path.name
+    sheets = _open_workbook(path, shown)
+    ident_sheet = _sheet(sheets, shown, "Identitas")
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
     year, year_loc = _identity_value(ident, "tahun", ident_sheet)
@@ -282,17 +304,17 @@ def read_pk_workbook(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], 
     pk = {
         "pk": code, "pk_loc": code_loc, "tahun": year, "tahun_loc": year_loc,
         "nip": nip.replace(" ", ""), "nip_loc": nip_loc,
-        "nama": _text(ident.get("nama", ("", None))[0]), "file": str(path),
+        "nama": _text(ident.get("nama", ("", None))[0]), "file": str(path), "berkas": shown,
     }
     indicators = []
-    for item in _sheet(sheets, path, "PK").table(PK_COLUMNS):
+    for item in _sheet(sheets, shown, "PK").table(PK_COLUMNS):
         satuan = _text(item["satuan"][0])
         row = _fields(item, satuan)
         row["polaritas"] = POLARITIES.get(_norm(row["polaritas"]), row["polaritas"])
         row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
         indicators.append(row)
     ra = {}
-    for item in _sheet(sheets, path, "RA").table(RA_COLUMNS):
+    for item in _sheet(sheets, shown, "RA").table(RA_COLUMNS):
         row = _fields(item)
         ra.setdefault(row["kode"], row)
     for row in indicators:
@@ -303,20 +325,21 @@ def read_pk_workbook(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], 
         else:
             row["ra_missing"] = False
         row.update({k: v for k, v in targets.items() if not k.startswith("kode")})
-    budgets = [_fields(item) for item in _sheet(sheets, path, "Anggaran").table(BUDGET_COLUMNS)]
+    budgets = [_fields(item) for item in _sheet(sheets, shown, "Anggaran").table(BUDGET_COLUMNS)]
     return pk, indicators, budgets
 
 
-def read_realisasi_workbook(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+def read_realisasi_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One quarterly realisasi workbook: identity, realisasi per indicator, budget realisation."""
-    sheets = _open_workbook(path)
-    ident_sheet = _sheet(sheets, path, "Identitas")
+    shown = shown or path.name
+    sheets = _open_workbook(path, shown)
+    ident_sheet = _sheet(sheets, shown, "Identitas")
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
     tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet)
-    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path)}
-    rows = [_fields(item) for item in _sheet(sheets, path, "Realisasi").table(REALISASI_COLUMNS)]
-    budget = [_fields(item) for item in _sheet(sheets, path, "Anggaran").table(REALISASI_BUDGET_COLUMNS)]
+    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path), "berkas": shown}
+    rows = [_fields(item) for item in _sheet(sheets, shown, "Realisasi").table(REALISASI_COLUMNS)]
+    budget = [_fields(item) for item in _sheet(sheets, shown, "Anggaran").table(REALISASI_BUDGET_COLUMNS)]
     return head, rows, budget
 
 
@@ -344,10 +367,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     seen: dict[str, str] = {}
     for path in workbooks(base / "pk"):
         try:
-            pk, rows, budget = read_pk_workbook(path)
+            pk, rows, budget = read_pk_workbook(path, str(path.relative_to(base)))
         except InputError as exc:
             findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
-            pks.append({"pk": path.stem, "file": str(path), "nip": "", "nama": "", "readable": False})
+            pks.append({"pk": path.stem, "file": str(path), "berkas": str(path.relative_to(base)), "nip": "", "nama": "", "readable": False})
             continue
         if pk["pk"] in seen:
             findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
@@ -355,6 +378,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                                     "Setiap PK harus memiliki kode yang unik.", "berkas"))
             continue
         seen[pk["pk"]] = path.name
+        if cfg.official_by_nip(pk["nip"]) is None:
+            findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
+                                    f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
+                                    "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.", "berkas"))
         if pk["tahun"] != str(year):
             findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
                                     f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
@@ -369,7 +396,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         sources: dict[str, str] = {}
         for path in workbooks(base / "realisasi" / f"tw{q}"):
             try:
-                head, rows, budget = read_realisasi_workbook(path)
+                head, rows, budget = read_realisasi_workbook(path, str(path.relative_to(base)))
             except InputError as exc:
                 owner = path.stem if path.stem in seen else None
                 if owner is None:
@@ -392,8 +419,9 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
                                         f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",
                                         f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas"))
-            realisasi += [{"pk": code, "triwulan": q, "file": str(path), **r} for r in rows]
-            realisasi_budget += [{"pk": code, "triwulan": q, "file": str(path), **b} for b in budget]
+            where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
+            realisasi += [{**where, **r} for r in rows]
+            realisasi_budget += [{**where, **b} for b in budget]
 
     def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame(rows).reset_index(drop=True) if rows else pd.DataFrame()

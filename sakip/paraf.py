@@ -69,6 +69,7 @@ class Suite:
     gx_suite: Any
     checks: tuple[Check, ...]
     metas: tuple[dict[str, Any], ...]
+    order: int = 0  # meta.urutan: where the suite's checks appear on the Lembar Paraf
 
 
 def load_suites(folder: Path) -> list[Suite]:
@@ -76,18 +77,27 @@ def load_suites(folder: Path) -> list[Suite]:
     from great_expectations.core import ExpectationSuite
 
     suites = []
+    gx_log = logging.getLogger("great_expectations")
     for path in sorted(folder.glob("*.json")):
+        level = gx_log.level
+        # GX logs a traceback and drops an expectation it cannot build; we report it ourselves.
+        gx_log.setLevel(logging.CRITICAL + 1)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             declared = data["expectations"]
             gx_suite = ExpectationSuite(**data)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SuiteError(f"{path}: suite tidak dapat dimuat ({exc})") from None
-        except Exception as exc:  # GX raises its own hierarchy for unknown expectation types
+        except Exception as exc:  # GX's own hierarchy
             raise SuiteError(f"{path}: suite tidak dapat dimuat ({exc})") from None
+        finally:
+            gx_log.setLevel(level)
         if len(gx_suite.expectations) != len(declared):
+            loaded = {e.expectation_type for e in gx_suite.expectations}
+            dropped = [f"ke-{i + 1} '{e.get('type')}'" for i, e in enumerate(declared) if e.get("type") not in loaded]
             raise SuiteError(
-                f"{path}: {len(declared)} expectation ditulis, hanya {len(gx_suite.expectations)} dimuat"
+                f"{path}: {len(declared)} expectation ditulis, hanya {len(gx_suite.expectations)} dimuat; "
+                f"tidak dikenal atau tidak sah: {', '.join(dropped) or '?'}"
             )
         metas = tuple(e.meta or {} for e in gx_suite.expectations)
         for i, meta in enumerate(metas):
@@ -99,11 +109,11 @@ def load_suites(folder: Path) -> list[Suite]:
             description=data.get("meta", {}).get("uraian", ""), path=path, gx_suite=gx_suite,
             checks=tuple(Check(data["name"], e.expectation_type, m["uraian"], m["severity"])
                          for e, m in zip(gx_suite.expectations, metas)),
-            metas=metas,
+            metas=metas, order=int(data.get("meta", {}).get("urutan", 99)),
         ))
     if not suites:
         raise SuiteError(f"{folder}: tidak ada suite expectation (*.json)")
-    return suites
+    return sorted(suites, key=lambda s: (s.order, s.name))
 
 
 @cache
@@ -180,12 +190,12 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
     if not period.realisasi.empty:
         for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
             current.setdefault((r["pk"], r["kode"]), r)
-            files[r["pk"]] = r["file"]
+            files[r["pk"]] = r["berkas"]
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
             continue
-        sheet = Location(Path(files.get(pk, "")).name, "Realisasi")
+        sheet = Location(files.get(pk, ""), "Realisasi")
         for ind in result.indicators:
             r = current.get((pk, ind.kode))
             cap = ind.capaian_tw
@@ -216,12 +226,12 @@ def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: se
             current.setdefault((r["pk"], r["kode_program"]), r)
     if not period.realisasi.empty:
         for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
-            files[r["pk"]] = r["file"]
+            files[r["pk"]] = r["berkas"]
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
             continue
-        sheet = Location(Path(files.get(pk, "")).name, "Anggaran")
+        sheet = Location(files.get(pk, ""), "Anggaran")
         for b in result.budgets:
             r = current.get((pk, b.kode))
             rows.append({

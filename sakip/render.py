@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -25,6 +25,9 @@ from .formatting import ROMAN, date_id, nip, percent, quarter_name, rupiah
 from .model import signature_marker
 from .outputs import atomic_path
 from .paraf import ParafResult
+
+if TYPE_CHECKING:
+    from .ingest import PeriodData
 
 OFFICIAL_FIELD = "ttd_pejabat"
 CHECKER_FIELD = "paraf_pemeriksa"
@@ -150,3 +153,28 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
                        f"{len(checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),
         "paraf": {**signature_block(cfg, checker, period, CHECKER_FIELD), "jabatan": f"Diperiksa oleh, {checker.jabatan_lengkap}"},
     }
+
+
+DOCUMENTS = ("sampul", "laporan_triwulan", "lembar_paraf")
+
+
+def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                  templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
+    """Render the cover, report and Lembar Paraf of every initialled PK into <pk>/dokumen/."""
+    from .outputs import pk_dir, safe_component
+
+    paths = {name: template_path(templates, name) for name in DOCUMENTS}
+    per = Period(period.year, period.quarter, issued)
+    cfg = period.config
+    out: dict[str, dict[str, Path]] = {}
+    for pk, verdict in verdicts.items():
+        if verdict.verdict != "PARAF":
+            continue
+        who = period.official(pk)
+        folder = pk_dir(outputs, period.year, period.quarter, pk) / "dokumen"
+        stem = safe_component(pk)
+        contexts = {"sampul": cover_context(cfg, pk, who, per),
+                    "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),
+                    "lembar_paraf": paraf_context(cfg, pk, who, verdict, per)}
+        out[pk] = {name: render_document(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
+    return out

@@ -1,0 +1,24 @@
+# The two commands of README.md; both set everything up first on a fresh Debian 12 machine.
+SHELL := /bin/bash
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export UV_PYTHON_DOWNLOADS := never
+
+VENV := .venv/bin
+
+.PHONY: setup demo test
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	$(VENV)/sakip run 2026 1
+	$(VENV)/sakip run 2026 2
+	@echo
+	@echo "Paket siap tanda tangan:"
+	@find outputs -name 'paket_*.pdf' | sort | sed 's/^/  /'
+	@echo "Berkas koreksi untuk unit yang dikembalikan:"
+	@find outputs -name 'KOREKSI_*.xlsx' | sort | sed 's/^/  /'
+
+test: setup
+	$(VENV)/pytest

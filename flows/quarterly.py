@@ -1,0 +1,152 @@
+"""The quarterly flow: workbooks in, signature-ready packages and correction workbooks out.
+
+Only composition lives here; every stage is a plain function in the sakip package. Tasks work
+on the whole period at once (one GX run per suite, one conversion pool), so a period with
+hundreds of PKs pays Prefect's per-task overhead a handful of times, not per PK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from sakip import capaian as capaian_stage
+from sakip import ingest as ingest_stage
+from sakip import package as package_stage
+from sakip import paraf as paraf_stage
+from sakip import render as render_stage
+from sakip.capaian import PKResult
+from sakip.convert import Converter
+from sakip.errors import SakipError
+from sakip.ingest import PeriodData
+from sakip.outputs import period_dir, pk_dir
+from sakip.paraf import ParafResult
+from sakip.summary import Row, Summary, capaian_range
+
+JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest(inputs: Path, year: int, quarter: int, pks: list[str] | None) -> PeriodData:
+    """Read instansi.toml and the PK and realisasi workbooks."""
+    period = ingest_stage.read_period(inputs, year, quarter)
+    if pks:
+        unknown = sorted(set(pks) - set(period.pk_codes()))
+        if unknown:
+            raise SakipError(f"PK tidak ditemukan di {inputs / str(year) / 'pk'}: {', '.join(unknown)}")
+        period = period.only(pks)
+    get_run_logger().info("Membaca %d PK tahun %d triwulan %d", len(period.pk_codes()), year, quarter)
+    return period
+
+
+@task(name="capaian", cache_policy=NO_CACHE)
+def capaian(period: PeriodData) -> dict[str, PKResult]:
+    """Compute capaian per indicator and budget absorption per program."""
+    return capaian_stage.compute(period)
+
+
+@task(name="paraf", cache_policy=NO_CACHE)
+def paraf(period: PeriodData, results: dict[str, PKResult], expectations: Path) -> dict[str, ParafResult]:
+    """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK."""
+    verdicts = paraf_stage.run(period, results, paraf_stage.load_suites(expectations))
+    returned = [pk for pk, v in verdicts.items() if v.verdict == "DIKEMBALIKAN"]
+    get_run_logger().info("Paraf: %d PK sesuai, %d PK dikembalikan %s", len(verdicts) - len(returned),
+                          len(returned), ", ".join(returned))
+    return verdicts
+
+
+@task(name="koreksi", cache_policy=NO_CACHE)
+def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, list[Path]]:
+    """Write a correction workbook for every returned PK."""
+    sources = {}
+    for frame in (period.pks, period.realisasi):
+        if not frame.empty:
+            sources.update({shown: Path(f) for shown, f in zip(frame["berkas"], frame["file"])})
+    written = {}
+    for pk, verdict in verdicts.items():
+        if verdict.verdict == "DIKEMBALIKAN":
+            written[pk] = paraf_stage.write_corrections(verdict, sources, pk_dir(outputs, period.year, period.quarter, pk))
+    return written
+
+
+@task(name="render", cache_policy=NO_CACHE)
+def render(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
+           templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
+    """Render cover, report and Lembar Paraf (docx) for every initialled PK."""
+    return render_stage.render_period(period, results, verdicts, templates, outputs, issued)
+
+
+@task(name="konversi", cache_policy=NO_CACHE)
+def convert(docs: dict[str, dict[str, Path]], work: Path) -> dict[str, dict[str, Path] | str]:
+    """Convert every rendered document to PDF; a PK whose documents fail gets its error text."""
+    flat = [path for parts in docs.values() for path in parts.values()]
+    outcomes = Converter().convert(flat, work)
+    out: dict[str, dict[str, Path] | str] = {}
+    for pk, parts in docs.items():
+        errors = [outcomes[p].error for p in parts.values() if outcomes[p].pdf is None]
+        out[pk] = "; ".join(errors) if errors else {name: outcomes[p].pdf for name, p in parts.items()}
+    return out
+
+
+@task(name="paket", cache_policy=NO_CACHE)
+def package(period: PeriodData, pdfs: dict[str, dict[str, Path] | str], outputs: Path,
+            created: dt.datetime) -> dict[str, Path | str]:
+    """Assemble one signature-ready package per PK."""
+    out: dict[str, Path | str] = {}
+    author = period.config.instansi.nama
+    for pk, parts in pdfs.items():
+        if isinstance(parts, str):
+            out[pk] = parts
+            continue
+        try:
+            out[pk] = package_stage.package_pk(pk, author, period.official(pk).nama, period.year, period.quarter,
+                                               parts, pk_dir(outputs, period.year, period.quarter, pk), created)
+        except SakipError as exc:
+            out[pk] = str(exc)
+    return out
+
+
+def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
+              fixes: dict[str, list[Path]], packages: dict[str, Path | str]) -> Summary:
+    rows = []
+    for pk, verdict in verdicts.items():
+        name = period.pks.loc[period.pks["pk"] == pk, "nama"].iloc[0] or "-"
+        result = results.get(pk)
+        row = Row(pk=pk, pejabat=name, status=verdict.verdict, capaian=capaian_range(result.capaian_range() if result else None),
+                  galat=len(verdict.errors), peringatan=len(verdict.warnings))
+        if verdict.verdict == "DIKEMBALIKAN":
+            row.keluaran = [str(p) for p in fixes.get(pk, [])]
+            row.pesan = verdict.errors[0].message if verdict.errors else ""
+        elif isinstance(packages.get(pk), Path):
+            row.keluaran = [str(packages[pk])]
+        else:
+            row.status, row.pesan = "GAGAL", str(packages.get(pk, "paket tidak dibuat"))
+        rows.append(row)
+    return Summary(period.year, period.quarter, rows, period.orphans)
+
+
+@flow(name="sakip-triwulan", flow_run_name="triwulan-{year}-TW{quarter}")
+def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"),
+              templates: Path = Path("templates"), expectations: Path = Path("expectations"),
+              issued: dt.date | None = None, pks: list[str] | None = None) -> Summary:
+    """Ingest, paraf, capaian, render, convert and package one quarter of one agency."""
+    now = dt.datetime.now(JAKARTA)
+    period = ingest(inputs, year, quarter, pks)
+    results = capaian(period)
+    verdicts = paraf(period, results, expectations)
+    fixes = corrections(period, verdicts, outputs)
+    docs = render(period, results, verdicts, templates, outputs, issued or now.date())
+    work = period_dir(outputs, year, quarter) / ".kerja"
+    try:
+        pdfs = convert(docs, work)
+        packages = package(period, pdfs, outputs, now)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    summary = summarize(period, results, verdicts, fixes, packages)
+    summary.write(outputs)
+    get_run_logger().info("Selesai: %s", ", ".join(f"{k} {v}" for k, v in summary.counts().items()))
+    return summary

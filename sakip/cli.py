@@ -1,0 +1,127 @@
+"""The `sakip` command: a thin Typer layer over the library and the Prefect flows.
+
+One error boundary (`main`): a SakipError prints as one Indonesian line and exit code 1; a
+traceback is shown only with --verbose. Heavy imports (Prefect, Great Expectations) happen
+inside the commands that need them so that `sakip --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import SakipError
+
+app = typer.Typer(
+    name="sakip",
+    help="Laporan kinerja SAKIP triwulanan: dari workbook Excel pejabat ke paket PDF siap tanda tangan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+Year = Annotated[int, typer.Argument(help="Tahun anggaran, mis. 2026.", min=2000, max=2100)]
+Quarter = Annotated[int, typer.Argument(help="Triwulan 1 sampai 4.", min=1, max=4)]
+
+
+def _quiet_environment() -> None:
+    # No internet here and no telemetry wanted: set before Prefect is imported.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_UI_ENABLED", "false")
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tampilkan traceback lengkap bila terjadi galat.")] = False,
+) -> None:
+    """sakip: otomasi pengumpulan data kinerja, paraf, dan laporan SAKIP."""
+
+
+@app.command()
+def run(
+    year: Year,
+    quarter: Quarter,
+    inputs: Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/instansi.toml).")] = Path("inputs"),
+    outputs: Annotated[Path, typer.Option(help="Folder keluaran.")] = Path("outputs"),
+    templates: Annotated[Path, typer.Option(help="Folder template Word.")] = Path("templates"),
+    expectations: Annotated[Path, typer.Option(help="Folder suite Great Expectations.")] = Path("expectations"),
+    tanggal: Annotated[Optional[str], typer.Option(help="Tanggal laporan (YYYY-MM-DD) pada baris tempat dan tanggal; bawaan: hari ini.")] = None,
+    pk: Annotated[Optional[list[str]], typer.Option("--pk", help="Proses hanya PK ini (boleh diulang).")] = None,
+) -> None:
+    """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF."""
+    issued = _parse_date(tanggal) if tanggal else None
+    _preflight(inputs, year, templates, expectations)
+    _quiet_environment()
+    from flows.quarterly import quarterly
+
+    summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
+                        expectations=expectations, issued=issued, pks=pk or None)
+    _print_summary(summary, outputs)
+    if not summary.rows:
+        raise SakipError(f"tidak ada PK di {inputs / str(year) / 'pk'}")
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SakipError(f"--tanggal '{text}' bukan tanggal YYYY-MM-DD") from None
+
+
+def _preflight(inputs: Path, year: int, templates: Path, expectations: Path) -> None:
+    """Fail fast, with one line, on what would stop every PK (before starting Prefect)."""
+    from . import config
+    from .convert import soffice
+    from .render import DOCUMENTS, template_path
+
+    config.load(inputs / str(year) / "instansi.toml")
+    for name in DOCUMENTS:
+        template_path(templates, name)
+    if not any(expectations.glob("*.json")):
+        raise SakipError(f"{expectations}: tidak ada suite expectation (*.json)")
+    soffice()
+
+
+def _print_summary(summary, outputs: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Ringkasan {summary.year} Triwulan {summary.quarter}")
+    for col in ("PK", "Status", "Capaian TW", "Galat", "Peringatan", "Keluaran"):
+        table.add_column(col, overflow="fold")
+    colors = {"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"}
+    for r in summary.rows:
+        out = "\n".join(r.keluaran) if r.keluaran else r.pesan
+        table.add_row(r.pk, f"[{colors.get(r.status, 'white')}]{r.status}[/]", r.capaian, str(r.galat), str(r.peringatan), out)
+    console.print(table)
+    for orphan in summary.orphans:
+        console.print(f"[yellow]Berkas tanpa PK:[/] {orphan}")
+    counts = summary.counts()
+    console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
+                  f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")
+
+
+def main() -> None:
+    verbose = any(a in ("--verbose", "-v") for a in sys.argv[1:])
+    try:
+        app(standalone_mode=True)
+    except SakipError as exc:
+        if verbose:
+            raise
+        typer.echo(f"galat: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("dibatalkan.", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Assemble the signature-ready PDF package of one PK: parts merged, bookmarked, labelled,
+described, and an empty visible signature field on each signature block.
+
+Signature fields are placed where the rendered document puts them: templates carry an
+invisible marker (`sakip.model.signature_marker`) in each signature block, located here in the
+PDF text, so a planner who moves the block in Word moves the field too. Fields are added with
+pyHanko as an incremental update to the file pypdf wrote (LibreOffice's hybrid xrefs are
+rewritten by pypdf first); nothing rewrites the file after that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+from .errors import PackageError
+from .model import signature_marker
+from .outputs import atomic_path
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
+DEFAULT_FIELD_HEIGHT = 45.0
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str  # bookmark text
+    pdf: Path
+    label_prefix: str = ""
+    numbered: bool = True  # page labels 1, 2, 3 (with the prefix) or the prefix alone
+
+
+@dataclass(frozen=True)
+class FieldSpot:
+    name: str
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    created: dt.datetime
+
+
+def _pdf_date(moment: dt.datetime) -> str:
+    local = moment.astimezone(JAKARTA)
+    offset = local.strftime("%z")
+    return local.strftime("D:%Y%m%d%H%M%S") + f"{offset[:3]}'{offset[3:]}'"
+
+
+def _text_items(reader: PdfReader, page_index: int) -> list[tuple[str, float, float]]:
+    items: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: float) -> None:
+        if not text.strip():
+            return
+        # Text-space origin mapped through the current transformation matrix.
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        items.append((text, x, y))
+
+    reader.pages[page_index].extract_text(visitor_text=visit)
+    return items
+
+
+def locate_fields(reader: PdfReader, names: list[str]) -> list[FieldSpot]:
+    """Find each field's marker; the field spans from the marker down to the next text line."""
+    wanted = {signature_marker(n): n for n in names}
+    spots: dict[str, FieldSpot] = {}
+    for index in range(len(reader.pages)):
+        items = _text_items(reader, index)
+        for text, x, y in items:
+            for mark, name in wanted.items():
+                if mark in text and name not in spots:
+                    below = [iy for t, ix, iy in items if iy < y - 5 and abs(ix - x) < 60 and mark not in t]
+                    bottom = max(below) + 11 if below else y - DEFAULT_FIELD_HEIGHT
+                    spots[name] = FieldSpot(name, index, (x - 2, bottom, x + FIELD_WIDTH, y + 2))
+    missing = [n for n in names if n not in spots]
+    if missing:
+        raise PackageError(f"blok tanda tangan untuk {', '.join(missing)} tidak ditemukan di dokumen (penanda hilang dari template?)")
+    return [spots[n] for n in names]
+
+
+def is_signed(path: Path) -> bool:
+    """True when the PDF carries a filled signature field (it must then never be replaced)."""
+    try:
+        fields = PdfReader(path).get_fields() or {}
+    except (PdfReadError, OSError, ValueError):
+        return False
+    return any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values())
+
+
+def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) -> list[FieldSpot]:
+    """Write the package to `out` atomically; refuses to replace a signed package."""
+    if out.exists() and is_signed(out):
+        raise PackageError(f"{out}: paket sudah ditandatangani dan tidak boleh ditimpa; koreksi setelah tanda tangan memerlukan revisi baru")
+    writer = PdfWriter()
+    for part in parts:
+        start = len(writer.pages)
+        try:
+            writer.append(str(part.pdf), outline_item=part.title, import_outline=False)
+        except (PdfReadError, OSError) as exc:
+            raise PackageError(f"{part.pdf.name}: tidak dapat digabung ({exc})") from None
+        end = len(writer.pages) - 1
+        if part.numbered:
+            writer.set_page_label(start, end, style="/D", prefix=part.label_prefix or None, start=1)
+        else:
+            writer.set_page_label(start, end, prefix=part.label_prefix)
+    writer.add_metadata({
+        "/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject, "/Keywords": meta.keywords,
+        "/Creator": "sakip", "/CreationDate": _pdf_date(meta.created), "/ModDate": _pdf_date(meta.created),
+    })
+    writer.page_mode = "/UseOutlines"
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+    merged = io.BytesIO()
+    writer.write(merged)
+    spots = locate_fields(PdfReader(io.BytesIO(merged.getvalue())), fields)
+    merged.seek(0)
+    incremental = IncrementalPdfFileWriter(merged, strict=False)
+    for spot in spots:
+        append_signature_field(incremental, SigFieldSpec(sig_field_name=spot.name, on_page=spot.page, box=spot.box))
+    with atomic_path(out) as tmp, tmp.open("wb") as fh:
+        incremental.write(fh)
+    return spots
+
+
+PACKAGE_FIELDS = ["ttd_pejabat", "paraf_pemeriksa"]  # stable names, documented in README
+
+
+def package_name(pk: str, year: int, quarter: int) -> str:
+    from .outputs import safe_component
+
+    return f"paket_{safe_component(pk)}_{year}_TW{quarter}.pdf"
+
+
+def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
+               pdfs: dict[str, Path], folder: Path, created: dt.datetime) -> Path:
+    """The package of one PK from its converted cover, report and Lembar Paraf."""
+    from .formatting import quarter_name
+
+    period = f"{quarter_name(quarter)} Tahun {year}"
+    parts = [
+        Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),
+        Part("Laporan Capaian Kinerja", pdfs["laporan_triwulan"]),
+        Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
+    ]
+    meta = Metadata(
+        title=f"Laporan Capaian Kinerja {period} - {pk}",
+        author=author,
+        subject=f"Laporan capaian kinerja {period}, {official}; siap tanda tangan",
+        keywords=f"SAKIP; {pk}; {year}; TW{quarter}; siap tanda tangan",
+        created=created,
+    )
+    out = folder / package_name(pk, year, quarter)
+    assemble(parts, meta, PACKAGE_FIELDS, out)
+    return out

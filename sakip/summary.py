@@ -1,0 +1,51 @@
+"""The run summary the operator reads: one row per PK with its status, capaian range and output."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .formatting import percent
+from .outputs import period_dir, write_bytes
+
+STATUS_TEXT = {"PARAF": "PARAF", "DIKEMBALIKAN": "DIKEMBALIKAN", "GAGAL": "GAGAL"}
+
+
+@dataclass
+class Row:
+    pk: str
+    pejabat: str
+    status: str  # PARAF (package made), DIKEMBALIKAN (returned), GAGAL (could not be produced)
+    capaian: str  # "80,00 % – 104,00 %" or "-"
+    galat: int
+    peringatan: int
+    keluaran: list[str] = field(default_factory=list)
+    pesan: str = ""
+
+
+@dataclass
+class Summary:
+    year: int
+    quarter: int
+    rows: list[Row]
+    orphans: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {k: 0 for k in STATUS_TEXT}
+        for r in self.rows:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    def write(self, outputs: Path) -> Path:
+        data = {"tahun": self.year, "triwulan": self.quarter, "pk": [asdict(r) for r in self.rows],
+                "berkas_tanpa_pk": self.orphans}
+        return write_bytes(period_dir(outputs, self.year, self.quarter) / "ringkasan.json",
+                           json.dumps(data, ensure_ascii=False, indent=2).encode())
+
+
+def capaian_range(values: tuple | None) -> str:
+    if not values:
+        return "-"
+    low, high = values
+    return percent(low) if low == high else f"{percent(low)} – {percent(high)}"

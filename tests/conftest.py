@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = ROOT / "inputs"
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def period_tw2():
+    from sakip import ingest
+
+    return ingest.read_period(INPUTS, 2026, 2)
+
+
+@pytest.fixture(scope="session")
+def capaian_tw2(period_tw2):
+    from sakip import capaian
+
+    return capaian.compute(period_tw2)
+
+
+@pytest.fixture(scope="session")
+def suites():
+    from sakip import paraf
+
+    return paraf.load_suites(ROOT / "expectations")
+
+
+@pytest.fixture(scope="session")
+def verdicts_tw2(period_tw2, capaian_tw2, suites):
+    from sakip import paraf
+
+    return paraf.run(period_tw2, capaian_tw2, suites)

@@ -1,0 +1,87 @@
+import hashlib
+import json
+
+import openpyxl
+import pytest
+
+from sakip import paraf
+from sakip.errors import SuiteError
+
+from .conftest import INPUTS, ROOT
+
+
+def test_every_declared_expectation_is_loaded(suites):
+    for suite in suites:
+        declared = json.loads(suite.path.read_text())["expectations"]
+        assert len(suite.gx_suite.expectations) == len(declared) > 0
+    assert [s.name for s in suites] == ["pk", "realisasi", "anggaran"]
+
+
+def test_unknown_expectation_type_is_an_error(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"name": "x", "expectations": [
+        {"type": "expect_column_values_to_be_bogus", "kwargs": {"column": "a"},
+         "meta": {"severity": "error", "lokasi": "a", "uraian": "u", "pesan": "p", "perbaikan": "f"}}]}))
+    with pytest.raises(SuiteError, match="x.json: 1 expectation ditulis, hanya 0 dimuat; .*'expect_column_values_to_be_bogus'"):
+        paraf.load_suites(tmp_path)
+
+
+def test_meta_must_declare_severity(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"name": "x", "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}, "meta": {"severity": "fatal"}}]}))
+    with pytest.raises(SuiteError, match="severity"):
+        paraf.load_suites(tmp_path)
+
+
+def test_verdicts_of_demo_tw2(verdicts_tw2):
+    assert {pk: v.verdict for pk, v in verdicts_tw2.items()} == {
+        "PK-INSP": "PARAF", "PK-SEK": "PARAF", "PK-IRBAN1": "PARAF", "PK-IRBAN2": "PARAF", "PK-IRBAN3": "DIKEMBALIKAN"}
+
+
+def test_returned_pk_findings_name_file_sheet_cell(verdicts_tw2):
+    v = verdicts_tw2["PK-IRBAN3"]
+    errors = {(f.location.file, f.location.sheet, f.location.cell) for f in v.errors}
+    assert errors == {("realisasi/tw2/PK-IRBAN3.xlsx", "Realisasi", c) for c in ("F5", "F7", "G8", "H8")}
+    text_error = next(f for f in v.errors if f.location.cell == "F5")
+    assert "bukan angka" in text_error.message and "belum ada data" in text_error.message
+    assert [(w.location.cell, w.value) for w in v.warnings] == [("F6", "41,5")]
+
+
+def test_every_check_is_listed_for_the_lembar_paraf(verdicts_tw2, suites):
+    n = sum(len(s.checks) for s in suites)
+    assert len(verdicts_tw2["PK-SEK"].checks) == n
+    assert all(outcome == "Sesuai" for _, outcome in verdicts_tw2["PK-SEK"].checks)
+    failed = [o for _, o in verdicts_tw2["PK-IRBAN3"].checks if o != "Sesuai"]
+    assert "1 galat" in failed and "1 peringatan" in failed
+
+
+def test_one_failing_unit_does_not_block_others(verdicts_tw2):
+    assert sum(v.verdict == "PARAF" for v in verdicts_tw2.values()) == 4
+
+
+def test_correction_workbook_is_a_marked_copy(verdicts_tw2, tmp_path):
+    source = INPUTS / "2026/realisasi/tw2/PK-IRBAN3.xlsx"
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    written = paraf.write_corrections(verdicts_tw2["PK-IRBAN3"], {"realisasi/tw2/PK-IRBAN3.xlsx": source}, tmp_path)
+    assert [p.name for p in written] == ["KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx"]
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    wb = openpyxl.load_workbook(written[0])
+    assert wb.sheetnames[0] == "Koreksi"
+    rows = list(wb["Koreksi"].iter_rows(min_row=3, values_only=True))
+    assert [(r[2], r[3]) for r in rows] == [("Realisasi", "F5"), ("Realisasi", "F7"), ("Realisasi", "G8"), ("Realisasi", "H8"), ("Realisasi", "F6")]
+    f5 = wb["Realisasi"]["F5"]
+    assert f5.value == "belum ada data"  # the official's value stays, marked
+    assert f5.fill.fgColor.rgb.endswith("FFC7CE") and "bukan angka" in f5.comment.text
+
+
+def test_missing_realisasi_workbook_returns_the_pk(tmp_path, period_tw2, suites):
+    import shutil
+
+    from sakip import capaian, ingest
+
+    shutil.copytree(INPUTS, tmp_path / "inputs")
+    (tmp_path / "inputs/2026/realisasi/tw2/PK-SEK.xlsx").unlink()
+    period = ingest.read_period(tmp_path / "inputs", 2026, 2)
+    verdicts = paraf.run(period, capaian.compute(period), suites)
+    assert verdicts["PK-SEK"].verdict == "DIKEMBALIKAN"
+    assert "belum diterima" in verdicts["PK-SEK"].errors[0].message
+    assert verdicts["PK-INSP"].verdict == "PARAF"
