@@ -1,0 +1,42 @@
+import subprocess
+import sys
+
+from .conftest import INPUTS
+
+SAKIP = [sys.executable, "-m", "sakip.cli"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*SAKIP, *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_help_on_every_command():
+    assert run("--help").returncode == 0
+    r = run("run", "--help")
+    assert r.returncode == 0 and "Triwulan 1 sampai 4" in r.stdout
+
+
+def test_quarter_out_of_range_is_a_usage_error():
+    r = run("run", "2026", "5")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_bad_config_is_one_line_without_traceback(tmp_path):
+    (tmp_path / "2026").mkdir()
+    demo = (INPUTS / "2026/instansi.toml").read_text(encoding="utf-8")
+    (tmp_path / "2026/instansi.toml").write_text(demo.replace("[instansi]\n", "[instansi]\nwarna = 'merah'\n"), encoding="utf-8")
+    r = run("run", "2026", "1", "--inputs", str(tmp_path))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("galat: ") and "instansi: kunci tidak dikenal: warna" in lines[0]
+
+
+def test_verbose_shows_the_traceback(tmp_path):
+    r = run("--verbose", "run", "2026", "1", "--inputs", str(tmp_path))
+    assert r.returncode == 1 and "Traceback" in r.stderr
+
+
+def test_bad_date_option():
+    r = run("run", "2026", "1", "--inputs", str(INPUTS), "--tanggal", "6/7/2026")
+    assert r.returncode == 1 and "bukan tanggal YYYY-MM-DD" in r.stderr

@@ -1,0 +1,100 @@
+"""The whole path through the real stack: CLI -> Prefect flow -> GX -> docxtpl -> LibreOffice -> pypdf/pyHanko."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from .conftest import INPUTS, ROOT, tree_hash
+
+pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+SAKIP = [sys.executable, "-m", "sakip.cli"]
+
+
+@pytest.fixture(scope="module")
+def run_tw2(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    inputs = tmp / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    before = tree_hash(inputs)
+    out = tmp / "outputs"
+    proc = subprocess.run([*SAKIP, "run", "2026", "2", "--inputs", str(inputs), "--outputs", str(out),
+                           "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
+                           "--tanggal", "2026-07-06"],
+                          capture_output=True, text=True, cwd=tmp, timeout=400,
+                          env={**os.environ, "COLUMNS": "200"})
+    return proc, out, inputs, before
+
+
+def test_run_succeeds_and_summarizes(run_tw2):
+    proc, out, _, _ = run_tw2
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "4 paket siap tanda tangan, 1 PK dikembalikan, 0 gagal" in proc.stdout
+    assert (out / "2026/TW2/ringkasan.json").is_file()
+
+
+def test_inputs_are_never_written(run_tw2):
+    _, _, inputs, before = run_tw2
+    assert tree_hash(inputs) == before
+
+
+def package(out, pk):
+    return out / "2026" / "TW2" / pk / f"paket_{pk}_2026_TW2.pdf"
+
+
+def test_package_content(run_tw2):
+    _, out, _, _ = run_tw2
+    reader = PdfReader(package(out, "PK-SEK"))
+    assert len(reader.pages) == 4  # cover, report (2 pages), Lembar Paraf
+    assert reader.page_labels == ["Sampul", "1", "2", "P-1"]
+    assert [o.title for o in reader.outline] == ["Sampul", "Laporan Capaian Kinerja", "Lembar Paraf"]
+    meta = reader.metadata
+    assert meta.title == "Laporan Capaian Kinerja Triwulan II Tahun 2026 - PK-SEK"
+    assert meta.author == "Inspektorat Daerah Kabupaten Sukamaju"
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    for expected in ("LAPORAN CAPAIAN KINERJA TRIWULAN II TAHUN 2026", "Jumlah dokumen laporan kinerja yang disusun",
+                     "87,50 %", "93,75", "93,33 %", "46,05 %", "1.845.000.000", "Sukamaju, 6 Juli 2026",
+                     "NURUL HIDAYATI, S.E., M.Ak.", "NIP. 19780823 200312 2 005", "Pembina Tingkat I (IV/b)", "LEMBAR PARAF"):
+        assert expected in text, expected
+
+
+def test_signature_fields_are_empty_and_on_the_signature_blocks(run_tw2):
+    _, out, _, _ = run_tw2
+    path = package(out, "PK-SEK")
+    reader = PdfReader(path)
+    fields = reader.get_fields()
+    assert set(fields) == {"ttd_pejabat", "paraf_pemeriksa"}
+    assert all(f.get("/FT") == "/Sig" and f.get("/V") is None for f in fields.values())
+    for name, signer in (("ttd_pejabat", "NURUL HIDAYATI, S.E., M.Ak."), ("paraf_pemeriksa", "DEWI LESTARI, S.Kom., M.M.")):
+        page_index, rect = next((i, [float(v) for v in a.get_object()["/Rect"]])
+                                for i, p in enumerate(reader.pages) for a in p.get("/Annots", [])
+                                if a.get_object().get("/T") == name)
+        found = []
+        reader.pages[page_index].extract_text(visitor_text=lambda t, cm, tm, f, s: found.append((t, tm[5] * cm[3] + cm[5])) if signer in t else None)
+        assert found, f"{signer} not on the page of {name}"
+        name_y = found[0][1]
+        assert rect[2] - rect[0] > 100 and rect[3] - rect[1] > 25  # visible, room to sign
+        assert rect[1] > name_y and rect[1] - name_y < 30  # just above the printed name
+    check = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert "ttd_pejabat" in check.stdout and "not signed" in check.stdout
+    if shutil.which("qpdf"):
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
+def test_returned_pk_gets_corrections_and_no_package(run_tw2):
+    _, out, _, _ = run_tw2
+    folder = out / "2026/TW2/PK-IRBAN3"
+    assert not package(out, "PK-IRBAN3").exists()
+    wb = openpyxl.load_workbook(folder / "KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx")
+    cells = {(r[2], r[3]) for r in wb["Koreksi"].iter_rows(min_row=3, values_only=True)}
+    assert {("Realisasi", "F5"), ("Realisasi", "F7")} <= cells
+
+
+def test_other_packages_exist(run_tw2):
+    _, out, _, _ = run_tw2
+    for pk in ("PK-INSP", "PK-IRBAN1", "PK-IRBAN2", "PK-SEK"):
+        assert package(out, pk).is_file()
