@@ -155,6 +155,13 @@ class IndicatorResult:
     tindak_lanjut: str = ""
     location: Location | None = None
 
+    def below(self, threshold: Decimal) -> bool:
+        """Under target for the quarter: the unit must explain kendala and tindak lanjut."""
+        cap = self.capaian_tw
+        if cap.state == "tidak_tercapai":
+            return True
+        return cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold
+
 
 @dataclass
 class BudgetResult:

@@ -182,15 +182,20 @@ def pk_frame(period: PeriodData) -> Frame:
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
 
-def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
-    q = period.quarter
-    threshold = period.config.pengaturan.ambang_kendala
-    current: dict[tuple[str, str], dict[str, Any]] = {}
+def _current(frame: pd.DataFrame, quarter: int, key: str) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, str]]:
+    """Rows of one quarter by (pk, key), first one winning, and each PK's workbook as shown."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     files: dict[str, str] = {}
-    if not period.realisasi.empty:
-        for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
-            current.setdefault((r["pk"], r["kode"]), r)
+    if not frame.empty:
+        for r in frame[frame["triwulan"] == quarter].to_dict("records"):
+            rows.setdefault((r["pk"], r[key]), r)
             files[r["pk"]] = r["berkas"]
+    return rows, files
+
+
+def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
+    threshold = period.config.pengaturan.ambang_kendala
+    current, files = _current(period.realisasi, period.quarter, "kode")
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
@@ -199,8 +204,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
         for ind in result.indicators:
             r = current.get((pk, ind.kode))
             cap = ind.capaian_tw
-            explain = (cap.state == "tidak_tercapai" or
-                       (cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold))
+            explain = ind.below(threshold)
             rows.append({
                 "pk": pk, "kode": ind.kode, "kualitatif": ind.qualitative,
                 "realisasi_status": r["realisasi_status"] if r else "tidak_ada",
@@ -218,15 +222,8 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
 
 
 def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
-    q = period.quarter
-    current: dict[tuple[str, str], dict[str, Any]] = {}
-    files: dict[str, str] = {}
-    if not period.realisasi_budget.empty:
-        for r in period.realisasi_budget[period.realisasi_budget["triwulan"] == q].to_dict("records"):
-            current.setdefault((r["pk"], r["kode_program"]), r)
-    if not period.realisasi.empty:
-        for r in period.realisasi[period.realisasi["triwulan"] == q].to_dict("records"):
-            files[r["pk"]] = r["berkas"]
+    current, _ = _current(period.realisasi_budget, period.quarter, "kode_program")
+    _, files = _current(period.realisasi, period.quarter, "kode")
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:

@@ -108,8 +108,7 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
             "predikat": ind.predikat,
         })
         cap = ind.capaian_tw
-        below = cap.state == "tidak_tercapai" or (cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold)
-        if below or ind.kendala:
+        if ind.below(threshold) or ind.kendala:
             kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": cap.text,
                             "kendala": ind.kendala or "-", "tindak_lanjut": ind.tindak_lanjut or "-"})
     total_pagu = sum((b.pagu or 0) for b in result.budgets)
