@@ -32,12 +32,9 @@ JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 @task(name="ingest", cache_policy=NO_CACHE)
 def ingest(inputs: Path, year: int, quarter: int, pks: list[str] | None) -> PeriodData:
-    """Read instansi.toml and the PK and realisasi workbooks."""
+    """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given)."""
     period = ingest_stage.read_period(inputs, year, quarter)
     if pks:
-        unknown = sorted(set(pks) - set(period.pk_codes()))
-        if unknown:
-            raise SakipError(f"PK tidak ditemukan di {inputs / str(year) / 'pk'}: {', '.join(unknown)}")
         period = period.only(pks)
     get_run_logger().info("Membaca %d PK tahun %d triwulan %d", len(period.pk_codes()), year, quarter)
     return period
@@ -136,6 +133,9 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency."""
     now = dt.datetime.now(JAKARTA)
     period = ingest(inputs, year, quarter, pks)
+    unknown = sorted(set(pks or []) - set(period.pk_codes()))
+    if not period.pk_codes():
+        return Summary(year, quarter, [], period.orphans, unknown)
     results = capaian(period)
     verdicts = paraf(period, results, expectations)
     fixes = corrections(period, verdicts, outputs)
@@ -147,6 +147,7 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, packages)
+    summary.unknown_pks = unknown
     summary.write(outputs)
     get_run_logger().info("Selesai: %s", ", ".join(f"{k} {v}" for k, v in summary.counts().items()))
     return summary

@@ -96,18 +96,23 @@ def rank(text: str) -> tuple[str, int] | None:
     return None
 
 
+def comparable(realisasi: str, target: str) -> bool:
+    """Both values sit on one ordinal scale."""
+    t, r = rank(target), rank(realisasi)
+    return t is not None and r is not None and t[0] == r[0]
+
+
 def qualitative(realisasi: str, target: str) -> Result:
     """tercapai when the realisasi ranks at least as high as the target on the same scale."""
     if not target:
         return not_computable("target tidak ada")
     if not realisasi:
         return not_computable("realisasi tidak ada")
-    t, r = rank(target), rank(realisasi)
-    if t is None:
+    if rank(target) is None:
         return not_computable(f"target kualitatif '{target}' tidak dikenal")
-    if r is None or r[0] != t[0]:
+    if not comparable(realisasi, target):
         return not_computable(f"realisasi '{realisasi}' tidak sebanding dengan target '{target}'")
-    return Result(None, "tercapai" if r[1] >= t[1] else "tidak_tercapai")
+    return Result(None, "tercapai" if rank(realisasi)[1] >= rank(target)[1] else "tidak_tercapai")
 
 
 def accumulate(values: list[Decimal | None], method: str) -> Decimal | None:
@@ -187,10 +192,15 @@ class PKResult:
         return (min(values), max(values)) if values else None
 
 
-def _records(frame: pd.DataFrame, pk: str) -> list[dict[str, Any]]:
-    if frame.empty:
-        return []
-    return frame[frame["pk"] == pk].to_dict("records")
+Records = dict[str, list[dict[str, Any]]]
+
+
+def _by_pk(frame: pd.DataFrame) -> Records:
+    """Rows of a frame grouped by PK, in one pass (not one filter per PK)."""
+    out: Records = {}
+    for r in ([] if frame.empty else frame.to_dict("records")):
+        out.setdefault(r["pk"], []).append(r)
+    return out
 
 
 def _shown(value: Decimal | None, text: str, qualitative: bool) -> str:
@@ -199,16 +209,12 @@ def _shown(value: Decimal | None, text: str, qualitative: bool) -> str:
     return number(value)
 
 
-def compute_pk(period: PeriodData, pk: str) -> PKResult:
-    """Capaian of every indicator and program of one PK for the period's quarter."""
-    cfg: Konfigurasi = period.config
+def _compute_pk(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]],
+                budgets: list[dict[str, Any]], budget_realisasi: list[dict[str, Any]]) -> PKResult:
     formula = cfg.pengaturan.rumus_negatif
-    q = period.quarter
     out = PKResult(pk, negative_formula=NEGATIVE_FORMULAS[formula])
-    by_quarter: dict[tuple[str, int], dict[str, Any]] = {
-        (r["kode"], r["triwulan"]): r for r in _records(period.realisasi, pk)
-    }
-    for ind in _records(period.indicators, pk):
+    by_quarter: dict[tuple[str, int], dict[str, Any]] = {(r["kode"], r["triwulan"]): r for r in realisasi}
+    for ind in indicators:
         kode = ind["kode"]
         qual = ind["target_tahunan_status"] == Status.TEXT
         current = by_quarter.get((kode, q), {})
@@ -235,10 +241,12 @@ def compute_pk(period: PeriodData, pk: str) -> PKResult:
                 pk, "warning", loc, current.get("realisasi_text", ""),
                 f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
                 "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "capaian_negatif"))
-        if qual and current.get("realisasi_text") and cap_tw.state == "tidak_dapat_dihitung" and "tidak sebanding" in cap_tw.note:
+        real_text = current.get("realisasi_text", "")
+        target_text = ind[f"target_tw{q}_text"] or ind["target_tahunan_text"]
+        if qual and real_text and rank(target_text) is not None and not comparable(real_text, target_text):
             out.findings.append(Finding(
-                pk, "error", loc, current.get("realisasi_text", ""),
-                f"Realisasi '{current.get('realisasi_text')}' tidak sebanding dengan target kualitatif '{ind[f'target_tw{q}_text'] or ind['target_tahunan_text']}'",
+                pk, "error", loc, real_text,
+                f"Realisasi '{real_text}' tidak sebanding dengan target kualitatif '{target_text}'",
                 "Isi realisasi dengan nilai pada skala yang sama dengan target (mis. WTP/WDP/TW/TMP atau AA..D).",
                 "kualitatif_tidak_dikenal"))
         out.indicators.append(IndicatorResult(
@@ -254,9 +262,9 @@ def compute_pk(period: PeriodData, pk: str) -> PKResult:
             location=loc,
         ))
     spent: dict[tuple[str, int], Decimal | None] = {
-        (r["kode_program"], r["triwulan"]): r["realisasi_anggaran"] for r in _records(period.realisasi_budget, pk)
+        (r["kode_program"], r["triwulan"]): r["realisasi_anggaran"] for r in budget_realisasi
     }
-    for b in _records(period.budgets, pk):
+    for b in budgets:
         quarters = [spent.get((b["kode_program"], i)) for i in range(1, q + 1)]
         total = accumulate(quarters, "jumlah")
         out.budgets.append(BudgetResult(
@@ -270,7 +278,13 @@ def compute(period: PeriodData) -> dict[str, PKResult]:
     """Capaian for every readable PK of the period."""
     if period.pks.empty:
         return {}
+    frames = [_by_pk(f) for f in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)]
     readable = period.pks[period.pks["readable"]]["pk"]
-    return {pk: compute_pk(period, pk) for pk in readable}
+    return {pk: _compute_pk(period.config, period.quarter, pk, *(f.get(pk, []) for f in frames)) for pk in readable}
+
+
+def compute_pk(period: PeriodData, pk: str) -> PKResult:
+    """Capaian of every indicator and program of one PK for the period's quarter."""
+    return compute(period.only([pk]))[pk]
 
 

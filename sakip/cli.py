@@ -63,7 +63,10 @@ def run(
 
     summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
                         expectations=expectations, issued=issued, pks=pk or None)
-    _print_summary(summary, outputs)
+    if summary.rows:
+        _print_summary(summary, outputs)
+    if summary.unknown_pks:
+        raise SakipError(f"PK tidak ditemukan di {inputs / str(year) / 'pk'}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
         raise SakipError(f"tidak ada PK di {inputs / str(year) / 'pk'}")
 

@@ -22,8 +22,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from .errors import PackageError
+from .formatting import quarter_name
 from .model import signature_marker
-from .outputs import atomic_path
+from .outputs import atomic_path, safe_component
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
@@ -140,16 +141,12 @@ PACKAGE_FIELDS = ["ttd_pejabat", "paraf_pemeriksa"]  # stable names, documented 
 
 
 def package_name(pk: str, year: int, quarter: int) -> str:
-    from .outputs import safe_component
-
     return f"paket_{safe_component(pk)}_{year}_TW{quarter}.pdf"
 
 
 def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
                pdfs: dict[str, Path], folder: Path, created: dt.datetime) -> Path:
     """The package of one PK from its converted cover, report and Lembar Paraf."""
-    from .formatting import quarter_name
-
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
         Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),

@@ -254,8 +254,11 @@ def _format(text: str, ctx: dict[str, str]) -> str:
     return " ".join(string.Formatter().vformat(text, (), _Context(ctx)).split())
 
 
-def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[tuple[str, str], int]]:
-    """Run one suite over its frame; return findings and failure counts per (pk, check name)."""
+CountKey = tuple[str, str, int]  # (pk, suite name, index of the expectation in the suite)
+
+
+def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, int]]:
+    """Run one suite over its frame; return findings and failure counts per PK and expectation."""
     if frame.data.empty:
         return [], {}
     data = frame.data.reset_index(drop=True)
@@ -266,7 +269,7 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[tuple[str,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]},
     )
     findings: list[Finding] = []
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+    counts: dict[CountKey, int] = defaultdict(int)
     for i, res in enumerate(results.results):
         info = res.exception_info or {}
         if info.get("raised_exception"):
@@ -279,7 +282,7 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[tuple[str,
             row = int(item["row_id"])
             ctx = {**frame.base[row], **frame.contexts[row].get(field_name, {})}
             pk = frame.base[row]["pk"]
-            counts[(pk, suite.checks[i].name + str(i))] += 1
+            counts[(pk, suite.name, i)] += 1
             findings.append(Finding(
                 pk=pk, severity=meta["severity"], location=frame.locations[row][field_name],
                 value=ctx.get("teks", ""), message=_format(meta["pesan"], ctx),
@@ -308,8 +311,9 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite]) -
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
     findings: list[Finding] = list(period.findings) + _unknown_rows(period)
+    with_file_errors = {f.pk for f in period.findings}
     for pk in pks:
-        if pk in capaian and pk not in submitted and not any(f.pk == pk for f in period.findings):
+        if pk in capaian and pk not in submitted and pk not in with_file_errors:
             findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
                                     f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
                                     "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas"))
@@ -317,7 +321,7 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite]) -
         findings += result.findings
     frames = {"pk": pk_frame(period), "realisasi": realisasi_frame(period, capaian, submitted),
               "anggaran": budget_frame(period, capaian, submitted)}
-    counts: dict[tuple[str, str], int] = {}
+    counts: dict[CountKey, int] = {}
     for suite in suites:
         if suite.frame not in frames:
             raise SuiteError(f"{suite.path}: meta.frame '{suite.frame}' tidak dikenal (pilihan: {', '.join(frames)})")
@@ -333,7 +337,7 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite]) -
         checks = []
         for suite in suites:
             for i, check in enumerate(suite.checks):
-                n = counts.get((pk, check.name + str(i)), 0)
+                n = counts.get((pk, suite.name, i), 0)
                 outcome = "Sesuai" if n == 0 else (f"{n} galat" if check.severity == "error" else f"{n} peringatan")
                 checks.append((check, outcome))
         verdict: Verdict = "DIKEMBALIKAN" if any(f.severity == "error" for f in mine) else "PARAF"

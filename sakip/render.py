@@ -21,9 +21,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from .capaian import PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
-from .formatting import ROMAN, date_id, nip, percent, quarter_name, rupiah
+from .formatting import ROMAN, date_id, nip, number, percent, quarter_name
 from .model import signature_marker
-from .outputs import atomic_path
+from .outputs import atomic_path, pk_dir, safe_component
 from .paraf import ParafResult
 
 if TYPE_CHECKING:
@@ -122,12 +122,12 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
     return {
         "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
         "sasaran": sasaran, "catatan_capaian": " ".join(notes),
-        "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": rupiah(b.pagu).removeprefix("Rp "),
-                      "realisasi_tw": rupiah(b.realisasi_tw).removeprefix("Rp "),
-                      "realisasi_sd": rupiah(b.realisasi_sd).removeprefix("Rp "), "serapan": b.serapan.text}
+        "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": number(b.pagu, 0),
+                      "realisasi_tw": number(b.realisasi_tw, 0),
+                      "realisasi_sd": number(b.realisasi_sd, 0), "serapan": b.serapan.text}
                      for n, b in enumerate(result.budgets, start=1)],
-        "anggaran_total": {"pagu": rupiah(total_pagu).removeprefix("Rp "), "realisasi_tw": rupiah(total_tw).removeprefix("Rp "),
-                           "realisasi_sd": rupiah(total_sd).removeprefix("Rp "),
+        "anggaran_total": {"pagu": number(total_pagu, 0), "realisasi_tw": number(total_tw, 0),
+                           "realisasi_sd": number(total_sd, 0),
                            "serapan": percent(total_sd / total_pagu * 100) if total_pagu else "tidak dapat dihitung"},
         "kendala": kendala,
         "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
@@ -160,8 +160,6 @@ DOCUMENTS = ("sampul", "laporan_triwulan", "lembar_paraf")
 def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                   templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
     """Render the cover, report and Lembar Paraf of every initialled PK into <pk>/dokumen/."""
-    from .outputs import pk_dir, safe_component
-
     paths = {name: template_path(templates, name) for name in DOCUMENTS}
     per = Period(period.year, period.quarter, issued)
     cfg = period.config

@@ -9,7 +9,7 @@ from pathlib import Path
 from .formatting import percent
 from .outputs import period_dir, write_bytes
 
-STATUS_TEXT = {"PARAF": "PARAF", "DIKEMBALIKAN": "DIKEMBALIKAN", "GAGAL": "GAGAL"}
+STATUSES = ("PARAF", "DIKEMBALIKAN", "GAGAL")
 
 
 @dataclass
@@ -30,9 +30,10 @@ class Summary:
     quarter: int
     rows: list[Row]
     orphans: list[str] = field(default_factory=list)
+    unknown_pks: list[str] = field(default_factory=list)  # asked for with --pk, not in the inputs
 
     def counts(self) -> dict[str, int]:
-        out = {k: 0 for k in STATUS_TEXT}
+        out = {k: 0 for k in STATUSES}
         for r in self.rows:
             out[r.status] = out.get(r.status, 0) + 1
         return out

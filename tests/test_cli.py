@@ -7,7 +7,7 @@ SAKIP = [sys.executable, "-m", "sakip.cli"]
 
 
 def run(*args, cwd=None):
-    return subprocess.run([*SAKIP, *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+    return subprocess.run([*SAKIP, *args], capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
 def test_help_on_every_command():
@@ -40,3 +40,11 @@ def test_verbose_shows_the_traceback(tmp_path):
 def test_bad_date_option():
     r = run("run", "2026", "1", "--inputs", str(INPUTS), "--tanggal", "6/7/2026")
     assert r.returncode == 1 and "bukan tanggal YYYY-MM-DD" in r.stderr
+
+
+def test_unknown_pk_is_one_line_without_traceback(tmp_path):
+    r = run("run", "2026", "1", "--inputs", str(INPUTS), "--outputs", str(tmp_path / "out"), "--pk", "PK-TIDAKADA")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr + r.stdout
+    assert f"galat: PK tidak ditemukan di {INPUTS / '2026' / 'pk'}: PK-TIDAKADA" in r.stderr.splitlines()
+    assert not (tmp_path / "out").exists()  # nothing produced for a mistyped code
