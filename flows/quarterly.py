@@ -94,13 +94,12 @@ def package(period: PeriodData, pdfs: dict[str, dict[str, Path] | str], outputs:
             created: dt.datetime) -> dict[str, Path | str]:
     """Assemble one signature-ready package per PK."""
     out: dict[str, Path | str] = {}
-    author = period.config.instansi.nama
     for pk, parts in pdfs.items():
         if isinstance(parts, str):
             out[pk] = parts
             continue
         try:
-            out[pk] = package_stage.package_pk(pk, author, period.official(pk).nama, period.year, period.quarter,
+            out[pk] = package_stage.package_pk(pk, period.config_for(pk).instansi.nama, period.official(pk).nama, period.year, period.quarter,
                                                parts, pk_dir(outputs, period.year, period.quarter, pk), created)
         except SakipError as exc:
             out[pk] = str(exc)

@@ -280,7 +280,7 @@ def compute(period: PeriodData) -> dict[str, PKResult]:
         return {}
     frames = [_by_pk(f) for f in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)]
     readable = period.pks[period.pks["readable"]]["pk"]
-    return {pk: _compute_pk(period.config, period.quarter, pk, *(f.get(pk, []) for f in frames)) for pk in readable}
+    return {pk: _compute_pk(period.config_for(pk), period.quarter, pk, *(f.get(pk, []) for f in frames)) for pk in readable}
 
 
 def compute_pk(period: PeriodData, pk: str) -> PKResult:

@@ -82,9 +82,11 @@ def _preflight(inputs: Path, year: int, templates: Path, expectations: Path) -> 
     """Fail fast, with one line, on what would stop every PK (before starting Prefect)."""
     from . import config
     from .convert import soffice
+    from .ingest import agencies
     from .render import DOCUMENTS, template_path
 
-    config.load(inputs / str(year) / "instansi.toml")
+    for root in agencies(inputs, year).values():
+        config.load(root / "instansi.toml")
     for name in DOCUMENTS:
         template_path(templates, name)
     if not any(expectations.glob("*.json")):

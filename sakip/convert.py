@@ -1,7 +1,10 @@
 """DOCX -> PDF with LibreOffice, as fast as a cold-started soffice allows and never silently.
 
-Documents are split over `slots` concurrent soffice processes, each converting a batch in one
-invocation (start-up is paid once per batch, ~0.17 s/file instead of ~0.8 s). Each slot has a
+Documents are split into batches converted by `slots` concurrent soffice processes, each batch
+in one invocation (start-up is paid once per batch, not once per file). Batches are capped in
+count and in command-line length: soffice silently stops converting after ~16 KB of file
+arguments (measured: 244 of 400 files converted, exit code 0), and the documents it skipped
+would then each pay a cold start. Each slot has a
 private profile (two soffice processes on one profile fail or "succeed" without output), each
 batch a timeout after which its whole process group is killed, and a batch that fails is
 retried one document at a time so that one bad document fails alone. Success is judged by the
@@ -28,6 +31,8 @@ from .errors import ConversionError
 
 BATCH_TIMEOUT_BASE = 60.0  # seconds for start-up and the first document
 PER_DOCUMENT_TIMEOUT = 20.0
+MAX_BATCH = 100  # documents per soffice invocation
+MAX_ARGUMENT_BYTES = 8192  # file arguments per invocation, well under soffice's silent limit
 
 
 def soffice() -> str:
@@ -64,8 +69,9 @@ class Converter:
     """A pool of `slots` LibreOffice profiles; reuse one Converter for a whole run."""
 
     def __init__(self, slots: int | None = None, timeout_base: float = BATCH_TIMEOUT_BASE,
-                 timeout_per_doc: float = PER_DOCUMENT_TIMEOUT) -> None:
+                 timeout_per_doc: float = PER_DOCUMENT_TIMEOUT, max_batch: int = MAX_BATCH) -> None:
         self.slots = max(1, slots or os.cpu_count() or 1)
+        self.max_batch = max_batch
         self.timeout_base = timeout_base
         self.timeout_per_doc = timeout_per_doc
         self._root = Path(tempfile.mkdtemp(prefix="sakip-lo-"))
@@ -139,8 +145,25 @@ class Converter:
         out_dir.mkdir(parents=True, exist_ok=True)
         if not docs:
             return {}
-        n = min(self.slots, len(docs))
-        batches = [docs[i::n] for i in range(n)]
-        with ThreadPoolExecutor(max_workers=n) as pool:
+        batches = split(docs, self.slots, self.max_batch)
+        with ThreadPoolExecutor(max_workers=min(self.slots, len(batches))) as pool:
             results = [o for batch in pool.map(lambda b: self._batch(b, out_dir), batches) for o in batch]
         return {o.source: o for o in results}
+
+
+def split(docs: list[Path], slots: int, max_batch: int = MAX_BATCH, max_bytes: int = MAX_ARGUMENT_BYTES) -> list[list[Path]]:
+    """Batches of consecutive documents, as even as the caps allow, at least one per slot."""
+    size = max(1, min(max_batch, -(-len(docs) // slots)))
+    batches: list[list[Path]] = []
+    current: list[Path] = []
+    used = 0
+    for doc in docs:
+        length = len(str(doc)) + 1
+        if current and (len(current) >= size or used + length > max_bytes):
+            batches.append(current)
+            current, used = [], 0
+        current.append(doc)
+        used += length
+    if current:
+        batches.append(current)
+    return batches

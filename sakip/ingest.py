@@ -9,6 +9,9 @@ Layout of ``inputs/`` (see inputs/README.md)::
     <year>/instansi.toml
     <year>/pk/*.xlsx                 one PK workbook per official
     <year>/realisasi/tw<n>/*.xlsx    one realisasi workbook per official and quarter
+
+or, for a government with many agencies (a regency's OPDs) run as one period, the same layout
+once per agency in ``<year>/<agency>/``. PK codes are unique across the whole period.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from . import config as config_mod
 from .config import Konfigurasi, Pejabat
-from .errors import InputError, Location
+from .errors import ConfigError, InputError, Location
 from .model import Finding, Reading, Status
 
 POLARITIES = {"positif": "positif", "+": "positif", "negatif": "negatif", "-": "negatif"}
@@ -162,21 +165,37 @@ class PeriodData:
 
     year: int
     quarter: int
-    config: Konfigurasi
-    pks: pd.DataFrame
+    configs: dict[str, Konfigurasi]  # by agency folder ("" when inputs/<year> is one agency)
+    pks: pd.DataFrame  # carries the agency of each PK in column "instansi"
     indicators: pd.DataFrame
     budgets: pd.DataFrame
     realisasi: pd.DataFrame  # one row per PK, quarter 1..n and indicator code
     realisasi_budget: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
+    _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def pk_codes(self) -> list[str]:
         return [] if self.pks.empty else list(self.pks["pk"])
 
+    @property
+    def config(self) -> Konfigurasi:
+        """The configuration of a single-agency period."""
+        if len(self.configs) != 1:
+            raise ValueError("a period of several agencies has one configuration per PK: use config_for(pk)")
+        return next(iter(self.configs.values()))
+
+    def agency(self, pk: str) -> str:
+        if self._agency is None:
+            self._agency = dict(zip(self.pks["pk"], self.pks["instansi"])) if not self.pks.empty else {}
+        return self._agency[pk]
+
+    def config_for(self, pk: str) -> Konfigurasi:
+        return self.configs[self.agency(pk)]
+
     def official(self, pk: str) -> Pejabat:
         nip = self.pks.loc[self.pks["pk"] == pk, "nip"].iloc[0]
-        found = self.config.official_by_nip(nip)
+        found = self.config_for(pk).official_by_nip(nip)
         if found is None:  # ingest reports unknown NIPs, so a PK that got this far has one
             raise KeyError(f"no official with NIP {nip}")
         return found[1]
@@ -188,7 +207,7 @@ class PeriodData:
         def cut(frame: pd.DataFrame) -> pd.DataFrame:
             return frame if frame.empty else frame[frame["pk"].isin(keep)].reset_index(drop=True)
 
-        return PeriodData(self.year, self.quarter, self.config, cut(self.pks), cut(self.indicators),
+        return PeriodData(self.year, self.quarter, self.configs, cut(self.pks), cut(self.indicators),
                           cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
                           [f for f in self.findings if f.pk in keep], self.orphans)
 
@@ -358,76 +377,97 @@ def workbooks(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
 
 
-def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
-    """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter."""
+def agencies(inputs: Path, year: int) -> dict[str, Path]:
+    """The agency folders of a period: inputs/<year> itself, or each inputs/<year>/<agency>/."""
     base = inputs / str(year)
-    cfg = config_mod.load(base / "instansi.toml")
+    if (base / "instansi.toml").is_file():
+        return {"": base}
+    found = {p.name: p for p in sorted(base.iterdir()) if (p / "instansi.toml").is_file()} if base.is_dir() else {}
+    if not found:
+        raise ConfigError(f"{base / 'instansi.toml'}: berkas konfigurasi instansi tidak ditemukan "
+                          f"(juga tidak ada subfolder instansi yang memuat instansi.toml)")
+    return found
+
+
+def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
+    """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
+    for each agency of the period."""
+    base = inputs / str(year)
+    roots = agencies(inputs, year)
+    configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
     findings: list[Finding] = []
     pks, indicators, budgets = [], [], []
-    seen: dict[str, str] = {}
-    for path in workbooks(base / "pk"):
-        try:
-            pk, rows, budget = read_pk_workbook(path, str(path.relative_to(base)))
-        except InputError as exc:
-            findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
-            pks.append({"pk": path.stem, "file": str(path), "berkas": str(path.relative_to(base)), "nip": "", "nama": "", "readable": False})
-            continue
-        if pk["pk"] in seen:
-            findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
-                                    f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']]}",
-                                    "Setiap PK harus memiliki kode yang unik.", "berkas"))
-            continue
-        seen[pk["pk"]] = path.name
-        if cfg.official_by_nip(pk["nip"]) is None:
-            findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
-                                    f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
-                                    "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.", "berkas"))
-        if pk["tahun"] != str(year):
-            findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
-                                    f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
-                                    f"Isi tahun {year}.", "berkas"))
-        pk["readable"] = True
-        pks.append(pk)
-        indicators += [{"pk": pk["pk"], **r} for r in rows]
-        budgets += [{"pk": pk["pk"], **b} for b in budget]
+    seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
+    for agency, root in roots.items():
+        cfg = configs[agency]
+        for path in workbooks(root / "pk"):
+            shown = str(path.relative_to(base))
+            try:
+                pk, rows, budget = read_pk_workbook(path, shown)
+            except InputError as exc:
+                findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
+                pks.append({"pk": path.stem, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
+                continue
+            if pk["pk"] in seen:
+                findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
+                                        f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
+                                        "Setiap PK harus memiliki kode yang unik.", "berkas"))
+                continue
+            seen[pk["pk"]] = (agency, shown)
+            if cfg.official_by_nip(pk["nip"]) is None:
+                findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
+                                        f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
+                                        "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.", "berkas"))
+            if pk["tahun"] != str(year):
+                findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
+                                        f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
+                                        f"Isi tahun {year}.", "berkas"))
+            pk["readable"] = True
+            pk["instansi"] = agency
+            pks.append(pk)
+            indicators += [{"pk": pk["pk"], **r} for r in rows]
+            budgets += [{"pk": pk["pk"], **b} for b in budget]
 
     realisasi, realisasi_budget, orphans = [], [], []
-    for q in range(1, quarter + 1):
-        sources: dict[str, str] = {}
-        for path in workbooks(base / "realisasi" / f"tw{q}"):
-            try:
-                head, rows, budget = read_realisasi_workbook(path, str(path.relative_to(base)))
-            except InputError as exc:
-                owner = path.stem if path.stem in seen else None
-                if owner is None:
-                    orphans.append(f"{exc}")
-                elif q == quarter:
-                    findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.", "berkas"))
-                continue
-            code = head["pk"]
-            if code not in seen:
-                orphans.append(f"{path.name}: Kode PK '{code}' tidak ada di daftar PK tahun {year}")
-                continue
-            if code in sources:
-                if q == quarter:
-                    findings.append(Finding(code, "error", head["pk_loc"], code,
-                                            f"Realisasi {code} triwulan {q} dikirim dua kali ({sources[code]} dan {path.name})",
-                                            "Kirim satu berkas realisasi per PK per triwulan.", "berkas"))
-                continue
-            sources[code] = path.name
-            if _quarter_of(head["triwulan_text"]) != q and q == quarter:
-                findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
-                                        f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",
-                                        f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas"))
-            where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
-            realisasi += [{**where, **r} for r in rows]
-            realisasi_budget += [{**where, **b} for b in budget]
+    for agency, root in roots.items():
+        for q in range(1, quarter + 1):
+            sources: dict[str, str] = {}
+            for path in workbooks(root / "realisasi" / f"tw{q}"):
+                shown = str(path.relative_to(base))
+                try:
+                    head, rows, budget = read_realisasi_workbook(path, shown)
+                except InputError as exc:
+                    owner = path.stem if seen.get(path.stem, ("",))[0] == agency else None
+                    if owner is None:
+                        orphans.append(f"{exc}")
+                    elif q == quarter:
+                        findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.", "berkas"))
+                    continue
+                code = head["pk"]
+                if code not in seen or seen[code][0] != agency:
+                    orphans.append(f"{shown}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
+                                   + (f" instansi {agency}" if agency else ""))
+                    continue
+                if code in sources:
+                    if q == quarter:
+                        findings.append(Finding(code, "error", head["pk_loc"], code,
+                                                f"Realisasi {code} triwulan {q} dikirim dua kali ({sources[code]} dan {path.name})",
+                                                "Kirim satu berkas realisasi per PK per triwulan.", "berkas"))
+                    continue
+                sources[code] = path.name
+                if _quarter_of(head["triwulan_text"]) != q and q == quarter:
+                    findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
+                                            f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",
+                                            f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas"))
+                where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
+                realisasi += [{**where, **r} for r in rows]
+                realisasi_budget += [{**where, **b} for b in budget]
 
     def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame(rows).reset_index(drop=True) if rows else pd.DataFrame()
 
     return PeriodData(
-        year=year, quarter=quarter, config=cfg,
+        year=year, quarter=quarter, configs=configs,
         pks=frame(pks), indicators=frame(indicators), budgets=frame(budgets),
         realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
         findings=findings, orphans=orphans,

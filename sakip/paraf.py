@@ -195,7 +195,6 @@ def _current(frame: pd.DataFrame, quarter: int, key: str) -> tuple[dict[tuple[st
 
 
 def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
-    threshold = period.config.pengaturan.ambang_kendala
     current, files = _current(period.realisasi, period.quarter, "kode")
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
@@ -205,7 +204,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
         for ind in result.indicators:
             r = current.get((pk, ind.kode))
             cap = ind.capaian_tw
-            explain = ind.below(threshold)
+            explain = ind.below(period.config_for(pk).pengaturan.ambang_kendala)
             rows.append({
                 "pk": pk, "kode": ind.kode, "kualitatif": ind.qualitative,
                 "realisasi_status": r["realisasi_status"] if r else "tidak_ada",

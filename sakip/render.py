@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -33,8 +36,43 @@ OFFICIAL_FIELD = "ttd_pejabat"
 CHECKER_FIELD = "paraf_pemeriksa"
 
 
+class _Environment(SandboxedEnvironment):
+    """The sandbox, compiling each distinct source once.
+
+    docxtpl hands the environment the same patched XML for every PK rendered from one
+    template; compiling it again each time cost more than rendering it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (jinja's name)
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return _Environment()
+
+
+class _Template(DocxTemplate):
+    """A docxtpl template read once and rendered many times (docxtpl reloads its pristine
+    copy from memory before each render); the XML clean-up is done once per source."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(io.BytesIO(path.read_bytes()))
+        self._patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        patched = self._patched.get(src_xml)
+        if patched is None:
+            patched = self._patched[src_xml] = super().patch_xml(src_xml)
+        return patched
 
 
 def template_path(templates: Path, name: str) -> Path:
@@ -44,22 +82,43 @@ def template_path(templates: Path, name: str) -> Path:
     return path
 
 
+class Renderer:
+    """Renders documents from templates, keeping each template and its compiled Jinja code for
+    the whole run. Not thread-safe: use one per thread or process."""
+
+    def __init__(self) -> None:
+        self._env = _Environment()
+        self._templates: dict[Path, _Template] = {}
+
+    def render(self, template: Path, context: dict[str, Any], out: Path) -> Path:
+        """Render one template to `out` (written atomically)."""
+        doc = self._templates.get(template)
+        if doc is None:
+            try:
+                doc = self._templates[template] = _Template(template)
+            except OSError as exc:
+                raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
+        try:
+            doc.render(context, jinja_env=self._env, autoescape=True)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{template}: penulisan tag template salah ({exc.message})") from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{template}: template memakai isian yang tidak ada ({exc.message})") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateError(f"{template}: template mencoba akses yang dilarang ({exc})") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{template}: template tidak dapat dirender ({exc})") from None
+        except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+            # python-docx on a file that is not a Word document
+            raise TemplateError(f"{template}: bukan dokumen Word (.docx) yang valid ({type(exc).__name__})") from None
+        with atomic_path(out) as tmp:
+            doc.save(tmp)
+        return out
+
+
 def render_document(template: Path, context: dict[str, Any], out: Path) -> Path:
     """Render one template to `out` (written atomically)."""
-    try:
-        doc = DocxTemplate(template)
-        doc.render(context, jinja_env=environment(), autoescape=True)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{template}: penulisan tag template salah ({exc.message})") from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(f"{template}: template memakai isian yang tidak ada ({exc.message})") from None
-    except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"{template}: template mencoba akses yang dilarang ({exc})") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"{template}: template tidak dapat dirender ({exc})") from None
-    with atomic_path(out) as tmp:
-        doc.save(tmp)
-    return out
+    return Renderer().render(template, context, out)
 
 
 @dataclass(frozen=True)
@@ -161,17 +220,18 @@ def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
                   templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
     """Render the cover, report and Lembar Paraf of every initialled PK into <pk>/dokumen/."""
     paths = {name: template_path(templates, name) for name in DOCUMENTS}
+    renderer = Renderer()
     per = Period(period.year, period.quarter, issued)
-    cfg = period.config
     out: dict[str, dict[str, Path]] = {}
     for pk, verdict in verdicts.items():
         if verdict.verdict != "PARAF":
             continue
         who = period.official(pk)
+        cfg = period.config_for(pk)
         folder = pk_dir(outputs, period.year, period.quarter, pk) / "dokumen"
         stem = safe_component(pk)
         contexts = {"sampul": cover_context(cfg, pk, who, per),
                     "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),
                     "lembar_paraf": paraf_context(cfg, pk, who, verdict, per)}
-        out[pk] = {name: render_document(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
+        out[pk] = {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
     return out

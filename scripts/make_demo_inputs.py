@@ -11,17 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from sakip.forms import Indicator, Program, Realisasi, Signer, write_pk_workbook, write_realisasi_workbook
 
 YEAR = 2026
 ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("inputs")
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 OFFICIALS = {
     "inspektur": ("197104121996031003", "Drs. HERU PRASETYO, M.Si.", "Inspektur Daerah Kabupaten Sukamaju"),
@@ -149,94 +142,21 @@ def expand_irban(code: str, spec: dict) -> dict:
             "realisasi": IRBAN_REAL[n], "realisasi_anggaran": spent}
 
 
-def style_header(ws, row: int, ncols: int) -> None:
-    for c in range(1, ncols + 1):
-        cell = ws.cell(row, c)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def title(ws, lines: list[str], ncols: int) -> int:
-    for i, text in enumerate(lines, start=1):
-        ws.cell(i, 1, text).font = Font(bold=True, size=12)
-        ws.cell(i, 1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
-    return len(lines) + 2
-
-
-def table(ws, start: int, headers: list[str], rows: list[list], widths: list[int], formats: dict[int, str] | None = None, inputs: set[int] = frozenset()) -> None:
-    for c, h in enumerate(headers, start=1):
-        ws.cell(start, c, h)
-    style_header(ws, start, len(headers))
-    for r, values in enumerate(rows, start=start + 1):
-        for c, v in enumerate(values, start=1):
-            cell = ws.cell(r, c, v)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if formats and c in formats and isinstance(v, (int, float)):
-                cell.number_format = formats[c]
-            if c in inputs:
-                cell.fill = INPUT_FILL
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(start + 1, 1)
-
-
-def identity(ws, pairs: list[tuple[str, object]]) -> None:
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 60
-    for r, (label, value) in enumerate(pairs, start=1):
-        ws.cell(r, 1, label).font = Font(bold=True)
-        cell = ws.cell(r, 2, value)
-        cell.number_format = "@"
-
-
-def write_pk(code: str, spec: dict, folder: Path) -> None:
+def signer(spec: dict) -> Signer:
     nip, nama, jabatan = OFFICIALS[spec["pejabat"]]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Identitas"
-    identity(ws, [("Kode PK", code), ("Tahun", str(YEAR)), ("NIP", nip), ("Nama", nama), ("Jabatan", jabatan),
-                  ("Unit Kerja", "Inspektorat Daerah Kabupaten Sukamaju")])
-    ws = wb.create_sheet("PK")
-    start = title(ws, [f"PERJANJIAN KINERJA TAHUN {YEAR}", jabatan.upper()], 8)
-    rows = [[i, k, s, ind, sat, pol, ak, tgt] for i, (k, s, ind, sat, pol, ak, tgt, _, _) in enumerate(spec["indikator"], start=1)]
-    table(ws, start, ["No", "Kode", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Cara Akumulasi", "Target Tahunan"],
-          rows, [5, 8, 40, 50, 10, 10, 12, 16], {8: "#,##0.##"})
-    ws = wb.create_sheet("RA")
-    start = title(ws, [f"RENCANA AKSI TAHUN {YEAR}", jabatan.upper()], 9)
-    rows = [[i, k, ind, *tw, aksi, jabatan] for i, (k, _, ind, _, _, _, _, tw, aksi) in enumerate(spec["indikator"], start=1)]
-    table(ws, start, ["No", "Kode", "Indikator Kinerja", "Target TW I", "Target TW II", "Target TW III", "Target TW IV", "Rencana Aksi", "Penanggung Jawab"],
-          rows, [5, 8, 50, 12, 12, 12, 12, 45, 30], {c: "#,##0.##" for c in (4, 5, 6, 7)})
-    ws = wb.create_sheet("Anggaran")
-    start = title(ws, [f"PROGRAM/KEGIATAN DAN ANGGARAN TAHUN {YEAR}", jabatan.upper()], 4)
-    rows = [[i, k, p, pagu] for i, (k, p, pagu) in enumerate(spec["anggaran"], start=1)]
-    table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], rows, [5, 14, 60, 20], {4: "#,##0"})
-    wb.save(folder / f"{code}.xlsx")
+    return Signer(nip, nama, jabatan, "Inspektorat Daerah Kabupaten Sukamaju")
 
 
-def write_realisasi(code: str, spec: dict, q: int, folder: Path) -> None:
-    nip, nama, jabatan = OFFICIALS[spec["pejabat"]]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Identitas"
-    identity(ws, [("Kode PK", code), ("Tahun", str(YEAR)), ("Triwulan", ROMAN[q]), ("NIP", nip), ("Nama", nama), ("Jabatan", jabatan)])
-    ws = wb.create_sheet("Realisasi")
-    start = title(ws, [f"REALISASI KINERJA TRIWULAN {ROMAN[q]} TAHUN {YEAR}", jabatan.upper()], 9)
-    rows = []
-    for i, (k, _, ind, sat, _, _, _, tw, _) in enumerate(spec["indikator"], start=1):
-        value, kendala, tl = spec["realisasi"][q][k]
+def indicators(spec: dict) -> list[Indicator]:
+    return [Indicator(k, s, ind, sat, pol, ak, tgt, tw, aksi) for k, s, ind, sat, pol, ak, tgt, tw, aksi in spec["indikator"]]
+
+
+def realisasi(code: str, spec: dict, q: int) -> dict[str, Realisasi]:
+    out = {}
+    for k, (value, kendala, tl) in spec["realisasi"][q].items():
         bukti = f"https://drive.sukamajukab.go.id/inspektorat/{YEAR}/tw{q}/{code.lower()}-{k.lower()}" if value not in ("-", None) else ""
-        rows.append([i, k, ind, sat, tw[q - 1], value, kendala or None, tl or None, bukti or None])
-    table(ws, start, ["No", "Kode", "Indikator Kinerja", "Satuan", "Target TW", "Realisasi TW", "Kendala", "Tindak Lanjut", "Bukti Dukung"],
-          rows, [5, 8, 50, 10, 14, 14, 40, 40, 30], {5: "#,##0.##", 6: "#,##0.##"}, inputs={6, 7, 8, 9})
-    ws = wb.create_sheet("Anggaran")
-    start = title(ws, [f"REALISASI ANGGARAN TRIWULAN {ROMAN[q]} TAHUN {YEAR}", jabatan.upper()], 5)
-    rows = [[i, k, p, pagu, spent] for i, ((k, p, pagu), spent) in enumerate(zip(spec["anggaran"], spec["realisasi_anggaran"][q]), start=1)]
-    table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", "Realisasi TW (Rp)"], rows, [5, 14, 60, 20, 20], {4: "#,##0", 5: "#,##0"}, inputs={5})
-    wb.save(folder / f"{code}.xlsx")
+        out[k] = Realisasi(value, kendala, tl, bukti)
+    return out
 
 
 def main() -> None:
@@ -245,11 +165,11 @@ def main() -> None:
     for code, spec in PKS.items():
         if "wilayah" in spec:
             spec = expand_irban(code, spec)
-        write_pk(code, spec, base / "pk")
+        programs = [Program(*p) for p in spec["anggaran"]]
+        write_pk_workbook(base / "pk" / f"{code}.xlsx", code, YEAR, signer(spec), indicators(spec), programs)
         for q in (1, 2):
-            folder = base / "realisasi" / f"tw{q}"
-            folder.mkdir(parents=True, exist_ok=True)
-            write_realisasi(code, spec, q, folder)
+            write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, YEAR, q, signer(spec),
+                                     indicators(spec), realisasi(code, spec, q), programs, spec["realisasi_anggaran"][q])
 
 
 if __name__ == "__main__":

@@ -323,6 +323,45 @@ def lembar_paraf() -> Document:
     return doc
 
 
+UNUSED_PARTS = ("/stylesWithEffects", "/customXml", "/webSettings", "/thumbnail")
+
+
+def slim(doc: Document) -> None:
+    """Drop what python-docx's stock template carries and these documents never use.
+
+    Its styles.xml (350 KB of table styles and latent styles) and stylesWithEffects.xml
+    (440 KB) are parsed and written again for every rendered report and parsed again by
+    LibreOffice for every conversion; a document saved by Word carries a few dozen KB.
+    """
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(UNUSED_PARTS):
+                rels.pop(rid)
+    styles = doc.styles.element
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    used = set()
+    parts = [doc.part] + [hf.part for sec in doc.sections for hf in (sec.header, sec.footer) if not hf.is_linked_to_previous]
+    for part in parts:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used |= {e.get(qn("w:val")) for e in part.element.iter(qn(tag))}
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    used |= {sid for sid, st in by_id.items() if st.get(qn("w:default")) == "1"}
+    pending = list(used)
+    while pending:  # styles the used ones are based on or link to
+        st = by_id.get(pending.pop())
+        if st is None:
+            continue
+        for tag in ("w:basedOn", "w:next", "w:link"):
+            ref = st.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in used:
+                used.add(ref.get(qn("w:val")))
+                pending.append(ref.get(qn("w:val")))
+    for sid, st in by_id.items():
+        if sid not in used:
+            styles.remove(st)
+
+
 def save(doc: Document, name: str) -> None:
     folder = Path("templates") / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -330,6 +369,7 @@ def save(doc: Document, name: str) -> None:
     if target.exists() and not FORCE:
         print(f"{target} exists; planners own it now (use --force to overwrite)")
         return
+    slim(doc)
     doc.save(target)
     print(f"wrote {target}")
 

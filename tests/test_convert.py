@@ -3,7 +3,9 @@ import shutil
 import pytest
 from docx import Document
 
-from sakip.convert import Converter, check_pdf
+from pathlib import Path
+
+from sakip.convert import Converter, check_pdf, split
 from sakip.errors import ConversionError
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
@@ -38,3 +40,18 @@ def test_check_pdf_rejects_missing_and_broken(tmp_path):
     (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4 garbage")
     with pytest.raises(ConversionError):
         check_pdf(tmp_path / "b.pdf")
+
+
+def test_split_caps_batches_by_count_and_argument_length():
+    docs = [Path(f"/data/{'x' * 40}/doc{i:03d}.docx") for i in range(250)]
+    batches = split(docs, slots=2, max_batch=100, max_bytes=2000)
+    assert [d for b in batches for d in b] == docs  # all, once, in order
+    assert all(len(b) <= 100 and sum(len(str(d)) + 1 for d in b) <= 2000 for b in batches)
+    assert len(split(docs[:10], slots=2)) == 2  # small runs still use every slot
+    assert split([], slots=2) == []
+
+
+def test_many_batches_all_convert(tmp_path):
+    docs = [make_doc(tmp_path / f"doc{i}.docx", f"Dokumen {i}") for i in range(5)]
+    outcomes = Converter(slots=1, max_batch=2).convert(docs, tmp_path / "pdf")
+    assert all(outcomes[d].pdf is not None and check_pdf(outcomes[d].pdf) == 1 for d in docs)

@@ -66,3 +66,20 @@ def test_real_template_renders_every_indicator(tmp_path, period_tw2, capaian_tw2
     for ind in capaian_tw2["PK-SEK"].indicators:
         assert ind.indikator in cells
     assert "{{" not in cells and "{%" not in cells
+
+
+def test_renderer_reuses_a_template_without_leaking_between_documents(tmp_path):
+    renderer = render.Renderer()
+    tpl = tiny_template(tmp_path, "Pejabat: {{ nama }}")
+    first = renderer.render(tpl, {"nama": "AGUS & RINA"}, tmp_path / "a.docx")
+    second = renderer.render(tpl, {"nama": "DEWI"}, tmp_path / "b.docx")
+    assert "Pejabat: AGUS & RINA" in doc_text(first)
+    assert "Pejabat: DEWI" in doc_text(second) and "AGUS" not in doc_text(second)
+
+
+def test_a_file_that_is_not_a_word_document_is_a_template_error(tmp_path):
+    bad = tmp_path / "template.docx"
+    bad.write_text("bukan docx")
+    with pytest.raises(TemplateError, match="bukan dokumen Word"):
+        render.render_document(bad, {}, tmp_path / "o.docx")
+    assert not (tmp_path / "o.docx").exists()
