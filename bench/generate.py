@@ -182,11 +182,13 @@ def generate(root: Path, size: Size = Size(), seed: int = 2026) -> dict[str, lis
         full = f"{agency_name} {REGENCY}"
         folder = base / f"opd{a + 1:02d}"
         keys = []
+        # The Kasubbag Perencanaan dan Keuangan checks, or the secretary in a small agency.
+        checker = "p07" if size.pks_per_agency >= 7 else "p02" if size.pks_per_agency >= 2 else "p01"
         lines = [f"# Instansi sintetis untuk benchmark sakip (seed {seed}).", "", "[instansi]",
                  f"nama = {_toml_str(full)}", f"pemerintah = {_toml_str('Pemerintah ' + REGENCY)}",
                  f"alamat = {_toml_str(f'Jl. Pemuda No. {a + 1}, Sukamaju 68123')}", 'telepon = "(0331) 421500"',
                  f'surel = "opd{a + 1:02d}@sukamajukab.go.id"', 'kota = "Sukamaju"', 'kepala = "p01"', "",
-                 "[pengaturan]", 'rumus_negatif = "selisih"', "ambang_kendala = 100", 'pemeriksa = "p07"', "",
+                 "[pengaturan]", 'rumus_negatif = "selisih"', "ambang_kendala = 100", f'pemeriksa = "{checker}"', "",
                  "[pejabat.bupati]", 'nama = "H. BAMBANG SURYADI, S.E., M.M."', 'jabatan = "Bupati Sukamaju"', ""]
         signers = []
         for p in range(size.pks_per_agency):

@@ -1,7 +1,7 @@
 """The quarterly flow: workbooks in, signature-ready packages and correction workbooks out.
 
 Only composition lives here; every stage is a plain function in the sakip package. Tasks work
-on the whole period at once (one GX run per suite, one conversion pool), so a period with
+on the whole period at once (one GX run per suite, one conversion pipeline), so a period with
 hundreds of PKs pays Prefect's per-task overhead a handful of times, not per PK.
 """
 
@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -16,15 +19,13 @@ from prefect.cache_policies import NO_CACHE
 
 from sakip import capaian as capaian_stage
 from sakip import ingest as ingest_stage
-from sakip import package as package_stage
 from sakip import paraf as paraf_stage
-from sakip import render as render_stage
+from sakip import produce as produce_stage
 from sakip.capaian import PKResult
-from sakip.convert import Converter
-from sakip.errors import SakipError
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir
-from sakip.paraf import ParafResult
+from sakip.paraf import ParafResult, Suite
+from sakip.produce import Produced
 from sakip.summary import Row, Summary, capaian_range
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -46,10 +47,17 @@ def capaian(period: PeriodData) -> dict[str, PKResult]:
     return capaian_stage.compute(period)
 
 
+@task(name="suite", cache_policy=NO_CACHE)
+def suites(expectations: Path) -> list[Suite]:
+    """Load the GX suites; submitted first, so that importing GX and building its context
+    (seconds) happens while the workbooks are read in other processes."""
+    return paraf_stage.load_suites(expectations)
+
+
 @task(name="paraf", cache_policy=NO_CACHE)
-def paraf(period: PeriodData, results: dict[str, PKResult], expectations: Path) -> dict[str, ParafResult]:
+def paraf(period: PeriodData, results: dict[str, PKResult], loaded: list[Suite]) -> dict[str, ParafResult]:
     """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK."""
-    verdicts = paraf_stage.run(period, results, paraf_stage.load_suites(expectations))
+    verdicts = paraf_stage.run(period, results, loaded)
     returned = [pk for pk, v in verdicts.items() if v.verdict == "DIKEMBALIKAN"]
     get_run_logger().info("Paraf: %d PK sesuai, %d PK dikembalikan %s", len(verdicts) - len(returned),
                           len(returned), ", ".join(returned))
@@ -70,40 +78,14 @@ def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: P
     return written
 
 
-@task(name="render", cache_policy=NO_CACHE)
-def render(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
-           templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
-    """Render cover, report and Lembar Paraf (docx) for every initialled PK."""
-    return render_stage.render_period(period, results, verdicts, templates, outputs, issued)
-
-
-@task(name="konversi", cache_policy=NO_CACHE)
-def convert(docs: dict[str, dict[str, Path]], work: Path) -> dict[str, dict[str, Path] | str]:
-    """Convert every rendered document to PDF; a PK whose documents fail gets its error text."""
-    flat = [path for parts in docs.values() for path in parts.values()]
-    outcomes = Converter().convert(flat, work)
-    out: dict[str, dict[str, Path] | str] = {}
-    for pk, parts in docs.items():
-        errors = [outcomes[p].error for p in parts.values() if outcomes[p].pdf is None]
-        out[pk] = "; ".join(errors) if errors else {name: outcomes[p].pdf for name, p in parts.items()}
-    return out
-
-
-@task(name="paket", cache_policy=NO_CACHE)
-def package(period: PeriodData, pdfs: dict[str, dict[str, Path] | str], outputs: Path,
-            created: dt.datetime) -> dict[str, Path | str]:
-    """Assemble one signature-ready package per PK."""
-    out: dict[str, Path | str] = {}
-    for pk, parts in pdfs.items():
-        if isinstance(parts, str):
-            out[pk] = parts
-            continue
-        try:
-            out[pk] = package_stage.package_pk(pk, period.config_for(pk).instansi.nama, period.official(pk).nama, period.year, period.quarter,
-                                               parts, pk_dir(outputs, period.year, period.quarter, pk), created)
-        except SakipError as exc:
-            out[pk] = str(exc)
-    return out
+@task(name="produksi", cache_policy=NO_CACHE)
+def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
+            outputs: Path, issued: dt.date, created: dt.datetime, work: Path) -> Produced:
+    """Render, convert and package every initialled PK, converting while rendering."""
+    produced = produce_stage.produce(period, results, verdicts, templates, outputs, issued, created, work)
+    get_run_logger().info("Paket: %d dibuat dari %d dokumen", sum(isinstance(p, Path) for p in produced.packages.values()),
+                          sum(len(d) for d in produced.documents.values()))
+    return produced
 
 
 def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
@@ -125,28 +107,51 @@ def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[s
     return Summary(period.year, period.quarter, rows, period.orphans)
 
 
+class Stopwatch:
+    """Wall time per stage, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
 @flow(name="sakip-triwulan", flow_run_name="triwulan-{year}-TW{quarter}")
 def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"),
               templates: Path = Path("templates"), expectations: Path = Path("expectations"),
               issued: dt.date | None = None, pks: list[str] | None = None) -> Summary:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency."""
     now = dt.datetime.now(JAKARTA)
-    period = ingest(inputs, year, quarter, pks)
+    clock = Stopwatch()
+    loading = suites.submit(expectations)
+    with clock.stage("ingest"):
+        period = ingest(inputs, year, quarter, pks)
     unknown = sorted(set(pks or []) - set(period.pk_codes()))
     if not period.pk_codes():
-        return Summary(year, quarter, [], period.orphans, unknown)
-    results = capaian(period)
-    verdicts = paraf(period, results, expectations)
-    fixes = corrections(period, verdicts, outputs)
-    docs = render(period, results, verdicts, templates, outputs, issued or now.date())
+        loading.wait()
+        return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
+    with clock.stage("capaian"):
+        results = capaian(period)
+    with clock.stage("paraf"):
+        verdicts = paraf(period, results, loading.result())
+    with clock.stage("koreksi"):
+        fixes = corrections(period, verdicts, outputs)
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
-        pdfs = convert(docs, work)
-        packages = package(period, pdfs, outputs, now)
+        with clock.stage("produksi"):
+            produced = produce(period, results, verdicts, templates, outputs, issued or now.date(), now, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    summary = summarize(period, results, verdicts, fixes, packages)
+    summary = summarize(period, results, verdicts, fixes, produced.packages)
     summary.unknown_pks = unknown
+    # Render, conversion and packaging overlap inside "produksi"; their own times are reported too.
+    summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
     summary.write(outputs)
     get_run_logger().info("Selesai: %s", ", ".join(f"{k} {v}" for k, v in summary.counts().items()))
     return summary

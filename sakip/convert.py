@@ -95,7 +95,10 @@ class Converter:
             proc.wait()
             return False
 
-    def _batch(self, docs: list[Path], out_dir: Path) -> list[Outcome]:
+    def convert_batch(self, docs: list[Path], out_dir: Path) -> list[Outcome]:
+        """Convert one batch in one soffice invocation on a free slot (call from at most
+        `slots` threads at once); documents that fail are retried alone."""
+        out_dir.mkdir(parents=True, exist_ok=True)
         with self._lock:
             slot = self._free.pop()
         try:
@@ -147,7 +150,7 @@ class Converter:
             return {}
         batches = split(docs, self.slots, self.max_batch)
         with ThreadPoolExecutor(max_workers=min(self.slots, len(batches))) as pool:
-            results = [o for batch in pool.map(lambda b: self._batch(b, out_dir), batches) for o in batch]
+            results = [o for batch in pool.map(lambda b: self.convert_batch(b, out_dir), batches) for o in batch]
         return {o.source: o for o in results}
 
 

@@ -38,6 +38,9 @@ class InputError(SakipError):
         self.message = message
         super().__init__(f"{location}: {message}")
 
+    def __reduce__(self):  # crosses process boundaries when workbooks are read in parallel
+        return type(self), (self.location, self.message)
+
 
 class ConfigError(SakipError):
     """instansi.toml (or another configuration file) is invalid."""

@@ -16,16 +16,18 @@ once per agency in ``<year>/<agency>/``. PK codes are unique across the whole pe
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
-import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -33,6 +35,9 @@ from . import config as config_mod
 from .config import Konfigurasi, Pejabat
 from .errors import ConfigError, InputError, Location
 from .model import Finding, Reading, Status
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
+    import pandas as pd
 
 POLARITIES = {"positif": "positif", "+": "positif", "negatif": "negatif", "-": "negatif"}
 ACCUMULATIONS = {
@@ -389,12 +394,43 @@ def agencies(inputs: Path, year: int) -> dict[str, Path]:
     return found
 
 
+PARALLEL_FROM = 40  # workbooks; below this a process pool costs more than it saves
+
+
+def _read_one(job: tuple[str, Path, str]) -> tuple | InputError:
+    kind, path, shown = job
+    reader = read_pk_workbook if kind == "pk" else read_realisasi_workbook
+    try:
+        return reader(path, shown)
+    except InputError as exc:
+        return exc
+
+
+def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None) -> list[tuple | InputError]:
+    """Read (kind, path, shown) workbooks, in order, each result or its InputError.
+
+    openpyxl spends ~9 ms of pure Python per small workbook, so a regency's ~1000 workbooks are
+    read by one process per core. Workers are spawned, not forked: the flow runs with threads
+    (Prefect's, the GX warm-up) and forking a threaded process can deadlock the child.
+    """
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [_read_one(j) for j in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+
+
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period."""
     base = inputs / str(year)
     roots = agencies(inputs, year)
     configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
+    jobs = [("pk", path, str(path.relative_to(base))) for root in roots.values() for path in workbooks(root / "pk")]
+    jobs += [("realisasi", path, str(path.relative_to(base))) for root in roots.values()
+             for q in range(1, quarter + 1) for path in workbooks(root / "realisasi" / f"tw{q}")]
+    read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
     findings: list[Finding] = []
     pks, indicators, budgets = [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
@@ -402,12 +438,13 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         cfg = configs[agency]
         for path in workbooks(root / "pk"):
             shown = str(path.relative_to(base))
-            try:
-                pk, rows, budget = read_pk_workbook(path, shown)
-            except InputError as exc:
+            result = read[path]
+            if isinstance(result, InputError):
+                exc = result
                 findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
                 pks.append({"pk": path.stem, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
                 continue
+            pk, rows, budget = result
             if pk["pk"] in seen:
                 findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
                                         f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
@@ -434,15 +471,16 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             sources: dict[str, str] = {}
             for path in workbooks(root / "realisasi" / f"tw{q}"):
                 shown = str(path.relative_to(base))
-                try:
-                    head, rows, budget = read_realisasi_workbook(path, shown)
-                except InputError as exc:
+                result = read[path]
+                if isinstance(result, InputError):
+                    exc = result
                     owner = path.stem if seen.get(path.stem, ("",))[0] == agency else None
                     if owner is None:
                         orphans.append(f"{exc}")
                     elif q == quarter:
                         findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.", "berkas"))
                     continue
+                head, rows, budget = result
                 code = head["pk"]
                 if code not in seen or seen[code][0] != agency:
                     orphans.append(f"{shown}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
@@ -462,6 +500,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
                 realisasi += [{**where, **r} for r in rows]
                 realisasi_budget += [{**where, **b} for b in budget]
+
+    import pandas as pd
 
     def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame(rows).reset_index(drop=True) if rows else pd.DataFrame()

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,10 +220,15 @@ DOCUMENTS = ("sampul", "laporan_triwulan", "lembar_paraf")
 def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                   templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
     """Render the cover, report and Lembar Paraf of every initialled PK into <pk>/dokumen/."""
+    return dict(render_pks(period, capaian, verdicts, templates, outputs, issued))
+
+
+def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+               templates: Path, outputs: Path, issued: dt.date) -> Iterator[tuple[str, dict[str, Path]]]:
+    """As render_period, one PK at a time, so that conversion can start on the first ones."""
     paths = {name: template_path(templates, name) for name in DOCUMENTS}
     renderer = Renderer()
     per = Period(period.year, period.quarter, issued)
-    out: dict[str, dict[str, Path]] = {}
     for pk, verdict in verdicts.items():
         if verdict.verdict != "PARAF":
             continue
@@ -233,5 +239,4 @@ def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
         contexts = {"sampul": cover_context(cfg, pk, who, per),
                     "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),
                     "lembar_paraf": paraf_context(cfg, pk, who, verdict, per)}
-        out[pk] = {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
-    return out
+        yield pk, {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}

@@ -93,3 +93,24 @@ def test_corrupt_pk_workbook_returns_only_that_pk(tmp_path):
     assert "PK-RUSAK" in period.pk_codes()
     assert [f.pk for f in period.findings] == ["PK-RUSAK"]
     assert "bukan workbook Excel" in period.findings[0].message
+
+
+def test_parallel_reading_gives_the_same_results_and_errors(tmp_path):
+    import pickle
+
+    from sakip.errors import InputError, Location
+
+    err = InputError(Location("a.xlsx", "PK", "B7"), "bukan angka")
+    back = pickle.loads(pickle.dumps(err))
+    assert (back.location, back.message, str(back)) == (err.location, err.message, str(err))
+
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"bukan excel")
+    pk_books = sorted((INPUTS / "2026" / "pk").glob("*.xlsx"))
+    jobs = [("pk", p, p.name) for p in pk_books] + [("pk", broken, "rusak.xlsx")]
+    serial = ingest.read_workbooks(jobs, workers=1)
+    parallel = ingest.read_workbooks(jobs * 10, workers=2)[: len(jobs)]  # 60 jobs: over PARALLEL_FROM
+    assert [r if isinstance(r, InputError) else r[0]["pk"] for r in serial][:-1] == \
+        [r[0]["pk"] for r in parallel[:-1]]
+    assert isinstance(parallel[-1], InputError) and parallel[-1].location.file == "rusak.xlsx"
+    assert serial[0] == parallel[0]

@@ -1,0 +1,230 @@
+"""`make bench`: a regency-sized quarter through the real flow, against the conversion floor
+and the naive one-soffice-per-file pipeline, in one process tree and one sitting.
+
+Steps (all timed as wall clock on this machine):
+
+1. full   - `sakip run <year> <quarter>` on the synthetic regency (a real Prefect flow, no cache);
+2. floor  - the DOCX files that run rendered, converted again with the same Converter settings
+            and nothing else;
+3. naive  - one cold `soffice --headless --convert-to pdf` per file, for a fixed sample of those
+            files (per-file time);
+4. rerun  - one returned PK's corrected workbook put in place, then `sakip run` again;
+5. memory - peak resident memory of the whole process tree (this process and every descendant,
+            sampled every 100 ms, summed: shared pages are counted once per process, so this
+            overstates rather than understates).
+
+Writes bench/results.json and prints a table. Timings are for reading, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from bench import generate
+from sakip.convert import Converter, check_pdf, soffice
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"full_over_floor": ("<=", 1.3), "naive_over_sakip_per_doc": (">=", 5.0),
+           "rerun_over_full": ("<=", 0.05), "peak_rss_mib": ("<=", 1024.0)}
+
+
+class TreeMemory:
+    """Peak of the summed RSS of this process and all its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def reset(self) -> None:
+        self.peak = self._sample()
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int) -> tuple[float, dict]:
+    """One `sakip run` as the operator starts it; returns wall seconds and ringkasan.json."""
+    env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    cmd = [str(Path(sys.executable).parent / "sakip"), "run", str(year), str(quarter), "--inputs", str(inputs),
+           "--outputs", str(outputs), "--templates", str(ROOT / "templates"),
+           "--expectations", str(ROOT / "expectations"), "--tanggal", f"{year}-{3 * quarter + 1:02d}-10"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"sakip run gagal (kode {proc.returncode}):\n{proc.stderr[-3000:]}")
+    summary = json.loads((outputs / str(year) / f"TW{quarter}" / "ringkasan.json").read_text(encoding="utf-8"))
+    return seconds, summary
+
+
+def naive(docs: list[Path], work: Path) -> float:
+    """Seconds per file for one cold soffice per file (its profile created beforehand, untimed)."""
+    profile = (work / "profile-naive").as_uri()
+    base = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir"]
+    subprocess.run([*base, str(work / "warm"), str(docs[0])], capture_output=True, timeout=300)
+    out = work / "naive"
+    start = time.perf_counter()
+    for doc in docs:
+        subprocess.run([*base, str(out), str(doc)], capture_output=True, timeout=300)
+    seconds = (time.perf_counter() - start) / len(docs)
+    for doc in docs:
+        check_pdf(out / f"{doc.stem}.pdf")
+    return seconds
+
+
+def machine() -> dict:
+    lo = subprocess.run([soffice(), "--version"], capture_output=True, text=True).stdout.strip()
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "os": platform.platform(), "python": platform.python_version(), "libreoffice": lo}
+
+
+def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026) -> dict:
+    size = generate.Size.for_pks(pks)
+    inputs = work / f"regency-{pks}"
+    year, quarter = generate.YEAR, size.quarter
+    gen_start = time.perf_counter()
+    generate.generate(inputs, size, seed)
+    generated = time.perf_counter() - gen_start
+    outputs = work / f"outputs-{pks}"
+    shutil.rmtree(outputs, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-", dir=work))
+
+    with TreeMemory() as memory:
+        full_s, summary = sakip_run(inputs, outputs, year, quarter)
+        full_peak = memory.peak
+        docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/dokumen/*.docx"))
+        if not docs:
+            raise SystemExit("tidak ada dokumen yang dirender; benchmark tidak dapat diukur")
+
+        memory.reset()
+        start = time.perf_counter()
+        outcomes = Converter().convert(docs, scratch / "floor")
+        floor_s = time.perf_counter() - start
+        failed = [o.error for o in outcomes.values() if o.pdf is None]
+        if failed:
+            raise SystemExit(f"konversi floor gagal: {failed[:3]}")
+
+        step = max(1, len(docs) // sample)
+        picked = docs[::step][:sample]
+        naive_per_doc = naive(picked, scratch)
+
+        returned = [r["pk"] for r in summary["pk"] if r["status"] == "DIKEMBALIKAN"]
+        fixed = sorted(set(returned) & set(generate.returned(inputs)))
+        if not fixed:
+            raise SystemExit("tidak ada PK dikembalikan yang dapat dikoreksi; benchmark rerun tidak dapat diukur")
+        generate.correct(inputs, fixed[0], quarter)
+        memory.reset()
+        rerun_s, rerun_summary = sakip_run(inputs, outputs, year, quarter)
+        rerun_status = next(r["status"] for r in rerun_summary["pk"] if r["pk"] == fixed[0])
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    counts = {s: sum(1 for r in summary["pk"] if r["status"] == s) for s in ("PARAF", "DIKEMBALIKAN", "GAGAL")}
+    stages = summary.get("durasi_detik", {})
+    sakip_per_doc = full_s / len(docs)
+    data = {
+        "taken": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "size": {"agencies": size.agencies, "pks": size.pks, "indicators_per_pk": size.indicators,
+                 "quarter": quarter, "documents": len(docs), "generated_seconds": round(generated, 1), **counts},
+        "full": {"seconds": round(full_s, 2), "per_document": round(sakip_per_doc, 4), "stages": stages,
+                 "outside_stages": round(full_s - sum(v for k, v in stages.items() if "." not in k), 2)},
+        "floor": {"seconds": round(floor_s, 2), "per_document": round(floor_s / len(docs), 4),
+                  "slots": Converter().slots},
+        "naive": {"sample": len(picked), "per_document": round(naive_per_doc, 4)},
+        "rerun": {"seconds": round(rerun_s, 2), "corrected_pk": fixed[0], "status_after": rerun_status},
+        "peak_rss_mib": round(max(full_peak, memory.peak) / 2**20, 1),
+        "full_peak_rss_mib": round(full_peak / 2**20, 1),
+    }
+    data["ratios"] = {
+        "full_over_floor": round(full_s / floor_s, 3),
+        "naive_over_sakip_per_doc": round(naive_per_doc / sakip_per_doc, 2),
+        "rerun_over_full": round(rerun_s / full_s, 3),
+        "peak_rss_mib": data["peak_rss_mib"],
+    }
+    data["targets_met"] = {k: (v <= limit if op == "<=" else v >= limit)
+                           for k, (op, limit) in TARGETS.items() for v in [data["ratios"][k]]}
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+def report(data: dict) -> str:
+    """The table printed after a run (also quoted in README and closing notes)."""
+    s, f = data["size"], data["full"]
+    lines = [
+        f"sakip benchmark: {s['pks']} PK ({s['agencies']} instansi x {s['pks'] // s['agencies']} PK x "
+        f"{s['indicators_per_pk']} indikator), TW {s['quarter']}, {s['documents']} dokumen; "
+        f"{data['machine']['cores']} core {data['machine']['cpu']}",
+        f"{'measure':<34}{'seconds':>10}{'per doc':>10}",
+        f"{'full run (sakip run, real flow)':<34}{f['seconds']:>10.1f}{f['per_document'] * 1000:>8.0f}ms",
+    ]
+    for stage, sec in f["stages"].items():
+        # produksi.* overlap inside produksi: render and paket are busy time, konversi wall time
+        label = f"    {stage.split('.')[1]} (overlapping)" if "." in stage else f"  {stage}"
+        lines.append(f"{label:<34}{sec:>10.1f}")
+    lines += [
+        f"{'  outside stages (start-up, Prefect)':<34}{f['outside_stages']:>10.1f}",
+        f"{'floor (conversion only)':<34}{data['floor']['seconds']:>10.1f}{data['floor']['per_document'] * 1000:>8.0f}ms",
+        f"{'naive (cold soffice per file)':<34}{'':>10}{data['naive']['per_document'] * 1000:>8.0f}ms",
+        f"{'rerun after 1 corrected PK':<34}{data['rerun']['seconds']:>10.1f}",
+        "",
+        f"{'ratio':<34}{'value':>10}{'target':>10}  met",
+    ]
+    for key, (op, limit) in TARGETS.items():
+        value = data["ratios"][key]
+        lines.append(f"{key:<34}{value:>10}{op + ' ' + str(limit):>10}  {'yes' if data['targets_met'][key] else 'NO'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Benchmark sakip on a synthetic regency.")
+    parser.add_argument("--pks", type=int, default=480, help="number of PKs (12 per agency; default 480)")
+    parser.add_argument("--naive-sample", type=int, default=20, help="files converted the naive way (default 20)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work", help="scratch folder (inputs and outputs)")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    data = run(args.pks, args.naive_sample, args.work.resolve(), args.results)
+    print(report(data))
+    print(f"\nhasil: {args.results}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Render, convert and package as one pipeline.
+
+Conversion is the floor of a run: LibreOffice turning documents into PDF. Done in sequence,
+rendering every document before converting any and packaging only after the last PDF, a run
+costs render + convert + package. Here conversion starts as soon as the first batch of PKs is
+rendered, and each batch's PKs are packaged as soon as their PDFs exist, so rendering and
+packaging use the CPU time LibreOffice leaves idle (start-up, file I/O) and the run costs
+little more than conversion alone.
+
+A PK's documents always travel in one batch, so a package waits for one conversion only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import package as package_stage
+from . import render as render_stage
+from .capaian import PKResult
+from .convert import MAX_BATCH, Converter, Outcome
+from .errors import SakipError
+from .outputs import pk_dir
+from .paraf import ParafResult
+
+if TYPE_CHECKING:
+    from .ingest import PeriodData
+
+
+@dataclass
+class Produced:
+    packages: dict[str, Path | str] = field(default_factory=dict)  # the package, or why there is none
+    documents: dict[str, dict[str, Path]] = field(default_factory=dict)  # rendered DOCX by PK and part
+    seconds: dict[str, float] = field(default_factory=dict)  # render and paket: busy time; konversi: wall
+
+
+def batch_size(pks: int, docs_per_pk: int, slots: int, max_batch: int = MAX_BATCH) -> int:
+    """PKs per batch: as large as allowed, yet enough batches to keep every slot busy."""
+    per_slot = -(-pks // slots)
+    return max(1, min(max_batch // docs_per_pk, per_slot))
+
+
+def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+            templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
+            converter: Converter | None = None) -> Produced:
+    """The signature-ready package of every initialled PK (PDFs converted into `work`)."""
+    converter = converter or Converter()
+    out = Produced()
+    timing = {"render": 0.0, "paket": 0.0}
+    initialled = sum(1 for v in verdicts.values() if v.verdict == "PARAF")
+    size = batch_size(initialled, len(render_stage.DOCUMENTS), converter.slots)
+    author = {pk: period.config_for(pk).instansi.nama for pk in verdicts}
+
+    def convert(batch: list[tuple[str, dict[str, Path]]]) -> tuple[list[tuple[str, dict[str, Path]]], list[Outcome]]:
+        return batch, converter.convert_batch([p for _, parts in batch for p in parts.values()], work)
+
+    def package(done: Future) -> None:
+        batch, outcomes = done.result()
+        started = time.perf_counter()
+        by_source = {o.source: o for o in outcomes}
+        for pk, parts in batch:
+            errors = [by_source[p].error for p in parts.values() if by_source[p].pdf is None]
+            if errors:
+                out.packages[pk] = "; ".join(errors)
+                continue
+            pdfs = {name: by_source[p].pdf for name, p in parts.items()}
+            try:
+                out.packages[pk] = package_stage.package_pk(
+                    pk, author[pk], period.official(pk).nama, period.year, period.quarter, pdfs,
+                    pk_dir(outputs, period.year, period.quarter, pk), created)
+            except SakipError as exc:
+                out.packages[pk] = str(exc)
+        timing["paket"] += time.perf_counter() - started
+
+    first_submit = None
+    pending: set[Future] = set()
+    with ThreadPoolExecutor(max_workers=converter.slots, thread_name_prefix="konversi") as pool:
+        batch: list[tuple[str, dict[str, Path]]] = []
+        rendering = render_stage.render_pks(period, capaian, verdicts, templates, outputs, issued)
+        while True:
+            started = time.perf_counter()
+            item = next(rendering, None)
+            timing["render"] += time.perf_counter() - started
+            if item is not None:
+                out.documents[item[0]] = item[1]
+                batch.append(item)
+            if batch and (len(batch) >= size or item is None):
+                first_submit = first_submit or time.perf_counter()
+                pending.add(pool.submit(convert, batch))
+                batch = []
+            # Package whatever finished meanwhile, so PDFs do not pile up until the end.
+            for done in [f for f in pending if f.done()]:
+                pending.discard(done)
+                package(done)
+            if item is None:
+                break
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for done in finished:
+                package(done)
+    out.seconds = {"render": round(timing["render"], 3),
+                   "konversi": round(time.perf_counter() - first_submit, 3) if first_submit else 0.0,
+                   "paket": round(timing["paket"], 3)}
+    return out
