@@ -6,7 +6,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 VENV := .venv/bin
 
-.PHONY: setup demo test
+.PHONY: setup demo test bench
 
 setup:
 	@scripts/setup.sh
@@ -22,3 +22,9 @@ demo: setup
 
 test: setup
 	$(VENV)/pytest
+
+# A regency-sized quarter (480 PKs) against the conversion floor and the naive pipeline;
+# prints a table and writes bench/results.json. PKS=5 for a quick look.
+PKS ?= 480
+bench: setup
+	$(VENV)/python -m bench.run --pks $(PKS)

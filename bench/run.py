@@ -19,6 +19,7 @@ Writes bench/results.json and prints a table. Timings are for reading, never ass
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -42,31 +43,40 @@ TARGETS = {"full_over_floor": ("<=", 1.3), "naive_over_sakip_per_doc": (">=", 5.
 
 
 class TreeMemory:
-    """Peak of the summed RSS of this process and all its descendants, sampled in a thread."""
+    """Peak memory of this process and all its descendants, sampled in a thread.
+
+    Two sums: RSS (what the target is judged on; shared libraries count once per process, so
+    it overstates) and PSS (shared pages split between the processes sharing them: the
+    memory the tree really occupies).
+    """
 
     def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> int:
+    def _sample(self) -> tuple[int, int]:
         me = psutil.Process()
-        total = 0
+        rss = pss = 0
         for proc in [me, *me.children(recursive=True)]:
             try:
-                total += proc.memory_info().rss
+                info = proc.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
-        return total
+        return rss, pss
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            rss, pss = self._sample()
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self._stop.wait(self.interval)
 
     def reset(self) -> None:
-        self.peak = self._sample()
+        self.peak, self.peak_pss = self._sample()
 
     def __enter__(self) -> "TreeMemory":
         self._thread.start()
@@ -77,9 +87,58 @@ class TreeMemory:
         self._thread.join()
 
 
-def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int) -> tuple[float, dict]:
-    """One `sakip run` as the operator starts it; returns wall seconds and ringkasan.json."""
+class PrefectServer:
+    """A `prefect server start` in the benchmark's process tree, as the scheduled deployment
+    runs against one; with its own PREFECT_HOME so the benchmark leaves no state behind."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.url = ""
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "PrefectServer":
+        import socket
+        import urllib.request
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "PREFECT_HOME": str(self.home), "DO_NOT_TRACK": "1",
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
+                                      "127.0.0.1", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        self.url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit("server Prefect tidak siap dalam 90 detik")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+
+
+def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int, api: str = "") -> tuple[float, dict]:
+    """One `sakip run` as the operator starts it; returns wall seconds and ringkasan.json.
+    Without `api` Prefect starts (and stops) a temporary server inside the run."""
     env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    if api:
+        env["PREFECT_API_URL"] = api
+    else:
+        env.pop("PREFECT_API_URL", None)
     cmd = [str(Path(sys.executable).parent / "sakip"), "run", str(year), str(quarter), "--inputs", str(inputs),
            "--outputs", str(outputs), "--templates", str(ROOT / "templates"),
            "--expectations", str(ROOT / "expectations"), "--tanggal", f"{year}-{3 * quarter + 1:02d}-10"]
@@ -115,7 +174,7 @@ def machine() -> dict:
             "os": platform.platform(), "python": platform.python_version(), "libreoffice": lo}
 
 
-def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026) -> dict:
+def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, server: bool = True) -> dict:
     size = generate.Size.for_pks(pks)
     inputs = work / f"regency-{pks}"
     year, quarter = generate.YEAR, size.quarter
@@ -126,8 +185,10 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026) -> d
     shutil.rmtree(outputs, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix="bench-", dir=work))
 
-    with TreeMemory() as memory:
-        full_s, summary = sakip_run(inputs, outputs, year, quarter)
+    with TreeMemory() as memory, contextlib.ExitStack() as stack:
+        api = stack.enter_context(PrefectServer(scratch / "prefect")).url if server else ""
+        memory.reset()
+        full_s, summary = sakip_run(inputs, outputs, year, quarter, api)
         full_peak = memory.peak
         docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/dokumen/*.docx"))
         if not docs:
@@ -151,7 +212,7 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026) -> d
             raise SystemExit("tidak ada PK dikembalikan yang dapat dikoreksi; benchmark rerun tidak dapat diukur")
         generate.correct(inputs, fixed[0], quarter)
         memory.reset()
-        rerun_s, rerun_summary = sakip_run(inputs, outputs, year, quarter)
+        rerun_s, rerun_summary = sakip_run(inputs, outputs, year, quarter, api)
         rerun_status = next(r["status"] for r in rerun_summary["pk"] if r["pk"] == fixed[0])
     shutil.rmtree(scratch, ignore_errors=True)
 
@@ -169,7 +230,9 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026) -> d
                   "slots": Converter().slots},
         "naive": {"sample": len(picked), "per_document": round(naive_per_doc, 4)},
         "rerun": {"seconds": round(rerun_s, 2), "corrected_pk": fixed[0], "status_after": rerun_status},
+        "prefect": "running server (in this process tree)" if server else "temporary server started by each run",
         "peak_rss_mib": round(max(full_peak, memory.peak) / 2**20, 1),
+        "peak_pss_mib": round(memory.peak_pss / 2**20, 1),
         "full_peak_rss_mib": round(full_peak / 2**20, 1),
     }
     data["ratios"] = {
@@ -191,7 +254,7 @@ def report(data: dict) -> str:
     lines = [
         f"sakip benchmark: {s['pks']} PK ({s['agencies']} instansi x {s['pks'] // s['agencies']} PK x "
         f"{s['indicators_per_pk']} indikator), TW {s['quarter']}, {s['documents']} dokumen; "
-        f"{data['machine']['cores']} core {data['machine']['cpu']}",
+        f"{data['machine']['cores']} core {data['machine']['cpu']}; Prefect: {data['prefect']}",
         f"{'measure':<34}{'seconds':>10}{'per doc':>10}",
         f"{'full run (sakip run, real flow)':<34}{f['seconds']:>10.1f}{f['per_document'] * 1000:>8.0f}ms",
     ]
@@ -204,6 +267,7 @@ def report(data: dict) -> str:
         f"{'floor (conversion only)':<34}{data['floor']['seconds']:>10.1f}{data['floor']['per_document'] * 1000:>8.0f}ms",
         f"{'naive (cold soffice per file)':<34}{'':>10}{data['naive']['per_document'] * 1000:>8.0f}ms",
         f"{'rerun after 1 corrected PK':<34}{data['rerun']['seconds']:>10.1f}",
+        f"{'peak memory of the tree, PSS':<34}{data['peak_pss_mib']:>9.0f}M",
         "",
         f"{'ratio':<34}{'value':>10}{'target':>10}  met",
     ]
@@ -219,9 +283,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-sample", type=int, default=20, help="files converted the naive way (default 20)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work", help="scratch folder (inputs and outputs)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--temporary-server", action="store_true",
+                        help="no Prefect server: each run starts a temporary one, as `sakip run` alone does")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    data = run(args.pks, args.naive_sample, args.work.resolve(), args.results)
+    data = run(args.pks, args.naive_sample, args.work.resolve(), args.results, server=not args.temporary_server)
     print(report(data))
     print(f"\nhasil: {args.results}")
 

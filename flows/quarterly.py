@@ -24,7 +24,7 @@ from sakip import produce as produce_stage
 from sakip.capaian import PKResult
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir
-from sakip.paraf import ParafResult, Suite
+from sakip.paraf import IsolatedSuites, ParafResult
 from sakip.produce import Produced
 from sakip.summary import Row, Summary, capaian_range
 
@@ -47,17 +47,10 @@ def capaian(period: PeriodData) -> dict[str, PKResult]:
     return capaian_stage.compute(period)
 
 
-@task(name="suite", cache_policy=NO_CACHE)
-def suites(expectations: Path) -> list[Suite]:
-    """Load the GX suites; submitted first, so that importing GX and building its context
-    (seconds) happens while the workbooks are read in other processes."""
-    return paraf_stage.load_suites(expectations)
-
-
 @task(name="paraf", cache_policy=NO_CACHE)
-def paraf(period: PeriodData, results: dict[str, PKResult], loaded: list[Suite]) -> dict[str, ParafResult]:
+def paraf(period: PeriodData, results: dict[str, PKResult], checker: IsolatedSuites) -> dict[str, ParafResult]:
     """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK."""
-    verdicts = paraf_stage.run(period, results, loaded)
+    verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
     returned = [pk for pk, v in verdicts.items() if v.verdict == "DIKEMBALIKAN"]
     get_run_logger().info("Paraf: %d PK sesuai, %d PK dikembalikan %s", len(verdicts) - len(returned),
                           len(returned), ", ".join(returned))
@@ -129,17 +122,17 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency."""
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
-    loading = suites.submit(expectations)
-    with clock.stage("ingest"):
-        period = ingest(inputs, year, quarter, pks)
-    unknown = sorted(set(pks or []) - set(period.pk_codes()))
-    if not period.pk_codes():
-        loading.wait()
-        return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
-    with clock.stage("capaian"):
-        results = capaian(period)
-    with clock.stage("paraf"):
-        verdicts = paraf(period, results, loading.result())
+    # GX loads its suites in a child process while the workbooks are read.
+    with IsolatedSuites(expectations) as checker:
+        with clock.stage("ingest"):
+            period = ingest(inputs, year, quarter, pks)
+        unknown = sorted(set(pks or []) - set(period.pk_codes()))
+        if not period.pk_codes():
+            return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
+        with clock.stage("capaian"):
+            results = capaian(period)
+        with clock.stage("paraf"):
+            verdicts = paraf(period, results, checker)
     with clock.stage("koreksi"):
         fixes = corrections(period, verdicts, outputs)
     work = period_dir(outputs, year, quarter) / ".kerja"

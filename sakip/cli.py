@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -60,7 +59,6 @@ def run(
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, templates, expectations)
     _quiet_environment()
-    threading.Thread(target=_warm_imports, name="warm-imports", daemon=True).start()
     from flows.quarterly import quarterly
 
     summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
@@ -71,15 +69,6 @@ def run(
         raise SakipError(f"PK tidak ditemukan di {inputs / str(year) / 'pk'}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
         raise SakipError(f"tidak ada PK di {inputs / str(year) / 'pk'}")
-
-
-def _warm_imports() -> None:
-    """Import Great Expectations (~6 s of module loading) while Prefect starts its temporary
-    server or the workbooks are read, instead of when the paraf stage first needs it."""
-    try:
-        import great_expectations  # noqa: F401
-    except Exception:  # noqa: BLE001 - the paraf stage imports it again and reports a real failure
-        pass
 
 
 def _parse_date(text: str) -> dt.date:

@@ -85,3 +85,27 @@ def test_missing_realisasi_workbook_returns_the_pk(tmp_path, period_tw2, suites)
     assert verdicts["PK-SEK"].verdict == "DIKEMBALIKAN"
     assert "belum diterima" in verdicts["PK-SEK"].errors[0].message
     assert verdicts["PK-INSP"].verdict == "PARAF"
+
+
+def test_suites_in_a_child_process_give_the_same_verdicts(period_tw2, capaian_tw2, verdicts_tw2):
+    from pathlib import Path
+
+    from sakip import paraf
+
+    with paraf.IsolatedSuites(Path(__file__).resolve().parents[1] / "expectations") as checker:
+        described = checker.suites()
+        assert described and all(s.gx_suite is None for s in described)  # GX objects stay in the child
+        isolated = paraf.run(period_tw2, capaian_tw2, described, checker.validate)
+    assert {pk: (v.verdict, [f.message for f in v.findings]) for pk, v in isolated.items()} == \
+        {pk: (v.verdict, [f.message for f in v.findings]) for pk, v in verdicts_tw2.items()}
+
+
+def test_a_broken_suite_is_reported_from_the_child_process(tmp_path):
+    import pytest
+
+    from sakip import paraf
+    from sakip.errors import SuiteError
+
+    (tmp_path / "x.json").write_text('{"name": "x", "expectations": [{"type": "expect_nothing_real"}]}')
+    with paraf.IsolatedSuites(tmp_path) as checker, pytest.raises(SuiteError, match="x.json"):
+        checker.suites()
