@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -50,33 +51,46 @@ class TreeMemory:
     memory the tree really occupies).
     """
 
+    KINDS = (("soffice", "libreoffice"), ("prefect server", "prefect server"), ("sakip run", "sakip run"),
+             ("spawn_main", "sakip workers (ingest, GX)"))
+
     def __init__(self, interval: float = 0.1) -> None:
         self.interval = interval
         self.peak = 0
         self.peak_pss = 0
+        self.at_peak: dict[str, int] = {}  # RSS by kind of process when the RSS sum peaked
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> tuple[int, int]:
+    def _sample(self) -> tuple[int, int, dict[str, int]]:
         me = psutil.Process()
         rss = pss = 0
+        kinds: dict[str, int] = {}
         for proc in [me, *me.children(recursive=True)]:
             try:
                 info = proc.memory_full_info()
-                rss += info.rss
-                pss += getattr(info, "pss", info.rss)
+                line = " ".join(proc.cmdline())
             except (psutil.NoSuchProcess, psutil.AccessDenied):
-                pass
-        return rss, pss
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+            kind = next((name for key, name in self.KINDS if key in line), "benchmark and others")
+            kinds[kind] = kinds.get(kind, 0) + info.rss
+        return rss, pss, kinds
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            rss, pss = self._sample()
-            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
+            self._keep(*self._sample())
             self._stop.wait(self.interval)
 
+    def _keep(self, rss: int, pss: int, kinds: dict[str, int]) -> None:
+        if rss > self.peak:
+            self.peak, self.at_peak = rss, kinds
+        self.peak_pss = max(self.peak_pss, pss)
+
     def reset(self) -> None:
-        self.peak, self.peak_pss = self._sample()
+        self.peak = self.peak_pss = 0
+        self._keep(*self._sample())
 
     def __enter__(self) -> "TreeMemory":
         self._thread.start()
@@ -151,6 +165,13 @@ def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int, api: str = "
     return seconds, summary
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (a `sakip run` and everything it
+    started, or the floor's soffice processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def naive(docs: list[Path], work: Path) -> float:
     """Seconds per file for one cold soffice per file (its profile created beforehand, untimed)."""
     profile = (work / "profile-naive").as_uri()
@@ -188,16 +209,20 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
     with TreeMemory() as memory, contextlib.ExitStack() as stack:
         api = stack.enter_context(PrefectServer(scratch / "prefect")).url if server else ""
         memory.reset()
+        cpu = cpu_seconds()
         full_s, summary = sakip_run(inputs, outputs, year, quarter, api)
-        full_peak = memory.peak
+        full_cpu = cpu_seconds() - cpu
+        full_peak, full_kinds = memory.peak, memory.at_peak
         docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/dokumen/*.docx"))
         if not docs:
             raise SystemExit("tidak ada dokumen yang dirender; benchmark tidak dapat diukur")
 
         memory.reset()
+        cpu = cpu_seconds()
         start = time.perf_counter()
         outcomes = Converter().convert(docs, scratch / "floor")
         floor_s = time.perf_counter() - start
+        floor_cpu = cpu_seconds() - cpu
         failed = [o.error for o in outcomes.values() if o.pdf is None]
         if failed:
             raise SystemExit(f"konversi floor gagal: {failed[:3]}")
@@ -228,12 +253,17 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
                  "outside_stages": round(full_s - sum(v for k, v in stages.items() if "." not in k), 2)},
         "floor": {"seconds": round(floor_s, 2), "per_document": round(floor_s / len(docs), 4),
                   "slots": Converter().slots},
+        # CPU seconds: the floor's is LibreOffice's; the full run's minus it is sakip's own work
+        # (Python stages, Prefect client, GX). Divided by the cores it bounds the full run from below.
+        "cpu_seconds": {"full": round(full_cpu, 1), "floor": round(floor_cpu, 1),
+                        "sakip_own": round(full_cpu - floor_cpu, 1)},
         "naive": {"sample": len(picked), "per_document": round(naive_per_doc, 4)},
         "rerun": {"seconds": round(rerun_s, 2), "corrected_pk": fixed[0], "status_after": rerun_status},
         "prefect": "running server (in this process tree)" if server else "temporary server started by each run",
         "peak_rss_mib": round(max(full_peak, memory.peak) / 2**20, 1),
         "peak_pss_mib": round(memory.peak_pss / 2**20, 1),
         "full_peak_rss_mib": round(full_peak / 2**20, 1),
+        "full_peak_rss_by_process_mib": {k: round(v / 2**20, 1) for k, v in sorted(full_kinds.items())},
     }
     data["ratios"] = {
         "full_over_floor": round(full_s / floor_s, 3),
@@ -268,6 +298,9 @@ def report(data: dict) -> str:
         f"{'naive (cold soffice per file)':<34}{'':>10}{data['naive']['per_document'] * 1000:>8.0f}ms",
         f"{'rerun after 1 corrected PK':<34}{data['rerun']['seconds']:>10.1f}",
         f"{'peak memory of the tree, PSS':<34}{data['peak_pss_mib']:>9.0f}M",
+        "  RSS at the full run's peak: " + ", ".join(f"{k} {v:.0f}M" for k, v in data["full_peak_rss_by_process_mib"].items()),
+        f"{'CPU s: full / floor / sakip own':<34}{data['cpu_seconds']['full']:>10.1f}"
+        f"{data['cpu_seconds']['floor']:>10.1f}{data['cpu_seconds']['sakip_own']:>10.1f}",
         "",
         f"{'ratio':<34}{'value':>10}{'target':>10}  met",
     ]

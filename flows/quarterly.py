@@ -123,7 +123,7 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # GX loads its suites in a child process while the workbooks are read.
-    with IsolatedSuites(expectations) as checker:
+    with IsolatedSuites.for_folder(expectations) as checker:
         with clock.stage("ingest"):
             period = ingest(inputs, year, quarter, pks)
         unknown = sorted(set(pks or []) - set(period.pk_codes()))

@@ -61,6 +61,10 @@ def run(
     _quiet_environment()
     from flows.quarterly import quarterly
 
+    from .paraf import IsolatedSuites
+
+    IsolatedSuites.start_early(expectations)
+
     summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
                         expectations=expectations, issued=issued, pks=pk or None)
     if summary.rows:

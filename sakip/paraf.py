@@ -142,9 +142,21 @@ class IsolatedSuites:
     a run) starts. The child is spawned, not forked: the run has threads.
     """
 
+    _started: dict[Path, "IsolatedSuites"] = {}
+
     def __init__(self, folder: Path) -> None:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._loaded = self._pool.submit(_child_load, str(folder))
+
+    @classmethod
+    def start_early(cls, folder: Path) -> None:
+        """Start loading now (the CLI does, before Prefect spends seconds starting its server);
+        the next `for_folder` with the same folder takes this instance."""
+        cls._started.setdefault(folder.resolve(), cls(folder))
+
+    @classmethod
+    def for_folder(cls, folder: Path) -> "IsolatedSuites":
+        return cls._started.pop(folder.resolve(), None) or cls(folder)
 
     def suites(self) -> list[Suite]:
         """The suites' descriptions (without their GX objects); raises the child's SuiteError."""

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import package as package_stage
 from . import render as render_stage
 from .capaian import PKResult
 from .convert import MAX_BATCH, Converter, Outcome
@@ -48,6 +47,10 @@ def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
             templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
             converter: Converter | None = None) -> Produced:
     """The signature-ready package of every initialled PK (PDFs converted into `work`)."""
+    # Imported here, not at module level: pypdf and pyHanko take ~1 s to import, which this way
+    # happens while LibreOffice converts the first batch instead of before the run starts.
+    from . import package as package_stage
+
     converter = converter or Converter()
     out = Produced()
     timing = {"render": 0.0, "paket": 0.0}
