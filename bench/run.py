@@ -51,7 +51,8 @@ class TreeMemory:
     memory the tree really occupies).
     """
 
-    KINDS = (("soffice", "libreoffice"), ("prefect server", "prefect server"), ("sakip run", "sakip run"),
+    KINDS = (("soffice", "libreoffice"), ("prefect server", "prefect server"), ("uvicorn", "prefect server"),
+             ("sakip run", "sakip run"),
              ("spawn_main", "sakip workers (ingest, GX)"))
 
     def __init__(self, interval: float = 0.1) -> None:
