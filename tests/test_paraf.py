@@ -7,7 +7,7 @@ import pytest
 from sakip import paraf
 from sakip.errors import SuiteError
 
-from .conftest import INPUTS, ROOT
+from .conftest import INPUTS
 
 
 def test_every_declared_expectation_is_loaded(suites):

@@ -6,7 +6,7 @@ from docx import Document
 from sakip import render
 from sakip.errors import TemplateError
 
-from .conftest import INPUTS, ROOT
+from .conftest import ROOT
 
 
 def tiny_template(tmp_path, text: str):
