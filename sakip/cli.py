@@ -75,6 +75,27 @@ def run(
         raise SakipError(f"tidak ada PK di {inputs / str(year) / 'pk'}")
 
 
+@app.command()
+def forms(
+    year: Year,
+    quarter: Quarter,
+    inputs: Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/instansi.toml).")] = Path("inputs"),
+    outputs: Annotated[Path, typer.Option(help="Folder keluaran.")] = Path("outputs"),
+) -> None:
+    """Buat formulir realisasi triwulan untuk setiap PK, siap dikirim ke unit."""
+    from .forms import generate_forms
+    from .ingest import agencies
+
+    agencies(inputs, year)  # one clear line when the year folder is missing
+    written = generate_forms(inputs, outputs, year, quarter)
+    if not written:
+        raise SakipError(f"tidak ada PK di {inputs / str(year)}")
+    for path in written:
+        typer.echo(f"  {path}")
+    typer.echo(f"{len(written)} formulir realisasi Triwulan {quarter} dibuat. Isi sel kuning, lalu simpan di "
+               f"{inputs / str(year)}/[instansi/]realisasi/tw{quarter}/.")
+
+
 def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

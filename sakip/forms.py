@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -163,3 +164,205 @@ def write_realisasi_workbook(path: Path, code: str, year: int, quarter: int, sig
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+# ---------------------------------------------------------------- quarterly forms sent to units
+
+OPEN_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells an official fills
+PAST_FILL = PatternFill("solid", fgColor="EDEDED")  # earlier quarters: shown, not editable
+SCALE_CHOICES = {
+    "opini": ["WTP", "WDP", "TW", "TMP"],
+    "nilai": ["AA", "A", "BB", "B", "CC", "C", "D"],
+    "zona integritas": ["WBBM", "WBK"],
+    "level": [f"Level {n}" for n in range(1, 6)],
+    "bulan": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+              "Oktober", "November", "Desember"],
+}
+INSTRUCTIONS = [
+    "PETUNJUK PENGISIAN FORMULIR REALISASI KINERJA",
+    "",
+    "1. Isi hanya sel berwarna kuning. Sel lain dikunci karena berasal dari Perjanjian Kinerja dan Rencana Aksi.",
+    "2. Sheet 'Realisasi': isi kolom 'Realisasi TW' dengan capaian triwulan ini saja (bukan kumulatif) untuk "
+    "indikator dengan cara akumulasi Jumlah; untuk Akhir dan Rata-rata isi nilai posisi triwulan ini.",
+    "3. Tulis angka sebagai angka, tanpa satuan: 45,5 bukan '45,5 %'; Rupiah tanpa 'Rp' dan tanpa titik ribuan.",
+    "4. Indikator kualitatif (opini, predikat, level, bulan) dipilih dari daftar pilihan pada sel.",
+    "5. Bila belum ada realisasi, isi tanda '-' dan jelaskan pada kolom Kendala.",
+    "6. Bila realisasi di bawah target, kolom Kendala dan Tindak Lanjut wajib diisi.",
+    "7. Kolom 'Bukti Dukung' diisi tautan dokumen pendukung (mis. Google Drive atau aplikasi daerah).",
+    "8. Sheet 'Anggaran': isi realisasi anggaran triwulan ini saja (Rupiah), per program/kegiatan.",
+    "9. Realisasi triwulan sebelumnya (abu-abu) hanya untuk dibaca; perbaikannya diajukan lewat koreksi.",
+    "10. Jangan mengubah nama sheet, urutan kolom, atau isian sheet 'Identitas'. Simpan sebagai .xlsx lalu kirim.",
+]
+
+
+@dataclass(frozen=True)
+class FormIndicator:
+    """One indicator as the quarterly form shows it (values already read from the PK workbook)."""
+
+    kode: str
+    indikator: str
+    satuan: str
+    akumulasi: str
+    target_tw: object  # number or qualitative text, as to be printed
+    target_sd: object
+    previous: Sequence[object]  # realisasi TW I..n-1 as reported
+    choices: Sequence[str] = ()  # a qualitative scale: the cell becomes a dropdown
+
+
+@dataclass(frozen=True)
+class FormProgram:
+    kode: str
+    nama: str
+    pagu: object
+    previous: object  # realisasi up to the previous quarter
+
+
+def _lock(ws, open_cells: list[str]) -> None:
+    from openpyxl.styles import Protection
+
+    for ref in open_cells:
+        ws[ref].protection = Protection(locked=False)
+        ws[ref].fill = OPEN_FILL
+    # No password: the lock prevents accidents, it is not a security boundary.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # officials may still widen columns
+
+
+def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer: Signer,
+                         indicators: Sequence[FormIndicator], programs: Sequence[FormProgram]) -> Path:
+    """The realisasi form of one PK for one quarter: pre-filled, locked except the cells to
+    fill, with validation, dropdowns and instructions. Filled, it is a realisasi workbook."""
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Petunjuk"
+    ws.column_dimensions["A"].width = 120
+    for r, line in enumerate(INSTRUCTIONS, start=1):
+        ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.cell(len(INSTRUCTIONS) + 2, 1, f"Formulir {code}, Triwulan {ROMAN[quarter]} Tahun {year}, dibuat oleh sakip.")
+    ws.protection.sheet = True
+
+    ws = wb.create_sheet("Identitas")
+    _identity(ws, [("Kode PK", code), ("Tahun", str(year)), ("Triwulan", ROMAN[quarter]), ("NIP", signer.nip),
+                   ("Nama", signer.nama), ("Jabatan", signer.jabatan)])
+    ws.protection.sheet = True
+
+    ws = wb.create_sheet("Realisasi")
+    past = [f"Realisasi TW {ROMAN[q]} (lalu)" for q in range(1, quarter)]
+    headers = ["No", "Kode", "Indikator Kinerja", "Satuan", "Cara Akumulasi", "Target TW", f"Target s.d. TW {ROMAN[quarter]}",
+               *past, "Realisasi TW", "Kendala", "Tindak Lanjut", "Bukti Dukung"]
+    start = _title(ws, [f"REALISASI KINERJA TRIWULAN {ROMAN[quarter]} TAHUN {year}", signer.jabatan.upper()], len(headers))
+    rows = [[i, x.kode, x.indikator, x.satuan, x.akumulasi.title(), x.target_tw, x.target_sd, *x.previous, None, None, None, None]
+            for i, x in enumerate(indicators, start=1)]
+    value_col = 8 + len(past)
+    _table(ws, start, headers, rows, [5, 8, 48, 10, 11, 12, 12, *[12] * len(past), 14, 36, 36, 30],
+           {c: NUMBER for c in range(6, value_col)})
+    for r in range(start + 1, start + 1 + len(rows)):
+        for c in range(8, value_col):
+            ws.cell(r, c).fill = PAST_FILL
+    number_rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                 showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi",
+                                 prompt="Isi angka realisasi triwulan ini, tanpa satuan (mis. 45,5).",
+                                 errorTitle="Bukan angka", error="Realisasi harus berupa angka 0 atau lebih. "
+                                 "Bila belum ada, kosongkan sel dan jelaskan pada kolom Kendala.")
+    ws.add_data_validation(number_rule)
+    open_cells = []
+    for i, x in enumerate(indicators):
+        r = start + 1 + i
+        cell = ws.cell(r, value_col)
+        open_cells += [cell.coordinate] + [ws.cell(r, c).coordinate for c in range(value_col + 1, value_col + 4)]
+        if x.choices:
+            choice = DataValidation(type="list", formula1='"' + ",".join(["-", *x.choices]) + '"', allow_blank=True,
+                                    showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi",
+                                    prompt="Pilih nilai dari daftar.", errorTitle="Nilai tidak dikenal",
+                                    error="Pilih salah satu nilai dari daftar.")
+            ws.add_data_validation(choice)
+            choice.add(cell)
+        else:
+            number_rule.add(cell)
+            cell.number_format = NUMBER
+        if x.satuan.strip() == "%":
+            cell.comment = Comment("Tulis 45,5 untuk 45,5 % (tanpa tanda %).", "sakip")
+    _lock(ws, open_cells)
+
+    ws = wb.create_sheet("Anggaran")
+    headers = ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", f"Realisasi s.d. TW {ROMAN[quarter - 1]} (Rp)" if quarter > 1
+               else "Realisasi sebelumnya (Rp)", "Realisasi TW (Rp)"]
+    start = _title(ws, [f"REALISASI ANGGARAN TRIWULAN {ROMAN[quarter]} TAHUN {year}", signer.jabatan.upper()], len(headers))
+    rows = [[i, p.kode, p.nama, p.pagu, p.previous, None] for i, p in enumerate(programs, start=1)]
+    _table(ws, start, headers, rows, [5, 14, 56, 18, 20, 20], {4: RUPIAH, 5: RUPIAH})
+    money_rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi anggaran",
+                                prompt="Isi realisasi anggaran triwulan ini saja, dalam Rupiah tanpa titik ribuan.",
+                                errorTitle="Bukan angka", error="Realisasi anggaran harus berupa angka 0 atau lebih.")
+    ws.add_data_validation(money_rule)
+    cells = [ws.cell(start + 1 + i, 6) for i in range(len(programs))]
+    for cell in cells:
+        money_rule.add(cell)
+        cell.number_format = RUPIAH
+    for i in range(len(programs)):
+        ws.cell(start + 1 + i, 5).fill = PAST_FILL
+    _lock(ws, [c.coordinate for c in cells])
+    for sheet in wb.worksheets:  # open on Realisasi, where the work is
+        sheet.sheet_view.tabSelected = sheet.title == "Realisasi"
+    wb.active = wb.sheetnames.index("Realisasi")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _shown(value: Decimal | None, text: str) -> object:
+    """A value for a cell: numbers as numbers (ints when whole), otherwise the text as read."""
+    if value is None or (isinstance(value, float) and value != value):
+        return text or None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list[Path]:
+    """Write the realisasi form of every PK of the period into outputs/<year>/TW<n>/formulir/."""
+    from . import capaian
+    from .ingest import read_period
+    from .outputs import period_dir, safe_component
+
+    period = read_period(inputs, year, quarter - 1)  # the PKs, and the quarters already reported
+    if period.pks.empty:
+        return []
+    written = []
+    by_pk = {k: g for k, g in period.indicators.groupby("pk", sort=False)} if not period.indicators.empty else {}
+    budgets = {k: g for k, g in period.budgets.groupby("pk", sort=False)} if not period.budgets.empty else {}
+    real = period.realisasi
+    spent = period.realisasi_budget
+    for row in period.pks[period.pks["readable"]].to_dict("records"):
+        pk = row["pk"]
+        cfg = period.config_for(pk)
+        who = period.official(pk)
+        items = []
+        for ind in by_pk.get(pk, []).to_dict("records") if pk in by_pk else []:
+            quarters = [(ind[f"target_tw{q}"], ind[f"target_tw{q}_text"]) for q in range(1, quarter + 1)]
+            numeric = all(v is not None and v == v for v, _ in quarters)
+            target_sd = capaian.accumulate([Decimal(v) for v, _ in quarters], ind["akumulasi"]) if numeric else quarters[-1][1]
+            previous = []
+            for q in range(1, quarter):
+                done = real[(real["pk"] == pk) & (real["triwulan"] == q) & (real["kode"] == ind["kode"])] if not real.empty else real
+                previous.append(_shown(done["realisasi"].iloc[0], done["realisasi_text"].iloc[0]) if len(done) else None)
+            ranked = capaian.rank(str(ind["target_tahunan_text"] or "")) if ind["target_tahunan_status"] != "angka" else None
+            items.append(FormIndicator(
+                kode=ind["kode"], indikator=ind["indikator"], satuan=ind["satuan"], akumulasi=ind["akumulasi"],
+                target_tw=_shown(*quarters[-1]), target_sd=_shown(target_sd, "") if numeric else target_sd,
+                previous=previous, choices=SCALE_CHOICES.get(ranked[0], ()) if ranked else ()))
+        programs = []
+        for b in budgets[pk].to_dict("records") if pk in budgets else []:
+            before = spent[(spent["pk"] == pk) & (spent["kode_program"] == b["kode_program"])] if not spent.empty else spent
+            total = sum((Decimal(v) for v in before["realisasi_anggaran"] if v is not None and v == v), Decimal(0))
+            programs.append(FormProgram(b["kode_program"], b["program"], _shown(b["pagu"], b["pagu_text"]),
+                                        _shown(total, "") if quarter > 1 else None))
+        signer = Signer(who.nip or "", who.nama, who.jabatan, cfg.instansi.nama)
+        folder = period_dir(outputs, year, quarter) / "formulir"
+        if row["instansi"]:
+            folder = folder / safe_component(row["instansi"])
+        written.append(write_realisasi_form(folder / f"{safe_component(pk)}.xlsx", pk, year, quarter, signer, items, programs))
+    return written

@@ -1,0 +1,94 @@
+"""Quarterly realisasi forms: pre-filled, locked, validated, and read back exactly."""
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sakip import forms, ingest
+
+from .conftest import INPUTS
+from .test_cli import run
+
+
+@pytest.fixture(scope="module")
+def tw2_forms(tmp_path_factory):
+    out = tmp_path_factory.mktemp("forms")
+    return {p.stem: p for p in forms.generate_forms(INPUTS, out, 2026, 2)}
+
+
+def header_row(ws):
+    return next(r for r in ws.iter_rows(values_only=True) if r[0] == "No")
+
+
+def test_one_form_per_pk_opening_on_the_sheet_to_fill(tw2_forms):
+    assert set(tw2_forms) == {"PK-INSP", "PK-SEK", "PK-IRBAN1", "PK-IRBAN2", "PK-IRBAN3"}
+    wb = openpyxl.load_workbook(tw2_forms["PK-SEK"])
+    assert wb.sheetnames == ["Petunjuk", "Identitas", "Realisasi", "Anggaran"]
+    assert wb.active.title == "Realisasi"
+    assert "Isi hanya sel berwarna kuning" in wb["Petunjuk"]["A3"].value
+
+
+def test_form_is_prefilled_with_targets_and_the_previous_quarter(tw2_forms):
+    ws = openpyxl.load_workbook(tw2_forms["PK-SEK"])["Realisasi"]
+    head = header_row(ws)
+    assert head[5:9] == ("Target TW", "Target s.d. TW II", "Realisasi TW I (lalu)", "Realisasi TW")
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
+    # IK-02 "Jumlah dokumen" (Jumlah): TW II target 2, to date 1 + 2; TW I realisasi 1
+    assert rows["IK-02"][5:9] == (2, 3, 1, None)
+    # IK-01 (Rata-rata of 100, 100) and IK-03 (Akhir: the TW II target)
+    assert rows["IK-01"][6] == 100 and rows["IK-03"][6] == 45
+    assert rows["IK-03"][7] == 19.6
+
+
+def test_only_the_cells_to_fill_are_open(tw2_forms):
+    wb = openpyxl.load_workbook(tw2_forms["PK-INSP"])
+    ws = wb["Realisasi"]
+    assert ws.protection.sheet and wb["Anggaran"].protection.sheet and wb["Identitas"].protection.sheet
+    head = header_row(ws)
+    value_col = head.index("Realisasi TW") + 1
+    for r in range(5, 10):
+        assert ws.cell(r, 3).protection.locked  # indicator name
+        assert ws.cell(r, 6).protection.locked  # target
+        assert all(not ws.cell(r, c).protection.locked for c in range(value_col, value_col + 4))
+
+
+def test_numbers_are_validated_and_qualitative_values_are_a_dropdown(tw2_forms):
+    ws = openpyxl.load_workbook(tw2_forms["PK-INSP"])["Realisasi"]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    decimal = next(dv for dv in rules.values() if dv.type == "decimal")
+    assert {"I8", "I9"} <= set(str(decimal.sqref).split()) and decimal.prompt and decimal.showErrorMessage
+    assert rules["I5"].type == "list" and "WTP" in rules["I5"].formula1  # opini BPK
+    assert "BB" in rules["I6"].formula1 and "Level 3" in rules["I7"].formula1
+
+
+def test_cli_writes_the_forms(tmp_path):
+    r = run("forms", "2026", "3", "--outputs", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "2026/TW3/formulir").glob("*.xlsx"))) == 5 and "5 formulir" in r.stdout
+
+
+amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2, allow_nan=False, allow_infinity=False)
+rupiah = st.integers(min_value=0, max_value=10**13)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(amounts, min_size=5, max_size=5), spent=st.lists(rupiah, min_size=3, max_size=3))
+def test_a_filled_form_reads_back_exactly(tw2_forms, tmp_path_factory, values, spent):
+    wb = openpyxl.load_workbook(tw2_forms["PK-INSP"])
+    ws = wb["Realisasi"]
+    col = header_row(ws).index("Realisasi TW") + 1
+    codes = [ws.cell(r, 2).value for r in range(5, 10)]
+    for r, v in zip(range(5, 10), values):
+        ws.cell(r, col).value = float(v) if v != v.to_integral_value() else int(v)
+    for r, v in zip(range(5, 8), spent):
+        wb["Anggaran"].cell(r, 6).value = v
+    path = tmp_path_factory.mktemp("isi") / "PK-INSP.xlsx"
+    wb.save(path)
+    head, rows, budget = ingest.read_realisasi_workbook(path)
+    assert head["pk"] == "PK-INSP" and head["triwulan_text"] == "II"
+    assert [r["kode"] for r in rows] == codes
+    assert [r["realisasi"] for r in rows] == values
+    assert [b["realisasi_anggaran"] for b in budget] == [Decimal(v) for v in spent]
