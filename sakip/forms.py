@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -366,3 +367,28 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
             folder = folder / safe_component(row["instansi"])
         written.append(write_realisasi_form(folder / f"{safe_component(pk)}.xlsx", pk, year, quarter, signer, items, programs))
     return written
+
+
+def fill_realisasi_form(form: Path, out: Path, realisasi: dict[str, Realisasi], spent: Sequence[object]) -> Path:
+    """Fill a generated form's open cells as a unit would (values typed or pasted) and save it
+    as `out`. Used by the demo and the tests; pasting bypasses Excel's validation, as it does
+    in real offices, so the values are written as given."""
+    wb = openpyxl.load_workbook(form)
+    ws = wb["Realisasi"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
+    col = {c.value: c.column for c in header}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        kode = row[col["Kode"] - 1].value
+        if kode in realisasi:
+            r = realisasi[kode]
+            for name, value in (("Realisasi TW", r.value), ("Kendala", r.kendala), ("Tindak Lanjut", r.tindak_lanjut),
+                                ("Bukti Dukung", r.bukti)):
+                ws.cell(row[0].row, col[name]).value = value if value not in ("",) else None
+    ws = wb["Anggaran"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
+    target = next(c.column for c in header if c.value == "Realisasi TW (Rp)")
+    for i, value in enumerate(spent):
+        ws.cell(header[0].row + 1 + i, target).value = value
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out

@@ -1,7 +1,8 @@
 """Write the demo agency's workbooks into inputs/2026 (deterministic; run from the project root).
 
-The demo is a fictional "Inspektorat Daerah Kabupaten Sukamaju". The committed workbooks are
-this script's output; rerun it only to change the demo on purpose. The TW II workbook of
+The demo is a fictional "Inspektorat Daerah Kabupaten Sukamaju". The TW II realisasi workbooks
+are the forms `sakip forms 2026 2` generates, filled in. The committed workbooks are this
+script's output; rerun it only to change the demo on purpose. The TW II workbook of
 PK-IRBAN3 carries the mistakes real units make (text in a number cell, an empty realisasi, a
 decimal comma typed as text, a missing kendala) so that the return path is shown.
 """
@@ -9,9 +10,11 @@ decimal comma typed as text, a missing kendala) so that the return path is shown
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
-from sakip.forms import Indicator, Program, Realisasi, Signer, write_pk_workbook, write_realisasi_workbook
+from sakip.forms import (Indicator, Program, Realisasi, Signer, fill_realisasi_form, generate_forms, write_pk_workbook,
+                         write_realisasi_workbook)
 
 YEAR = 2026
 ROOT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("inputs")
@@ -167,9 +170,14 @@ def main() -> None:
             spec = expand_irban(code, spec)
         programs = [Program(*p) for p in spec["anggaran"]]
         write_pk_workbook(base / "pk" / f"{code}.xlsx", code, YEAR, signer(spec), indicators(spec), programs)
-        for q in (1, 2):
-            write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, YEAR, q, signer(spec),
-                                     indicators(spec), realisasi(code, spec, q), programs, spec["realisasi_anggaran"][q])
+        write_realisasi_workbook(base / "realisasi" / "tw1" / f"{code}.xlsx", code, YEAR, 1, signer(spec),
+                                 indicators(spec), realisasi(code, spec, 1), programs, spec["realisasi_anggaran"][1])
+    # TW II is what `sakip forms 2026 2` sends to the units, filled as they would fill it.
+    with tempfile.TemporaryDirectory() as tmp:
+        for form in generate_forms(ROOT, Path(tmp), YEAR, 2):
+            spec = PKS[form.stem] if "wilayah" not in PKS[form.stem] else expand_irban(form.stem, PKS[form.stem])
+            fill_realisasi_form(form, base / "realisasi" / "tw2" / form.name, realisasi(form.stem, spec, 2),
+                                spec["realisasi_anggaran"][2])
 
 
 if __name__ == "__main__":

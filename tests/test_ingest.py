@@ -62,7 +62,7 @@ def test_period_reads_all_quarters_up_to_the_one_asked(period_tw2):
     assert by_code["IK-01"]["realisasi_status"] == "teks"
     assert by_code["IK-02"]["realisasi_status"] == "angka_teks" and by_code["IK-02"]["realisasi"] == Decimal("41.5")
     assert by_code["IK-03"]["realisasi_status"] == "kosong"
-    assert by_code["IK-01"]["realisasi_loc"].cell == "F5"
+    assert by_code["IK-01"]["realisasi_loc"].cell == "I5"
     assert period_tw2.findings == []
 
 

@@ -40,10 +40,10 @@ def test_verdicts_of_demo_tw2(verdicts_tw2):
 def test_returned_pk_findings_name_file_sheet_cell(verdicts_tw2):
     v = verdicts_tw2["PK-IRBAN3"]
     errors = {(f.location.file, f.location.sheet, f.location.cell) for f in v.errors}
-    assert errors == {("realisasi/tw2/PK-IRBAN3.xlsx", "Realisasi", c) for c in ("F5", "F7", "G8", "H8")}
-    text_error = next(f for f in v.errors if f.location.cell == "F5")
+    assert errors == {("realisasi/tw2/PK-IRBAN3.xlsx", "Realisasi", c) for c in ("I5", "I7", "J8", "K8")}
+    text_error = next(f for f in v.errors if f.location.cell == "I5")
     assert "bukan angka" in text_error.message and "belum ada data" in text_error.message
-    assert [(w.location.cell, w.value) for w in v.warnings] == [("F6", "41,5")]
+    assert [(w.location.cell, w.value) for w in v.warnings] == [("I6", "41,5")]
 
 
 def test_every_check_is_listed_for_the_lembar_paraf(verdicts_tw2, suites):
@@ -67,8 +67,8 @@ def test_correction_workbook_is_a_marked_copy(verdicts_tw2, tmp_path):
     wb = openpyxl.load_workbook(written[0])
     assert wb.sheetnames[0] == "Koreksi"
     rows = list(wb["Koreksi"].iter_rows(min_row=3, values_only=True))
-    assert [(r[2], r[3]) for r in rows] == [("Realisasi", "F5"), ("Realisasi", "F7"), ("Realisasi", "G8"), ("Realisasi", "H8"), ("Realisasi", "F6")]
-    f5 = wb["Realisasi"]["F5"]
+    assert [(r[2], r[3]) for r in rows] == [("Realisasi", "I5"), ("Realisasi", "I7"), ("Realisasi", "J8"), ("Realisasi", "K8"), ("Realisasi", "I6")]
+    f5 = wb["Realisasi"]["I5"]
     assert f5.value == "belum ada data"  # the official's value stays, marked
     assert f5.fill.fgColor.rgb.endswith("FFC7CE") and "bukan angka" in f5.comment.text
 
