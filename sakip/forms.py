@@ -335,8 +335,15 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
     written = []
     by_pk = {k: g for k, g in period.indicators.groupby("pk", sort=False)} if not period.indicators.empty else {}
     budgets = {k: g for k, g in period.budgets.groupby("pk", sort=False)} if not period.budgets.empty else {}
-    real = period.realisasi
-    spent = period.realisasi_budget
+    # Earlier quarters indexed once: (pk, quarter, code) -> value as shown; (pk, program) -> total
+    reported = {} if period.realisasi.empty else {
+        (r["pk"], r["triwulan"], r["kode"]): _shown(r["realisasi"], r["realisasi_text"])
+        for r in period.realisasi.to_dict("records")}
+    spent: dict[tuple[str, str], Decimal] = {}
+    for r in ([] if period.realisasi_budget.empty else period.realisasi_budget.to_dict("records")):
+        if r["realisasi_anggaran"] is not None and r["realisasi_anggaran"] == r["realisasi_anggaran"]:
+            key = (r["pk"], r["kode_program"])
+            spent[key] = spent.get(key, Decimal(0)) + Decimal(r["realisasi_anggaran"])
     for row in period.pks[period.pks["readable"]].to_dict("records"):
         pk = row["pk"]
         cfg = period.config_for(pk)
@@ -346,10 +353,7 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
             quarters = [(ind[f"target_tw{q}"], ind[f"target_tw{q}_text"]) for q in range(1, quarter + 1)]
             numeric = all(v is not None and v == v for v, _ in quarters)
             target_sd = capaian.accumulate([Decimal(v) for v, _ in quarters], ind["akumulasi"]) if numeric else quarters[-1][1]
-            previous = []
-            for q in range(1, quarter):
-                done = real[(real["pk"] == pk) & (real["triwulan"] == q) & (real["kode"] == ind["kode"])] if not real.empty else real
-                previous.append(_shown(done["realisasi"].iloc[0], done["realisasi_text"].iloc[0]) if len(done) else None)
+            previous = [reported.get((pk, q, ind["kode"])) for q in range(1, quarter)]
             ranked = capaian.rank(str(ind["target_tahunan_text"] or "")) if ind["target_tahunan_status"] != "angka" else None
             items.append(FormIndicator(
                 kode=ind["kode"], indikator=ind["indikator"], satuan=ind["satuan"], akumulasi=ind["akumulasi"],
@@ -357,8 +361,7 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
                 previous=previous, choices=SCALE_CHOICES.get(ranked[0], ()) if ranked else ()))
         programs = []
         for b in budgets[pk].to_dict("records") if pk in budgets else []:
-            before = spent[(spent["pk"] == pk) & (spent["kode_program"] == b["kode_program"])] if not spent.empty else spent
-            total = sum((Decimal(v) for v in before["realisasi_anggaran"] if v is not None and v == v), Decimal(0))
+            total = spent.get((pk, b["kode_program"]), Decimal(0))
             programs.append(FormProgram(b["kode_program"], b["program"], _shown(b["pagu"], b["pagu_text"]),
                                         _shown(total, "") if quarter > 1 else None))
         signer = Signer(who.nip or "", who.nama, who.jabatan, cfg.instansi.nama)
