@@ -28,6 +28,8 @@ app = typer.Typer(
 
 Year = Annotated[int, typer.Argument(help="Tahun anggaran, mis. 2026.", min=2000, max=2100)]
 Quarter = Annotated[int, typer.Argument(help="Triwulan 1 sampai 4.", min=1, max=4)]
+Inputs = Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/instansi.toml atau <tahun>/<instansi>/instansi.toml).")]
+Outputs = Annotated[Path, typer.Option(help="Folder keluaran.")]
 
 
 def _quiet_environment() -> None:
@@ -48,8 +50,8 @@ def _root(
 def run(
     year: Year,
     quarter: Quarter,
-    inputs: Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/instansi.toml).")] = Path("inputs"),
-    outputs: Annotated[Path, typer.Option(help="Folder keluaran.")] = Path("outputs"),
+    inputs: Inputs = Path("inputs"),
+    outputs: Outputs = Path("outputs"),
     templates: Annotated[Path, typer.Option(help="Folder template Word.")] = Path("templates"),
     expectations: Annotated[Path, typer.Option(help="Folder suite Great Expectations.")] = Path("expectations"),
     tanggal: Annotated[Optional[str], typer.Option(help="Tanggal laporan (YYYY-MM-DD) pada baris tempat dan tanggal; bawaan: hari ini.")] = None,
@@ -79,8 +81,8 @@ def run(
 def forms(
     year: Year,
     quarter: Quarter,
-    inputs: Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/instansi.toml).")] = Path("inputs"),
-    outputs: Annotated[Path, typer.Option(help="Folder keluaran.")] = Path("outputs"),
+    inputs: Inputs = Path("inputs"),
+    outputs: Outputs = Path("outputs"),
 ) -> None:
     """Buat formulir realisasi triwulan untuk setiap PK, siap dikirim ke unit."""
     from .forms import generate_forms
