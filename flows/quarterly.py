@@ -119,7 +119,8 @@ class Stopwatch:
 def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"),
               templates: Path = Path("templates"), expectations: Path = Path("expectations"),
               issued: dt.date | None = None, pks: list[str] | None = None) -> Summary:
-    """Ingest, paraf, capaian, render, convert and package one quarter of one agency."""
+    """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
+    every agency under inputs/<year>/)."""
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # GX loads its suites in a child process while the workbooks are read.
