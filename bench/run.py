@@ -221,7 +221,8 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         memory.reset()
         cpu = cpu_seconds()
         start = time.perf_counter()
-        outcomes = Converter().convert(docs, scratch / "floor")
+        converter = Converter()
+        outcomes = converter.convert(docs, scratch / "floor")
         floor_s = time.perf_counter() - start
         floor_cpu = cpu_seconds() - cpu
         failed = [o.error for o in outcomes.values() if o.pdf is None]
@@ -253,7 +254,7 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         "full": {"seconds": round(full_s, 2), "per_document": round(sakip_per_doc, 4), "stages": stages,
                  "outside_stages": round(full_s - sum(v for k, v in stages.items() if "." not in k), 2)},
         "floor": {"seconds": round(floor_s, 2), "per_document": round(floor_s / len(docs), 4),
-                  "slots": Converter().slots},
+                  "slots": converter.slots},
         # CPU seconds: the floor's is LibreOffice's; the full run's minus it is sakip's own work
         # (Python stages, Prefect client, GX). Divided by the cores it bounds the full run from below.
         "cpu_seconds": {"full": round(full_cpu, 1), "floor": round(floor_cpu, 1),

@@ -72,9 +72,9 @@ def run(
     if summary.rows:
         _print_summary(summary, outputs)
     if summary.unknown_pks:
-        raise SakipError(f"PK tidak ditemukan di {inputs / str(year) / 'pk'}: {', '.join(summary.unknown_pks)}")
+        raise SakipError(f"PK tidak ditemukan di {inputs / str(year)}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
-        raise SakipError(f"tidak ada PK di {inputs / str(year) / 'pk'}")
+        raise SakipError(f"tidak ada workbook PK di {inputs / str(year)}")
 
 
 @app.command()
@@ -86,9 +86,7 @@ def forms(
 ) -> None:
     """Buat formulir realisasi triwulan untuk setiap PK, siap dikirim ke unit."""
     from .forms import generate_forms
-    from .ingest import agencies
 
-    agencies(inputs, year)  # one clear line when the year folder is missing
     written = generate_forms(inputs, outputs, year, quarter)
     if not written:
         raise SakipError(f"tidak ada PK di {inputs / str(year)}")

@@ -171,14 +171,16 @@ def write_realisasi_workbook(path: Path, code: str, year: int, quarter: int, sig
 
 OPEN_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells an official fills
 PAST_FILL = PatternFill("solid", fgColor="EDEDED")  # earlier quarters: shown, not editable
-SCALE_CHOICES = {
-    "opini": ["WTP", "WDP", "TW", "TMP"],
-    "nilai": ["AA", "A", "BB", "B", "CC", "C", "D"],
-    "zona integritas": ["WBBM", "WBK"],
-    "level": [f"Level {n}" for n in range(1, 6)],
-    "bulan": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-              "Oktober", "November", "Desember"],
-}
+
+
+def scale_choices() -> dict[str, list[str]]:
+    """Dropdown values per qualitative scale, best first, from the capaian engine's scales."""
+    from .capaian import MONTHS, SCALES
+
+    return {**{name: list(reversed(order)) for name, order in SCALES.items()},
+            "level": [f"Level {n}" for n in range(1, 6)], "bulan": [m.title() for m in MONTHS]}
+
+
 INSTRUCTIONS = [
     "PETUNJUK PENGISIAN FORMULIR REALISASI KINERJA",
     "",
@@ -187,7 +189,8 @@ INSTRUCTIONS = [
     "indikator dengan cara akumulasi Jumlah; untuk Akhir dan Rata-rata isi nilai posisi triwulan ini.",
     "3. Tulis angka sebagai angka, tanpa satuan: 45,5 bukan '45,5 %'; Rupiah tanpa 'Rp' dan tanpa titik ribuan.",
     "4. Indikator kualitatif (opini, predikat, level, bulan) dipilih dari daftar pilihan pada sel.",
-    "5. Bila belum ada realisasi, isi tanda '-' dan jelaskan pada kolom Kendala.",
+    "5. Bila belum ada realisasi, kosongkan sel angka (untuk indikator kualitatif pilih '-') dan jelaskan "
+    "pada kolom Kendala.",
     "6. Bila realisasi di bawah target, kolom Kendala dan Tindak Lanjut wajib diisi.",
     "7. Kolom 'Bukti Dukung' diisi tautan dokumen pendukung (mis. Google Drive atau aplikasi daerah).",
     "8. Sheet 'Anggaran': isi realisasi anggaran triwulan ini saja (Rupiah), per program/kegiatan.",
@@ -315,11 +318,16 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     return path
 
 
+def _decimal(value: object) -> Decimal:
+    # str() first: Decimal(0.1) is the binary expansion 0.1000000000000000055..., not 0.1
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def _shown(value: Decimal | None, text: str) -> object:
     """A value for a cell: numbers as numbers (ints when whole), otherwise the text as read."""
     if value is None or (isinstance(value, float) and value != value):
         return text or None
-    value = Decimal(value)
+    value = _decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -333,6 +341,7 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
     if period.pks.empty:
         return []
     written = []
+    choices = scale_choices()
     by_pk = {k: g for k, g in period.indicators.groupby("pk", sort=False)} if not period.indicators.empty else {}
     budgets = {k: g for k, g in period.budgets.groupby("pk", sort=False)} if not period.budgets.empty else {}
     # Earlier quarters indexed once: (pk, quarter, code) -> value as shown; (pk, program) -> total
@@ -343,7 +352,7 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
     for r in ([] if period.realisasi_budget.empty else period.realisasi_budget.to_dict("records")):
         if r["realisasi_anggaran"] is not None and r["realisasi_anggaran"] == r["realisasi_anggaran"]:
             key = (r["pk"], r["kode_program"])
-            spent[key] = spent.get(key, Decimal(0)) + Decimal(r["realisasi_anggaran"])
+            spent[key] = spent.get(key, Decimal(0)) + _decimal(r["realisasi_anggaran"])
     for row in period.pks[period.pks["readable"]].to_dict("records"):
         pk = row["pk"]
         cfg = period.config_for(pk)
@@ -352,13 +361,13 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
         for ind in by_pk.get(pk, []).to_dict("records") if pk in by_pk else []:
             quarters = [(ind[f"target_tw{q}"], ind[f"target_tw{q}_text"]) for q in range(1, quarter + 1)]
             numeric = all(v is not None and v == v for v, _ in quarters)
-            target_sd = capaian.accumulate([Decimal(v) for v, _ in quarters], ind["akumulasi"]) if numeric else quarters[-1][1]
+            target_sd = capaian.accumulate([_decimal(v) for v, _ in quarters], ind["akumulasi"]) if numeric else quarters[-1][1]
             previous = [reported.get((pk, q, ind["kode"])) for q in range(1, quarter)]
             ranked = capaian.rank(str(ind["target_tahunan_text"] or "")) if ind["target_tahunan_status"] != "angka" else None
             items.append(FormIndicator(
                 kode=ind["kode"], indikator=ind["indikator"], satuan=ind["satuan"], akumulasi=ind["akumulasi"],
                 target_tw=_shown(*quarters[-1]), target_sd=_shown(target_sd, "") if numeric else target_sd,
-                previous=previous, choices=SCALE_CHOICES.get(ranked[0], ()) if ranked else ()))
+                previous=previous, choices=choices.get(ranked[0], ()) if ranked else ()))
         programs = []
         for b in budgets[pk].to_dict("records") if pk in budgets else []:
             total = spent.get((pk, b["kode_program"]), Decimal(0))
@@ -386,7 +395,7 @@ def fill_realisasi_form(form: Path, out: Path, realisasi: dict[str, Realisasi], 
             r = realisasi[kode]
             for name, value in (("Realisasi TW", r.value), ("Kendala", r.kendala), ("Tindak Lanjut", r.tindak_lanjut),
                                 ("Bukti Dukung", r.bukti)):
-                ws.cell(row[0].row, col[name]).value = value if value not in ("",) else None
+                ws.cell(row[0].row, col[name]).value = None if value == "" else value
     ws = wb["Anggaran"]
     header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
     target = next(c.column for c in header if c.value == "Realisasi TW (Rp)")

@@ -21,6 +21,7 @@ import os
 import re
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -417,8 +418,13 @@ def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None
     if len(jobs) < PARALLEL_FROM or workers < 2:
         return [_read_one(j) for j in jobs]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    except BrokenProcessPool:
+        folder = os.path.commonpath([str(j[1].parent) for j in jobs])
+        raise InputError(Location(folder), "proses pembaca workbook berhenti tiba-tiba (kehabisan memori? "
+                                           "periksa berkas yang sangat besar atau rusak)") from None
 
 
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
@@ -427,16 +433,19 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     base = inputs / str(year)
     roots = agencies(inputs, year)
     configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
-    jobs = [("pk", path, str(path.relative_to(base))) for root in roots.values() for path in workbooks(root / "pk")]
-    jobs += [("realisasi", path, str(path.relative_to(base))) for root in roots.values()
-             for q in range(1, quarter + 1) for path in workbooks(root / "realisasi" / f"tw{q}")]
+    # Folders listed once; every workbook read up front (in parallel), then judged in order.
+    pk_books = {agency: workbooks(root / "pk") for agency, root in roots.items()}
+    real_books = {(agency, q): workbooks(root / "realisasi" / f"tw{q}")
+                  for agency, root in roots.items() for q in range(1, quarter + 1)}
+    jobs = [("pk", path, str(path.relative_to(base))) for books in pk_books.values() for path in books]
+    jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
     read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
     findings: list[Finding] = []
     pks, indicators, budgets = [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
     for agency, root in roots.items():
         cfg = configs[agency]
-        for path in workbooks(root / "pk"):
+        for path in pk_books[agency]:
             shown = str(path.relative_to(base))
             result = read[path]
             if isinstance(result, InputError):
@@ -466,10 +475,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             budgets += [{"pk": pk["pk"], **b} for b in budget]
 
     realisasi, realisasi_budget, orphans = [], [], []
-    for agency, root in roots.items():
+    for agency in roots:
         for q in range(1, quarter + 1):
             sources: dict[str, str] = {}
-            for path in workbooks(root / "realisasi" / f"tw{q}"):
+            for path in real_books[(agency, q)]:
                 shown = str(path.relative_to(base))
                 result = read[path]
                 if isinstance(result, InputError):

@@ -18,6 +18,7 @@ import string
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -160,10 +161,16 @@ class IsolatedSuites:
 
     def suites(self) -> list[Suite]:
         """The suites' descriptions (without their GX objects); raises the child's SuiteError."""
-        return self._loaded.result()
+        try:
+            return self._loaded.result()
+        except BrokenProcessPool:
+            raise SuiteError("proses pemeriksaan Great Expectations berhenti tiba-tiba saat memuat suite") from None
 
     def validate(self, suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, int]]:
-        return self._pool.submit(_child_validate, suite.name, frame).result()
+        try:
+            return self._pool.submit(_child_validate, suite.name, frame).result()
+        except BrokenProcessPool:
+            raise SuiteError(f"{suite.path}: proses pemeriksaan Great Expectations berhenti tiba-tiba") from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -46,5 +46,5 @@ def test_unknown_pk_is_one_line_without_traceback(tmp_path):
     r = run("run", "2026", "1", "--inputs", str(INPUTS), "--outputs", str(tmp_path / "out"), "--pk", "PK-TIDAKADA")
     assert r.returncode == 1
     assert "Traceback" not in r.stderr + r.stdout
-    assert f"galat: PK tidak ditemukan di {INPUTS / '2026' / 'pk'}: PK-TIDAKADA" in r.stderr.splitlines()
+    assert f"galat: PK tidak ditemukan di {INPUTS / '2026'}: PK-TIDAKADA" in r.stderr.splitlines()
     assert not (tmp_path / "out").exists()  # nothing produced for a mistyped code

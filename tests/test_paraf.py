@@ -109,3 +109,21 @@ def test_a_broken_suite_is_reported_from_the_child_process(tmp_path):
     (tmp_path / "x.json").write_text('{"name": "x", "expectations": [{"type": "expect_nothing_real"}]}')
     with paraf.IsolatedSuites(tmp_path) as checker, pytest.raises(SuiteError, match="x.json"):
         checker.suites()
+
+
+def test_a_dead_gx_process_is_one_indonesian_error(period_tw2, capaian_tw2):
+    import os
+    import signal
+    from pathlib import Path
+
+    import pytest
+
+    from sakip import paraf
+    from sakip.errors import SuiteError
+
+    with paraf.IsolatedSuites(Path(__file__).resolve().parents[1] / "expectations") as checker:
+        described = checker.suites()
+        for pid in list(checker._pool._processes):  # as the OOM killer would
+            os.kill(pid, signal.SIGKILL)
+        with pytest.raises(SuiteError, match="berhenti tiba-tiba"):
+            paraf.run(period_tw2, capaian_tw2, described, checker.validate)
