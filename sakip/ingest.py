@@ -10,12 +10,16 @@ Layout of ``inputs/`` (see inputs/README.md)::
     <year>/pk/*.xlsx                 one PK workbook per official
     <year>/realisasi/tw<n>/*.xlsx    one realisasi workbook per official and quarter
 
+where a workbook may also be a folder of CSV files, one per sheet (``pk/PK-SEK/PK.csv``, ...),
+for agencies that export from other systems;
+
 or, for a government with many agencies (a regency's OPDs) run as one period, the same layout
 once per agency in ``<year>/<agency>/``. PK codes are unique across the whole period.
 """
 
 from __future__ import annotations
 
+import csv
 import multiprocessing
 import os
 import re
@@ -23,7 +27,7 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from rapidfuzz.distance import Levenshtein
 
 from . import config as config_mod
 from .config import Konfigurasi, Pejabat
@@ -63,10 +68,10 @@ PK_COLUMNS = {
 }
 RA_COLUMNS = {
     "kode": ("kode", "kode indikator"),
-    "target_tw1": ("target tw i",),
-    "target_tw2": ("target tw ii",),
-    "target_tw3": ("target tw iii",),
-    "target_tw4": ("target tw iv",),
+    "target_tw1": ("target tw i", "target tw 1", "target triwulan i"),
+    "target_tw2": ("target tw ii", "target tw 2", "target triwulan ii"),
+    "target_tw3": ("target tw iii", "target tw 3", "target triwulan iii"),
+    "target_tw4": ("target tw iv", "target tw 4", "target triwulan iv"),
     "rencana_aksi": ("rencana aksi",),
     "penanggung_jawab": ("penanggung jawab",),
 }
@@ -77,6 +82,7 @@ BUDGET_COLUMNS = {
 }
 REALISASI_COLUMNS = {
     "kode": ("kode", "kode indikator"),
+    "satuan_form": ("satuan",),  # read for the number rule only: the PK's satuan is the one that counts
     "realisasi": ("realisasi tw", "realisasi"),
     "kendala": ("kendala", "permasalahan/kendala"),
     "tindak_lanjut": ("tindak lanjut", "upaya/tindak lanjut"),
@@ -86,7 +92,7 @@ REALISASI_BUDGET_COLUMNS = {
     "kode_program": ("kode", "kode program"),
     "realisasi_anggaran": ("realisasi tw (rp)", "realisasi (rp)", "realisasi tw", "realisasi"),
 }
-OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung"}
+OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form"}
 NUMERIC = {
     "target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4",
     "pagu", "realisasi", "realisasi_anggaran",
@@ -100,6 +106,10 @@ def _norm(text: Any) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).lower() if text is not None else ""
 
 
+class Formula(str):
+    """A formula found where the file holds no computed value (never recalculated by Excel)."""
+
+
 def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Reading:
     """Read a cell that should hold a number, by one documented rule.
 
@@ -109,10 +119,14 @@ def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Read
       than three digits is a decimal point ("78.95" is 78,95); "1,234.5" (English) is accepted.
     * A lone "." or "," followed by exactly three digits ("1.234", "144.000") is ambiguous and is
       reported, never guessed, except for Rupiah where it can only be thousands.
-    * "", "-", "n/a" mean missing; Excel errors (#DIV/0!, #REF!) are reported as such.
+    * "", "-", "n/a" mean missing; Excel errors (#DIV/0!, #REF!) and formulas without a
+      computed value are reported as such.
     """
     if raw is None:
         return Reading(None, Status.EMPTY, "")
+    if isinstance(raw, Formula):
+        return Reading(None, Status.FORMULA, str(raw),
+                       "rumus ini belum pernah dihitung; buka berkas di Excel lalu simpan ulang, atau isi angkanya langsung")
     if isinstance(raw, bool):
         return Reading(None, Status.TEXT, str(raw))
     if isinstance(raw, (int, float)):
@@ -122,7 +136,7 @@ def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Read
         return Reading(value, Status.NUMBER, str(raw))
     text = str(raw).strip()
     if text.upper() in EXCEL_ERRORS:
-        return Reading(None, Status.EXCEL_ERROR, text)
+        return Reading(None, Status.EXCEL_ERROR, text, "hasil rumus Excel berupa galat; perbaiki rumusnya atau isi angkanya langsung")
     if text.lower() in EMPTY_MARKS:
         return Reading(None, Status.EMPTY, text)
     core = re.sub(r"(?i)^rp\.?|%$", "", text.replace("\u00a0", "").replace(" ", "")).strip()
@@ -218,14 +232,101 @@ class PeriodData:
                           [f for f in self.findings if f.pk in keep], self.orphans)
 
 
-class _Sheet:
-    """One worksheet read into memory as values with their number formats."""
+Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
+ROMAN_TOKENS = {"i", "ii", "iii", "iv"}
+_TOTAL_ROW = re.compile(r"^(jumlah|total)\b")
 
-    def __init__(self, shown: str, name: str, rows: list[list[tuple[Any, str]]]) -> None:
-        self.shown, self.name, self.rows = shown, name, rows
+
+def _near(header: str, alias: str) -> int | None:
+    """The edit distance if `header` is a plausible typo of `alias`, else None.
+
+    Small (1 for short names, 2 otherwise) and word by word, and a quarter numeral never
+    changes: "Realisasi TW I (lalu)" or "Target TW I" must never pass for another column.
+    """
+    words, alias_words = header.split(), alias.split()
+    if len(words) != len(alias_words):
+        return None
+    if any((w in ROMAN_TOKENS or a in ROMAN_TOKENS) and w != a for w, a in zip(words, alias_words)):
+        return None
+    d = Levenshtein.distance(header, alias, score_cutoff=2)
+    return d if 0 < d <= (1 if len(alias) <= 6 else 2) else None
+
+
+@dataclass
+class _Header:
+    row: int  # the last header row; data starts below it
+    columns: dict[str, int | None]
+    notes: list[tuple[int, str]]  # (column, what was read leniently)
+
+
+def _match_headers(headers: dict[str, tuple[int, str]], columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int | None], list[tuple[int, str]]]:
+    """Columns by field: exact names first, then unclaimed headers within a small edit distance."""
+    found: dict[str, int | None] = {k: None for k in columns}
+    claimed: set[int] = set()
+    for key, aliases in columns.items():
+        col = next((headers[a][0] for a in aliases if a in headers and headers[a][0] not in claimed), None)
+        if col is not None:
+            found[key] = col
+            claimed.add(col)
+    notes = []
+    for key, aliases in columns.items():
+        if found[key] is not None:
+            continue
+        near = sorted({(d, col) for name, (col, _) in headers.items() if col not in claimed
+                       for a in aliases if (d := _near(name, a)) is not None})
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            col = near[0][1]
+            found[key] = col
+            claimed.add(col)
+            shown = next(text for c, text in headers.values() if c == col)
+            notes.append((col, f"judul kolom '{shown}' dibaca sebagai '{aliases[0].title()}'"))
+    return found, notes
+
+
+def _header_cells(row: list[Cell]) -> dict[str, tuple[int, str]]:
+    out: dict[str, tuple[int, str]] = {}
+    for c, (v, _) in enumerate(row):
+        if v is not None and _norm(v):
+            out.setdefault(_norm(v), (c, " ".join(str(v).split())))
+    return out
+
+
+def _two_row_headers(upper: list[Cell], lower: list[Cell]) -> dict[str, tuple[int, str]]:
+    """Headers spread over two rows: a merged group cell ("Target") over its columns ("TW I", ...),
+    and single cells merged down over both rows (read as the upper value)."""
+    width = max(len(upper), len(lower))
+    up = [_norm(upper[c][0]) if c < len(upper) else "" for c in range(width)]
+    low = [(" ".join(str(lower[c][0]).split()) if c < len(lower) and lower[c][0] is not None else "") for c in range(width)]
+    out: dict[str, tuple[int, str]] = {}
+    group = ""
+    for c in range(width):
+        if up[c]:
+            group = up[c] if low[c] else ""  # a group heads columns with their own names below
+            text = f"{up[c]} {low[c]}".strip()
+        elif low[c]:
+            text = f"{group} {low[c]}".strip()
+        else:
+            group = ""
+            continue
+        out.setdefault(_norm(text), (c, text))
+    return out
+
+
+class _Sheet:
+    """One worksheet (or one CSV file) read into memory as values with their number formats."""
+
+    def __init__(self, shown: str, name: str, rows: list[list[Cell]], book: "_Book | None" = None,
+                 csv_file: str = "") -> None:
+        self.shown, self.name, self.rows, self.book, self.csv_file = shown, name, rows, book, csv_file
 
     def loc(self, row: int, col: int) -> Location:
-        return Location(self.shown, self.name, f"{get_column_letter(col + 1)}{row + 1}")
+        cell = f"{get_column_letter(col + 1)}{row + 1}"
+        if self.csv_file:
+            return Location(self.csv_file, "", cell)
+        return Location(self.shown, self.name, cell)
+
+    def where(self) -> Location:
+        return Location(self.csv_file) if self.csv_file else Location(self.shown, self.name)
 
     def identity(self) -> dict[str, tuple[Any, Location]]:
         """Label/value pairs in the first two columns."""
@@ -235,52 +336,145 @@ class _Sheet:
                 out[_norm(row[0][0]).rstrip(":").strip()] = (row[1][0], self.loc(r, 1))
         return out
 
-    def table(self, columns: dict[str, tuple[str, ...]]) -> Iterator[dict[str, Any]]:
-        """Rows below the header row, keyed by field; each field gives (value, number_format, loc)."""
+    def header(self, columns: dict[str, tuple[str, ...]]) -> _Header:
+        """The header row among the first 20 (or two rows, when a header is merged over two)."""
         required = [k for k in columns if k not in OPTIONAL]
         for h, row in enumerate(self.rows[:20]):
-            headers = {_norm(v): c for c, (v, _) in enumerate(row) if v is not None}
-            found = {k: next((headers[a] for a in aliases if a in headers), None) for k, aliases in columns.items()}
-            if all(found[k] is not None for k in required):
-                break
-        else:
-            names = ", ".join(f"'{columns[k][0].title()}'" for k in required)
-            raise InputError(Location(self.shown, self.name), f"baris judul kolom tidak ditemukan (harus memuat {names})")
-        for r in range(h + 1, len(self.rows)):
+            candidates = [_header_cells(row)]
+            if h:
+                candidates.append(_two_row_headers(self.rows[h - 1], row))
+            for headers in candidates:
+                found, notes = _match_headers(headers, columns)
+                if all(found[k] is not None for k in required):
+                    return _Header(h, found, notes)
+        names = ", ".join(f"'{columns[k][0].title()}'" for k in required)
+        raise InputError(self.where(), f"baris judul kolom tidak ditemukan di 20 baris pertama (harus memuat {names})")
+
+    def table(self, columns: dict[str, tuple[str, ...]], notes: list[tuple[Location, str]] | None = None) -> Iterator[dict[str, Any]]:
+        """Rows below the header row, keyed by field; each field gives (value, number_format, loc).
+
+        Blank rows and a closing "Jumlah"/"Total" row are skipped; headers read leniently are
+        added to `notes`.
+        """
+        head = self.header(columns)
+        if notes is not None:
+            notes += [(self.loc(head.row, col), text) for col, text in head.notes]
+        key = next(iter(columns))
+        width = max((c + 1 for c, (v, _) in enumerate(self.rows[head.row]) if _text(v)), default=0)
+        for r in range(head.row + 1, len(self.rows)):
             row = self.rows[r]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v, _ in row):
                 continue
+            if self.csv_file and len(row) > width and any(_text(v) for v, _ in row[width:]):
+                extra = next(c for c in range(width, len(row)) if _text(row[c][0]))
+                raise InputError(self.loc(r, extra), "baris ini memiliki lebih banyak kolom daripada judul kolom; "
+                                 "bila angka desimal memakai koma, pemisah kolom harus titik koma (;) atau nilai diberi tanda kutip")
             item: dict[str, Any] = {}
-            for key, col in found.items():
+            for field_name, col in head.columns.items():
                 if col is None:
-                    item[key] = (None, "General", None)
-                else:
-                    value, fmt = row[col] if col < len(row) else (None, "General")
-                    item[key] = (value, fmt, self.loc(r, col))
+                    item[field_name] = (None, "General", None)
+                    continue
+                value, fmt = row[col] if col < len(row) else (None, "General")
+                if value is None and field_name in NUMERIC and self.book is not None:
+                    value = self.book.formula(self.name, r, col)
+                item[field_name] = (value, fmt, self.loc(r, col))
+            if not _text(item[key][0]) and _TOTAL_ROW.match(" ".join(_norm(v) for v, _ in row if _text(v))):
+                continue
             yield item
 
 
+class _Book:
+    """A workbook's sheets; formulas are looked up (second, lazy read) only where a value is missing."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path, self.shown = path, shown
+        self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
+
+    def formula(self, sheet: str, row: int, col: int) -> Formula | None:
+        if self._formulas is None:
+            self._formulas = {}
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+            try:
+                for ws in wb.worksheets:
+                    ws.reset_dimensions()
+                    self._formulas[ws.title] = {
+                        (r, c): cell.value for r, cells in enumerate(ws.iter_rows()) for c, cell in enumerate(cells)
+                        if isinstance(cell.value, str) and cell.value.startswith("=")}
+            finally:
+                wb.close()
+        found = self._formulas.get(sheet, {}).get((row, col))
+        return Formula(found) if found else None
+
+
 def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
+    if path.is_dir():
+        return _open_csv_folder(path, shown)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(Location(shown), f"format berkas '{path.suffix}' tidak didukung: simpan sebagai "
+                                          "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputError(Location(shown), f"bukan workbook Excel (.xlsx) yang dapat dibaca ({type(exc).__name__})") from None
+    book = _Book(path, shown)
     try:
         sheets = {}
         for ws in wb.worksheets:
+            ws.reset_dimensions()  # some exporters write a wrong <dimension>; never cut a sheet short
             rows = [[(c.value, getattr(c, "number_format", "General") or "General") for c in row] for row in ws.iter_rows()]
-            sheets[_norm(ws.title)] = _Sheet(shown, ws.title, rows)
+            sheets[_norm(ws.title)] = _Sheet(shown, ws.title, rows, book)
         return sheets
     finally:
         wb.close()
 
 
-def _sheet(sheets: dict[str, _Sheet], shown: str, name: str) -> _Sheet:
+CSV_DELIMITERS = ";,\t|"
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes), else Windows-1252, the encoding of a
+    "CSV (Comma delimited)" saved by Excel on an Indonesian Windows."""
     try:
-        return sheets[_norm(name)]
-    except KeyError:
-        have = ", ".join(f"'{s.name}'" for s in sheets.values())
-        raise InputError(Location(shown), f"sheet '{name}' tidak ada (yang ada: {have})") from None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _open_csv_folder(folder: Path, shown: str) -> dict[str, _Sheet]:
+    """A workbook given as a folder of CSV files named after its sheets (Identitas.csv, PK.csv, ...)."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
+    if not files:
+        raise InputError(Location(shown), "folder ini tidak berisi berkas CSV (satu berkas .csv per sheet, mis. Identitas.csv)")
+    sheets = {}
+    for path in files:
+        where = f"{shown}/{path.name}"
+        text = _decode(path.read_bytes())
+        if not text.strip():
+            raise InputError(Location(where), "berkas CSV kosong")
+        try:
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+            delimiter = dialect.delimiter
+        except csv.Error:
+            delimiter = ";" if text.count(";") >= text.count(",") else ","
+        rows = [[(v if v.strip() else None, "csv") for v in record]
+                for record in csv.reader(text.splitlines(), delimiter=delimiter)]
+        sheets[_norm(path.stem)] = _Sheet(shown, path.stem, rows, csv_file=where)
+    return sheets
+
+
+def _sheet(sheets: dict[str, _Sheet], shown: str, name: str, notes: list[tuple[Location, str]] | None = None) -> _Sheet:
+    """A sheet by name, ignoring case and spaces; a name one or two letters off is taken with a note."""
+    want = _norm(name)
+    if want in sheets:
+        return sheets[want]
+    near = sorted((d, key) for key in sheets if (d := _near(key, want)) is not None)
+    if near and (len(near) == 1 or near[0][0] < near[1][0]):
+        found = sheets[near[0][1]]
+        if notes is not None:
+            notes.append((found.where(), f"sheet '{found.name}' dibaca sebagai sheet '{name}'"))
+        return found
+    have = ", ".join(f"'{s.name}'" for s in sheets.values())
+    raise InputError(Location(shown), f"sheet '{name}' tidak ada (yang ada: {have})")
 
 
 def _text(value: Any) -> str:
@@ -298,6 +492,8 @@ def _fields(item: dict[str, Any], satuan: str = "") -> dict[str, Any]:
         out[f"{key}_loc"] = loc
         if key in NUMERIC:
             reading = parse_number(value, satuan, "%" in str(fmt))
+            if fmt == "csv" and reading.status == Status.NUMBER_TEXT:
+                reading = replace(reading, status=Status.NUMBER)  # CSV has no number type: text is normal
             out[key] = reading.value
             out[f"{key}_status"] = str(reading.status)
             out[f"{key}_text"] = reading.text
@@ -307,21 +503,34 @@ def _fields(item: dict[str, Any], satuan: str = "") -> dict[str, Any]:
     return out
 
 
+IDENTITY_LABELS = {"kode pk": "Kode PK", "tahun": "Tahun", "nip": "NIP", "triwulan": "Triwulan"}
+
+
 def _identity_value(ident: dict[str, tuple[Any, Location]], label: str, sheet: _Sheet) -> tuple[str, Location]:
+    shown = IDENTITY_LABELS.get(label, label)
     if label not in ident or _text(ident[label][0]) == "":
-        raise InputError(Location(sheet.shown, sheet.name), f"isian '{label.title()}' kosong atau tidak ada")
+        raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
     value, loc = ident[label]
+    if isinstance(value, float) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: an 18-digit NIP typed as a number has lost its last digits
+        raise InputError(loc, f"isian '{shown}' tersimpan sebagai angka ({value:.0f}) sehingga digit "
+                              "terakhirnya hilang; format sel sebagai Teks lalu ketik ulang")
     return _text(value), loc
+
+
+Notes = list[tuple[Location, str]]
 
 
 def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One PK workbook: identity, indicators with their RA targets, and program budgets.
 
-    `shown` is how messages name the file (by default its name).
+    `shown` is how messages name the file (by default its name). What was read leniently (a
+    header or sheet name with a typo) is listed in the identity's ``catatan``.
     """
     shown = shown or path.name
+    notes: Notes = []
     sheets = _open_workbook(path, shown)
-    ident_sheet = _sheet(sheets, shown, "Identitas")
+    ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
     year, year_loc = _identity_value(ident, "tahun", ident_sheet)
@@ -329,18 +538,19 @@ def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[
     pk = {
         "pk": code, "pk_loc": code_loc, "tahun": year, "tahun_loc": year_loc,
         "nip": nip.replace(" ", ""), "nip_loc": nip_loc,
-        "nama": _text(ident.get("nama", ("", None))[0]), "file": str(path), "berkas": shown,
+        "nama": _text(ident.get("nama", ("", None))[0]), "file": str(path), "berkas": shown, "catatan": notes,
     }
     indicators = []
-    for item in _sheet(sheets, shown, "PK").table(PK_COLUMNS):
+    for item in _sheet(sheets, shown, "PK", notes).table(PK_COLUMNS, notes):
         satuan = _text(item["satuan"][0])
         row = _fields(item, satuan)
         row["polaritas"] = POLARITIES.get(_norm(row["polaritas"]), row["polaritas"])
         row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
         indicators.append(row)
+    satuan_of = {row["kode"]: row["satuan"] for row in indicators}
     ra = {}
-    for item in _sheet(sheets, shown, "RA").table(RA_COLUMNS):
-        row = _fields(item)
+    for item in _sheet(sheets, shown, "RA", notes).table(RA_COLUMNS, notes):
+        row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""))
         ra.setdefault(row["kode"], row)
     for row in indicators:
         targets = ra.get(row["kode"])
@@ -350,21 +560,31 @@ def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[
         else:
             row["ra_missing"] = False
         row.update({k: v for k, v in targets.items() if not k.startswith("kode")})
-    budgets = [_fields(item) for item in _sheet(sheets, shown, "Anggaran").table(BUDGET_COLUMNS)]
+    budgets = [_fields(item, "Rupiah") for item in _sheet(sheets, shown, "Anggaran", notes).table(BUDGET_COLUMNS, notes)]
     return pk, indicators, budgets
 
 
 def read_realisasi_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One quarterly realisasi workbook: identity, realisasi per indicator, budget realisation."""
     shown = shown or path.name
+    notes: Notes = []
     sheets = _open_workbook(path, shown)
-    ident_sheet = _sheet(sheets, shown, "Identitas")
+    ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
     tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet)
-    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path), "berkas": shown}
-    rows = [_fields(item) for item in _sheet(sheets, shown, "Realisasi").table(REALISASI_COLUMNS)]
-    budget = [_fields(item) for item in _sheet(sheets, shown, "Anggaran").table(REALISASI_BUDGET_COLUMNS)]
+    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path),
+            "berkas": shown, "catatan": notes}
+    columns = REALISASI_COLUMNS
+    if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
+        roman = ("i", "ii", "iii", "iv")[q - 1]
+        columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
+    rows = [_fields(item, _text(item["satuan_form"][0]))
+            for item in _sheet(sheets, shown, "Realisasi", notes).table(columns, notes)]
+    budget = [_fields(item, "Rupiah")
+              for item in _sheet(sheets, shown, "Anggaran", notes).table(REALISASI_BUDGET_COLUMNS, notes)]
+    for row in rows:
+        del row["satuan_form"], row["satuan_form_loc"]
     return head, rows, budget
 
 
@@ -376,11 +596,27 @@ def _quarter_of(text: str) -> int | None:
     return QUARTER_WORDS.get(word)
 
 
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".numbers"}
+
+
 def workbooks(folder: Path) -> list[Path]:
-    """The .xlsx files of a folder, without Office lock files and hidden files, in name order."""
+    """The workbooks of a folder in name order: .xlsx files and folders of CSV files.
+
+    Other spreadsheet files (.xls, .ods, a loose .csv) are listed too, so that reading them
+    reports the format instead of skipping a unit's submission in silence. Office lock files
+    (~$...) and hidden files are left out.
+    """
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+    found = []
+    for p in folder.iterdir():
+        if p.name.startswith(("~$", ".")):
+            continue
+        if p.is_dir() and any(c.suffix.lower() == ".csv" for c in p.iterdir()):
+            found.append(p)
+        elif p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES:
+            found.append(p)
+    return sorted(found)
 
 
 def agencies(inputs: Path, year: int) -> dict[str, Path]:
@@ -427,6 +663,16 @@ def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None
                                            "periksa berkas yang sangat besar atau rusak)") from None
 
 
+def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path | None:
+    """Another workbook of the same name that was read (PK-SEK.xlsx beside a stray PK-SEK.xls)."""
+    return next((p for p in books if p != path and p.stem == path.stem and not isinstance(read[p], InputError)), None)
+
+
+def _notes(pk: str, notes: Notes) -> list[Finding]:
+    return [Finding(pk, "warning", loc, "", text[:1].upper() + text[1:], "Sebaiknya gunakan formulir dari sakip tanpa mengubah "
+                    "judul kolom atau nama sheet.", "berkas.judul") for loc, text in notes]
+
+
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period."""
@@ -441,7 +687,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
     read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
     findings: list[Finding] = []
-    pks, indicators, budgets = [], [], []
+    pks, indicators, budgets, orphans = [], [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
     for agency, root in roots.items():
         cfg = configs[agency]
@@ -450,10 +696,14 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             result = read[path]
             if isinstance(result, InputError):
                 exc = result
+                if twin := _readable_twin(path, pk_books[agency], read):
+                    orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {twin.name})")
+                    continue
                 findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
                 pks.append({"pk": path.stem, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
                 continue
             pk, rows, budget = result
+            findings += _notes(pk["pk"], pk.pop("catatan"))
             if pk["pk"] in seen:
                 findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
                                         f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
@@ -474,7 +724,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             indicators += [{"pk": pk["pk"], **r} for r in rows]
             budgets += [{"pk": pk["pk"], **b} for b in budget]
 
-    realisasi, realisasi_budget, orphans = [], [], []
+    realisasi, realisasi_budget = [], []
     for agency in roots:
         for q in range(1, quarter + 1):
             sources: dict[str, str] = {}
@@ -484,7 +734,9 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 if isinstance(result, InputError):
                     exc = result
                     owner = path.stem if seen.get(path.stem, ("",))[0] == agency else None
-                    if owner is None:
+                    if twin := _readable_twin(path, real_books[(agency, q)], read):
+                        orphans.append(f"{exc} (diabaikan: realisasi dibaca dari {twin.name})")
+                    elif owner is None:
                         orphans.append(f"{exc}")
                     elif q == quarter:
                         findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.", "berkas"))
@@ -502,6 +754,9 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                                                 "Kirim satu berkas realisasi per PK per triwulan.", "berkas"))
                     continue
                 sources[code] = path.name
+                notes = head.pop("catatan")
+                if q == quarter:
+                    findings += _notes(code, notes)
                 if _quarter_of(head["triwulan_text"]) != q and q == quarter:
                     findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
                                             f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",

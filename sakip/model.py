@@ -19,6 +19,7 @@ class Status(StrEnum):
     TEXT = "teks"  # words: a qualitative value, or a mistake in a numeric field
     AMBIGUOUS = "ambigu"  # "1.234": thousands or decimals? never guessed
     EXCEL_ERROR = "galat_excel"  # #DIV/0!, #REF!, ...
+    FORMULA = "rumus_tanpa_nilai"  # a formula the file holds no computed value for
 
 
 @dataclass(frozen=True)

@@ -379,7 +379,7 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
     findings: list[Finding] = list(period.findings) + _unknown_rows(period)
-    with_file_errors = {f.pk for f in period.findings}
+    with_file_errors = {f.pk for f in period.findings if f.severity == "error"}
     for pk in pks:
         if pk in capaian and pk not in submitted and pk not in with_file_errors:
             findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
