@@ -24,7 +24,9 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
         return "-"
     d = Decimal(value)
     if places is None:
-        # Keep what the official wrote (up to 4 decimals) without trailing zeros.
+        # Keep what the official wrote (up to 4 decimals) without trailing zeros; rounded here,
+        # half up, because babel would round half to even.
+        d = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
         pattern = "#,##0.####"
     else:
         d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -65,6 +65,7 @@ PK_COLUMNS = {
     "polaritas": ("polaritas",),
     "akumulasi": ("cara akumulasi", "akumulasi"),
     "target_tahunan": ("target tahunan", "target"),
+    "rumus_negatif": ("rumus negatif", "rumus polaritas negatif"),  # optional: per-indicator override
 }
 RA_COLUMNS = {
     "kode": ("kode", "kode indikator"),
@@ -92,7 +93,7 @@ REALISASI_BUDGET_COLUMNS = {
     "kode_program": ("kode", "kode program"),
     "realisasi_anggaran": ("realisasi tw (rp)", "realisasi (rp)", "realisasi tw", "realisasi"),
 }
-OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form"}
+OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form", "rumus_negatif"}
 NUMERIC = {
     "target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4",
     "pagu", "realisasi", "realisasi_anggaran",

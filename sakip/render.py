@@ -22,10 +22,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from .capaian import PKResult
+from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
-from .formatting import ROMAN, date_id, nip, number, percent, quarter_name
+from .formatting import ROMAN, date_id, nip, number, quarter_name
 from .model import signature_marker
 from .outputs import atomic_path, pk_dir, safe_component
 from .paraf import ParafResult
@@ -154,6 +154,20 @@ def signature_block(cfg: Konfigurasi, p: Pejabat, period: Period, field_name: st
             "penanda": signature_marker(field_name)}
 
 
+def formula_notes(result: PKResult) -> list[str]:
+    """How every printed capaian was reached, naming the indicators of each rule."""
+    used = result.formulas_used()
+    notes = ["Capaian TW dibandingkan dengan target triwulan pada Rencana Aksi; capaian s.d. TW dibandingkan dengan "
+             "target tahunan, dengan realisasi s.d. TW dijumlahkan, diambil posisi akhirnya, atau dirata-rata sesuai "
+             "cara akumulasi indikator."]
+    for rule, label in (("positif", "Polaritas positif"), ("selisih", "Polaritas negatif"), ("rasio", "Polaritas negatif"),
+                        ("rentang", "Target rentang"), ("ordinal", "Target kualitatif")):
+        if rule in used:
+            notes.append(f"{label} ({', '.join(used[rule])}): {FORMULAS[rule]}.")
+    notes.append("\"tidak dapat dihitung\": target atau realisasi pada periode itu tidak ada atau target bernilai 0.")
+    return notes
+
+
 def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, period: Period) -> dict[str, Any]:
     sasaran: list[dict[str, Any]] = []
     kendala = []
@@ -163,32 +177,27 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
             sasaran.append({"nomor": len(sasaran) + 1, "nama": ind.sasaran, "indikator": []})
         sasaran[-1]["indikator"].append({
             "no": n, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
-            "target_tahunan": ind.target_tahunan, "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw,
-            "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd, "capaian_sd": ind.capaian_sd.text,
-            "predikat": ind.predikat,
+            "target_tahunan": ind.target_tahunan, "target_tw": ind.target_tw, "target_sd": ind.target_sd,
+            "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd,
+            "capaian_sd": ind.capaian_sd.text, "predikat": ind.predikat, "polaritas": ind.polaritas,
+            "akumulasi": ind.akumulasi, "rumus_tw": ind.capaian_tw.rule, "rumus_sd": ind.capaian_sd.rule,
         })
         cap = ind.capaian_tw
         if ind.below(threshold) or ind.kendala:
             kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": cap.text,
                             "kendala": ind.kendala or "-", "tindak_lanjut": ind.tindak_lanjut or "-"})
-    total_pagu = sum((b.pagu or 0) for b in result.budgets)
-    total_tw = sum((b.realisasi_tw or 0) for b in result.budgets)
-    total_sd = sum((b.realisasi_sd or 0) for b in result.budgets)
-    negatives = any(i.polaritas == "negatif" for i in result.indicators)
-    notes = ["Capaian TW dibandingkan dengan target triwulan pada Rencana Aksi; capaian s.d. TW dibandingkan dengan target tahunan."]
-    if negatives:
-        notes.append(f"Indikator berpolaritas negatif (semakin rendah semakin baik) dihitung dengan rumus {result.negative_formula}.")
-    notes.append("\"tidak dapat dihitung\": target atau realisasi pada periode itu tidak ada atau target bernilai 0.")
     return {
         "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
-        "sasaran": sasaran, "catatan_capaian": " ".join(notes),
+        "sasaran": sasaran, "catatan_capaian": " ".join(formula_notes(result)),
+        "rumus": {rule: FORMULAS[rule] for rule in result.formulas_used()},
         "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": number(b.pagu, 0),
                       "realisasi_tw": number(b.realisasi_tw, 0),
                       "realisasi_sd": number(b.realisasi_sd, 0), "serapan": b.serapan.text}
                      for n, b in enumerate(result.budgets, start=1)],
-        "anggaran_total": {"pagu": number(total_pagu, 0), "realisasi_tw": number(total_tw, 0),
-                           "realisasi_sd": number(total_sd, 0),
-                           "serapan": percent(total_sd / total_pagu * 100) if total_pagu else "tidak dapat dihitung"},
+        "anggaran_total": {"pagu": number(result.pagu, 0), "realisasi_tw": number(result.realisasi_anggaran_tw, 0),
+                           "realisasi_sd": number(result.realisasi_anggaran_sd, 0), "serapan": result.serapan.text},
+        "efisiensi": {"nilai": result.efisiensi.text, "rumus": FORMULAS["efisiensi"],
+                      "capaian_rata": result.capaian_rata_sd.text, "serapan": result.serapan.text},
         "kendala": kendala,
         "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
     }
