@@ -235,7 +235,9 @@ class PeriodData:
 
 Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
 ROMAN_TOKENS = {"i", "ii", "iii", "iv"}
-_TOTAL_ROW = re.compile(r"^(jumlah|total)\b")
+# A closing sum row: its first filled cell says only this (an indicator named "Jumlah dokumen ..."
+# with its code missing is not one, and is kept so that paraf reports the missing code).
+_TOTAL_ROW = re.compile(r"^(jumlah|total)( total| keseluruhan| seluruhnya| anggaran)?\s*:?$")
 
 
 def _near(header: str, alias: str) -> int | None:
@@ -379,7 +381,8 @@ class _Sheet:
                 if value is None and field_name in NUMERIC and self.book is not None:
                     value = self.book.formula(self.name, r, col)
                 item[field_name] = (value, fmt, self.loc(r, col))
-            if not _text(item[key][0]) and _TOTAL_ROW.match(" ".join(_norm(v) for v, _ in row if _text(v))):
+            first = next((_norm(v) for v, _ in row if _text(v)), "")
+            if not _text(item[key][0]) and _TOTAL_ROW.match(first):
                 continue
             yield item
 

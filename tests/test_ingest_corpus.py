@@ -392,6 +392,10 @@ def _extra_row(wb):
     ws["A10"], ws["B10"], ws["I10"] = 6, "IK-99", 10
 
 
+def _no_code_row(wb):
+    wb["PK"]["A6"] = wb["PK"]["B6"] = wb["PK"]["C6"] = None  # the indicator "Jumlah dokumen ..." must not pass for a total row
+
+
 def _no_kendala(wb):
     ws = wb["Realisasi"]
     ws["J5"] = ws["K5"] = None
@@ -418,6 +422,7 @@ INVALID = [
     ("tahun PK salah", "pk", _set("Identitas", "B2", "2025"), None, "Identitas", "B2", "Tahun PK tertulis 2025"),
     ("target triwulan berupa kata", "pk", _set("RA", "E6", "dua"), None, "RA", "E6", "Target triwulan indikator"),
     ("target tahunan bermakna ganda", "pk", _set("PK", "H6", "1.234"), None, "PK", "H6", "ribuan"),
+    ("baris tanpa nomor dan kode tidak hilang", "pk", _no_code_row, None, "PK", "B6", "Kode indikator"),
     ("target tahunan rumus tanpa nilai", "pk", _set("PK", "H5", "=RA!G5"), None, "PK", "H5", "rumus ini belum pernah dihitung"),
 ]
 
