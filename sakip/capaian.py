@@ -301,7 +301,7 @@ def _norm(text: Any) -> str:
 
 
 @dataclass(frozen=True)
-class _Target:
+class Target:
     """A target as written: a number, a range, an ordinal value, nothing, or something unknown."""
 
     kind: Literal["angka", "rentang", "ordinal", "kosong", "tidak_dikenal"]
@@ -310,7 +310,7 @@ class _Target:
     text: str = ""
 
     @classmethod
-    def of(cls, value: Decimal | None, text: str, status: str) -> "_Target":
+    def of(cls, value: Decimal | None, text: str, status: str) -> "Target":
         if status in (Status.NUMBER, Status.NUMBER_TEXT) and value is not None:
             return cls("angka", value=value, text=text)
         if status == Status.EMPTY:
@@ -323,7 +323,20 @@ class _Target:
         return cls("tidak_dikenal", text=text)
 
 
-def _judge(target: _Target, real: Decimal | None, real_text: str, polarity: str, formula: str) -> Result:
+def quarter_targets(ind: dict[str, Any]) -> list[Target]:
+    """The RA targets TW I..IV of an indicator row as ingest reads it."""
+    return [Target.of(ind[f"target_tw{i}"], ind[f"target_tw{i}_text"], ind[f"target_tw{i}_status"]) for i in range(1, 5)]
+
+
+def target_to_date(targets: list[Target], q: int, method: str) -> Target:
+    """Target s.d. TW q: the quarterly numbers accumulated like the realisasi, or else (a range,
+    a qualitative or a missing target) the quarter's own target."""
+    values = [t.value if t.kind == "angka" else None for t in targets[:q]]
+    total = accumulate(values, method) if all(v is not None for v in values) else None
+    return Target("angka", value=total) if total is not None else targets[q - 1]
+
+
+def _judge(target: Target, real: Decimal | None, real_text: str, polarity: str, formula: str) -> Result:
     if target.kind == "angka":
         return achievement(real, target.value, polarity, formula)
     if target.kind == "rentang":
@@ -382,10 +395,10 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                                          f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
                                          "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi.",
                                          "rumus_negatif"))
-        annual = _Target.of(ind["target_tahunan"], ind["target_tahunan_text"], ind["target_tahunan_status"])
-        quarter_targets = [_Target.of(ind[f"target_tw{i}"], ind[f"target_tw{i}_text"], ind[f"target_tw{i}_status"])
-                           for i in range(1, 5)]
-        this_quarter = quarter_targets[q - 1]
+        annual = Target.of(ind["target_tahunan"], ind["target_tahunan_text"], ind["target_tahunan_status"])
+        targets = quarter_targets(ind)
+        this_quarter = targets[q - 1]
+        to_date = target_to_date(targets, q, method)
         kind: Kind = {"ordinal": "kualitatif", "rentang": "rentang"}.get(annual.kind, "angka")
         if annual.kind == "tidak_dikenal" and ind["target_tahunan_status"] == Status.TEXT:
             kind = "kualitatif"
@@ -400,7 +413,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
         if kind == "kualitatif":
             cap_sd = _judge(annual, real_now, real_text, polarity, formula)
             shown_real_sd = real_text or "-"
-            target_sd = this_quarter.text or annual.text
+            target_sd = to_date.text or annual.text
             if this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
                 out.findings.append(_finding(
                     pk, "warning", ind.get(f"target_tw{q}_loc"), this_quarter.text,
@@ -416,10 +429,8 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
             if real_sd is None and method == "jumlah" and real_now is not None:
                 cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap", cap_sd.rule)
             shown_real_sd = number(real_sd)
-            numeric_targets = [t.value if t.kind == "angka" else None for t in quarter_targets[:q]]
-            target_sd = (number(accumulate(numeric_targets, method)) if all(v is not None for v in numeric_targets)
-                         else this_quarter.text or "-")
-            out.findings += _value_findings(pk, ind, quarter_targets, reals, current, q)
+            target_sd = number(to_date.value) if to_date.kind == "angka" else (to_date.text or "-")
+            out.findings += _value_findings(pk, ind, targets, reals, current, q)
         out.findings += _name_findings(pk, ind)
         negative = [f"{what} {percent(r.value)}" for r, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini"))
                     if r.note.startswith("capaian negatif")]
@@ -452,7 +463,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
     return out
 
 
-def _value_findings(pk: str, ind: dict[str, Any], targets: list[_Target], reals: list[Decimal | None],
+def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: list[Decimal | None],
                     current: dict[str, Any], q: int) -> list[Finding]:
     """Percentages far above 100, and realisasi moving against a cumulative target."""
     out = []

@@ -359,14 +359,13 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
         who = period.official(pk)
         items = []
         for ind in by_pk.get(pk, []).to_dict("records") if pk in by_pk else []:
-            quarters = [(ind[f"target_tw{q}"], ind[f"target_tw{q}_text"]) for q in range(1, quarter + 1)]
-            numeric = all(v is not None and v == v for v, _ in quarters)
-            target_sd = capaian.accumulate([_decimal(v) for v, _ in quarters], ind["akumulasi"]) if numeric else quarters[-1][1]
+            targets = capaian.quarter_targets(ind)
+            this, to_date = targets[quarter - 1], capaian.target_to_date(targets, quarter, ind["akumulasi"])
             previous = [reported.get((pk, q, ind["kode"])) for q in range(1, quarter)]
             ranked = capaian.rank(str(ind["target_tahunan_text"] or "")) if ind["target_tahunan_status"] != "angka" else None
             items.append(FormIndicator(
                 kode=ind["kode"], indikator=ind["indikator"], satuan=ind["satuan"], akumulasi=ind["akumulasi"],
-                target_tw=_shown(*quarters[-1]), target_sd=_shown(target_sd, "") if numeric else target_sd,
+                target_tw=_shown(this.value, this.text), target_sd=_shown(to_date.value, to_date.text),
                 previous=previous, choices=choices.get(ranked[0], ()) if ranked else ()))
         programs = []
         for b in budgets[pk].to_dict("records") if pk in budgets else []:

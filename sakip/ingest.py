@@ -20,6 +20,7 @@ once per agency in ``<year>/<agency>/``. PK codes are unique across the whole pe
 from __future__ import annotations
 
 import csv
+import io
 import multiprocessing
 import os
 import re
@@ -240,6 +241,19 @@ ROMAN_TOKENS = {"i", "ii", "iii", "iv"}
 _TOTAL_ROW = re.compile(r"^(jumlah|total)( total| keseluruhan| seluruhnya| anggaran)?\s*:?$")
 
 
+_UPPER_WORDS = {"tw", "pk", "nip", *ROMAN_TOKENS}
+
+
+def label(alias: str) -> str:
+    """A header or sheet name as printed on the forms ("target tw ii" -> "Target TW II")."""
+    def word(w: str) -> str:
+        if w.strip("()") in _UPPER_WORDS:
+            return w.upper()
+        return re.sub(r"[a-z]", lambda m: m.group().upper(), w, count=1)
+
+    return " ".join("/".join(word(part) for part in w.split("/")) for w in alias.split())
+
+
 def _near(header: str, alias: str) -> int | None:
     """The edit distance if `header` is a plausible typo of `alias`, else None.
 
@@ -275,14 +289,13 @@ def _match_headers(headers: dict[str, tuple[int, str]], columns: dict[str, tuple
     for key, aliases in columns.items():
         if found[key] is not None:
             continue
-        near = sorted({(d, col) for name, (col, _) in headers.items() if col not in claimed
+        near = sorted({(d, col, text) for name, (col, text) in headers.items() if col not in claimed
                        for a in aliases if (d := _near(name, a)) is not None})
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
-            col = near[0][1]
+            _, col, text = near[0]
             found[key] = col
             claimed.add(col)
-            shown = next(text for c, text in headers.values() if c == col)
-            notes.append((col, f"judul kolom '{shown}' dibaca sebagai '{aliases[0].title()}'"))
+            notes.append((col, f"judul kolom '{text}' dibaca sebagai '{label(aliases[0])}'"))
     return found, notes
 
 
@@ -350,7 +363,7 @@ class _Sheet:
                 found, notes = _match_headers(headers, columns)
                 if all(found[k] is not None for k in required):
                     return _Header(h, found, notes)
-        names = ", ".join(f"'{columns[k][0].title()}'" for k in required)
+        names = ", ".join(f"'{label(columns[k][0])}'" for k in required)
         raise InputError(self.where(), f"baris judul kolom tidak ditemukan di 20 baris pertama (harus memuat {names})")
 
     def table(self, columns: dict[str, tuple[str, ...]], notes: list[tuple[Location, str]] | None = None) -> Iterator[dict[str, Any]]:
@@ -381,8 +394,7 @@ class _Sheet:
                 if value is None and field_name in NUMERIC and self.book is not None:
                     value = self.book.formula(self.name, r, col)
                 item[field_name] = (value, fmt, self.loc(r, col))
-            first = next((_norm(v) for v, _ in row if _text(v)), "")
-            if not _text(item[key][0]) and _TOTAL_ROW.match(first):
+            if not _text(item[key][0]) and _TOTAL_ROW.match(next((_norm(v) for v, _ in row if _text(v)), "")):
                 continue
             yield item
 
@@ -390,8 +402,8 @@ class _Sheet:
 class _Book:
     """A workbook's sheets; formulas are looked up (second, lazy read) only where a value is missing."""
 
-    def __init__(self, path: Path, shown: str) -> None:
-        self.path, self.shown = path, shown
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
 
     def formula(self, sheet: str, row: int, col: int) -> Formula | None:
@@ -420,7 +432,7 @@ def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputError(Location(shown), f"bukan workbook Excel (.xlsx) yang dapat dibaca ({type(exc).__name__})") from None
-    book = _Book(path, shown)
+    book = _Book(path)
     try:
         sheets = {}
         for ws in wb.worksheets:
@@ -461,7 +473,7 @@ def _open_csv_folder(folder: Path, shown: str) -> dict[str, _Sheet]:
         except csv.Error:
             delimiter = ";" if text.count(";") >= text.count(",") else ","
         rows = [[(v if v.strip() else None, "csv") for v in record]
-                for record in csv.reader(text.splitlines(), delimiter=delimiter)]
+                for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         sheets[_norm(path.stem)] = _Sheet(shown, path.stem, rows, csv_file=where)
     return sheets
 
@@ -507,14 +519,11 @@ def _fields(item: dict[str, Any], satuan: str = "") -> dict[str, Any]:
     return out
 
 
-IDENTITY_LABELS = {"kode pk": "Kode PK", "tahun": "Tahun", "nip": "NIP", "triwulan": "Triwulan"}
-
-
-def _identity_value(ident: dict[str, tuple[Any, Location]], label: str, sheet: _Sheet) -> tuple[str, Location]:
-    shown = IDENTITY_LABELS.get(label, label)
-    if label not in ident or _text(ident[label][0]) == "":
+def _identity_value(ident: dict[str, tuple[Any, Location]], key: str, sheet: _Sheet) -> tuple[str, Location]:
+    shown = label(key)
+    if key not in ident or _text(ident[key][0]) == "":
         raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
-    value, loc = ident[label]
+    value, loc = ident[key]
     if isinstance(value, float) and abs(value) >= 1e15:
         # Excel keeps 15 significant digits: an 18-digit NIP typed as a number has lost its last digits
         raise InputError(loc, f"isian '{shown}' tersimpan sebagai angka ({value:.0f}) sehingga digit "

@@ -41,24 +41,32 @@ def core_real(result) -> tuple:
             [(b["kode_program"], b["realisasi_anggaran"]) for b in budgets])
 
 
+def rewrite_members(path: Path, edit: Callable[[str, bytes], bytes]) -> None:
+    """Rewrite the workbook's zip members through `edit(name, data)`."""
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, edit(name, data))
+
+
 def patch_cell(path: Path, sheet: str, ref: str, inner: str, cell_type: str = "") -> None:
     """Rewrite one cell in the saved XML, for what openpyxl cannot write: a formula together
     with the value Excel computed for it, or a cached error value."""
     wb = openpyxl.load_workbook(path, read_only=True)
-    index = wb.sheetnames.index(sheet) + 1
+    member = f"xl/worksheets/sheet{wb.sheetnames.index(sheet) + 1}.xml"
     wb.close()
-    member = f"xl/worksheets/sheet{index}.xml"
-    with zipfile.ZipFile(path) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    xml = files[member].decode()
-    found = re.search(rf'<c r="{ref}"( s="\d+")?[^>]*?(/>|>.*?</c>)', xml)
-    assert found, f"{ref} not in {member}"
-    kind = f' t="{cell_type}"' if cell_type else ""
-    xml = xml[:found.start()] + f'<c r="{ref}"{found.group(1) or ""}{kind}>{inner}</c>' + xml[found.end():]
-    files[member] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in files.items():
-            z.writestr(name, data)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != member:
+            return data
+        xml = data.decode()
+        found = re.search(rf'<c r="{ref}"( s="\d+")?[^>]*?(/>|>.*?</c>)', xml)
+        assert found, f"{ref} not in {member}"
+        kind = f' t="{cell_type}"' if cell_type else ""
+        return (xml[:found.start()] + f'<c r="{ref}"{found.group(1) or ""}{kind}>{inner}</c>' + xml[found.end():]).encode()
+
+    rewrite_members(path, edit)
 
 
 def rewrite_table(ws: Worksheet, header_row: int, order: list[str]) -> None:
@@ -84,7 +92,7 @@ def write_csv_folder(source: Path, folder: Path, delimiter: str, encoding: str, 
                 text = "" if v is None else str(v)
                 if isinstance(v, float) and decimal_comma:
                     text = text.replace(".", ",")
-                if delimiter in text or '"' in text or (decimal_comma and delimiter == "," and "," in text):
+                if delimiter in text or '"' in text or "\n" in text or (decimal_comma and delimiter == "," and "," in text):
                     text = '"' + text.replace('"', '""') + '"'
                 cells.append(text)
             lines.append(delimiter.join(cells))
@@ -209,14 +217,8 @@ def _pk_cached_formula(path: Path) -> None:
 
 
 def _pk_bad_dimension(path: Path) -> None:
-    with zipfile.ZipFile(path) as z:
-        files = {n: z.read(n) for n in z.namelist()}
-    for name in files:
-        if name.startswith("xl/worksheets/sheet"):
-            files[name] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', files[name])
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
+    rewrite_members(path, lambda name, data: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+                    if name.startswith("xl/worksheets/sheet") else data)
 
 
 def _real_header_typo(wb):
@@ -351,7 +353,7 @@ def test_previous_quarter_column_is_never_taken_for_this_quarter(tmp_path):
     def only_past(wb):
         wb["Realisasi"]["I4"] = "Nilai"  # this quarter's header gone: the "(lalu)" column must not stand in
 
-    with pytest.raises(InputError, match="baris judul kolom tidak ditemukan.*'Realisasi Tw'"):
+    with pytest.raises(InputError, match="baris judul kolom tidak ditemukan.*'Realisasi TW'"):
         _read("realisasi", _build(tmp_path, "realisasi", only_past, None))
     assert ingest._near("realisasi tw i", "realisasi tw") is None
     assert ingest._near("target tw ii", "target tw i") is None
@@ -514,3 +516,15 @@ def test_a_period_mixes_csv_folders_and_workbooks(tmp_path, period_tw2):
     assert [(f.pk, f.severity, str(f.location), f.message) for f in period.findings] == [
         ("PK-INSP", "warning", "realisasi/tw2/PK-INSP.xlsx, sheet 'Realisasi', sel J4",
          "Judul kolom 'Kendal' dibaca sebagai 'Kendala'")]
+
+
+def test_csv_keeps_line_breaks_inside_a_quoted_cell(tmp_path):
+    source = tmp_path / "sumber.xlsx"
+    wb = openpyxl.load_workbook(REAL_SOURCE)
+    wb["Realisasi"]["J5"] = "Aplikasi terganggu;\nlaporan Mei terlambat"
+    wb.save(source)
+    folder = tmp_path / "PK-SEK"
+    write_csv_folder(source, folder, ";", "utf-8-sig", decimal_comma=True)
+    _, rows, _ = ingest.read_realisasi_workbook(folder, "PK-SEK")
+    assert rows[0]["kendala"].splitlines() == ["Aplikasi terganggu;", "laporan Mei terlambat"]
+    assert str(rows[1]["realisasi_loc"]) == "PK-SEK/Realisasi.csv, sel I6"  # the record, not the text line
