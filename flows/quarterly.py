@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from sakip import capaian as capaian_stage
 from sakip import ingest as ingest_stage
 from sakip import paraf as paraf_stage
+from sakip import paraf_report
 from sakip import produce as produce_stage
 from sakip.capaian import PKResult
 from sakip.ingest import PeriodData
@@ -69,6 +70,16 @@ def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: P
         if verdict.verdict == "DIKEMBALIKAN":
             written[pk] = paraf_stage.write_corrections(verdict, sources, pk_dir(outputs, period.year, period.quarter, pk))
     return written
+
+
+@task(name="catatan-paraf", cache_policy=NO_CACHE)
+def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], suites: list[paraf_stage.Suite],
+                  fixes: dict[str, list[Path]], outputs: Path) -> Path:
+    """Write each PK's paraf record (paraf.json) and the period's validation page (validasi.html)."""
+    paraf_report.write_records(period, verdicts, suites, outputs)
+    page = paraf_report.write_report(period, verdicts, suites, fixes, outputs)
+    get_run_logger().info("Laporan pemeriksaan: %s", page)
+    return page
 
 
 @task(name="produksi", cache_policy=NO_CACHE)
@@ -134,8 +145,10 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
             results = capaian(period)
         with clock.stage("paraf"):
             verdicts = paraf(period, results, checker)
+        suites = checker.suites()
     with clock.stage("koreksi"):
         fixes = corrections(period, verdicts, outputs)
+        report = paraf_records(period, verdicts, suites, fixes, outputs)
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):
@@ -144,6 +157,7 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced.packages)
     summary.unknown_pks = unknown
+    summary.report = str(report)
     # Render, conversion and packaging overlap inside "produksi"; their own times are reported too.
     summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
     summary.write(outputs)

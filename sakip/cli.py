@@ -134,6 +134,8 @@ def _print_summary(summary, outputs: Path) -> None:
     console.print(table)
     for orphan in summary.orphans:
         console.print(f"[yellow]Berkas tanpa PK:[/] {orphan}")
+    if summary.report:
+        console.print(f"Laporan pemeriksaan (paraf): {summary.report}")
     counts = summary.counts()
     console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
                   f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")

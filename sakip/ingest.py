@@ -67,6 +67,7 @@ PK_COLUMNS = {
     "akumulasi": ("cara akumulasi", "akumulasi"),
     "target_tahunan": ("target tahunan", "target"),
     "rumus_negatif": ("rumus negatif", "rumus polaritas negatif"),  # optional: per-indicator override
+    "boleh_negatif": ("boleh negatif", "realisasi boleh negatif"),  # optional: "Ya" where values can be < 0
 }
 RA_COLUMNS = {
     "kode": ("kode", "kode indikator"),
@@ -94,7 +95,7 @@ REALISASI_BUDGET_COLUMNS = {
     "kode_program": ("kode", "kode program"),
     "realisasi_anggaran": ("realisasi tw (rp)", "realisasi (rp)", "realisasi tw", "realisasi"),
 }
-OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form", "rumus_negatif"}
+OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form", "rumus_negatif", "boleh_negatif"}
 NUMERIC = {
     "target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4",
     "pagu", "realisasi", "realisasi_anggaran",
@@ -476,6 +477,11 @@ def _open_csv_folder(folder: Path, shown: str) -> dict[str, _Sheet]:
                 for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         sheets[_norm(path.stem)] = _Sheet(shown, path.stem, rows, csv_file=where)
     return sheets
+
+
+def csv_folder_rows(folder: Path, shown: str = "") -> dict[str, list[list[Any]]]:
+    """The sheets of a CSV-folder workbook as rows of cell texts, by sheet name."""
+    return {s.name: [[v for v, _ in row] for row in s.rows] for s in _open_csv_folder(folder, shown or folder.name).values()}
 
 
 def _sheet(sheets: dict[str, _Sheet], shown: str, name: str, notes: list[tuple[Location, str]] | None = None) -> _Sheet:

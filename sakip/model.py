@@ -43,7 +43,8 @@ class Finding:
     value: str
     message: str
     fix: str
-    check: str = ""
+    check: str = ""  # suite.expectation id (or stage.check) that produced it
+    expected: str = ""  # what the check expects, in the official's words
 
     @property
     def label(self) -> str:

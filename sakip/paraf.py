@@ -11,6 +11,8 @@ commented, and a first sheet "Koreksi" listing every finding.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -35,6 +37,7 @@ from .model import Finding
 from .outputs import atomic_path, inside
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
+JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 SEVERITIES = ("error", "warning")
 
 
@@ -43,7 +46,8 @@ class Check:
     """One expectation as the Lembar Paraf lists it."""
 
     suite: str
-    name: str
+    id: str  # meta.id, unique in its suite: findings name their check "<suite>.<id>"
+    name: str  # the expectation type
     description: str
     severity: str
 
@@ -54,6 +58,9 @@ class ParafResult:
     verdict: Verdict
     findings: list[Finding] = field(default_factory=list)
     checks: list[tuple[Check, str]] = field(default_factory=list)  # (check, outcome text)
+    failures: dict[str, int] = field(default_factory=dict)  # "<suite>.<id>" -> rows that failed
+    checked_at: dt.datetime | None = None
+    suites: list[dict[str, str]] = field(default_factory=list)  # nama, berkas, sha256, uraian of each suite run
 
     @property
     def errors(self) -> list[Finding]:
@@ -74,11 +81,14 @@ class Suite:
     checks: tuple[Check, ...]
     metas: tuple[dict[str, Any], ...]
     order: int = 0  # meta.urutan: where the suite's checks appear on the Lembar Paraf
+    sha256: str = ""  # of the suite file as loaded, for the paraf record
 
 
 def load_suites(folder: Path) -> list[Suite]:
     """Load every suite JSON; a suite whose expectations do not all load is an error, not a gap."""
     from great_expectations.core import ExpectationSuite
+
+    from . import expectations  # noqa: F401  registers sakip's custom expectation types
 
     suites = []
     gx_log = logging.getLogger("great_expectations")
@@ -87,7 +97,8 @@ def load_suites(folder: Path) -> list[Suite]:
         # GX logs a traceback and drops an expectation it cannot build; we report it ourselves.
         gx_log.setLevel(logging.CRITICAL + 1)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
             declared = data["expectations"]
             gx_suite = ExpectationSuite(**data)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -104,16 +115,22 @@ def load_suites(folder: Path) -> list[Suite]:
                 f"tidak dikenal atau tidak sah: {', '.join(dropped) or '?'}"
             )
         metas = tuple(e.meta or {} for e in gx_suite.expectations)
+        seen: set[str] = set()
         for i, meta in enumerate(metas):
-            missing = {"severity", "lokasi", "uraian", "pesan", "perbaikan"} - set(meta)
+            missing = {"id", "severity", "lokasi", "uraian", "pesan", "perbaikan"} - set(meta)
             if missing or meta["severity"] not in SEVERITIES:
-                raise SuiteError(f"{path}: expectation ke-{i + 1}: meta harus memuat severity (error/warning), lokasi, uraian, pesan, perbaikan")
+                raise SuiteError(f"{path}: expectation ke-{i + 1}: meta harus memuat id, severity (error/warning), "
+                                 "lokasi, uraian, pesan, perbaikan")
+            if meta["id"] in seen:
+                raise SuiteError(f"{path}: expectation ke-{i + 1}: id '{meta['id']}' dipakai lebih dari sekali")
+            seen.add(meta["id"])
         suites.append(Suite(
             name=data["name"], frame=data.get("meta", {}).get("frame", data["name"]),
             description=data.get("meta", {}).get("uraian", ""), path=path, gx_suite=gx_suite,
-            checks=tuple(Check(data["name"], e.expectation_type, m["uraian"], m["severity"])
+            checks=tuple(Check(data["name"], m["id"], e.expectation_type, m["uraian"], m["severity"])
                          for e, m in zip(gx_suite.expectations, metas)),
             metas=metas, order=int(data.get("meta", {}).get("urutan", 99)),
+            sha256=hashlib.sha256(raw).hexdigest(),
         ))
     if not suites:
         raise SuiteError(f"{folder}: tidak ada suite expectation (*.json)")
@@ -211,6 +228,7 @@ class Frame:
     locations: list[dict[str, Location]]
     contexts: list[dict[str, dict[str, str]]]  # row -> field -> {nilai, teks, catatan}
     base: list[dict[str, str]]  # row -> context shared by all fields (pk, kode, indikator)
+    parameters: dict[str, Any] = field(default_factory=dict)  # suite parameters ({"$PARAMETER": name})
 
 
 def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
@@ -225,26 +243,122 @@ def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
             "catatan": f"({note})" if note else ""}
 
 
-def pk_frame(period: PeriodData) -> Frame:
-    q = period.quarter
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [] if frame.empty else frame.to_dict("records")
+
+
+YES = {"ya", "y", "yes", "boleh", "benar"}
+NO = {"", "-", "tidak", "t", "no", "tdk"}
+
+
+def _allows_negative(text: str | None) -> tuple[bool, str]:
+    """The PK's 'Boleh Negatif' cell as (allowed, normalised text); unknown words stay as written."""
+    word = " ".join(str(text or "").lower().split())
+    if word in YES:
+        return True, "ya"
+    if word in NO:
+        return False, "tidak"
+    return False, str(text)
+
+
+def _config_shown(agency: str) -> str:
+    return f"{agency}/instansi.toml" if agency else "instansi.toml"
+
+
+def pejabat_frame(period: PeriodData) -> Frame:
+    """The officials each PK's documents name: Pihak Pertama (whose NIP the PK workbook gives),
+    Pihak Kedua (the superior) and the checker who initials, from instansi.toml."""
+    from rapidfuzz import process
+
+    from .asn import PANGKAT, nip_problem
+
     rows, locs, ctxs, base = [], [], [], []
-    for r in ([] if period.indicators.empty else period.indicators.to_dict("records")):
-        qual = r["target_tahunan_status"] == "teks"
+    for pk in _records(period.pks):
+        if not pk.get("readable"):
+            continue
+        code, cfg, shown = pk["pk"], period.config_for(pk["pk"]), _config_shown(pk["instansi"])
+        found = cfg.official_by_nip(pk["nip"])
+        checker = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
+        roles: list[tuple[str, str | None]] = [("Pihak Pertama", found[0] if found else None)]
+        if found and found[1].atasan:
+            roles.append(("Pihak Kedua", found[1].atasan))
+        roles.append(("Pemeriksa", checker))
+        for role, key in roles:
+            official = cfg.pejabat.get(key) if key else None
+            nip = pk["nip"] if role == "Pihak Pertama" else (official.nip if official else "")
+            pangkat = _blank(official.pangkat) if official else None
+            golongan = _blank(official.golongan) if official else None
+            where = f"[pejabat.{key}]" if key else ""
+            nip_loc = pk["nip_loc"] if role == "Pihak Pertama" else Location(shown, where, "nip")
+            rows.append({"pk": code, "nip": _blank(nip), "pangkat": pangkat, "golongan": golongan,
+                         "pns": bool(pangkat or golongan), "nip_ada": bool(_blank(nip))})
+            locs.append({"nip": nip_loc, "pangkat": Location(shown, where, "pangkat"),
+                         "golongan": Location(shown, where, "golongan")})
+            guess = process.extractOne(pangkat, list(PANGKAT)) if pangkat and pangkat not in PANGKAT else None
+            ctxs.append({"nip": {"nilai": nip or "", "teks": nip or "", "alasan": nip_problem(nip, period.year) or ""},
+                         "pangkat": {"nilai": pangkat or "", "teks": pangkat or "",
+                                     "saran": f", mis. '{guess[0]}'" if guess and guess[1] >= 80 else ""},
+                         "golongan": {"nilai": golongan or "", "teks": golongan or "",
+                                      "golongan_seharusnya": PANGKAT.get(pangkat or "", "-")}})
+            name = official.nama if official else pk.get("nama", "")
+            base.append({"pk": code, "peran": role, "nama": name, "pangkat": pangkat or "", "golongan": golongan or "",
+                         "pangkat_golongan": official.pangkat_golongan if official else "",
+                         "sumber": (f"sheet Identitas {pk['berkas']}" if role == "Pihak Pertama" and not official
+                                    else f"{shown} bagian {where}")})
+    return Frame(pd.DataFrame(rows), locs, ctxs, base, {"tahun": period.year})
+
+
+def pk_frame(period: PeriodData) -> Frame:
+    rows, locs, ctxs, base = [], [], [], []
+    for r in _records(period.indicators):
+        allowed, allowed_text = _allows_negative(r.get("boleh_negatif"))
         rows.append({
             "pk": r["pk"], "kode": _blank(r["kode"]), "indikator": _blank(r["indikator"]),
             "satuan": _blank(r["satuan"]), "polaritas": r["polaritas"], "akumulasi": r["akumulasi"],
             "target_tahunan_status": r["target_tahunan_status"],
             "target_tahunan_angka": _float(r["target_tahunan"]),
-            "ra_ada": not r["ra_missing"], "target_tw_status": r[f"target_tw{q}_status"], "kualitatif": qual,
+            "boleh_negatif": allowed, "boleh_negatif_teks": allowed_text,
         })
-        locs.append({"kode": r["kode_loc"], "indikator": r["indikator_loc"], "satuan": r["satuan_loc"],
-                     "polaritas": r["polaritas_loc"], "akumulasi": r["akumulasi_loc"],
-                     "target_tahunan": r["target_tahunan_loc"],
-                     "target_tw": r[f"target_tw{q}_loc"] or r["kode_loc"]})
-        ctxs.append({"kode": _value_ctx(r, "kode"), "indikator": _value_ctx(r, "indikator"),
-                     "satuan": _value_ctx(r, "satuan"), "polaritas": _value_ctx(r, "polaritas"),
-                     "akumulasi": _value_ctx(r, "akumulasi"), "target_tahunan": _value_ctx(r, "target_tahunan"),
-                     "target_tw": _value_ctx(r, f"target_tw{q}")})
+        loc = {k: r[f"{k}_loc"] for k in ("kode", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan")}
+        locs.append({**loc, "boleh_negatif": r.get("boleh_negatif_loc") or r["kode_loc"]})
+        ctxs.append({k: _value_ctx(r, k) for k in (*loc, "boleh_negatif")})
+        base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
+    return Frame(pd.DataFrame(rows), locs, ctxs, base)
+
+
+QUARTERS = ("TW I", "TW II", "TW III", "TW IV")
+_READABLE = ("angka", "angka_teks", "kosong")
+
+
+def ra_frame(period: PeriodData) -> Frame:
+    """One row per PK indicator with its RA targets, as numbers where they are numbers."""
+    q = period.quarter
+    rows, locs, ctxs, base = [], [], [], []
+    for r in _records(period.indicators):
+        targets = [r[f"target_tw{i}"] for i in range(1, 5)]
+        numeric = (not r["ra_missing"] and r["target_tahunan_status"] in ("angka", "angka_teks")
+                   and all(r[f"target_tw{i}_status"] in _READABLE for i in range(1, 5)))
+        rows.append({
+            "pk": r["pk"], "kode": _blank(r["kode"]), "akumulasi": r["akumulasi"], "polaritas": r["polaritas"],
+            "ra_ada": not r["ra_missing"], "kualitatif": r["target_tahunan_status"] == "teks",
+            "target_tw_status": r[f"target_tw{q}_status"], "angka": numeric,
+            "target_tahunan": _float(r["target_tahunan"]), **{f"target_tw{i}": _float(t) for i, t in enumerate(targets, 1)},
+        })
+        # The first quarter whose target goes back against the direction of a cumulative target.
+        back = next((i for i in range(1, 4) if targets[i] is not None and (prev := next(
+            (t for t in reversed(targets[:i]) if t is not None), None)) is not None
+            and (targets[i] < prev if r["polaritas"] == "positif" else targets[i] > prev)), None)
+        tw_loc = [r[f"target_tw{i}_loc"] or r["kode_loc"] for i in range(1, 5)]
+        locs.append({"kode": r["kode_loc"], "target_tw": tw_loc[q - 1], "target_tw4": tw_loc[3],
+                     "target_mundur": tw_loc[back] if back is not None else tw_loc[0]})
+        shown = [number(t) if t is not None else "-" for t in targets]
+        total = sum((t for t in targets if t is not None), Decimal(0))
+        ctx = {"rincian": " / ".join(shown), "jumlah": number(total), "tw4": shown[3],
+               "target_tahunan": number(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
+               "triwulan_mundur": QUARTERS[back] if back is not None else ""}
+        ctxs.append({"kode": {**ctx, **_value_ctx(r, "kode")}, "target_tw": {**ctx, **_value_ctx(r, f"target_tw{q}")},
+                     "target_tw4": {**ctx, **_value_ctx(r, "target_tw4")},
+                     "target_mundur": {**ctx, **_value_ctx(r, f"target_tw{back + 1 if back is not None else 1}")}})
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -262,6 +376,7 @@ def _current(frame: pd.DataFrame, quarter: int, key: str) -> tuple[dict[tuple[st
 
 def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
     current, files = _current(period.realisasi, period.quarter, "kode")
+    allowed = {(r["pk"], r["kode"]): _allows_negative(r.get("boleh_negatif"))[0] for r in _records(period.indicators)}
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
@@ -279,6 +394,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
                 "tindak_lanjut": _blank(r["tindak_lanjut"]) if r else None,
                 "perlu_penjelasan": bool(explain and r),
                 "target_tw_ada": ind.has_target_tw,
+                "boleh_negatif": allowed.get((pk, ind.kode), False),
             })
             locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)
                          for k in ("realisasi", "kendala", "tindak_lanjut")})
@@ -330,7 +446,7 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, 
     data.insert(0, "row_id", range(len(data)))
     batch = _gx_batch_definition().get_batch(batch_parameters={"dataframe": data})
     results = batch.validate(
-        suite.gx_suite,
+        suite.gx_suite, expectation_parameters=frame.parameters or None,
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]},
     )
     findings: list[Finding] = []
@@ -351,7 +467,8 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, 
             findings.append(Finding(
                 pk=pk, severity=meta["severity"], location=frame.locations[row][field_name],
                 value=ctx.get("teks", ""), message=_format(meta["pesan"], ctx),
-                fix=_format(meta["perbaikan"], ctx), check=f"{suite.name}.{suite.checks[i].name}",
+                fix=_format(meta["perbaikan"], ctx), check=f"{suite.name}.{meta['id']}",
+                expected=meta["uraian"],
             ))
     return findings, counts
 
@@ -375,6 +492,8 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     """The paraf verdict for every PK of the period (suites validated in this process, or by
     `validator`, e.g. IsolatedSuites.validate)."""
     validator = validator or validate
+    checked_at = dt.datetime.now(JAKARTA).replace(microsecond=0)
+    ran = [{"nama": s.name, "berkas": s.path.name, "sha256": s.sha256, "uraian": s.description} for s in suites]
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
@@ -387,7 +506,8 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
                                     "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas"))
     for result in capaian.values():
         findings += result.findings
-    frames = {"pk": pk_frame(period), "realisasi": realisasi_frame(period, capaian, submitted),
+    frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period), "ra": ra_frame(period),
+              "realisasi": realisasi_frame(period, capaian, submitted),
               "anggaran": budget_frame(period, capaian, submitted)}
     counts: dict[CountKey, int] = {}
     for suite in suites:
@@ -402,14 +522,15 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     out = {}
     for pk in pks:
         mine = sorted(by_pk.get(pk, []), key=lambda f: (f.severity != "error", f.location.file, f.location.sheet, _cell_key(f.location.cell)))
-        checks = []
+        checks, failures = [], {}
         for suite in suites:
             for i, check in enumerate(suite.checks):
                 n = counts.get((pk, suite.name, i), 0)
                 outcome = "Sesuai" if n == 0 else (f"{n} galat" if check.severity == "error" else f"{n} peringatan")
                 checks.append((check, outcome))
+                failures[f"{suite.name}.{check.id}"] = n
         verdict: Verdict = "DIKEMBALIKAN" if any(f.severity == "error" for f in mine) else "PARAF"
-        out[pk] = ParafResult(pk, verdict, mine, checks)
+        out[pk] = ParafResult(pk, verdict, mine, checks, failures, checked_at, ran)
     return out
 
 
@@ -420,7 +541,19 @@ def _cell_key(cell: str) -> tuple[int, str]:
 
 # ---------------------------------------------------------------- correction workbooks
 
-KOREKSI_HEADERS = ("No", "Tingkat", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Cara memperbaiki")
+KOREKSI_HEADERS = ("No", "Tingkat", "Berkas", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Yang diharapkan",
+                   "Cara memperbaiki")
+
+
+def _source_of(loc: Location, sources: dict[str, Path]) -> tuple[str, str]:
+    """The submitted file a finding points into, and the sheet to mark there ("" when none): a
+    cell of a CSV-folder workbook is located as <folder>/<Sheet>.csv."""
+    if loc.file in sources:
+        return loc.file, loc.sheet
+    folder, _, csv_name = loc.file.rpartition("/")
+    if folder in sources and csv_name.lower().endswith(".csv"):
+        return folder, csv_name[:-4]
+    return "", ""
 
 
 def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Path) -> list[Path]:
@@ -434,13 +567,25 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
     from openpyxl.styles import Alignment, Font, PatternFill
 
     fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
-    by_file: dict[str, list[Finding]] = defaultdict(list)
+    by_file: dict[str, list[tuple[Finding, str]]] = defaultdict(list)  # source -> (finding, sheet to mark)
     for f in result.findings:
-        key = f.location.file if f.location.file in sources else ""
-        by_file[key].append(f)
+        source, sheet = _source_of(f.location, sources)
+        by_file[source].append((f, sheet))
     written = []
-    for name, findings in by_file.items():
-        if name:
+    for name, marked in by_file.items():
+        findings = [f for f, _ in marked]
+        if name and sources[name].is_dir():
+            # A CSV-folder submission comes back as one workbook, a sheet per CSV file.
+            from .ingest import csv_folder_rows
+
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            for sheet_name, rows in csv_folder_rows(sources[name], name).items():
+                ws = wb.create_sheet(sheet_name[:31])
+                for row in rows:
+                    ws.append(row)
+            target = inside(out_dir, f"KOREKSI_{name}.xlsx")
+        elif name:
             wb = openpyxl.load_workbook(sources[name])
             target = inside(out_dir, f"KOREKSI_{name}")
         else:
@@ -456,17 +601,18 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
         ws.append(list(KOREKSI_HEADERS))
         for cell in ws[2]:
             cell.font = Font(bold=True)
-        for n, f in enumerate(findings, start=1):
-            ws.append([n, f.label, f.location.sheet, f.location.cell, f.value, f.message, f.fix])
-            if name and f.location.sheet in wb.sheetnames and f.location.cell:
-                target_cell = wb[f.location.sheet][f.location.cell]
+        for n, (f, sheet) in enumerate(marked, start=1):
+            ws.append([n, f.label, f.location.file, f.location.sheet or sheet, f.location.cell, f.value, f.message,
+                       f.expected or "-", f.fix])
+            if name and sheet in wb.sheetnames and sheet != "Koreksi" and f.location.cell:
+                target_cell = wb[sheet][f.location.cell]
                 if f.severity == "error" or target_cell.fill.fgColor.rgb in (None, "00000000"):
                     target_cell.fill = fills[f.severity]
                 note = f"{f.label}: {f.message}\nPerbaikan: {f.fix}"
                 if target_cell.comment is not None:
                     note = target_cell.comment.text + "\n\n" + note
                 target_cell.comment = Comment(note, "sakip (paraf otomatis)", width=320, height=140)
-        for col, width in zip("ABCDEFG", (5, 11, 12, 7, 18, 60, 60)):
+        for col, width in zip("ABCDEFGHI", (5, 11, 24, 12, 7, 18, 55, 40, 55)):
             ws.column_dimensions[col].width = width
         for row in ws.iter_rows(min_row=3):
             for cell in row:

@@ -212,13 +212,26 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
     checker = cfg.pejabat[checker_key]
     warnings = [{"no": n, "lokasi": f"{w.location.sheet} {w.location.cell}".strip() or w.location.file, "pesan": w.message}
                 for n, w in enumerate(result.warnings, start=1)]
-    checks = [{"no": n, "uraian": c.description, "hasil": outcome} for n, (c, outcome) in enumerate(result.checks, start=1)]
+    # One row per suite, naming only the rules that flagged something: the page must keep the
+    # checker's signature block on it however many rules the suites hold (paraf.json and
+    # validasi.html list every rule with its own outcome).
+    checks = []
+    for n, suite in enumerate(result.suites, start=1):
+        mine = [(c, outcome) for c, outcome in result.checks if c.suite == suite["nama"]]
+        flagged = [f"{c.description}: {outcome}" for c, outcome in mine if outcome != "Sesuai"]
+        checks.append({"no": n, "uraian": suite["uraian"],
+                       "hasil": f"{len(mine) - len(flagged)} dari {len(mine)} aturan sesuai"
+                                + "".join(f"; {f}" for f in flagged)})
     hasil = "PARAF: data kinerja sesuai" + (f", dengan {len(warnings)} peringatan" if warnings else "")
     return {
         "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
         "hasil": hasil, "pemeriksaan": checks, "peringatan": warnings,
+        "diperiksa_pada": (f"{date_id(result.checked_at.date())} pukul {result.checked_at:%H.%M} WIB"
+                           if result.checked_at else "-"),
+        "aturan_sumber": "Suite: " + ", ".join(f"{s['berkas']} (SHA-256 {s['sha256'][:12]})" for s in result.suites)
+                         + f". Hasil setiap aturan tercatat di paraf.json {pk}.",
         "pernyataan": (f"Data kinerja {pk} {period.context['triwulan']} Tahun {period.year} telah diperiksa terhadap "
-                       f"{len(checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),
+                       f"{len(result.checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),
         "paraf": {**signature_block(cfg, checker, period, CHECKER_FIELD), "jabatan": f"Diperiksa oleh, {checker.jabatan_lengkap}"},
     }
 

@@ -32,6 +32,7 @@ class Summary:
     orphans: list[str] = field(default_factory=list)
     unknown_pks: list[str] = field(default_factory=list)  # asked for with --pk, not in the inputs
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, in run order
+    report: str = ""  # the period's validation page (validasi.html)
 
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in STATUSES}
@@ -41,7 +42,7 @@ class Summary:
 
     def write(self, outputs: Path) -> Path:
         data = {"tahun": self.year, "triwulan": self.quarter, "pk": [asdict(r) for r in self.rows],
-                "berkas_tanpa_pk": self.orphans, "durasi_detik": self.timings}
+                "berkas_tanpa_pk": self.orphans, "laporan_pemeriksaan": self.report, "durasi_detik": self.timings}
         return write_bytes(period_dir(outputs, self.year, self.quarter) / "ringkasan.json",
                            json.dumps(data, ensure_ascii=False, indent=2).encode())
 

@@ -281,7 +281,8 @@ def lembar_paraf() -> Document:
     para(doc, "Pemeriksaan Data Kinerja {{ periode.triwulan }} Tahun {{ periode.tahun }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     ident = doc.add_table(rows=0, cols=3)
     no_borders(ident)
-    for label, value in (("Kode PK", "{{ pk.kode }}"), ("Pejabat", "{{ pejabat.nama }}"), ("Jabatan", "{{ pejabat.jabatan }}"), ("Hasil", "{{ hasil }}")):
+    for label, value in (("Kode PK", "{{ pk.kode }}"), ("Pejabat", "{{ pejabat.nama }}"), ("Jabatan", "{{ pejabat.jabatan }}"), ("Hasil", "{{ hasil }}"),
+                         ("Diperiksa", "{{ diperiksa_pada }}")):
         row = ident.add_row()
         set_cell(row.cells[0], label, size=10)
         set_cell(row.cells[1], ":", size=10)
@@ -302,7 +303,7 @@ def lembar_paraf() -> Document:
         set_cell(cell, text, size=9)
     tag_row(t, "{%tr endfor %}", 3)
     widths(t, [1.0, 12.5, 3.5])
-    para(doc, space_after=4)
+    para(doc, "{{ aturan_sumber }}", size=8, space_after=4)
     para(doc, "{%p if peringatan %}")
     para(doc, "Peringatan yang perlu diperhatikan", bold=True, keep=True)
     t = doc.add_table(rows=1, cols=3)

@@ -90,7 +90,7 @@ def test_returned_pk_gets_corrections_and_no_package(run_tw2):
     folder = out / "2026/TW2/PK-IRBAN3"
     assert not package(out, "PK-IRBAN3").exists()
     wb = openpyxl.load_workbook(folder / "KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx")
-    cells = {(r[2], r[3]) for r in wb["Koreksi"].iter_rows(min_row=3, values_only=True)}
+    cells = {(r[3], r[4]) for r in wb["Koreksi"].iter_rows(min_row=3, values_only=True)}
     assert {("Realisasi", "I5"), ("Realisasi", "I7")} <= cells
 
 

@@ -14,7 +14,7 @@ def test_every_declared_expectation_is_loaded(suites):
     for suite in suites:
         declared = json.loads(suite.path.read_text())["expectations"]
         assert len(suite.gx_suite.expectations) == len(declared) > 0
-    assert [s.name for s in suites] == ["pk", "realisasi", "anggaran"]
+    assert [s.name for s in suites] == ["pejabat", "pk", "ra", "realisasi", "anggaran"]
 
 
 def test_unknown_expectation_type_is_an_error(tmp_path):
@@ -67,7 +67,7 @@ def test_correction_workbook_is_a_marked_copy(verdicts_tw2, tmp_path):
     wb = openpyxl.load_workbook(written[0])
     assert wb.sheetnames[0] == "Koreksi"
     rows = list(wb["Koreksi"].iter_rows(min_row=3, values_only=True))
-    assert [(r[2], r[3]) for r in rows] == [("Realisasi", "I5"), ("Realisasi", "I7"), ("Realisasi", "J8"), ("Realisasi", "K8"), ("Realisasi", "I6")]
+    assert [(r[3], r[4]) for r in rows] == [("Realisasi", "I5"), ("Realisasi", "I7"), ("Realisasi", "J8"), ("Realisasi", "K8"), ("Realisasi", "I6")]
     f5 = wb["Realisasi"]["I5"]
     assert f5.value == "belum ada data"  # the official's value stays, marked
     assert f5.fill.fgColor.rgb.endswith("FFC7CE") and "bukan angka" in f5.comment.text

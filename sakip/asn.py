@@ -1,0 +1,50 @@
+"""Civil-servant identity rules the paraf suites check: the NIP's structure and the pangkat list.
+
+A NIP (Nomor Induk Pegawai, BKN) is 18 digits: birth date yyyymmdd, appointment (TMT CPNS)
+yyyymm, sex digit (1 man, 2 woman) and a 3-digit sequence. Pangkat and golongan/ruang are the
+seventeen ranks of PNS (PP 99/2000 and its amendments): each pangkat has exactly one golongan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PANGKAT = {
+    "Juru Muda": "I/a", "Juru Muda Tingkat I": "I/b", "Juru": "I/c", "Juru Tingkat I": "I/d",
+    "Pengatur Muda": "II/a", "Pengatur Muda Tingkat I": "II/b", "Pengatur": "II/c", "Pengatur Tingkat I": "II/d",
+    "Penata Muda": "III/a", "Penata Muda Tingkat I": "III/b", "Penata": "III/c", "Penata Tingkat I": "III/d",
+    "Pembina": "IV/a", "Pembina Tingkat I": "IV/b", "Pembina Utama Muda": "IV/c", "Pembina Utama Madya": "IV/d",
+    "Pembina Utama": "IV/e",
+}
+GOLONGAN = tuple(PANGKAT.values())
+# CPNS are appointed at 18 at the earliest (UU ASN); the earliest NIPs in use are from the 1960s.
+MIN_AGE_AT_APPOINTMENT = 18
+
+
+def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
+    """What is wrong with a NIP, in Indonesian, or None when it is structurally valid.
+
+    `latest_year` bounds the appointment year (an appointment cannot be later than the period
+    the data is for).
+    """
+    if nip is None:
+        return None
+    text = str(nip).replace(" ", "")
+    if not (len(text) == 18 and text.isdigit()):
+        return f"NIP harus 18 digit angka, tertulis {len(text)} karakter"
+    try:
+        born = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return f"8 digit pertama NIP ({text[0:8]}) bukan tanggal lahir yang sah (tttt-bb-hh)"
+    year, month = int(text[8:12]), int(text[12:14])
+    if not 1 <= month <= 12:
+        return f"digit 9–14 NIP ({text[8:14]}) bukan bulan TMT pengangkatan yang sah (ttttbb)"
+    if year < born.year + MIN_AGE_AT_APPOINTMENT:
+        return f"TMT pengangkatan pada NIP ({text[8:14]}) kurang dari {MIN_AGE_AT_APPOINTMENT} tahun setelah tanggal lahir ({text[0:8]})"
+    if latest_year is not None and year > latest_year:
+        return f"TMT pengangkatan pada NIP ({text[8:14]}) setelah tahun {latest_year}"
+    if text[14] not in "12":
+        return f"digit ke-15 NIP (jenis kelamin) harus 1 atau 2, tertulis {text[14]}"
+    if text[15:] == "000":
+        return "3 digit terakhir NIP (nomor urut) tidak boleh 000"
+    return None
