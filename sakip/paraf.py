@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -226,7 +226,9 @@ class Frame:
 
     data: pd.DataFrame
     locations: list[dict[str, Location]]
-    contexts: list[dict[str, dict[str, str]]]  # row -> field -> {nilai, teks, catatan}
+    # Per row, a function giving field -> {nilai, teks, catatan, ...}: called only for rows that
+    # fail, since formatting numbers for every row would cost more than validating them.
+    contexts: list[Callable[[], dict[str, dict[str, str]]]]
     base: list[dict[str, str]]  # row -> context shared by all fields (pk, kode, indikator)
     parameters: dict[str, Any] = field(default_factory=dict)  # suite parameters ({"$PARAMETER": name})
 
@@ -243,8 +245,37 @@ def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
             "catatan": f"({note})" if note else ""}
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [] if frame.empty else frame.to_dict("records")
+def _value_ctxs(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    return {k: _value_ctx(row, k) for k in fields}
+
+
+def _pejabat_context(nip: str | None, pangkat: str | None, golongan: str | None, year: int) -> dict[str, dict[str, str]]:
+    from rapidfuzz import process
+
+    from .asn import PANGKAT, nip_problem
+
+    guess = process.extractOne(pangkat, list(PANGKAT)) if pangkat and pangkat not in PANGKAT else None
+    return {"nip": {"nilai": nip or "", "teks": nip or "", "alasan": nip_problem(nip, year) or ""},
+            "pangkat": {"nilai": pangkat or "", "teks": pangkat or "",
+                        "saran": f", mis. '{guess[0]}'" if guess and guess[1] >= 80 else ""},
+            "golongan": {"nilai": golongan or "", "teks": golongan or "",
+                         "golongan_seharusnya": PANGKAT.get(pangkat or "", "-")}}
+
+
+def _ra_context(r: dict[str, Any], q: int, targets: list[Decimal | None], back: int | None) -> dict[str, dict[str, str]]:
+    shown = [number(t) if t is not None else "-" for t in targets]
+    total = sum((t for t in targets if t is not None), Decimal(0))
+    ctx = {"rincian": " / ".join(shown), "jumlah": number(total), "tw4": shown[3],
+           "target_tahunan": number(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
+           "triwulan_mundur": QUARTERS[back] if back is not None else ""}
+    return {"kode": {**ctx, **_value_ctx(r, "kode")}, "target_tw": {**ctx, **_value_ctx(r, f"target_tw{q}")},
+            "target_tw4": {**ctx, **_value_ctx(r, "target_tw4")},
+            "target_mundur": {**ctx, **_value_ctx(r, f"target_tw{back + 1 if back is not None else 1}")}}
+
+
+def _budget_context(r: dict[str, Any], pagu: Decimal | None, to_date: Decimal | None) -> dict[str, dict[str, str]]:
+    return {"realisasi_anggaran": {**_value_ctx(r, "realisasi_anggaran"), "pagu": number(pagu),
+                                   "realisasi_sd": number(to_date)}}
 
 
 YES = {"ya", "y", "yes", "boleh", "benar"}
@@ -268,12 +299,8 @@ def _config_shown(agency: str) -> str:
 def pejabat_frame(period: PeriodData) -> Frame:
     """The officials each PK's documents name: Pihak Pertama (whose NIP the PK workbook gives),
     Pihak Kedua (the superior) and the checker who initials, from instansi.toml."""
-    from rapidfuzz import process
-
-    from .asn import PANGKAT, nip_problem
-
     rows, locs, ctxs, base = [], [], [], []
-    for pk in _records(period.pks):
+    for pk in period.records("pks"):
         if not pk.get("readable"):
             continue
         code, cfg, shown = pk["pk"], period.config_for(pk["pk"]), _config_shown(pk["instansi"])
@@ -294,12 +321,7 @@ def pejabat_frame(period: PeriodData) -> Frame:
                          "pns": bool(pangkat or golongan), "nip_ada": bool(_blank(nip))})
             locs.append({"nip": nip_loc, "pangkat": Location(shown, where, "pangkat"),
                          "golongan": Location(shown, where, "golongan")})
-            guess = process.extractOne(pangkat, list(PANGKAT)) if pangkat and pangkat not in PANGKAT else None
-            ctxs.append({"nip": {"nilai": nip or "", "teks": nip or "", "alasan": nip_problem(nip, period.year) or ""},
-                         "pangkat": {"nilai": pangkat or "", "teks": pangkat or "",
-                                     "saran": f", mis. '{guess[0]}'" if guess and guess[1] >= 80 else ""},
-                         "golongan": {"nilai": golongan or "", "teks": golongan or "",
-                                      "golongan_seharusnya": PANGKAT.get(pangkat or "", "-")}})
+            ctxs.append(partial(_pejabat_context, nip, pangkat, golongan, period.year))
             name = official.nama if official else pk.get("nama", "")
             base.append({"pk": code, "peran": role, "nama": name, "pangkat": pangkat or "", "golongan": golongan or "",
                          "pangkat_golongan": official.pangkat_golongan if official else "",
@@ -310,7 +332,7 @@ def pejabat_frame(period: PeriodData) -> Frame:
 
 def pk_frame(period: PeriodData) -> Frame:
     rows, locs, ctxs, base = [], [], [], []
-    for r in _records(period.indicators):
+    for r in period.records("indicators"):
         allowed, allowed_text = _allows_negative(r.get("boleh_negatif"))
         rows.append({
             "pk": r["pk"], "kode": _blank(r["kode"]), "indikator": _blank(r["indikator"]),
@@ -321,7 +343,7 @@ def pk_frame(period: PeriodData) -> Frame:
         })
         loc = {k: r[f"{k}_loc"] for k in ("kode", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan")}
         locs.append({**loc, "boleh_negatif": r.get("boleh_negatif_loc") or r["kode_loc"]})
-        ctxs.append({k: _value_ctx(r, k) for k in (*loc, "boleh_negatif")})
+        ctxs.append(partial(_value_ctxs, r, (*loc, "boleh_negatif")))
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -334,7 +356,7 @@ def ra_frame(period: PeriodData) -> Frame:
     """One row per PK indicator with its RA targets, as numbers where they are numbers."""
     q = period.quarter
     rows, locs, ctxs, base = [], [], [], []
-    for r in _records(period.indicators):
+    for r in period.records("indicators"):
         targets = [r[f"target_tw{i}"] for i in range(1, 5)]
         numeric = (not r["ra_missing"] and r["target_tahunan_status"] in ("angka", "angka_teks")
                    and all(r[f"target_tw{i}_status"] in _READABLE for i in range(1, 5)))
@@ -351,14 +373,7 @@ def ra_frame(period: PeriodData) -> Frame:
         tw_loc = [r[f"target_tw{i}_loc"] or r["kode_loc"] for i in range(1, 5)]
         locs.append({"kode": r["kode_loc"], "target_tw": tw_loc[q - 1], "target_tw4": tw_loc[3],
                      "target_mundur": tw_loc[back] if back is not None else tw_loc[0]})
-        shown = [number(t) if t is not None else "-" for t in targets]
-        total = sum((t for t in targets if t is not None), Decimal(0))
-        ctx = {"rincian": " / ".join(shown), "jumlah": number(total), "tw4": shown[3],
-               "target_tahunan": number(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
-               "triwulan_mundur": QUARTERS[back] if back is not None else ""}
-        ctxs.append({"kode": {**ctx, **_value_ctx(r, "kode")}, "target_tw": {**ctx, **_value_ctx(r, f"target_tw{q}")},
-                     "target_tw4": {**ctx, **_value_ctx(r, "target_tw4")},
-                     "target_mundur": {**ctx, **_value_ctx(r, f"target_tw{back + 1 if back is not None else 1}")}})
+        ctxs.append(partial(_ra_context, r, q, targets, back))
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -376,7 +391,7 @@ def _current(frame: pd.DataFrame, quarter: int, key: str) -> tuple[dict[tuple[st
 
 def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
     current, files = _current(period.realisasi, period.quarter, "kode")
-    allowed = {(r["pk"], r["kode"]): _allows_negative(r.get("boleh_negatif"))[0] for r in _records(period.indicators)}
+    allowed = {(r["pk"], r["kode"]): _allows_negative(r.get("boleh_negatif"))[0] for r in period.records("indicators")}
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
@@ -398,7 +413,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
             })
             locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)
                          for k in ("realisasi", "kendala", "tindak_lanjut")})
-            ctxs.append({k: _value_ctx(r or {}, k) for k in ("realisasi", "kendala", "tindak_lanjut")})
+            ctxs.append(partial(_value_ctxs, r or {}, ("realisasi", "kendala", "tindak_lanjut")))
             base.append({"pk": pk, "kode": ind.kode, "indikator": ind.indikator, "capaian": cap.text})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -420,9 +435,8 @@ def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: se
                 "pagu_angka": _float(b.pagu), "realisasi_sd_angka": _float(b.realisasi_sd),
             })
             locs.append({"realisasi_anggaran": (r["realisasi_anggaran_loc"] if r else sheet)})
-            ctxs.append({"realisasi_anggaran": _value_ctx(r or {}, "realisasi_anggaran")})
-            base.append({"pk": pk, "kode": b.kode, "program": b.program,
-                         "pagu": number(b.pagu), "realisasi_sd": number(b.realisasi_sd)})
+            ctxs.append(partial(_budget_context, r or {}, b.pagu, b.realisasi_sd))
+            base.append({"pk": pk, "kode": b.kode, "program": b.program})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
 
@@ -461,7 +475,7 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, 
         field_name = meta["lokasi"]
         for item in res.result.get("unexpected_index_list") or []:
             row = int(item["row_id"])
-            ctx = {**frame.base[row], **frame.contexts[row].get(field_name, {})}
+            ctx = {**frame.base[row], **frame.contexts[row]().get(field_name, {})}
             pk = frame.base[row]["pk"]
             counts[(pk, suite.name, i)] += 1
             findings.append(Finding(
@@ -601,13 +615,18 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
         ws.append(list(KOREKSI_HEADERS))
         for cell in ws[2]:
             cell.font = Font(bold=True)
+        errors_marked: set[tuple[str, str]] = set()
         for n, (f, sheet) in enumerate(marked, start=1):
             ws.append([n, f.label, f.location.file, f.location.sheet or sheet, f.location.cell, f.value, f.message,
                        f.expected or "-", f.fix])
             if name and sheet in wb.sheetnames and sheet != "Koreksi" and f.location.cell:
                 target_cell = wb[sheet][f.location.cell]
-                if f.severity == "error" or target_cell.fill.fgColor.rgb in (None, "00000000"):
+                # A warning marks its cell too (input cells are already yellow), but never
+                # turns a cell this sheet marked as an error back into a warning.
+                if f.severity == "error" or (sheet, f.location.cell) not in errors_marked:
                     target_cell.fill = fills[f.severity]
+                if f.severity == "error":
+                    errors_marked.add((sheet, f.location.cell))
                 note = f"{f.label}: {f.message}\nPerbaikan: {f.fix}"
                 if target_cell.comment is not None:
                     note = target_cell.comment.text + "\n\n" + note

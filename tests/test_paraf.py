@@ -127,3 +127,29 @@ def test_a_dead_gx_process_is_one_indonesian_error(period_tw2, capaian_tw2):
             os.kill(pid, signal.SIGKILL)
         with pytest.raises(SuiteError, match="berhenti tiba-tiba"):
             paraf.run(period_tw2, capaian_tw2, described, checker.validate)
+
+
+def test_a_csv_submission_comes_back_as_a_marked_workbook(tmp_path, suites):
+    import shutil
+
+    from sakip import capaian, ingest
+
+    from .test_ingest_corpus import write_csv_folder
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    book = inputs / "2026/realisasi/tw2/PK-IRBAN3.xlsx"
+    write_csv_folder(book, book.with_suffix(""), ";", "utf-8", decimal_comma=True)
+    book.unlink()
+    period = ingest.read_period(inputs, 2026, 2)
+    verdict = paraf.run(period, capaian.compute(period), suites)["PK-IRBAN3"]
+    assert verdict.verdict == "DIKEMBALIKAN"
+    source = {"realisasi/tw2/PK-IRBAN3": book.with_suffix("")}
+    [written] = paraf.write_corrections(verdict, source, tmp_path / "out")
+    assert written.name == "KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx"
+    wb = openpyxl.load_workbook(written)
+    assert wb.sheetnames[0] == "Koreksi" and "Realisasi" in wb.sheetnames
+    cell = wb["Realisasi"]["I5"]
+    assert cell.value == "belum ada data" and cell.fill.fgColor.rgb.endswith("FFC7CE")
+    rows = list(wb["Koreksi"].iter_rows(min_row=3, values_only=True))
+    assert ("realisasi/tw2/PK-IRBAN3/Realisasi.csv", "Realisasi", "I5") in {(r[2], r[3], r[4]) for r in rows}
