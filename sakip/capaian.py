@@ -348,8 +348,22 @@ def _judge(target: Target, real: Decimal | None, real_text: str, polarity: str, 
     return not_computable(f"target '{target.text}' tidak dikenal")
 
 
+# What each capaian check expects, for the "Yang diharapkan" column of the Koreksi sheet.
+EXPECTED = {
+    "polaritas_nama": "Polaritas sesuai makna nama indikator",
+    "persen_dijumlah": "Persentase tidak dijumlahkan antartriwulan",
+    "rumus_negatif": "Rumus negatif 'selisih', 'rasio', atau kosong",
+    "target_dikenal": "Target tahunan berupa angka, rentang, atau nilai kualitatif yang dikenal",
+    "skala_target": "Target triwulan pada skala yang sama dengan target tahunan",
+    "negatif": "Capaian tidak negatif",
+    "skala_realisasi": "Realisasi pada skala yang sama dengan target kualitatif",
+    "persen_besar": "Persentase tidak jauh di atas 100",
+    "arah_kumulatif": "Realisasi kumulatif tidak mundur dari triwulan sebelumnya",
+}
+
+
 def _finding(pk: str, severity: str, loc: Location | None, value: str, message: str, fix: str, check: str) -> Finding:
-    return Finding(pk, severity, loc or Location(""), value, message, fix, f"capaian.{check}")
+    return Finding(pk, severity, loc or Location(""), value, message, fix, f"capaian.{check}", EXPECTED.get(check, ""))
 
 
 def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:

@@ -167,8 +167,6 @@ def _check(cfg: Konfigurasi) -> None:
             raise ConfigError(f"pejabat.{key}.atasan: pejabat '{official.atasan}' tidak ada")
         if official.status not in ("", "Plt.", "Plh."):
             raise ConfigError(f"pejabat.{key}.status: harus kosong, 'Plt.' atau 'Plh.'")
-        if official.nip and not (len(official.nip) == 18 and official.nip.isdigit()):
-            raise ConfigError(f"pejabat.{key}.nip: NIP harus 18 digit angka, tertulis {official.nip!r}")
     bands = cfg.pengaturan.predikat
     if not bands or bands[-1].di_atas is not None:
         raise ConfigError("pengaturan.predikat: predikat terakhir tidak boleh memiliki 'di_atas'")

@@ -698,7 +698,8 @@ def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path
 
 def _notes(pk: str, notes: Notes) -> list[Finding]:
     return [Finding(pk, "warning", loc, "", text[:1].upper() + text[1:], "Sebaiknya gunakan formulir dari sakip tanpa mengubah "
-                    "judul kolom atau nama sheet.", "berkas.judul") for loc, text in notes]
+                    "judul kolom atau nama sheet.", "berkas.judul",
+                    "Judul kolom dan nama sheet seperti pada formulir") for loc, text in notes]
 
 
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
@@ -727,7 +728,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 if twin := _readable_twin(path, pk_books[agency], read):
                     orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {twin.name})")
                     continue
-                findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.", "berkas"))
+                findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
+                                        "berkas.terbaca", "Workbook PK terbaca sesuai format"))
                 pks.append({"pk": path.stem, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
                 continue
             pk, rows, budget = result
@@ -735,17 +737,19 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             if pk["pk"] in seen:
                 findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
                                         f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
-                                        "Setiap PK harus memiliki kode yang unik.", "berkas"))
+                                        "Setiap PK harus memiliki kode yang unik.", "berkas.kode_pk_unik",
+                                        "Kode PK tidak dipakai workbook lain"))
                 continue
             seen[pk["pk"]] = (agency, shown)
             if cfg.official_by_nip(pk["nip"]) is None:
                 findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
                                         f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
-                                        "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.", "berkas"))
+                                        "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.",
+                                        "berkas.nip_terdaftar", "NIP pejabat PK terdaftar di instansi.toml"))
             if pk["tahun"] != str(year):
                 findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
                                         f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
-                                        f"Isi tahun {year}.", "berkas"))
+                                        f"Isi tahun {year}.", "berkas.tahun", f"Tahun PK {year}"))
             pk["readable"] = True
             pk["instansi"] = agency
             pks.append(pk)
@@ -767,7 +771,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     elif owner is None:
                         orphans.append(f"{exc}")
                     elif q == quarter:
-                        findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.", "berkas"))
+                        findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.",
+                                                "berkas.terbaca", "Workbook realisasi terbaca sesuai format"))
                     continue
                 head, rows, budget = result
                 code = head["pk"]
@@ -779,7 +784,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     if q == quarter:
                         findings.append(Finding(code, "error", head["pk_loc"], code,
                                                 f"Realisasi {code} triwulan {q} dikirim dua kali ({sources[code]} dan {path.name})",
-                                                "Kirim satu berkas realisasi per PK per triwulan.", "berkas"))
+                                                "Kirim satu berkas realisasi per PK per triwulan.", "berkas.realisasi_tunggal",
+                                                "Satu berkas realisasi per PK per triwulan"))
                     continue
                 sources[code] = path.name
                 notes = head.pop("catatan")
@@ -788,7 +794,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 if _quarter_of(head["triwulan_text"]) != q and q == quarter:
                     findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
                                             f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",
-                                            f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas"))
+                                            f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas.triwulan",
+                                            "Isian triwulan sama dengan folder berkas"))
                 where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
                 realisasi += [{**where, **r} for r in rows]
                 realisasi_budget += [{**where, **b} for b in budget]

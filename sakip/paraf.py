@@ -497,7 +497,8 @@ def _unknown_rows(period: PeriodData) -> list[Finding]:
         if (r["pk"], r["kode"]) not in known:
             out.append(Finding(r["pk"], "error", r["kode_loc"], r["kode"],
                                f"Kode indikator '{r['kode']}' tidak ada di PK {r['pk']}",
-                               "Gunakan kode indikator persis seperti pada PK.", "realisasi.kode_dikenal"))
+                               "Gunakan kode indikator persis seperti pada PK.", "realisasi.kode_dikenal",
+                               "Kode indikator sama dengan kode pada PK"))
     return out
 
 
@@ -517,7 +518,8 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
         if pk in capaian and pk not in submitted and pk not in with_file_errors:
             findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
                                     f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
-                                    "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas"))
+                                    "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas.realisasi_diterima",
+                                    "Berkas realisasi triwulan ini diterima"))
     for result in capaian.values():
         findings += result.findings
     frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period), "ra": ra_frame(period),

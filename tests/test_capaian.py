@@ -345,3 +345,12 @@ def test_formatting_round_trips_through_the_number_rule(value):
     assert ingest.parse_number(number(value, 2)).value == round2(value)
     whole = value.quantize(D(1), rounding="ROUND_HALF_UP")
     assert ingest.parse_number(rupiah(value), "Rupiah").value == whole
+
+
+def test_every_capaian_check_says_what_it_expects():
+    import inspect
+    import re
+
+    # The check name is the last argument of every _finding(...) call in the engine.
+    called = set(re.findall(r'_finding\((?:[^()]|\([^()]*\))*?"([a-z_]+)"\)', inspect.getsource(capaian), re.S))
+    assert len(called) >= 7 and called <= set(capaian.EXPECTED), called - set(capaian.EXPECTED)

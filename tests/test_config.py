@@ -29,7 +29,6 @@ def test_demo_config_loads():
 @pytest.mark.parametrize("old,new,message", [
     ('rumus_negatif = "selisih"', 'rumus_negatip = "selisih"', r"pengaturan: kunci tidak dikenal: rumus_negatip"),
     ('rumus_negatif = "selisih"', 'rumus_negatif = "kebalikan"', r"pengaturan.rumus_negatif: nilai 'kebalikan' tidak dikenal"),
-    ('"197808232003122005"', '"19780823200312200"', r"pejabat.sekretaris.nip: NIP harus 18 digit"),
     ("di_atas = 75", "di_atas = 95", r"predikat: 'di_atas' wajib diisi dan harus menurun"),
     ('kepala = "inspektur"', 'kepala = "bupatii"', r"instansi.kepala: pejabat 'bupatii' tidak ada"),
 ])

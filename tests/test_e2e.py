@@ -98,3 +98,20 @@ def test_other_packages_exist(run_tw2):
     _, out, _, _ = run_tw2
     for pk in ("PK-INSP", "PK-IRBAN1", "PK-IRBAN2", "PK-SEK"):
         assert package(out, pk).is_file()
+
+
+def test_paraf_records_and_validation_page(run_tw2):
+    import json
+
+    proc, out, _, _ = run_tw2
+    period = out / "2026/TW2"
+    assert f"Laporan pemeriksaan (paraf): {period / 'validasi.html'}" in " ".join(proc.stdout.split())
+    for pk, status in (("PK-SEK", "PARAF"), ("PK-IRBAN3", "DIKEMBALIKAN")):
+        record = json.loads((period / pk / "paraf.json").read_text())
+        assert record["status"] == status and len(record["suite"]) == 5
+    html = (period / "validasi.html").read_text()
+    assert 'href="PK-IRBAN3/KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx"' in html
+    # The Lembar Paraf page of a package carries the same record: time and suite hashes.
+    text = "".join(p.extract_text() for p in PdfReader(package(out, "PK-SEK")).pages)
+    sha = json.loads((period / "PK-SEK/paraf.json").read_text())["suite"][0]["sha256"][:12]
+    assert "LEMBAR PARAF" in text and sha in text and "35 aturan pemeriksaan" in text

@@ -153,3 +153,23 @@ def test_a_csv_submission_comes_back_as_a_marked_workbook(tmp_path, suites):
     assert cell.value == "belum ada data" and cell.fill.fgColor.rgb.endswith("FFC7CE")
     rows = list(wb["Koreksi"].iter_rows(min_row=3, values_only=True))
     assert ("realisasi/tw2/PK-IRBAN3/Realisasi.csv", "Realisasi", "I5") in {(r[2], r[3], r[4]) for r in rows}
+
+
+def test_a_bad_nip_in_instansi_toml_returns_the_pks_it_signs_not_the_run(tmp_path, suites):
+    """NIP structure is a paraf rule, not a configuration error: in a regency, one agency's typo
+    must not stop the others' runs."""
+    import shutil
+
+    from sakip import capaian, ingest
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    toml = inputs / "2026/instansi.toml"
+    toml.write_text(toml.read_text().replace('"198709102010012015"', '"19870910201001201"'))
+    period = ingest.read_period(inputs, 2026, 2)
+    verdicts = paraf.run(period, capaian.compute(period), suites)
+    for pk, v in verdicts.items():  # the checker initials every PK's Lembar Paraf
+        assert v.verdict == "DIKEMBALIKAN"
+        [f] = [f for f in v.errors if f.check == "pejabat.nip_sah"]
+        assert str(f.location) == "instansi.toml, sheet '[pejabat.kasubbag_perencanaan]', sel nip"
+        assert "NIP Pemeriksa (DEWI LESTARI, S.Kom., M.M.) tidak sah: NIP harus 18 digit" in f.message
