@@ -119,6 +119,9 @@ def _preflight(inputs: Path, year: int, templates: Path, expectations: Path) -> 
     soffice()
 
 
+SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all are in validasi.html
+
+
 def _print_summary(summary, outputs: Path) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -132,6 +135,11 @@ def _print_summary(summary, outputs: Path) -> None:
         out = "\n".join(r.keluaran) if r.keluaran else r.pesan
         table.add_row(r.pk, f"[{colors.get(r.status, 'white')}]{r.status}[/]", r.capaian, str(r.galat), str(r.peringatan), out)
     console.print(table)
+    warned = [(r.pk, w) for r in summary.rows if r.status == "PARAF" for w in r.peringatan_pesan]
+    for pk, warning in warned[:SHOWN_WARNINGS]:
+        console.print(f"[yellow]Peringatan {pk}:[/] {warning}")
+    if len(warned) > SHOWN_WARNINGS:
+        console.print(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})")
     for orphan in summary.orphans:
         console.print(f"[yellow]Berkas tanpa PK:[/] {orphan}")
     if summary.report:

@@ -197,15 +197,11 @@ class PeriodData:
     findings: list[Finding] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
     _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-    _records: dict[str, list[dict[str, Any]]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def records(self, name: str) -> list[dict[str, Any]]:
-        """The rows of one frame ("pks", "indicators", ...) as dicts, converted once: several
-        stages walk them, and DataFrame.to_dict costs more than the walks."""
-        if name not in self._records:
-            frame = getattr(self, name)
-            self._records[name] = [] if frame.empty else frame.to_dict("records")
-        return self._records[name]
+        """The rows of one frame ("pks", "indicators", ...) as dicts."""
+        frame = getattr(self, name)
+        return [] if frame.empty else frame.to_dict("records")
 
     def pk_codes(self) -> list[str]:
         return [] if self.pks.empty else list(self.pks["pk"])

@@ -249,6 +249,11 @@ def _value_ctxs(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, dict[
     return {k: _value_ctx(row, k) for k in fields}
 
 
+def _pick(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """What `_value_ctx` reads of a row: the frames travel to the GX process, whole rows would not."""
+    return {k: row[k] for f in fields for k in (f, f"{f}_text", f"{f}_note") if k in row}
+
+
 def _pejabat_context(nip: str | None, pangkat: str | None, golongan: str | None, year: int) -> dict[str, dict[str, str]]:
     from rapidfuzz import process
 
@@ -278,8 +283,8 @@ def _budget_context(r: dict[str, Any], pagu: Decimal | None, to_date: Decimal | 
                                    "realisasi_sd": number(to_date)}}
 
 
-YES = {"ya", "y", "yes", "boleh", "benar"}
-NO = {"", "-", "tidak", "t", "no", "tdk"}
+YES = {"ya", "y", "yes", "boleh", "benar", "true", "1"}  # "true": an Excel TRUE cell read as text
+NO = {"", "-", "tidak", "t", "no", "tdk", "false", "0"}
 
 
 def _allows_negative(text: str | None) -> tuple[bool, str]:
@@ -317,8 +322,9 @@ def pejabat_frame(period: PeriodData) -> Frame:
             golongan = _blank(official.golongan) if official else None
             where = f"[pejabat.{key}]" if key else ""
             nip_loc = pk["nip_loc"] if role == "Pihak Pertama" else Location(shown, where, "nip")
+            # An unregistered NIP (ingest reports it) has no pangkat to check, only its structure.
             rows.append({"pk": code, "nip": _blank(nip), "pangkat": pangkat, "golongan": golongan,
-                         "pns": bool(pangkat or golongan), "nip_ada": bool(_blank(nip))})
+                         "pns": bool(pangkat or golongan), "nip_ada": bool(_blank(nip)), "terdaftar": official is not None})
             locs.append({"nip": nip_loc, "pangkat": Location(shown, where, "pangkat"),
                          "golongan": Location(shown, where, "golongan")})
             ctxs.append(partial(_pejabat_context, nip, pangkat, golongan, period.year))
@@ -330,9 +336,9 @@ def pejabat_frame(period: PeriodData) -> Frame:
     return Frame(pd.DataFrame(rows), locs, ctxs, base, {"tahun": period.year})
 
 
-def pk_frame(period: PeriodData) -> Frame:
+def pk_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None) -> Frame:
     rows, locs, ctxs, base = [], [], [], []
-    for r in period.records("indicators"):
+    for r in period.records("indicators") if indicators is None else indicators:
         allowed, allowed_text = _allows_negative(r.get("boleh_negatif"))
         rows.append({
             "pk": r["pk"], "kode": _blank(r["kode"]), "indikator": _blank(r["indikator"]),
@@ -343,20 +349,22 @@ def pk_frame(period: PeriodData) -> Frame:
         })
         loc = {k: r[f"{k}_loc"] for k in ("kode", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan")}
         locs.append({**loc, "boleh_negatif": r.get("boleh_negatif_loc") or r["kode_loc"]})
-        ctxs.append(partial(_value_ctxs, r, (*loc, "boleh_negatif")))
+        fields = (*loc, "boleh_negatif")
+        ctxs.append(partial(_value_ctxs, _pick(r, fields), fields))
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
 
 QUARTERS = ("TW I", "TW II", "TW III", "TW IV")
+RA_TARGETS = ("target_tw1", "target_tw2", "target_tw3", "target_tw4")
 _READABLE = ("angka", "angka_teks", "kosong")
 
 
-def ra_frame(period: PeriodData) -> Frame:
+def ra_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None) -> Frame:
     """One row per PK indicator with its RA targets, as numbers where they are numbers."""
     q = period.quarter
     rows, locs, ctxs, base = [], [], [], []
-    for r in period.records("indicators"):
+    for r in period.records("indicators") if indicators is None else indicators:
         targets = [r[f"target_tw{i}"] for i in range(1, 5)]
         numeric = (not r["ra_missing"] and r["target_tahunan_status"] in ("angka", "angka_teks")
                    and all(r[f"target_tw{i}_status"] in _READABLE for i in range(1, 5)))
@@ -373,7 +381,7 @@ def ra_frame(period: PeriodData) -> Frame:
         tw_loc = [r[f"target_tw{i}_loc"] or r["kode_loc"] for i in range(1, 5)]
         locs.append({"kode": r["kode_loc"], "target_tw": tw_loc[q - 1], "target_tw4": tw_loc[3],
                      "target_mundur": tw_loc[back] if back is not None else tw_loc[0]})
-        ctxs.append(partial(_ra_context, r, q, targets, back))
+        ctxs.append(partial(_ra_context, _pick(r, ("kode", "target_tahunan", *RA_TARGETS)), q, targets, back))
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -389,9 +397,11 @@ def _current(frame: pd.DataFrame, quarter: int, key: str) -> tuple[dict[tuple[st
     return rows, files
 
 
-def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
+def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str],
+                    indicators: list[dict[str, Any]] | None = None) -> Frame:
     current, files = _current(period.realisasi, period.quarter, "kode")
-    allowed = {(r["pk"], r["kode"]): _allows_negative(r.get("boleh_negatif"))[0] for r in period.records("indicators")}
+    allowed = {(r["pk"], r["kode"]): _allows_negative(r.get("boleh_negatif"))[0]
+               for r in (period.records("indicators") if indicators is None else indicators)}
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
@@ -413,7 +423,8 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
             })
             locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)
                          for k in ("realisasi", "kendala", "tindak_lanjut")})
-            ctxs.append(partial(_value_ctxs, r or {}, ("realisasi", "kendala", "tindak_lanjut")))
+            fields = ("realisasi", "kendala", "tindak_lanjut")
+            ctxs.append(partial(_value_ctxs, _pick(r or {}, fields), fields))
             base.append({"pk": pk, "kode": ind.kode, "indikator": ind.indikator, "capaian": cap.text})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -435,7 +446,7 @@ def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: se
                 "pagu_angka": _float(b.pagu), "realisasi_sd_angka": _float(b.realisasi_sd),
             })
             locs.append({"realisasi_anggaran": (r["realisasi_anggaran_loc"] if r else sheet)})
-            ctxs.append(partial(_budget_context, r or {}, b.pagu, b.realisasi_sd))
+            ctxs.append(partial(_budget_context, _pick(r or {}, ("realisasi_anggaran",)), b.pagu, b.realisasi_sd))
             base.append({"pk": pk, "kode": b.kode, "program": b.program})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -522,8 +533,9 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
                                     "Berkas realisasi triwulan ini diterima"))
     for result in capaian.values():
         findings += result.findings
-    frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period), "ra": ra_frame(period),
-              "realisasi": realisasi_frame(period, capaian, submitted),
+    indicators = period.records("indicators")  # converted once for the three frames that walk them
+    frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period, indicators), "ra": ra_frame(period, indicators),
+              "realisasi": realisasi_frame(period, capaian, submitted, indicators),
               "anggaran": budget_frame(period, capaian, submitted)}
     counts: dict[CountKey, int] = {}
     for suite in suites:

@@ -22,6 +22,7 @@ class Row:
     peringatan: int
     keluaran: list[str] = field(default_factory=list)
     pesan: str = ""
+    peringatan_pesan: list[str] = field(default_factory=list)  # "<location>: <message>" of each warning
 
 
 @dataclass

@@ -48,3 +48,20 @@ def test_unknown_pk_is_one_line_without_traceback(tmp_path):
     assert "Traceback" not in r.stderr + r.stdout
     assert f"galat: PK tidak ditemukan di {INPUTS / '2026'}: PK-TIDAKADA" in r.stderr.splitlines()
     assert not (tmp_path / "out").exists()  # nothing produced for a mistyped code
+
+
+def test_warnings_of_initialled_pks_are_printed_under_the_summary(capsys, monkeypatch):
+    from pathlib import Path
+
+    from sakip import cli
+    from sakip.summary import Row, Summary
+
+    monkeypatch.setenv("COLUMNS", "200")
+    warnings = [f"pk/PK-A.xlsx, sheet 'RA', sel E{i}: pesan ke-{i}" for i in range(25)]
+    rows = [Row("PK-A", "A", "PARAF", "-", 0, 25, peringatan_pesan=warnings),
+            Row("PK-B", "B", "DIKEMBALIKAN", "-", 1, 1, pesan="salah", peringatan_pesan=["tidak dicetak di sini"])]
+    cli._print_summary(Summary(2026, 2, rows, report="out/2026/TW2/validasi.html"), Path("out"))
+    out = capsys.readouterr().out
+    assert "Peringatan PK-A: pk/PK-A.xlsx, sheet 'RA', sel E0: pesan ke-0" in out and "pesan ke-19" in out
+    assert "pesan ke-20" not in out and "tidak dicetak di sini" not in out
+    assert "... dan 5 peringatan lain (lihat out/2026/TW2/validasi.html)" in out

@@ -173,3 +173,21 @@ def test_a_bad_nip_in_instansi_toml_returns_the_pks_it_signs_not_the_run(tmp_pat
         [f] = [f for f in v.errors if f.check == "pejabat.nip_sah"]
         assert str(f.location) == "instansi.toml, sheet '[pejabat.kasubbag_perencanaan]', sel nip"
         assert "NIP Pemeriksa (DEWI LESTARI, S.Kom., M.M.) tidak sah: NIP harus 18 digit" in f.message
+
+
+def test_an_unregistered_nip_is_reported_once_not_as_a_missing_pangkat(tmp_path, suites):
+    import shutil
+
+    from sakip import capaian, ingest
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    book = inputs / "2026/pk/PK-SEK.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["Identitas"]["B3"] = "198001012005011001"  # structurally valid, nobody's
+    wb.save(book)
+    period = ingest.read_period(inputs, 2026, 2)
+    v = paraf.run(period, capaian.compute(period), suites)["PK-SEK"]
+    at_nip = [f.check for f in v.findings if f.location.cell == "B3"]
+    assert at_nip == ["berkas.nip_terdaftar"]
+    assert not [f for f in v.findings if f.check.startswith("pejabat.") and "Pihak Pertama" in f.message]
