@@ -360,6 +360,19 @@ RA_TARGETS = ("target_tw1", "target_tw2", "target_tw3", "target_tw4")
 _READABLE = ("angka", "angka_teks", "kosong")
 
 
+def _step_back(targets: list[Decimal | None], rising: bool) -> int | None:
+    """Index of the first quarter whose target goes back against a cumulative target's direction
+    (where the monotonic expectation's finding is marked); gaps compare with the last target set."""
+    last = None
+    for i, t in enumerate(targets):
+        if t is None:
+            continue
+        if last is not None and (t < last if rising else t > last):
+            return i
+        last = t
+    return None
+
+
 def ra_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None) -> Frame:
     """One row per PK indicator with its RA targets, as numbers where they are numbers."""
     q = period.quarter
@@ -374,10 +387,7 @@ def ra_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None)
             "target_tw_status": r[f"target_tw{q}_status"], "angka": numeric,
             "target_tahunan": _float(r["target_tahunan"]), **{f"target_tw{i}": _float(t) for i, t in enumerate(targets, 1)},
         })
-        # The first quarter whose target goes back against the direction of a cumulative target.
-        back = next((i for i in range(1, 4) if targets[i] is not None and (prev := next(
-            (t for t in reversed(targets[:i]) if t is not None), None)) is not None
-            and (targets[i] < prev if r["polaritas"] == "positif" else targets[i] > prev)), None)
+        back = _step_back(targets, rising=r["polaritas"] == "positif")
         tw_loc = [r[f"target_tw{i}_loc"] or r["kode_loc"] for i in range(1, 5)]
         locs.append({"kode": r["kode_loc"], "target_tw": tw_loc[q - 1], "target_tw4": tw_loc[3],
                      "target_mundur": tw_loc[back] if back is not None else tw_loc[0]})

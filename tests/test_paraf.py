@@ -191,3 +191,13 @@ def test_an_unregistered_nip_is_reported_once_not_as_a_missing_pangkat(tmp_path,
     at_nip = [f.check for f in v.findings if f.location.cell == "B3"]
     assert at_nip == ["berkas.nip_terdaftar"]
     assert not [f for f in v.findings if f.check.startswith("pejabat.") and "Pihak Pertama" in f.message]
+
+
+@pytest.mark.parametrize(("targets", "rising", "back"), [
+    ([25, 50, 75, 100], True, None), ([25, 50, 45, 100], True, 2), ([50, None, 40, 80], True, 2),
+    ([None, None, None, 3], True, None), ([5, 6, 5, 5], False, 1), ([10, 9.8, 9.6, 9.5], False, None),
+])
+def test_the_cell_marked_for_a_target_going_back(targets, rising, back):
+    from decimal import Decimal
+
+    assert paraf._step_back([None if t is None else Decimal(str(t)) for t in targets], rising) == back

@@ -7,7 +7,7 @@ import hashlib
 import json
 from html.parser import HTMLParser
 
-from sakip import paraf, paraf_report
+from sakip import paraf_report
 
 from .conftest import ROOT
 
@@ -82,4 +82,3 @@ def test_lembar_paraf_shows_time_and_suite_hashes(period_tw2, verdicts_tw2):
     assert ctx["diperiksa_pada"].endswith("WIB")
     assert all(s["sha256"][:12] in ctx["aturan_sumber"] for s in verdicts_tw2["PK-SEK"].suites)
     assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 6, 9, 3)]
-    assert isinstance(verdicts_tw2["PK-SEK"], paraf.ParafResult)
