@@ -76,11 +76,11 @@ def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: P
 
 
 @task(name="catatan-paraf", cache_policy=NO_CACHE)
-def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], suites: list[paraf_stage.Suite],
-                  fixes: dict[str, list[Path]], outputs: Path) -> Path:
+def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], fixes: dict[str, list[Path]],
+                  outputs: Path) -> Path:
     """Write each PK's paraf record (paraf.json) and the period's validation page (validasi.html)."""
-    paraf_report.write_records(period, verdicts, suites, outputs)
-    page = paraf_report.write_report(period, verdicts, suites, fixes, outputs)
+    paraf_report.write_records(period, verdicts, outputs)
+    page = paraf_report.write_report(period, verdicts, fixes, outputs)
     get_run_logger().info("Laporan pemeriksaan: %s", page)
     return page
 
@@ -149,10 +149,9 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
             results = capaian(quote(period))
         with clock.stage("paraf"):
             verdicts = paraf(quote(period), quote(results), checker)
-        suites = checker.suites()
     with clock.stage("koreksi"):
         fixes = corrections(quote(period), quote(verdicts), outputs)
-        report = paraf_records(quote(period), quote(verdicts), suites, fixes, outputs)
+        report = paraf_records(quote(period), quote(verdicts), fixes, outputs)
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):

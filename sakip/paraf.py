@@ -57,10 +57,10 @@ class ParafResult:
     pk: str
     verdict: Verdict
     findings: list[Finding] = field(default_factory=list)
-    checks: list[tuple[Check, str]] = field(default_factory=list)  # (check, outcome text)
-    failures: dict[str, int] = field(default_factory=dict)  # "<suite>.<id>" -> rows that failed
+    checks: list[Check] = field(default_factory=list)  # every rule run, in suite order
+    failures: dict[str, int] = field(default_factory=dict)  # "<suite>.<id>" -> rows of this PK that failed
     checked_at: dt.datetime | None = None
-    suites: list[dict[str, str]] = field(default_factory=list)  # nama, berkas, sha256, uraian of each suite run
+    suites: list[dict[str, Any]] = field(default_factory=list)  # nama, berkas, sha256, uraian, jumlah_aturan
 
     @property
     def errors(self) -> list[Finding]:
@@ -69,6 +69,14 @@ class ParafResult:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    def failed(self, check: Check) -> int:
+        return self.failures.get(f"{check.suite}.{check.id}", 0)
+
+    def outcome(self, check: Check) -> str:
+        """The rule's result as the Lembar Paraf prints it."""
+        n = self.failed(check)
+        return "Sesuai" if n == 0 else (f"{n} galat" if check.severity == "error" else f"{n} peringatan")
 
 
 @dataclass(frozen=True)
@@ -529,7 +537,9 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     `validator`, e.g. IsolatedSuites.validate)."""
     validator = validator or validate
     checked_at = dt.datetime.now(JAKARTA).replace(microsecond=0)
-    ran = [{"nama": s.name, "berkas": s.path.name, "sha256": s.sha256, "uraian": s.description} for s in suites]
+    ran = [{"nama": s.name, "berkas": s.path.name, "sha256": s.sha256, "uraian": s.description,
+            "jumlah_aturan": len(s.checks)} for s in suites]
+    every_check = [check for suite in suites for check in suite.checks]
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
@@ -560,15 +570,10 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     out = {}
     for pk in pks:
         mine = sorted(by_pk.get(pk, []), key=lambda f: (f.severity != "error", f.location.file, f.location.sheet, _cell_key(f.location.cell)))
-        checks, failures = [], {}
-        for suite in suites:
-            for i, check in enumerate(suite.checks):
-                n = counts.get((pk, suite.name, i), 0)
-                outcome = "Sesuai" if n == 0 else (f"{n} galat" if check.severity == "error" else f"{n} peringatan")
-                checks.append((check, outcome))
-                failures[f"{suite.name}.{check.id}"] = n
+        failures = {f"{suite.name}.{check.id}": counts.get((pk, suite.name, i), 0)
+                    for suite in suites for i, check in enumerate(suite.checks)}
         verdict: Verdict = "DIKEMBALIKAN" if any(f.severity == "error" for f in mine) else "PARAF"
-        out[pk] = ParafResult(pk, verdict, mine, checks, failures, checked_at, ran)
+        out[pk] = ParafResult(pk, verdict, mine, every_check, failures, checked_at, ran)
     return out
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .outputs import period_dir, pk_dir, write_bytes
-from .paraf import ParafResult, Suite
+from .paraf import ParafResult
 
 if TYPE_CHECKING:
     from .ingest import PeriodData
@@ -38,26 +38,21 @@ def rule_code_sha256() -> str:
     return h.hexdigest()
 
 
-def suite_info(suites: list[Suite]) -> list[dict[str, Any]]:
-    return [{"nama": s.name, "berkas": s.path.name, "sha256": s.sha256, "jumlah_aturan": len(s.checks)} for s in suites]
-
-
 def finding_dict(f: Any) -> dict[str, str]:
     return {"tingkat": f.severity, "pemeriksaan": f.check, "berkas": f.location.file, "sheet": f.location.sheet,
             "sel": f.location.cell, "nilai": f.value, "pesan": f.message, "diharapkan": f.expected,
             "perbaikan": f.fix}
 
 
-def record(period: "PeriodData", result: ParafResult, suites: list[Suite]) -> dict[str, Any]:
+def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
     """The paraf record of one PK as a JSON-ready dict."""
     cfg = period.config_for(result.pk)
     checker_key = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
     checker = cfg.pejabat[checker_key]
     rules = []
-    for check, outcome in result.checks:
-        failed = result.failures.get(f"{check.suite}.{check.id}", 0)
+    for check in result.checks:
         rules.append({"suite": check.suite, "id": check.id, "jenis": check.name, "uraian": check.description,
-                      "tingkat": check.severity, "baris_gagal": failed, "hasil": outcome})
+                      "tingkat": check.severity, "baris_gagal": result.failed(check), "hasil": result.outcome(check)})
     failed_rules = Counter(r["tingkat"] for r in rules if r["baris_gagal"])
     return {
         "pk": result.pk, "tahun": period.year, "triwulan": period.quarter, "instansi": cfg.instansi.nama,
@@ -65,7 +60,7 @@ def record(period: "PeriodData", result: ParafResult, suites: list[Suite]) -> di
         "diperiksa_pada": result.checked_at.isoformat() if result.checked_at else None,
         "pemeriksa": {"nama": checker.nama, "nip": checker.nip, "jabatan": checker.jabatan_lengkap},
         "versi_sakip": __version__,
-        "suite": suite_info(suites),
+        "suite": [{k: s[k] for k in ("nama", "berkas", "sha256", "jumlah_aturan")} for s in result.suites],
         "kode_expectation_sha256": rule_code_sha256(),
         "ringkasan": {"aturan": len(rules), "sesuai": sum(1 for r in rules if not r["baris_gagal"]),
                       "aturan_galat": failed_rules["error"], "aturan_peringatan": failed_rules["warning"],
@@ -75,12 +70,11 @@ def record(period: "PeriodData", result: ParafResult, suites: list[Suite]) -> di
     }
 
 
-def write_records(period: "PeriodData", verdicts: dict[str, ParafResult], suites: list[Suite],
-                  outputs: Path) -> dict[str, Path]:
+def write_records(period: "PeriodData", verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, Path]:
     """paraf.json in every PK's output folder."""
     written = {}
     for pk, result in verdicts.items():
-        data = json.dumps(record(period, result, suites), ensure_ascii=False, indent=2).encode()
+        data = json.dumps(record(period, result), ensure_ascii=False, indent=2).encode()
         written[pk] = write_bytes(pk_dir(outputs, period.year, period.quarter, pk) / "paraf.json", data)
     return written
 
@@ -147,8 +141,8 @@ kode expectation sha256 <code>{{ kode_sha[:12] }}</code>.</p>
 """
 
 
-def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], suites: list[Suite],
-                 corrections: dict[str, list[Path]], outputs: Path) -> Path:
+def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], corrections: dict[str, list[Path]],
+                 outputs: Path) -> Path:
     """validasi.html for the period: every PK's verdict and findings, and every rule's outcome."""
     from jinja2 import Environment
 
@@ -166,13 +160,15 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], suites:
         for key, n in result.failures.items():
             if n:
                 failing.setdefault(key, []).append(pk)
+    # Every verdict of a run carries the same rules and suites.
+    first = next(iter(verdicts.values()), ParafResult("", "PARAF"))
     rules = [{"suite": c.suite, "id": c.id, "tingkat": c.severity, "uraian": c.description,
-              "gagal": failing.get(f"{c.suite}.{c.id}", [])} for s in suites for c in s.checks]
-    checked = next((r.checked_at for r in verdicts.values() if r.checked_at), None)
+              "gagal": failing.get(f"{c.suite}.{c.id}", [])} for c in first.checks]
+    checked = first.checked_at
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     html = env.from_string(_PAGE).render(
         tahun=period.year, triwulan=quarter_name(period.quarter), versi=__version__,
         waktu=checked.strftime("%d-%m-%Y %H:%M WIB") if checked else "-",
         jumlah={v: sum(1 for r in verdicts.values() if r.verdict == v) for v in ("PARAF", "DIKEMBALIKAN")},
-        pks=pks, aturan=rules, suite=suite_info(suites), kode_sha=rule_code_sha256(), berkas_tanpa_pk=period.orphans)
+        pks=pks, aturan=rules, suite=first.suites, kode_sha=rule_code_sha256(), berkas_tanpa_pk=period.orphans)
     return write_bytes(folder / "validasi.html", html.encode())

@@ -217,8 +217,8 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
     # validasi.html list every rule with its own outcome).
     checks = []
     for n, suite in enumerate(result.suites, start=1):
-        mine = [(c, outcome) for c, outcome in result.checks if c.suite == suite["nama"]]
-        flagged = [f"{c.description}: {outcome}" for c, outcome in mine if outcome != "Sesuai"]
+        mine = [c for c in result.checks if c.suite == suite["nama"]]
+        flagged = [f"{c.description}: {result.outcome(c)}" for c in mine if result.failed(c)]
         checks.append({"no": n, "uraian": suite["uraian"],
                        "hasil": f"{len(mine) - len(flagged)} dari {len(mine)} aturan sesuai"
                                 + "".join(f"; {f}" for f in flagged)})

@@ -48,9 +48,10 @@ def test_returned_pk_findings_name_file_sheet_cell(verdicts_tw2):
 
 def test_every_check_is_listed_for_the_lembar_paraf(verdicts_tw2, suites):
     n = sum(len(s.checks) for s in suites)
-    assert len(verdicts_tw2["PK-SEK"].checks) == n
-    assert all(outcome == "Sesuai" for _, outcome in verdicts_tw2["PK-SEK"].checks)
-    failed = [o for _, o in verdicts_tw2["PK-IRBAN3"].checks if o != "Sesuai"]
+    sek, irban3 = verdicts_tw2["PK-SEK"], verdicts_tw2["PK-IRBAN3"]
+    assert len(sek.checks) == n
+    assert all(sek.outcome(c) == "Sesuai" for c in sek.checks)
+    failed = [irban3.outcome(c) for c in irban3.checks if irban3.failed(c)]
     assert "1 galat" in failed and "1 peringatan" in failed
 
 

@@ -13,7 +13,7 @@ from .conftest import ROOT
 
 
 def test_record_names_the_suites_by_content_hash(period_tw2, verdicts_tw2, suites, tmp_path):
-    written = paraf_report.write_records(period_tw2, verdicts_tw2, suites, tmp_path)
+    written = paraf_report.write_records(period_tw2, verdicts_tw2, tmp_path)
     assert set(written) == set(verdicts_tw2)
     record = json.loads(written["PK-SEK"].read_text())
     assert [(s["berkas"], s["sha256"]) for s in record["suite"]] == [
@@ -28,7 +28,7 @@ def test_record_names_the_suites_by_content_hash(period_tw2, verdicts_tw2, suite
 
 
 def test_record_of_a_returned_pk_counts_rules_and_findings(period_tw2, verdicts_tw2, suites):
-    record = paraf_report.record(period_tw2, verdicts_tw2["PK-IRBAN3"], suites)
+    record = paraf_report.record(period_tw2, verdicts_tw2["PK-IRBAN3"])
     assert record["status"] == "DIKEMBALIKAN"
     s = record["ringkasan"]
     assert (s["temuan_galat"], s["temuan_peringatan"]) == (4, 1)
@@ -58,7 +58,7 @@ def test_validation_page_lists_every_pk_and_escapes_what_officials_wrote(period_
     hostile = dataclasses.replace(bad.findings[0], value="<script>alert(1)</script> & co")
     verdicts["PK-IRBAN3"] = dataclasses.replace(bad, findings=[hostile, *bad.findings[1:]])
     fix = tmp_path / "2026/TW2/PK-IRBAN3/KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx"
-    page = paraf_report.write_report(period_tw2, verdicts, suites, {"PK-IRBAN3": [fix]}, tmp_path)
+    page = paraf_report.write_report(period_tw2, verdicts, {"PK-IRBAN3": [fix]}, tmp_path)
     assert page == tmp_path / "2026/TW2/validasi.html"
     html = page.read_text()
     parsed = _Text()
