@@ -29,7 +29,7 @@ from sakip.capaian import PKResult
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir
 from sakip.paraf import IsolatedSuites, ParafResult
-from sakip.produce import Produced
+from sakip.produce import AgencyDocuments, Produced
 from sakip.summary import Row, Summary, capaian_range
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -95,6 +95,20 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
     return produced
 
 
+@task(name="dokumen-instansi", cache_policy=NO_CACHE)
+def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
+                     inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path) -> AgencyDocuments:
+    """The agency recap of the quarter and, at Triwulan IV, the LKjIP (compared with earlier years' inputs)."""
+    from sakip import reports
+
+    earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
+    made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work, earlier)
+    made.notes[:0] = notes
+    for note in made.notes:
+        get_run_logger().warning(note)
+    return made
+
+
 def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
               fixes: dict[str, list[Path]], packages: dict[str, Path | str]) -> Summary:
     rows = []
@@ -156,11 +170,19 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     try:
         with clock.stage("produksi"):
             produced = produce(quote(period), quote(results), quote(verdicts), templates, outputs, issued or now.date(), now, work)
+        # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
+        agency = AgencyDocuments()
+        if not pks:
+            with clock.stage("instansi"):
+                agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
+                                          issued or now.date(), now, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced.packages)
     summary.unknown_pks = unknown
     summary.report = str(report)
+    summary.instansi = {label: str(doc) for label, doc in agency.documents.items()}
+    summary.catatan = agency.notes
     # Render, conversion and packaging overlap inside "produksi"; their own times are reported too.
     summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
     summary.write(outputs)

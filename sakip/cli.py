@@ -144,9 +144,64 @@ def _print_summary(summary, outputs: Path) -> None:
         console.print(f"[yellow]Berkas tanpa PK:[/] {orphan}")
     if summary.report:
         console.print(f"Laporan pemeriksaan (paraf): {summary.report}")
+    for label, doc in summary.instansi.items():
+        name = "LKjIP" if label.startswith("lkjip") else "Rekap instansi"
+        console.print(f"{name}: {doc}")
+    for note in summary.catatan:
+        console.print(f"[yellow]Catatan:[/] {note}")
     counts = summary.counts()
     console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
                   f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")
+
+
+template_app = typer.Typer(help="Alat untuk perencana yang mengubah template Word.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+ContextFile = Annotated[Optional[Path], typer.Option("--context", help="Konteks JSON (bawaan: sample_context.json di samping template).")]
+
+
+@template_app.command("check")
+def template_check(
+    path: Annotated[Path, typer.Argument(help="Template .docx atau foldernya, mis. templates/laporan_triwulan.")],
+    context: ContextFile = None,
+) -> None:
+    """Periksa template: tag, isian, filter, sandbox, font, dan uji render konteks contoh."""
+    from . import templates as tpl
+
+    problems = tpl.check(path, tpl.load_context(context) if context else None)
+    for problem in problems:
+        typer.echo(str(problem))
+    errors = sum(p.severity == "galat" for p in problems)
+    if errors:
+        typer.echo(f"{path}: {errors} galat, {len(problems) - errors} peringatan; template belum dapat dipakai.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{path}: template dapat dipakai" + (f" ({len(problems)} peringatan)" if problems else "") + ".")
+
+
+@template_app.command("preview")
+def template_preview(
+    path: Annotated[Path, typer.Argument(help="Template .docx atau foldernya.")],
+    context: ContextFile = None,
+    outputs: Outputs = Path("outputs"),
+) -> None:
+    """Render template dengan konteks contoh (atau --context) ke PDF dan cetak lokasinya."""
+    from . import templates as tpl
+
+    pdf = tpl.preview(path, tpl.load_context(context) if context else None, outputs / "pratinjau")
+    typer.echo(str(pdf))
+
+
+@template_app.command("fields")
+def template_fields(
+    write: Annotated[Optional[Path], typer.Option("--tulis", help="Tulis juga ke berkas ini (mis. templates/FIELDS.md).")] = None,
+) -> None:
+    """Daftar semua isian dan filter template, dengan contoh nilainya."""
+    from . import templates as tpl
+    from .outputs import write_bytes
+
+    text = tpl.fields_markdown()
+    typer.echo(text)
+    if write is not None:
+        write_bytes(write, text.encode("utf-8"))
 
 
 def main() -> None:

@@ -51,6 +51,10 @@ class Finding:
         return "Galat" if self.severity == "error" else "Peringatan"
 
 
+# The report's initial (paraf) cell for the checker named in instansi.toml.
+REPORT_PARAF_FIELD = "paraf_laporan"
+
+
 def signature_marker(field_name: str) -> str:
     """Invisible text a template puts where a signature field goes; the package step finds it.
 

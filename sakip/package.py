@@ -24,7 +24,7 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from .errors import PackageError
 from .formatting import quarter_name
-from .model import signature_marker
+from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -114,6 +114,7 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) ->
     if out.exists() and is_signed(out):
         raise PackageError(f"{out}: paket sudah ditandatangani dan tidak boleh ditimpa; koreksi setelah tanda tangan memerlukan revisi baru")
     writer = PdfWriter()
+    numbers: dict[str, int] = {}  # appendices sharing a prefix number on (L-1, L-2 | L-3 ...)
     for part in parts:
         start = len(writer.pages)
         try:
@@ -122,7 +123,9 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) ->
             raise PackageError(f"{part.pdf.name}: tidak dapat digabung ({exc})") from None
         end = len(writer.pages) - 1
         if part.numbered:
-            writer.set_page_label(start, end, style="/D", prefix=part.label_prefix or None, start=1)
+            first = numbers.get(part.label_prefix, 1)
+            writer.set_page_label(start, end, style="/D", prefix=part.label_prefix or None, start=first)
+            numbers[part.label_prefix] = first + end - start + 1
         else:
             writer.set_page_label(start, end, prefix=part.label_prefix)
     writer.add_metadata({
@@ -143,7 +146,10 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) ->
     return spots
 
 
-PACKAGE_FIELDS = ["ttd_pejabat", "paraf_pemeriksa"]  # stable names, documented in README
+# Stable field names, documented in README: the official's signature on the report and on the
+# RA, both parties of the PK, the checker's initials on the Lembar Paraf and, when instansi.toml
+# names a checker, on the report.
+PACKAGE_FIELDS = ["ttd_pejabat", "ttd_pk_pihak_pertama", "ttd_pk_pihak_kedua", "ttd_ra", "paraf_pemeriksa"]
 
 
 def package_name(pk: str, year: int, quarter: int) -> str:
@@ -151,12 +157,14 @@ def package_name(pk: str, year: int, quarter: int) -> str:
 
 
 def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
-               pdfs: dict[str, Path], folder: Path, created: dt.datetime) -> Path:
-    """The package of one PK from its converted cover, report and Lembar Paraf."""
+               pdfs: dict[str, Path], folder: Path, created: dt.datetime, report_paraf: bool = True) -> Path:
+    """The package of one PK from its converted cover, report, PK and RA appendices and Lembar Paraf."""
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
         Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),
         Part("Laporan Capaian Kinerja", pdfs["laporan_triwulan"]),
+        Part("Lampiran Perjanjian Kinerja", pdfs["lampiran_pk"], "L-"),
+        Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "L-"),
         Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
     ]
     meta = Metadata(
@@ -167,5 +175,5 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
         created=created,
     )
     out = folder / package_name(pk, year, quarter)
-    assemble(parts, meta, PACKAGE_FIELDS, out)
+    assemble(parts, meta, PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else []), out)
     return out

@@ -17,16 +17,17 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import render as render_stage
 from .capaian import PKResult
 from .convert import MAX_BATCH, Converter, Outcome
 from .errors import SakipError
-from .outputs import pk_dir
+from .outputs import period_dir, pk_dir, safe_component
 from .paraf import ParafResult
 
 if TYPE_CHECKING:
+    from . import reports
     from .ingest import PeriodData
 
 
@@ -74,7 +75,8 @@ def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
             try:
                 out.packages[pk] = package_stage.package_pk(
                     pk, author[pk], period.official(pk).nama, period.year, period.quarter, pdfs,
-                    pk_dir(outputs, period.year, period.quarter, pk), created)
+                    pk_dir(outputs, period.year, period.quarter, pk), created,
+                    report_paraf=bool(period.config_for(pk).pengaturan.pemeriksa))
             except SakipError as exc:
                 out.packages[pk] = str(exc)
         timing["paket"] += time.perf_counter() - started
@@ -108,4 +110,74 @@ def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
     out.seconds = {"render": round(timing["render"], 3),
                    "konversi": round(time.perf_counter() - first_submit, 3) if first_submit else 0.0,
                    "paket": round(timing["paket"], 3)}
+    return out
+
+
+@dataclass
+class AgencyDocuments:
+    documents: dict[str, Path | str] = field(default_factory=dict)  # label -> signature-ready PDF, or why not
+    notes: list[str] = field(default_factory=list)  # e.g. narrative missing from the LKjIP
+
+
+def agency_suffix(agency: str) -> str:
+    return f"_{safe_component(agency)}" if agency else ""
+
+
+def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                   templates: Path, inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
+                   earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None) -> AgencyDocuments:
+    """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
+    agency, rendered, converted and made signature-ready (an empty field on the head's block)."""
+    from . import package as package_stage
+    from . import reports
+
+    out = AgencyDocuments()
+    per = render_stage.Period(period.year, period.quarter, issued)
+    folder = period_dir(outputs, period.year, period.quarter)
+    renderer = render_stage.Renderer()
+    names = ["rekap_instansi"] + (["lkjip"] if period.quarter == 4 else [])
+    paths = {name: render_stage.template_path(templates, name) for name in names}
+    rendered: dict[str, tuple[Path, Path, Any, str]] = {}
+    records = period.records("pks")
+    for agency, cfg in period.configs.items():
+        pks = [r["pk"] for r in records if r["instansi"] == agency]
+        if not pks:
+            continue
+        officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
+        nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
+        suffix = agency_suffix(agency)
+        contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, capaian, verdicts, officials, per)}
+        if "lkjip" in names:
+            source = inputs / str(period.year) / agency if agency else inputs / str(period.year)
+            narasi, narasi_path = reports.load_narrative(source)
+            shown = str(narasi_path or source / reports.NARRATIVE_FILE)
+            if narasi_path is None:
+                out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
+            contexts["lkjip"] = reports.lkjip_context(cfg, narasi, shown, pks, nips, capaian, verdicts, officials,
+                                                      earlier or [], per)
+        for name in names:
+            stem = {"rekap_instansi": f"rekap_instansi_{period.year}_TW{period.quarter}", "lkjip": f"LKjIP_{period.year}"}[name]
+            stem += suffix
+            docx = renderer.render(paths[name], contexts[name], folder / "dokumen" / f"{stem}.docx")
+            rendered[f"{name}{suffix}"] = (docx, folder / f"{stem}.pdf", cfg, name)
+    if not rendered:
+        return out
+    converter = converter or Converter()
+    outcomes = {o.source: o for o in converter.convert_batch([d for d, *_ in rendered.values()], work)}
+    for label, (docx, final, cfg, name) in rendered.items():
+        outcome = outcomes[docx]
+        if outcome.pdf is None:
+            out.documents[label] = outcome.error
+            continue
+        title = ("Rekapitulasi Capaian Kinerja " + per.context["triwulan"] if name == "rekap_instansi"
+                 else "Laporan Kinerja Instansi Pemerintah (LKjIP)") + f" Tahun {period.year}"
+        meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
+                                      subject=f"{title}; siap tanda tangan",
+                                      keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
+                                      created=created)
+        try:
+            package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
+            out.documents[label] = final
+        except SakipError as exc:
+            out.documents[label] = str(exc)
     return out

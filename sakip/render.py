@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
+
+from . import charts
 
 from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
-from .formatting import ROMAN, date_id, nip, number, quarter_name
-from .model import signature_marker
+from .formatting import FILTERS, ROMAN, date_id, nip, number, quarter_name
+from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, pk_dir, safe_component
 from .paraf import ParafResult
 
@@ -46,6 +50,7 @@ class _Environment(SandboxedEnvironment):
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.filters.update({name: f for name, (f, _example, _doc) in FILTERS.items()})
         self._compiled: dict[str, jinja2.Template] = {}
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (jinja's name)
@@ -59,6 +64,35 @@ class _Environment(SandboxedEnvironment):
 
 def environment() -> SandboxedEnvironment:
     return _Environment()
+
+
+class _ChartImage(InlineImage):
+    """A chart drawn only when the template prints it."""
+
+    def __init__(self, tpl: DocxTemplate, chart: charts.Chart) -> None:
+        super().__init__(tpl, None, width=Cm(chart.lebar_cm))
+        self.chart = chart
+
+    def __getattr__(self, name: str) -> Any:  # {{ grafik.judul }}, {{ grafik.catatan }}
+        if name.startswith("_") or name == "chart":
+            raise AttributeError(name)
+        return getattr(self.chart, name)
+
+    def _insert_image(self) -> str:
+        if self.image_descriptor is None:
+            self.image_descriptor = io.BytesIO(charts.png(self.chart))
+        self.image_descriptor.seek(0)
+        return super()._insert_image()
+
+
+def _with_images(tpl: DocxTemplate, value: Any) -> Any:
+    if isinstance(value, charts.Chart):
+        return _ChartImage(tpl, value)
+    if isinstance(value, dict):
+        return {k: _with_images(tpl, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_images(tpl, v) for v in value]
+    return value
 
 
 class _Template(DocxTemplate):
@@ -91,8 +125,9 @@ class Renderer:
         self._env = _Environment()
         self._templates: dict[Path, _Template] = {}
 
-    def render(self, template: Path, context: dict[str, Any], out: Path) -> Path:
-        """Render one template to `out` (written atomically)."""
+    def render(self, template: Path, context: dict[str, Any], out: Path | None) -> Path | None:
+        """Render one template to `out` (written atomically); with no `out`, render and discard
+        (a trial render)."""
         doc = self._templates.get(template)
         if doc is None:
             try:
@@ -100,7 +135,7 @@ class Renderer:
             except OSError as exc:
                 raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
         try:
-            doc.render(context, jinja_env=self._env, autoescape=True)
+            doc.render(_with_images(doc, context), jinja_env=self._env, autoescape=True)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{template}: penulisan tag template salah ({exc.message})") from None
         except jinja2.UndefinedError as exc:
@@ -112,6 +147,9 @@ class Renderer:
         except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
             # python-docx on a file that is not a Word document
             raise TemplateError(f"{template}: bukan dokumen Word (.docx) yang valid ({type(exc).__name__})") from None
+        if out is None:
+            doc.save(io.BytesIO())
+            return None
         with atomic_path(out) as tmp:
             doc.save(tmp)
         return out
@@ -129,13 +167,14 @@ class Period:
     issued: dt.date  # the date printed on the signature line
 
     @property
-    def context(self) -> dict[str, str]:
+    def context(self) -> dict[str, Any]:
         first_month = 3 * self.quarter - 2
         last_month = 3 * self.quarter
         start = dt.date(self.year, first_month, 1)
         end = dt.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
         return {"tahun": str(self.year), "triwulan": quarter_name(self.quarter), "romawi": ROMAN[self.quarter],
-                "rentang": f"{date_id(start)} – {date_id(end)}"}
+                "rentang": f"{date_id(start)} – {date_id(end)}", "nomor": self.quarter,
+                "tanggal": self.issued.isoformat()}
 
 
 def letterhead(cfg: Konfigurasi) -> dict[str, str]:
@@ -146,7 +185,8 @@ def letterhead(cfg: Konfigurasi) -> dict[str, str]:
 
 
 def official(p: Pejabat) -> dict[str, str]:
-    return {"nama": p.nama, "nip": nip(p.nip) if p.nip else "-", "jabatan": p.jabatan_lengkap, "pangkat": p.pangkat_golongan}
+    return {"nama": p.nama, "nip": nip(p.nip) if p.nip else "-", "jabatan": p.jabatan_lengkap,
+            "pangkat": p.pangkat_golongan or "-"}
 
 
 def signature_block(cfg: Konfigurasi, p: Pejabat, period: Period, field_name: str) -> dict[str, str]:
@@ -170,25 +210,29 @@ def formula_notes(result: PKResult) -> list[str]:
 
 def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, period: Period) -> dict[str, Any]:
     sasaran: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     kendala = []
     threshold = cfg.pengaturan.ambang_kendala
     for n, ind in enumerate(result.indicators, start=1):
         if not sasaran or sasaran[-1]["nama"] != ind.sasaran:
             sasaran.append({"nomor": len(sasaran) + 1, "nama": ind.sasaran, "indikator": []})
-        sasaran[-1]["indikator"].append({
-            "no": n, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
+        rows.append({
+            "no": n, "kode": ind.kode, "sasaran": f"{sasaran[-1]['nomor']}. {ind.sasaran}", "indikator": ind.indikator,
+            "satuan": ind.satuan,
             "target_tahunan": ind.target_tahunan, "target_tw": ind.target_tw, "target_sd": ind.target_sd,
             "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd,
             "capaian_sd": ind.capaian_sd.text, "predikat": ind.predikat, "polaritas": ind.polaritas,
             "akumulasi": ind.akumulasi, "rumus_tw": ind.capaian_tw.rule, "rumus_sd": ind.capaian_sd.rule,
         })
+        sasaran[-1]["indikator"].append(rows[-1])
         cap = ind.capaian_tw
         if ind.below(threshold) or ind.kendala:
             kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": cap.text,
                             "kendala": ind.kendala or "-", "tindak_lanjut": ind.tindak_lanjut or "-"})
     return {
         "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
-        "sasaran": sasaran, "catatan_capaian": " ".join(formula_notes(result)),
+        "sasaran": sasaran, "indikator": rows, "grafik": capaian_chart(result, period),
+        "catatan_capaian": " ".join(formula_notes(result)),
         "rumus": {rule: FORMULAS[rule] for rule in result.formulas_used()},
         "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": number(b.pagu, 0),
                       "realisasi_tw": number(b.realisasi_tw, 0),
@@ -200,6 +244,96 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
                       "capaian_rata": result.capaian_rata_sd.text, "serapan": result.serapan.text},
         "kendala": kendala,
         "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
+        "paraf": checker_cells(cfg),
+    }
+
+
+def _chart_value(result) -> float | None:
+    return float(result.shown) if result.state == "dihitung" and result.shown is not None else None
+
+
+def capaian_chart(result: PKResult, period: Period) -> charts.Chart:
+    """Capaian TW and s.d. TW per indicator against the 100 % target line. Indicators of different
+    units only compare as a share of their own target, so capaian is drawn, not raw values."""
+    inds = result.indicators
+    roman = ROMAN[period.quarter]
+    unplotted = [i.kode for i in inds if _chart_value(i.capaian_tw) is None and _chart_value(i.capaian_sd) is None]
+    note = (f"Tidak digambarkan (kualitatif atau tidak dapat dihitung): {', '.join(unplotted)}." if unplotted else "")
+    return charts.Chart(
+        judul=f"Capaian indikator {quarter_name(period.quarter)} Tahun {period.year} (% terhadap target)",
+        label=tuple(i.kode for i in inds),
+        seri=((f"Capaian TW {roman}", tuple(_chart_value(i.capaian_tw) for i in inds)),
+              (f"Capaian s.d. TW {roman}", tuple(_chart_value(i.capaian_sd) for i in inds))),
+        satuan="%", garis=100.0, garis_label="Target (100 %)", catatan=note)
+
+
+def checker_cells(cfg: Konfigurasi) -> list[dict[str, str]]:
+    """The initial (paraf) cells of the report: the checker named in instansi.toml."""
+    key = cfg.pengaturan.pemeriksa
+    if not key:
+        return []
+    p = cfg.pejabat[key]
+    return [{"no": 1, "jabatan": p.jabatan_lengkap, "nama": p.nama, "penanda": signature_marker(REPORT_PARAF_FIELD)}]
+
+
+PK_FIRST_FIELD = "ttd_pk_pihak_pertama"
+PK_SECOND_FIELD = "ttd_pk_pihak_kedua"
+RA_FIELD = "ttd_ra"
+
+
+def _target_text(row: dict[str, Any], key: str) -> str:
+    value, text = row.get(key), row.get(f"{key}_text") or ""
+    if value is not None and not (isinstance(value, float) and value != value):
+        return number(value)
+    return text or "-"
+
+
+def _pk_rows(period: "PeriodData", pk: str) -> list[dict[str, Any]]:
+    return [r for r in period.records("indicators") if r["pk"] == pk]
+
+
+def _sasaran_label(rows: list[dict[str, Any]]) -> dict[str, str]:
+    order = list(dict.fromkeys(r["sasaran"] for r in rows))
+    return {name: f"{n}. {name}" for n, name in enumerate(order, start=1)}
+
+
+def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodData", per: Period) -> dict[str, Any]:
+    """The Perjanjian Kinerja as signed at the start of the year: statement, both parties,
+    indicators with annual targets, and the programs' budget."""
+    superior = cfg.pejabat.get(p.atasan) if p.atasan else None
+    rows = _pk_rows(period, pk)
+    label = _sasaran_label(rows)
+    budgets = [b for b in period.records("budgets") if b["pk"] == pk]
+    total = sum((Decimal(str(b["pagu"])) for b in budgets if b["pagu"] is not None), Decimal(0))
+    place = f"{cfg.instansi.kota}, Januari {per.year}"
+    first = {**official(p), "tempat_tanggal": place, "penanda": signature_marker(PK_FIRST_FIELD), "peran": "PIHAK PERTAMA"}
+    second = ({**official(superior), "penanda": signature_marker(PK_SECOND_FIELD), "peran": "PIHAK KEDUA"} if superior else
+              {"nama": "-", "nip": "-", "jabatan": "-", "pangkat": "-", "penanda": signature_marker(PK_SECOND_FIELD),
+               "peran": "PIHAK KEDUA"})
+    return {
+        "kop": letterhead(cfg), "periode": per.context, "pk": {"kode": pk},
+        "pihak_pertama": first, "pihak_kedua": second,
+        "indikator": [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
+                       "target": _target_text(r, "target_tahunan")} for n, r in enumerate(rows, start=1)],
+        "anggaran": [{"no": n, "kode": b["kode_program"], "program": b["program"],
+                      "pagu": number(b["pagu"], 0) if b["pagu"] is not None else "-"} for n, b in enumerate(budgets, start=1)],
+        "anggaran_total": number(total, 0),
+    }
+
+
+def lampiran_ra_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodData", per: Period) -> dict[str, Any]:
+    """The Rencana Aksi: the quarterly breakdown of every indicator and the actions planned."""
+    rows = _pk_rows(period, pk)
+    label = _sasaran_label(rows)
+    return {
+        "kop": letterhead(cfg), "periode": per.context, "pejabat": official(p), "pk": {"kode": pk},
+        "indikator": [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
+                       "target_tahunan": _target_text(r, "target_tahunan"),
+                       "tw1": _target_text(r, "target_tw1"), "tw2": _target_text(r, "target_tw2"),
+                       "tw3": _target_text(r, "target_tw3"), "tw4": _target_text(r, "target_tw4"),
+                       "rencana_aksi": r.get("rencana_aksi") or "-", "penanggung_jawab": r.get("penanggung_jawab") or "-"}
+                      for n, r in enumerate(rows, start=1)],
+        "ttd": signature_block(cfg, p, per, RA_FIELD),
     }
 
 
@@ -236,7 +370,7 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
     }
 
 
-DOCUMENTS = ("sampul", "laporan_triwulan", "lembar_paraf")
+DOCUMENTS = ("sampul", "laporan_triwulan", "lampiran_pk", "lampiran_ra", "lembar_paraf")
 
 
 def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
@@ -260,5 +394,7 @@ def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dic
         stem = safe_component(pk)
         contexts = {"sampul": cover_context(cfg, pk, who, per),
                     "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),
+                    "lampiran_pk": lampiran_pk_context(cfg, pk, who, period, per),
+                    "lampiran_ra": lampiran_ra_context(cfg, pk, who, period, per),
                     "lembar_paraf": paraf_context(cfg, pk, who, verdict, per)}
         yield pk, {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}

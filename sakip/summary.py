@@ -34,6 +34,8 @@ class Summary:
     unknown_pks: list[str] = field(default_factory=list)  # asked for with --pk, not in the inputs
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, in run order
     report: str = ""  # the period's validation page (validasi.html)
+    instansi: dict[str, str] = field(default_factory=dict)  # agency recap / LKjIP: the PDF, or why there is none
+    catatan: list[str] = field(default_factory=list)  # notes for the operator (missing narrative, ...)
 
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in STATUSES}
@@ -43,7 +45,8 @@ class Summary:
 
     def write(self, outputs: Path) -> Path:
         data = {"tahun": self.year, "triwulan": self.quarter, "pk": [asdict(r) for r in self.rows],
-                "berkas_tanpa_pk": self.orphans, "laporan_pemeriksaan": self.report, "durasi_detik": self.timings}
+                "berkas_tanpa_pk": self.orphans, "laporan_pemeriksaan": self.report,
+                "dokumen_instansi": self.instansi, "catatan": self.catatan, "durasi_detik": self.timings}
         return write_bytes(period_dir(outputs, self.year, self.quarter) / "ringkasan.json",
                            json.dumps(data, ensure_ascii=False, indent=2).encode())
 

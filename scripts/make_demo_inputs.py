@@ -162,6 +162,45 @@ def realisasi(code: str, spec: dict, q: int) -> dict[str, Realisasi]:
     return out
 
 
+def _spec(code: str) -> dict:
+    return PKS[code] if "wilayah" not in PKS[code] else expand_irban(code, PKS[code])
+
+
+def _planned(code: str, kode: str, q: int, year: int) -> float:
+    """A deterministic 'how it went' factor around the plan (0.82 .. 1.08)."""
+    import hashlib
+
+    h = int(hashlib.sha256(f"{code}{kode}{q}{year}".encode()).hexdigest()[:6], 16)
+    return 0.82 + (h % 27) / 100
+
+
+def synthetic_quarters(root: Path, year: int, quarters: list[int], with_pk: bool = False) -> None:
+    """Realisasi of the demo agency for further quarters (or a whole earlier year, `with_pk`),
+    derived from the RA targets; used for LKjIP samples and tests, not committed to inputs/.
+    An earlier year needs its own instansi.toml: copy it beside."""
+    base = root / str(year)
+    for code in PKS:
+        spec = _spec(code)
+        inds = indicators(spec)
+        programs = [Program(*p) for p in spec["anggaran"]]
+        if with_pk:
+            write_pk_workbook(base / "pk" / f"{code}.xlsx", code, year, signer(spec), inds, programs)
+        for q in quarters:
+            real = {}
+            for ind in inds:
+                target = ind.ra[q - 1]
+                if isinstance(target, (int, float)):
+                    value = round(target * _planned(code, ind.kode, q, year), 2)
+                    below = value < target if ind.polaritas == "Positif" else value > target
+                    real[ind.kode] = Realisasi(value, "Pelaksanaan kegiatan bergeser ke triwulan berikutnya" if below else "",
+                                               "Percepatan jadwal pelaksanaan" if below else "")
+                else:
+                    real[ind.kode] = Realisasi(target)
+            spent = [int(p.pagu * 0.24 * _planned(code, p.kode, q, year)) for p in programs]
+            write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, year, q, signer(spec), inds, real,
+                                     programs, spent)
+
+
 def main() -> None:
     base = ROOT / str(YEAR)
     (base / "pk").mkdir(parents=True, exist_ok=True)

@@ -156,9 +156,15 @@ def signature(doc, width_total: float, who: str = "ttd") -> None:
     cant_split(table.rows[0])
     cell = table.rows[0].cells[1]
     cell.text = ""
+    signature_cell(cell, who)
+
+
+def signature_cell(cell, who: str, place: bool = True, role: str = "") -> None:
     first = cell.paragraphs[0]
-    first.add_run("{{ %s.tempat_tanggal }}" % who)
+    first.add_run(("{{ %s.tempat_tanggal }}" % who) if place else (role or ""))
     first.paragraph_format.keep_with_next = True
+    if place and role:
+        para(cell, role, keep=True, space_after=0)
     para(cell, "{{ %s.jabatan }}" % who, keep=True)
     marker(cell, "{{ %s.penanda }}" % who, lines=3)
     para(cell, "{{ %s.nama }}" % who, bold=True, underline=True, keep=True, space_after=0)
@@ -166,94 +172,100 @@ def signature(doc, width_total: float, who: str = "ttd") -> None:
     para(cell, "NIP. {{ %s.nip }}" % who, space_after=0)
 
 
+def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
+         shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0):
+    """A bordered table: a repeated header row, {%tr for %} rows around one data row, an
+    optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight)."""
+    align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(t.rows[0].cells, headers):
+        set_cell(cell, text, bold=True, size=head_size, align=WD_ALIGN_PARAGRAPH.CENTER)
+        cell_shade(cell, shade)
+    repeat_header(t.rows[0])
+    for loop in loops:
+        tag_row(t, "{%%tr for %s %%}" % loop, len(headers))
+    drow = t.add_row()
+    cant_split(drow)
+    for cell, text, a in zip(drow.cells, fields, aligns):
+        set_cell(cell, text, size=size, align=align_of[a])
+    for _ in loops:
+        tag_row(t, "{%tr endfor %}", len(headers))
+    if total:
+        trow = t.add_row()
+        merged = trow.cells[0].merge(trow.cells[merge_total]) if merge_total else trow.cells[0]
+        set_cell(merged, total[0], bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER)
+        for cell, text in zip(trow.cells[merge_total + 1:], total[1:]):
+            set_cell(cell, text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    widths(t, cms)
+    return t
+
+
+def identity(doc, pairs: list[tuple[str, str]], cms: list[float], size: float = 10) -> None:
+    ident = doc.add_table(rows=0, cols=3)
+    no_borders(ident)
+    for label, value in pairs:
+        row = ident.add_row()
+        set_cell(row.cells[0], label, size=size)
+        set_cell(row.cells[1], ":", size=size)
+        set_cell(row.cells[2], value, size=size)
+    widths(ident, cms)
+
+
 def laporan_triwulan() -> Document:
     doc = base_document(landscape=True)
     letterhead(doc)
     para(doc, "LAPORAN CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    ident = doc.add_table(rows=0, cols=3)
-    no_borders(ident)
-    for label, value in (("Nama", "{{ pejabat.nama }}"), ("NIP", "{{ pejabat.nip }}"), ("Jabatan", "{{ pejabat.jabatan }}"),
-                         ("Unit Kerja", "{{ kop.instansi_nama }}"), ("Kode PK", "{{ pk.kode }}"), ("Periode", "{{ periode.triwulan }} Tahun {{ periode.tahun }} ({{ periode.rentang }})")):
-        row = ident.add_row()
-        set_cell(row.cells[0], label, size=10)
-        set_cell(row.cells[1], ":", size=10)
-        set_cell(row.cells[2], value, size=10)
-    widths(ident, [3.2, 0.5, 22.0])
+    identity(doc, [("Nama", "{{ pejabat.nama }}"), ("NIP", "{{ pejabat.nip }}"), ("Pangkat/Gol.", "{{ pejabat.pangkat }}"),
+                   ("Jabatan", "{{ pejabat.jabatan }}"), ("Unit Kerja", "{{ kop.instansi_nama }}"), ("Kode PK", "{{ pk.kode }}"),
+                   ("Periode", "{{ periode.triwulan }} Tahun {{ periode.tahun }} ({{ periode.rentang }})")], [3.2, 0.5, 22.0])
     para(doc, space_after=4)
     para(doc, "A. Capaian Indikator Kinerja", bold=True, keep=True)
-    cols = ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
-            "Capaian TW {{ periode.romawi }}", "Realisasi s.d. TW {{ periode.romawi }}", "Capaian s.d. TW {{ periode.romawi }} thd Target Tahunan", "Predikat"]
-    cw = [1.0, 7.7, 1.9, 2.0, 2.0, 2.0, 2.1, 2.1, 2.4, 2.5]
-    t = doc.add_table(rows=1, cols=len(cols))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(t.rows[0].cells, cols):
-        set_cell(cell, text, bold=True, size=8.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-        cell_shade(cell, "D9E1F2")
-    repeat_header(t.rows[0])
-    tag_row(t, "{%tr for s in sasaran %}", len(cols))
-    srow = t.add_row()
-    merged = srow.cells[0].merge(srow.cells[-1])
-    set_cell(merged, "Sasaran {{ s.nomor }}: {{ s.nama }}", bold=True, size=9)
-    cell_shade(merged, "F2F2F2")
-    tag_row(t, "{%tr for b in s.indikator %}", len(cols))
-    drow = t.add_row()
-    cant_split(drow)
-    fields = ["{{ b.no }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}", "{{ b.realisasi_tw }}",
-              "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"]
-    for i, (cell, text) in enumerate(zip(drow.cells, fields)):
-        align = WD_ALIGN_PARAGRAPH.LEFT if i == 1 else (WD_ALIGN_PARAGRAPH.CENTER if i in (0, 2, 9) else WD_ALIGN_PARAGRAPH.RIGHT)
-        set_cell(cell, text, size=9, align=align)
-    tag_row(t, "{%tr endfor %}", len(cols))
-    tag_row(t, "{%tr endfor %}", len(cols))
-    widths(t, cw)
-    para(doc, "Catatan: {{ catatan_capaian }}", size=8.5, space_after=8)
+    r = "TW {{ periode.romawi }}"
+    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
+               f"Capaian {r}", f"Realisasi s.d. {r}", f"Capaian s.d. {r} thd Target Tahunan", "Predikat"],
+         [0.9, 4.3, 5.5, 1.7, 1.9, 1.8, 1.9, 1.9, 1.9, 2.1, 1.8],
+         ["{{ b.no }}", "{% vm %}{{ b.sasaran }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
+          "{{ b.realisasi_tw }}", "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"],
+         "cllcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8)
+    para(doc, "Catatan: {{ catatan_capaian }}", size=8, space_after=6)
+    para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=0)
+    para(doc, "{{ grafik.catatan }}", size=8, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
 
     para(doc, "B. Realisasi Anggaran", bold=True, keep=True)
-    cols = ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", "Realisasi TW {{ periode.romawi }} (Rp)", "Realisasi s.d. TW {{ periode.romawi }} (Rp)", "Serapan"]
-    cw = [1.0, 2.8, 9.9, 3.3, 3.3, 3.3, 2.1]
-    t = doc.add_table(rows=1, cols=len(cols))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(t.rows[0].cells, cols):
-        set_cell(cell, text, bold=True, size=8.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-        cell_shade(cell, "D9E1F2")
-    repeat_header(t.rows[0])
-    tag_row(t, "{%tr for a in anggaran %}", len(cols))
-    drow = t.add_row()
-    for i, (cell, text) in enumerate(zip(drow.cells, ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}", "{{ a.realisasi_tw }}", "{{ a.realisasi_sd }}", "{{ a.serapan }}"])):
-        set_cell(cell, text, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT if i >= 3 else WD_ALIGN_PARAGRAPH.LEFT)
-    tag_row(t, "{%tr endfor %}", len(cols))
-    trow = t.add_row()
-    merged = trow.cells[0].merge(trow.cells[2])
-    set_cell(merged, "Jumlah", bold=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for cell, text in zip(trow.cells[3:], ["{{ anggaran_total.pagu }}", "{{ anggaran_total.realisasi_tw }}", "{{ anggaran_total.realisasi_sd }}", "{{ anggaran_total.serapan }}"]):
-        set_cell(cell, text, bold=True, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    widths(t, cw)
-    para(doc, space_after=6)
+    grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", f"Realisasi {r} (Rp)", f"Realisasi s.d. {r} (Rp)", "Serapan s.d. " + r],
+         [1.0, 2.8, 9.9, 3.3, 3.3, 3.3, 2.1],
+         ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}", "{{ a.realisasi_tw }}", "{{ a.realisasi_sd }}", "{{ a.serapan }}"],
+         "cllrrrr", ["a in anggaran"],
+         total=["Jumlah", "{{ anggaran_total.pagu }}", "{{ anggaran_total.realisasi_tw }}", "{{ anggaran_total.realisasi_sd }}",
+                "{{ anggaran_total.serapan }}"], merge_total=2)
+    para(doc, "Efisiensi penggunaan sumber daya s.d. " + r + ": {{ efisiensi.nilai }} (rata-rata capaian {{ efisiensi.capaian_rata }}, serapan anggaran {{ efisiensi.serapan }}; {{ efisiensi.rumus }}).", size=8, space_after=6)
 
     para(doc, "C. Kendala dan Tindak Lanjut", bold=True, keep=True)
     para(doc, "{%p if kendala %}")
-    cols = ["No", "Indikator Kinerja", "Capaian TW {{ periode.romawi }}", "Permasalahan/Kendala", "Upaya/Tindak Lanjut"]
-    cw = [1.0, 7.2, 2.5, 7.5, 7.5]
-    t = doc.add_table(rows=1, cols=len(cols))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(t.rows[0].cells, cols):
-        set_cell(cell, text, bold=True, size=8.5, align=WD_ALIGN_PARAGRAPH.CENTER)
-        cell_shade(cell, "D9E1F2")
-    repeat_header(t.rows[0])
-    tag_row(t, "{%tr for k in kendala %}", len(cols))
-    drow = t.add_row()
-    for i, (cell, text) in enumerate(zip(drow.cells, ["{{ k.no }}", "{{ k.indikator }}", "{{ k.capaian }}", "{{ k.kendala }}", "{{ k.tindak_lanjut }}"])):
-        set_cell(cell, text, size=9, align=WD_ALIGN_PARAGRAPH.RIGHT if i == 2 else WD_ALIGN_PARAGRAPH.LEFT)
-    tag_row(t, "{%tr endfor %}", len(cols))
-    widths(t, cw)
+    grid(doc, ["No", "Indikator Kinerja", f"Capaian {r}", "Permasalahan/Kendala", "Upaya/Tindak Lanjut"], [1.0, 7.2, 2.5, 7.5, 7.5],
+         ["{{ k.no }}", "{{ k.indikator }}", "{{ k.capaian }}", "{{ k.kendala }}", "{{ k.tindak_lanjut }}"], "clrll", ["k in kendala"])
     para(doc, "{%p else %}")
     para(doc, "Seluruh indikator dengan target pada triwulan ini mencapai target; tidak ada kendala yang dilaporkan.")
     para(doc, "{%p endif %}")
     para(doc, space_after=6)
     signature(doc, 25.7)
+    para(doc, "{%p if paraf %}")
+    para(doc, "Paraf pemeriksa:", size=8, keep=True, space_after=1)
+    t = doc.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    for cell, text in zip(t.rows[0].cells, ["No", "Jabatan pemeriksa", "Nama", "Paraf"]):
+        set_cell(cell, text, bold=True, size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag_row(t, "{%tr for c in paraf %}", 4)
+    row = t.add_row()
+    cant_split(row)
+    for cell, text in zip(row.cells, ["{{ c.no }}", "{{ c.jabatan }}", "{{ c.nama }}", ""]):
+        set_cell(cell, text, size=8)
+    marker(row.cells[3], "{{ c.penanda }}", lines=1)
+    tag_row(t, "{%tr endfor %}", 4)
+    widths(t, [0.8, 6.0, 5.0, 3.2])
+    para(doc, "{%p endif %}")
     return doc
 
 
@@ -324,6 +336,220 @@ def lembar_paraf() -> Document:
     return doc
 
 
+def two_signatures(doc, width_total: float, left: str, right: str, left_role: str, right_role: str) -> None:
+    """Pihak Kedua on the left, Pihak Pertama on the right, as PKs are laid out."""
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths(table, [width_total / 2, width_total / 2])
+    cant_split(table.rows[0])
+    a, b = table.rows[0].cells
+    a.text = b.text = ""
+    signature_cell(a, left, place=False, role=left_role)
+    b.paragraphs[0].add_run("{{ %s.tempat_tanggal }}" % right)
+    b.paragraphs[0].paragraph_format.keep_with_next = True
+    para(b, right_role, keep=True, space_after=0)
+    para(b, "{{ %s.jabatan }}" % right, keep=True)
+    marker(b, "{{ %s.penanda }}" % right, lines=3)
+    para(b, "{{ %s.nama }}" % right, bold=True, underline=True, keep=True, space_after=0)
+    para(b, "{{ %s.pangkat }}" % right, keep=True, space_after=0)
+    para(b, "NIP. {{ %s.nip }}" % right, space_after=0)
+    # the left block starts one line lower than the right one's place and date
+    a.paragraphs[0].insert_paragraph_before("")
+
+
+def lampiran_pk() -> Document:
+    doc = base_document(landscape=False)
+    letterhead(doc)
+    para(doc, "PERJANJIAN KINERJA TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ pihak_pertama.jabatan|upper }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)
+    body = ("Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel serta berorientasi pada "
+            "hasil, kami yang bertanda tangan di bawah ini:")
+    p = para(doc, body, space_after=6)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    identity(doc, [("Nama", "{{ pihak_pertama.nama }}"), ("Jabatan", "{{ pihak_pertama.jabatan }}")], [3.0, 0.5, 13.5])
+    para(doc, "selanjutnya disebut PIHAK PERTAMA", space_after=6)
+    identity(doc, [("Nama", "{{ pihak_kedua.nama }}"), ("Jabatan", "{{ pihak_kedua.jabatan }}")], [3.0, 0.5, 13.5])
+    para(doc, "selaku atasan langsung PIHAK PERTAMA, selanjutnya disebut PIHAK KEDUA.", space_after=6)
+    for text in ("PIHAK PERTAMA berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian ini, dalam "
+                 "rangka mencapai target kinerja jangka menengah seperti yang telah ditetapkan dalam dokumen perencanaan. "
+                 "Keberhasilan dan kegagalan pencapaian target kinerja tersebut menjadi tanggung jawab kami.",
+                 "PIHAK KEDUA akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap capaian kinerja "
+                 "dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka pemberian penghargaan dan sanksi."):
+        p = para(doc, text, space_after=6)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(doc, space_after=6)
+    two_signatures(doc, 17.0, "pihak_kedua", "pihak_pertama", "PIHAK KEDUA,", "PIHAK PERTAMA,")
+    p = para(doc, "LAMPIRAN PERJANJIAN KINERJA TAHUN {{ periode.tahun }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    p.paragraph_format.page_break_before = True
+    para(doc, "{{ pihak_pertama.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
+         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr", ["i in indikator"])
+    para(doc, space_after=6)
+    grid(doc, ["No", "Kode", "Program/Kegiatan", "Anggaran (Rp)"], [0.9, 3.0, 9.6, 3.5],
+         ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in anggaran"],
+         total=["Jumlah", "{{ anggaran_total }}"], merge_total=2)
+    return doc
+
+
+def lampiran_ra() -> Document:
+    doc = base_document(landscape=True)
+    letterhead(doc)
+    para(doc, "RENCANA AKSI TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ pejabat.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target Tahunan", "TW I", "TW II", "TW III", "TW IV",
+               "Rencana Aksi", "Penanggung Jawab"],
+         [0.9, 3.9, 4.6, 1.6, 1.7, 1.4, 1.4, 1.4, 1.4, 4.4, 3.0],
+         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
+          "{{ i.tw2 }}", "{{ i.tw3 }}", "{{ i.tw4 }}", "{{ i.rencana_aksi }}", "{{ i.penanggung_jawab }}"],
+         "cllcrrrrrll", ["i in indikator"], size=8.5, head_size=8)
+    para(doc, space_after=6)
+    signature(doc, 25.7)
+    return doc
+
+
+def rekap_instansi() -> Document:
+    doc = base_document(landscape=True)
+    letterhead(doc)
+    para(doc, "REKAPITULASI CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ kop.instansi }}", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    para(doc, "Periode {{ periode.rentang }}: {{ ringkasan.jumlah_pk }} Perjanjian Kinerja, {{ ringkasan.jumlah_paraf }} telah diparaf dan "
+              "{{ ringkasan.jumlah_dikembalikan }} dikembalikan untuk diperbaiki; {{ ringkasan.jumlah_indikator }} indikator dinilai.", space_after=6)
+    para(doc, "A. Sebaran Predikat Capaian", bold=True, keep=True)
+    grid(doc, ["Predikat", "Jumlah Indikator", "Persentase"], [6.0, 3.5, 3.5],
+         ["{{ d.predikat }}", "{{ d.jumlah }}", "{{ d.persen }}"], "lrr", ["d in sebaran"])
+    para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=6)
+    para(doc, "B. Rekapitulasi per Sasaran", bold=True, keep=True)
+    grid(doc, ["No", "Sasaran", "Jumlah Indikator", "Sebaran Predikat"], [1.0, 12.7, 2.5, 9.5],
+         ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
+    para(doc, space_after=6)
+    para(doc, "C. Capaian per Indikator", bold=True, keep=True)
+    grid(doc, ["No", "Sasaran", "Kode PK", "Indikator Kinerja", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
+               "Capaian TW {{ periode.romawi }}", "Capaian s.d. TW {{ periode.romawi }}", "Predikat"],
+         [0.9, 5.0, 2.4, 7.2, 2.0, 2.0, 2.0, 2.2, 2.0],
+         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
+          "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrrc", ["s in sasaran", "i in s.indikator"],
+         size=8.5, head_size=8)
+    para(doc, space_after=6)
+    para(doc, "D. Status Perjanjian Kinerja", bold=True, keep=True)
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW {{ periode.romawi }}", "Status"],
+         [1.0, 3.0, 9.0, 2.5, 5.5, 4.0],
+         ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc", ["p in pk"])
+    para(doc, space_after=6)
+    para(doc, "E. Perjanjian Kinerja yang Dikembalikan untuk Diperbaiki", bold=True, keep=True)
+    para(doc, "{%p if dikembalikan %}")
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Temuan", "Temuan Utama"], [1.0, 3.0, 6.0, 2.2, 13.5],
+         ["{{ r.no }}", "{{ r.pk }}", "{{ r.pejabat }}", "{{ r.jumlah_temuan }}", "{{ r.alasan }}"], "cllrl", ["r in dikembalikan"],
+         shade="F8CBAD")
+    para(doc, "{%p else %}")
+    para(doc, "Tidak ada Perjanjian Kinerja yang dikembalikan pada triwulan ini.")
+    para(doc, "{%p endif %}")
+    para(doc, space_after=6)
+    signature(doc, 25.7)
+    return doc
+
+
+def narrative(doc, field: str) -> None:
+    """Planner-written paragraphs, one Word paragraph each."""
+    para(doc, "{%%p for t in %s %%}" % field)
+    p = para(doc, "{{ t }}", space_after=4)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    p.paragraph_format.first_line_indent = Cm(1.0)
+    para(doc, "{%p endfor %}")
+
+
+def heading(doc, text: str, new_page: bool = False, size: float = 12) -> None:
+    p = para(doc, text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=8)
+    p.paragraph_format.page_break_before = new_page
+
+
+def lkjip() -> Document:
+    doc = base_document(landscape=False)
+    for _ in range(4):
+        para(doc)
+    para(doc, "LAPORAN KINERJA INSTANSI PEMERINTAH", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "(LKjIP)", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "TAHUN {{ tahun }}", bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=40)
+    para(doc, "{{ kop.instansi }}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ kop.pemerintah }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ kop.alamat }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    heading(doc, "RINGKASAN EKSEKUTIF", new_page=True)
+    narrative(doc, "ringkasan_eksekutif")
+    p = para(doc, "{{ ringkasan_angka }}", space_after=6)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    grid(doc, ["Predikat", "Jumlah Indikator", "Persentase"], [6.0, 3.5, 3.5],
+         ["{{ d.predikat }}", "{{ d.jumlah }}", "{{ d.persen }}"], "lrr", ["d in sebaran"])
+    para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
+
+    heading(doc, "BAB I PENDAHULUAN", new_page=True)
+    for title, field in (("A. Latar Belakang", "bab1.latar_belakang"), ("B. Tugas Pokok dan Fungsi", "bab1.tugas_fungsi"),
+                         ("C. Struktur Organisasi", "bab1.struktur_organisasi"), ("D. Isu Strategis", "bab1.isu_strategis")):
+        para(doc, title, bold=True, keep=True)
+        narrative(doc, field)
+
+    heading(doc, "BAB II PERENCANAAN KINERJA", new_page=True)
+    p = para(doc, "Perjanjian Kinerja Tahun {{ tahun }} yang menjadi dasar pengukuran: {{ perencanaan.pk }}. Sasaran strategis, "
+                  "indikator kinerja dan target tahunannya adalah sebagai berikut.", space_after=6)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
+         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
+         ["i in perencanaan.indikator"])
+    para(doc, space_after=6)
+    para(doc, "Program dan anggaran yang mendukung:", keep=True)
+    grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.0, 9.6, 3.5],
+         ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in perencanaan.anggaran"],
+         total=["Jumlah", "{{ perencanaan.anggaran_total.pagu }}"], merge_total=2)
+
+    heading(doc, "BAB III AKUNTABILITAS KINERJA", new_page=True)
+    para(doc, "A. Capaian Kinerja Organisasi", bold=True, keep=True)
+    p = para(doc, "Capaian setiap indikator dibandingkan dengan target tahun {{ tahun }}, dengan realisasi tahun-tahun sebelumnya "
+                  "(data pembanding: {{ pembanding }}) dan dengan target akhir Renstra. Rata-rata capaian: {{ capaian_rata }}.", space_after=6)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(doc, "{%p for s in sasaran %}")
+    para(doc, "Sasaran {{ s.no }}: {{ s.nama }}", bold=True, keep=True, space_after=4)
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target {{ tahun }}", "Realisasi {{ tahun }}", "Capaian {{ tahun }}",
+               "Realisasi {{ tahun_n2 }}", "Realisasi {{ tahun_n1 }}", "Target Akhir Renstra", "Capaian thd Renstra"],
+         [0.7, 4.3, 1.4, 1.5, 1.5, 1.6, 1.5, 1.5, 1.5, 1.5],
+         ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}", "{{ i.realisasi }}", "{{ i.capaian }}",
+          "{{ i.realisasi_n2 }}", "{{ i.realisasi_n1 }}", "{{ i.target_renstra }}", "{{ i.capaian_renstra }}"],
+         "cllrrrrrrr", ["i in s.indikator"], size=8, head_size=7.5)
+    para(doc, "Sebaran predikat: {{ s.sebaran }}.", size=9, space_after=2)
+    para(doc, "{{ s.grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=2)
+    para(doc, "Analisis penyebab keberhasilan/kegagalan:", bold=True, size=10, keep=True)
+    para(doc, "{%p for t in s.penyebab %}")
+    p = para(doc, "{{ t }}", space_after=3)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(doc, "{%p endfor %}")
+    para(doc, "Upaya dan solusi:", bold=True, size=10, keep=True)
+    para(doc, "{%p for t in s.solusi %}")
+    p = para(doc, "{{ t }}", space_after=3)
+    p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    para(doc, "{%p endfor %}")
+    para(doc, space_after=4)
+    para(doc, "{%p endfor %}")
+    para(doc, "Efisiensi penggunaan sumber daya", bold=True, keep=True)
+    grid(doc, ["Kode PK", "Rata-rata Capaian", "Serapan Anggaran", "Efisiensi"], [4.0, 4.0, 4.0, 4.0],
+         ["{{ e.pk }}", "{{ e.capaian_rata }}", "{{ e.serapan }}", "{{ e.efisiensi }}"], "lrrr", ["e in efisiensi"])
+    para(doc, space_after=6)
+    para(doc, "B. Realisasi Anggaran", bold=True, keep=True)
+    grid(doc, ["No", "Kode PK", "Program/Kegiatan", "Pagu (Rp)", "Realisasi (Rp)", "Serapan"], [0.8, 2.4, 6.6, 2.7, 2.7, 1.8],
+         ["{{ a.no }}", "{{ a.pk }}", "{{ a.program }}", "{{ a.pagu }}", "{{ a.realisasi }}", "{{ a.serapan }}"], "cllrrr",
+         ["a in anggaran"], total=["Jumlah", "{{ anggaran_total.pagu }}", "{{ anggaran_total.realisasi }}", "{{ anggaran_total.serapan }}"],
+         merge_total=2, size=8.5)
+
+    heading(doc, "BAB IV PENUTUP", new_page=True)
+    narrative(doc, "penutup")
+    para(doc, space_after=10)
+    signature(doc, 17.0)
+
+    heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True, size=11)
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian", "Status"], [0.9, 2.6, 6.2, 2.0, 3.4, 1.9],
+         ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc",
+         ["p in semua_pk"], size=8.5)
+    return doc
+
+
 UNUSED_PARTS = ("/stylesWithEffects", "/customXml", "/webSettings", "/thumbnail")
 
 
@@ -379,3 +605,7 @@ if __name__ == "__main__":
     save(laporan_triwulan(), "laporan_triwulan")
     save(sampul(), "sampul")
     save(lembar_paraf(), "lembar_paraf")
+    save(lampiran_pk(), "lampiran_pk")
+    save(lampiran_ra(), "lampiran_ra")
+    save(rekap_instansi(), "rekap_instansi")
+    save(lkjip(), "lkjip")

@@ -1,0 +1,355 @@
+"""Agency-level documents: the quarterly recap across all PKs and the annual LKjIP.
+
+The LKjIP follows the chapters of PermenPANRB 53/2014: Ringkasan Eksekutif, BAB I Pendahuluan,
+BAB II Perencanaan Kinerja, BAB III Akuntabilitas Kinerja (capaian per sasaran against the
+target, earlier years and the Renstra target, causes and solutions, efficiency, programs;
+realisasi anggaran), BAB IV Penutup, Lampiran. Every number comes from the capaian engine; the
+paragraphs a machine cannot write come from `inputs/<year>/lkjip.toml`, written by planners.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import charts
+from .capaian import IndicatorResult, PKResult, parse_range
+from .config import Konfigurasi, _build
+from .errors import ConfigError
+from .formatting import number, percent, quarter_name
+from .paraf import ParafResult
+from .render import Period, letterhead, official, signature_block
+
+if TYPE_CHECKING:
+    from .ingest import PeriodData
+
+HEAD_FIELD = "ttd_kepala"
+NOT_COMPUTABLE = "Tidak dapat dihitung"
+BAND_COLOURS = ("#1a7f37", "#4caf50", "#e6b800", "#e67e00", "#c00000", "#7f0000")
+NARRATIVE_FILE = "lkjip.toml"
+
+
+# --- narrative input ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bab1:
+    latar_belakang: str = ""
+    tugas_fungsi: str = ""
+    struktur_organisasi: str = ""
+    isu_strategis: str = ""
+
+
+@dataclass(frozen=True)
+class AnalisisSasaran:
+    nama: str  # the sasaran as written in the PK workbooks
+    penyebab: str = ""  # why the targets were (not) reached
+    solusi: str = ""  # what is done about it
+
+
+@dataclass(frozen=True)
+class TargetRenstra:
+    kode: str  # indicator code in the head's PK
+    target: str  # the Renstra's end target, as the PK writes targets ("90", "WTP", "Level 3")
+    tahun: str = ""  # the Renstra's last year
+
+
+@dataclass(frozen=True)
+class Narasi:
+    ringkasan_eksekutif: str = ""
+    penutup: str = ""
+    bab1: Bab1 = field(default_factory=Bab1)
+    sasaran: tuple[AnalisisSasaran, ...] = ()
+    renstra: tuple[TargetRenstra, ...] = ()
+
+
+def load_narrative(folder: Path) -> tuple[Narasi, Path | None]:
+    """The planners' narrative for a year's LKjIP (`lkjip.toml` in the agency's input folder);
+    an empty narrative when the file does not exist, so the LKjIP shows what is missing."""
+    path = folder / NARRATIVE_FILE
+    if not path.is_file():
+        return Narasi(), None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return _build(Narasi, data, ""), path
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: bukan TOML yang sah ({exc})") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def paragraphs(text: str, missing: str) -> list[str]:
+    """Paragraphs separated by a blank line; a visible placeholder when the planners wrote none."""
+    parts = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return parts or [f"[Narasi belum diisi: {missing}]"]
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+def predikat_of(ind: IndicatorResult) -> str:
+    return ind.predikat if ind.predikat and ind.predikat != "-" else NOT_COMPUTABLE
+
+
+def distribution(cfg: Konfigurasi, inds: list[IndicatorResult]) -> list[dict[str, Any]]:
+    labels = [b.label for b in cfg.pengaturan.predikat]
+    counts = Counter(predikat_of(i) for i in inds)
+    labels += [k for k in counts if k not in labels and k != NOT_COMPUTABLE] + [NOT_COMPUTABLE]
+    total = len(inds) or 1
+    return [{"predikat": label, "jumlah": counts.get(label, 0),
+             "persen": percent(Decimal(counts.get(label, 0)) * 100 / total)} for label in labels]
+
+
+def distribution_chart(title: str, dist: list[dict[str, Any]]) -> charts.Chart:
+    colours = tuple(BAND_COLOURS[min(i, len(BAND_COLOURS) - 2)] for i in range(len(dist) - 1)) + ("#999999",)
+    return charts.Chart(judul=title, label=tuple(d["predikat"] for d in dist),
+                        seri=(("Jumlah indikator", tuple(float(d["jumlah"]) for d in dist)),),
+                        satuan="indikator", warna=colours, lebar_cm=15.0, tinggi_cm=5.5)
+
+
+def _spread(cfg: Konfigurasi, inds: list[IndicatorResult]) -> str:
+    return ", ".join(f"{d['predikat']} {d['jumlah']}" for d in distribution(cfg, inds) if d["jumlah"])
+
+
+def _range_text(result: PKResult) -> str:
+    rng = result.capaian_range()
+    return "-" if rng is None else (percent(rng[0]) if rng[0] == rng[1] else f"{percent(rng[0])} – {percent(rng[1])}")
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
+def _budget_rows(results: list[PKResult]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    rows = []
+    for res in results:
+        for b in res.budgets:
+            rows.append({"no": len(rows) + 1, "pk": res.pk, "kode": b.kode, "program": b.program,
+                         "pagu": number(b.pagu, 0), "realisasi": number(b.realisasi_sd, 0), "serapan": b.serapan.text})
+    pagu = _sum([r.pagu for r in results])
+    real = _sum([r.realisasi_anggaran_sd for r in results])
+    serapan = percent(real * 100 / pagu) if pagu and real is not None else "-"
+    return rows, {"pagu": number(pagu, 0), "realisasi": number(real, 0), "serapan": serapan}
+
+
+# --- rekap instansi -------------------------------------------------------------------------
+
+def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                  officials: dict[str, str], per: Period) -> dict[str, Any]:
+    """The agency's quarter across all its PKs: predikat counts per sasaran and indicator, their
+    distribution, every PK's state, and the PKs returned for correction with the reasons."""
+    included = [pk for pk in pks if verdicts.get(pk) is not None and verdicts[pk].verdict == "PARAF" and pk in capaian]
+    inds = [i for pk in included for i in capaian[pk].indicators]
+    by_sasaran: dict[str, list[IndicatorResult]] = {}
+    for ind in inds:
+        by_sasaran.setdefault(ind.sasaran, []).append(ind)
+    sasaran = []
+    count = 0
+    for n, (name, members) in enumerate(by_sasaran.items(), start=1):
+        rows = []
+        for ind in members:
+            count += 1
+            rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
+                         "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text,
+                         "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
+        sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, members),
+                        "indikator": rows})
+    dist = distribution(cfg, inds)
+    daftar = []
+    returned = []
+    for n, pk in enumerate(pks, start=1):
+        verdict = verdicts.get(pk)
+        state = verdict.verdict if verdict is not None else "GAGAL"
+        daftar.append({"no": n, "pk": pk, "pejabat": officials.get(pk, "-"), "status": state,
+                       "capaian": _range_text(capaian[pk]) if pk in capaian and state == "PARAF" else "-",
+                       "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0})
+        if verdict is not None and verdict.verdict != "PARAF":
+            errors = verdict.errors
+            returned.append({"no": len(returned) + 1, "pk": pk, "pejabat": officials.get(pk, "-"),
+                             "jumlah_temuan": len(errors),
+                             "alasan": "; ".join(f"{f.location.sheet} {f.location.cell}".strip() + f": {f.message}"
+                                                 for f in errors[:3]) + (f"; dan {len(errors) - 3} temuan lain" if len(errors) > 3 else "")})
+    return {
+        "kop": letterhead(cfg), "periode": per.context,
+        "ringkasan": {"jumlah_pk": len(pks), "jumlah_paraf": len(included), "jumlah_dikembalikan": len(returned),
+                      "jumlah_indikator": len(inds)},
+        "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian {quarter_name(per.quarter)} Tahun {per.year}", dist),
+        "sasaran": sasaran, "pk": daftar, "dikembalikan": returned,
+        "ttd": {**signature_block(cfg, cfg.kepala, per, HEAD_FIELD)},
+    }
+
+
+# --- LKjIP ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EarlierYear:
+    """One earlier year's results, for comparisons (read from inputs/<year>/ at TW IV)."""
+
+    year: int
+    results: dict[str, PKResult]
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+def _earlier(ind: IndicatorResult, earlier: EarlierYear) -> IndicatorResult | None:
+    """The same indicator in an earlier year: same PK and code, else the same name."""
+    res = earlier.results.get(ind.pk)
+    if res is not None:
+        for other in res.indicators:
+            if other.kode == ind.kode and _norm(other.indikator) == _norm(ind.indikator):
+                return other
+    name = _norm(ind.indikator)
+    for res in earlier.results.values():
+        for other in res.indicators:
+            if _norm(other.indikator) == name:
+                return other
+    return None
+
+
+def _renstra_capaian(ind: IndicatorResult, target: str) -> str:
+    """Realisasi of the year against the Renstra's end target, by the indicator's own rule."""
+    from .capaian import Target, _judge
+    from .ingest import parse_number
+
+    reading = parse_number(target, ind.satuan)
+    bounds = parse_range(target)
+    if reading.value is None and bounds is None and not target.strip():
+        return "-"
+    real = parse_number(ind.realisasi_sd, ind.satuan)
+    judged = _judge(Target.of(reading.value, target, reading.status), real.value, ind.realisasi_sd, ind.polaritas,
+                    ind.rumus_negatif or "selisih")
+    return judged.text
+
+
+def head_pks(cfg: Konfigurasi, pks: list[str], nips: dict[str, str]) -> list[str]:
+    """The PKs of the agency's head: the agency's own sasaran strategis and IKU; all PKs when
+    the head has none in the period."""
+    head_nip = cfg.kepala.nip
+    own = [pk for pk in pks if head_nip and nips.get(pk) == head_nip]
+    return own or list(pks)
+
+
+def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: list[str], nips: dict[str, str],
+                  capaian: dict[str, PKResult], verdicts: dict[str, ParafResult], officials: dict[str, str],
+                  earlier: list[EarlierYear], per: Period) -> dict[str, Any]:
+    year = per.year
+    done = [pk for pk in pks if pk in capaian and verdicts.get(pk) is not None and verdicts[pk].verdict == "PARAF"]
+    main = [pk for pk in head_pks(cfg, pks, nips) if pk in done]
+    inds = [i for pk in main for i in capaian[pk].indicators]
+    renstra = {r.kode: r for r in narasi.renstra}
+    analysis = {_norm(a.nama): a for a in narasi.sasaran}
+    years = sorted(earlier, key=lambda e: e.year)[-2:]  # two earlier years at most
+    n1 = next((e for e in years if e.year == year - 1), None)
+    n2 = next((e for e in years if e.year == year - 2), None)
+
+    sasaran = []
+    for ind in inds:
+        if not sasaran or sasaran[-1]["nama"] != ind.sasaran:
+            a = analysis.get(_norm(ind.sasaran))
+            where = f"{narrative_file}, [[sasaran]] nama = \"{ind.sasaran}\""
+            sasaran.append({"no": len(sasaran) + 1, "nama": ind.sasaran, "indikator": [], "_inds": [],
+                            "penyebab": paragraphs(a.penyebab if a else "", f"{where}, penyebab"),
+                            "solusi": paragraphs(a.solusi if a else "", f"{where}, solusi")})
+        prev1 = _earlier(ind, n1) if n1 else None
+        prev2 = _earlier(ind, n2) if n2 else None
+        target_r = renstra.get(ind.kode)
+        sasaran[-1]["_inds"].append(ind)
+        sasaran[-1]["indikator"].append({
+            "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
+            "target": ind.target_tahunan, "realisasi": ind.realisasi_sd, "capaian": ind.capaian_sd.text,
+            "predikat": predikat_of(ind),
+            "realisasi_n1": prev1.realisasi_sd if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
+            "realisasi_n2": prev2.realisasi_sd if prev2 else "-",
+            "target_renstra": target_r.target if target_r else "-",
+            "capaian_renstra": _renstra_capaian(ind, target_r.target) if target_r else "-",
+        })
+    for s in sasaran:
+        members = s.pop("_inds")
+        s["sebaran"] = _spread(cfg, members)
+        s["grafik"] = _comparison_chart(s["nama"], members, year, n1, n2)
+
+    results = [capaian[pk] for pk in main]
+    budget_rows, budget_total = _budget_rows([capaian[pk] for pk in done])
+    main_budget, main_total = _budget_rows(results)
+    dist = distribution(cfg, inds)
+    computable = [i.capaian_sd.shown for i in inds if i.capaian_sd.state == "dihitung" and i.capaian_sd.shown is not None]
+    mean = percent(sum(computable, Decimal(0)) / len(computable)) if computable else "-"
+    efisiensi = [{"pk": r.pk, "capaian_rata": r.capaian_rata_sd.text, "serapan": r.serapan.text, "efisiensi": r.efisiensi.text}
+                 for r in results]
+    auto = (f"Pada Tahun {year}, {cfg.instansi.nama} mengukur {len(inds)} indikator kinerja pada {len(sasaran)} sasaran "
+            f"strategis. Rata-rata capaian indikator yang dapat dihitung adalah {mean}; sebaran predikat: "
+            f"{_spread(cfg, inds) or '-'}. Realisasi anggaran {budget_total['realisasi']} dari pagu {budget_total['pagu']} "
+            f"rupiah ({budget_total['serapan']}).")
+    all_pks = [{"no": n, "pk": pk, "pejabat": officials.get(pk, "-"),
+                "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0,
+                "capaian": _range_text(capaian[pk]) if pk in done else "-",
+                "status": verdicts[pk].verdict if verdicts.get(pk) is not None else "GAGAL"} for n, pk in enumerate(pks, start=1)]
+    return {
+        "kop": letterhead(cfg), "periode": per.context, "tahun": str(year),
+        "tahun_n1": str(year - 1), "tahun_n2": str(year - 2),
+        "pembanding": ", ".join(str(e.year) for e in years) or "-",
+        "ringkasan_eksekutif": paragraphs(narasi.ringkasan_eksekutif, f"{narrative_file}, ringkasan_eksekutif"),
+        "ringkasan_angka": auto,
+        "bab1": {k: paragraphs(getattr(narasi.bab1, k), f"{narrative_file}, [bab1] {k}")
+                 for k in ("latar_belakang", "tugas_fungsi", "struktur_organisasi", "isu_strategis")},
+        "perencanaan": {"pk": ", ".join(main) or "-",
+                        "indikator": [{"no": n, "sasaran": i.sasaran, "indikator": i.indikator, "satuan": i.satuan,
+                                       "target": i.target_tahunan} for n, i in enumerate(inds, start=1)],
+                        "anggaran": main_budget, "anggaran_total": main_total},
+        "sasaran": sasaran,
+        "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian indikator Tahun {year}", dist),
+        "capaian_rata": mean,
+        "efisiensi": efisiensi,
+        "anggaran": budget_rows, "anggaran_total": budget_total,
+        "penutup": paragraphs(narasi.penutup, f"{narrative_file}, penutup"),
+        "semua_pk": all_pks,
+        "kepala": official(cfg.kepala),
+        "ttd": signature_block(cfg, cfg.kepala, per, HEAD_FIELD),
+    }
+
+
+def _comparison_chart(name: str, inds: list[IndicatorResult], year: int,
+                      n1: EarlierYear | None, n2: EarlierYear | None) -> charts.Chart:
+    def value(ind: IndicatorResult | None) -> float | None:
+        if ind is None or ind.capaian_sd.state != "dihitung" or ind.capaian_sd.shown is None:
+            return None
+        return float(ind.capaian_sd.shown)
+
+    series = []
+    for earlier in (n2, n1):
+        if earlier is not None:
+            series.append((str(earlier.year), tuple(value(_earlier(i, earlier)) for i in inds)))
+    series.append((str(year), tuple(value(i) for i in inds)))
+    short = name if len(name) <= 90 else name[:87] + "..."
+    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(i.kode for i in inds), seri=tuple(series),
+                        satuan="% capaian", garis=100.0, garis_label="Target (100 %)", lebar_cm=15.0, tinggi_cm=5.5)
+
+
+
+def earlier_years(inputs: Path, year: int, back: int = 2) -> tuple[list[EarlierYear], list[str]]:
+    """Results of up to `back` earlier years read from inputs/<year>/ at Triwulan IV, where those
+    inputs exist; what could not be read is a note, not a failure of this year's report."""
+    from .capaian import compute
+    from .errors import SakipError
+    from .ingest import read_period
+
+    found, notes = [], []
+    for y in range(year - back, year):
+        if not (inputs / str(y)).is_dir():
+            continue
+        try:
+            period = read_period(inputs, y, 4)
+        except SakipError as exc:
+            notes.append(f"data tahun {y} tidak dipakai sebagai pembanding: {exc}")
+            continue
+        if period.realisasi.empty:
+            notes.append(f"data tahun {y} tidak memiliki realisasi Triwulan IV; tidak dipakai sebagai pembanding")
+            continue
+        found.append(EarlierYear(y, compute(period)))
+    return found, notes

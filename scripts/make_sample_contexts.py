@@ -1,0 +1,89 @@
+"""Write templates/<name>/sample_context.json from the demo agency (run from the project root).
+
+The per-PK documents and the recap take PK-SEK and the agency in Triwulan II 2026 as committed
+in inputs/. The LKjIP needs a whole year: the demo's Triwulan III and IV and an earlier year
+(2025, for the comparisons) are derived from the RA targets in a temporary copy
+(`make_demo_inputs.synthetic_quarters`), and a narrative file is written beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from make_demo_inputs import synthetic_quarters  # noqa: E402
+
+from sakip import charts, reports  # noqa: E402
+from sakip import render as r  # noqa: E402
+from sakip.capaian import compute  # noqa: E402
+from sakip.ingest import read_period  # noqa: E402
+from sakip.paraf import ParafResult  # noqa: E402
+
+ISSUED = dt.date(2026, 7, 6)
+PK = "PK-SEK"
+NARRATIVE = Path("inputs") / "2026" / "lkjip.toml"
+
+
+def verdicts_for(period, results, returned: dict[str, list] | None = None) -> dict[str, ParafResult]:
+    """Paraf verdicts without running GX: every PK initialled unless listed (the recap's sample
+    shows one returned PK with a real finding of the capaian engine)."""
+    returned = returned or {}
+    checked = dt.datetime(ISSUED.year, ISSUED.month, ISSUED.day, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    return {pk: ParafResult(pk, "DIKEMBALIKAN" if pk in returned else "PARAF", returned.get(pk, []), [], {}, checked, [])
+            for pk in period.pk_codes()}
+
+
+def write(name: str, context: dict) -> None:
+    path = Path("templates") / name / "sample_context.json"
+    path.write_text(json.dumps(charts.to_json_tree(context), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def per_pk_and_recap() -> None:
+    from sakip import paraf as paraf_stage
+
+    period = read_period(Path("inputs"), 2026, 2)
+    results = compute(period)
+    cfg = period.config
+    per = r.Period(2026, 2, ISSUED)
+    who = period.official(PK)
+    with paraf_stage.IsolatedSuites.for_folder(Path("expectations")) as checker:
+        verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
+    write("sampul", r.cover_context(cfg, PK, who, per))
+    write("laporan_triwulan", r.report_context(cfg, PK, who, results[PK], per))
+    write("lampiran_pk", r.lampiran_pk_context(cfg, PK, who, period, per))
+    write("lampiran_ra", r.lampiran_ra_context(cfg, PK, who, period, per))
+    write("lembar_paraf", r.paraf_context(cfg, PK, who, verdicts[PK], per))
+    officials = {row["pk"]: row["nama"] for row in period.records("pks")}
+    write("rekap_instansi", reports.rekap_context(cfg, period.pk_codes(), results, verdicts, officials, per))
+
+
+def lkjip() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree("inputs/2026", root / "2026")
+        (root / "2025").mkdir()
+        shutil.copy("inputs/2026/instansi.toml", root / "2025" / "instansi.toml")
+        synthetic_quarters(root, 2026, [3, 4])
+        synthetic_quarters(root, 2025, [1, 2, 3, 4], with_pk=True)
+        period = read_period(root, 2026, 4)
+        results = compute(period)
+        cfg = period.config
+        per = r.Period(2026, 4, dt.date(2027, 2, 15))
+        narasi, _ = reports.load_narrative(NARRATIVE.parent)
+        earlier, _ = reports.earlier_years(root, 2026)
+        records = period.records("pks")
+        write("lkjip", reports.lkjip_context(cfg, narasi, str(NARRATIVE), period.pk_codes(),
+                                             {x["pk"]: x["nip"] for x in records}, results,
+                                             verdicts_for(period, results), {x["pk"]: x["nama"] for x in records}, earlier, per))
+
+
+if __name__ == "__main__":
+    per_pk_and_recap()
+    lkjip()
