@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import charts
 from .capaian import IndicatorResult, PKResult, parse_range
@@ -24,9 +24,6 @@ from .errors import ConfigError
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
 from .render import Period, letterhead, official, signature_block
-
-if TYPE_CHECKING:
-    from .ingest import PeriodData
 
 HEAD_FIELD = "ttd_kepala"
 NOT_COMPUTABLE = "Tidak dapat dihitung"

@@ -65,7 +65,7 @@ def test_small_benchmark_measures_everything(tmp_path):
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8")) == data
     size = data["size"]
     assert size["pks"] == 5 and size["PARAF"] + size["DIKEMBALIKAN"] == 5 and size["DIKEMBALIKAN"] >= 1
-    assert size["GAGAL"] == 0 and size["documents"] == 3 * size["PARAF"]
+    assert size["GAGAL"] == 0 and size["documents"] == 5 * size["PARAF"]
     assert data["rerun"]["status_after"] == "PARAF"  # the corrected workbook was taken
     assert set(data["ratios"]) == set(run.TARGETS) and all(v > 0 for v in data["ratios"].values())
     assert {"ingest", "paraf", "capaian", "produksi.render", "produksi.konversi", "produksi.paket"} <= set(data["full"]["stages"])

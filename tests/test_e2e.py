@@ -49,16 +49,23 @@ def package(out, pk):
 def test_package_content(run_tw2):
     _, out, _, _ = run_tw2
     reader = PdfReader(package(out, "PK-SEK"))
-    assert len(reader.pages) == 4  # cover, report (2 pages), Lembar Paraf
-    assert reader.page_labels == ["Sampul", "1", "2", "P-1"]
-    assert [o.title for o in reader.outline] == ["Sampul", "Laporan Capaian Kinerja", "Lembar Paraf"]
+    # cover, report, PK (statement and appendix) and RA numbered on as appendices, Lembar Paraf
+    labels = reader.page_labels
+    assert labels[0] == "Sampul" and labels[-1] == "P-1"
+    report = [x for x in labels if x.isdigit()]
+    assert report == [str(n) for n in range(1, len(report) + 1)] and len(report) >= 2
+    assert [x for x in labels if x.startswith("L-")] == ["L-1", "L-2", "L-3"]
+    assert [o.title for o in reader.outline] == ["Sampul", "Laporan Capaian Kinerja", "Lampiran Perjanjian Kinerja",
+                                                 "Lampiran Rencana Aksi", "Lembar Paraf"]
     meta = reader.metadata
     assert meta.title == "Laporan Capaian Kinerja Triwulan II Tahun 2026 - PK-SEK"
     assert meta.author == "Inspektorat Daerah Kabupaten Sukamaju"
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     for expected in ("LAPORAN CAPAIAN KINERJA TRIWULAN II TAHUN 2026", "Jumlah dokumen laporan kinerja yang disusun",
                      "87,50 %", "93,75", "93,33 %", "46,05 %", "1.845.000.000", "Sukamaju, 6 Juli 2026",
-                     "NURUL HIDAYATI, S.E., M.Ak.", "NIP. 19780823 200312 2 005", "Pembina Tingkat I (IV/b)", "LEMBAR PARAF"):
+                     "NURUL HIDAYATI, S.E., M.Ak.", "NIP. 19780823 200312 2 005", "Pembina Tingkat I (IV/b)", "LEMBAR PARAF",
+                     "PERJANJIAN KINERJA TAHUN 2026", "PIHAK KEDUA", "Drs. HERU PRASETYO, M.Si.", "RENCANA AKSI TAHUN 2026",
+                     "Penyusunan jadwal dan pemantauan penyampaian dokumen", "Paraf pemeriksa"):
         assert expected in text, expected
 
 
@@ -67,16 +74,22 @@ def test_signature_fields_are_empty_and_on_the_signature_blocks(run_tw2):
     path = package(out, "PK-SEK")
     reader = PdfReader(path)
     fields = reader.get_fields()
-    assert set(fields) == {"ttd_pejabat", "paraf_pemeriksa"}
+    assert set(fields) == {"ttd_pejabat", "paraf_pemeriksa", "paraf_laporan", "ttd_pk_pihak_pertama", "ttd_pk_pihak_kedua", "ttd_ra"}
     assert all(f.get("/FT") == "/Sig" and f.get("/V") is None for f in fields.values())
-    for name, signer in (("ttd_pejabat", "NURUL HIDAYATI, S.E., M.Ak."), ("paraf_pemeriksa", "DEWI LESTARI, S.Kom., M.M.")):
+    labels = reader.page_labels
+    for name, signer, label in (("ttd_pejabat", "NURUL HIDAYATI, S.E., M.Ak.", None),
+                                ("paraf_pemeriksa", "DEWI LESTARI, S.Kom., M.M.", "P-1"),
+                                ("ttd_pk_pihak_pertama", "NURUL HIDAYATI, S.E., M.Ak.", "L-1"),
+                                ("ttd_pk_pihak_kedua", "Drs. HERU PRASETYO, M.Si.", "L-1"),
+                                ("ttd_ra", "NURUL HIDAYATI, S.E., M.Ak.", "L-3")):
         page_index, rect = next((i, [float(v) for v in a.get_object()["/Rect"]])
                                 for i, p in enumerate(reader.pages) for a in p.get("/Annots", [])
                                 if a.get_object().get("/T") == name)
         found = []
         reader.pages[page_index].extract_text(visitor_text=lambda t, cm, tm, f, s: found.append((t, tm[5] * cm[3] + cm[5])) if signer in t else None)
         assert found, f"{signer} not on the page of {name}"
-        name_y = found[0][1]
+        assert label is None or labels[page_index] == label, (name, labels[page_index])
+        name_y = found[-1][1]  # the signature block's name, below any mention in the text
         assert rect[2] - rect[0] > 100 and rect[3] - rect[1] > 25  # visible, room to sign
         assert rect[1] > name_y and rect[1] - name_y < 30  # just above the printed name
     check = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
@@ -115,3 +128,16 @@ def test_paraf_records_and_validation_page(run_tw2):
     text = "".join(p.extract_text() for p in PdfReader(package(out, "PK-SEK")).pages)
     sha = json.loads((period / "PK-SEK/paraf.json").read_text())["suite"][0]["sha256"][:12]
     assert "LEMBAR PARAF" in text and sha in text and "35 aturan pemeriksaan" in text
+
+
+def test_agency_recap_lists_every_pk_and_the_returned_one(run_tw2):
+    _, out, _, _ = run_tw2
+    path = out / "2026" / "TW2" / "rekap_instansi_2026_TW2.pdf"
+    reader = PdfReader(path)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    for expected in ("REKAPITULASI CAPAIAN KINERJA TRIWULAN II TAHUN 2026", "5 Perjanjian Kinerja, 4 telah diparaf dan 1 dikembalikan",
+                     "Sebaran Predikat", "PK-IRBAN3", "DIKEMBALIKAN", "Inspektur Daerah Kabupaten Sukamaju", "Drs. HERU PRASETYO, M.Si."):
+        assert expected in text, expected
+    assert set(reader.get_fields()) == {"ttd_kepala"}
+    summary = json.loads((out / "2026" / "TW2" / "ringkasan.json").read_text(encoding="utf-8"))
+    assert summary["dokumen_instansi"] == {"rekap_instansi": str(path)}
