@@ -19,6 +19,8 @@ demo: setup
 	@find outputs -name 'paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Berkas koreksi untuk unit yang dikembalikan:"
 	@find outputs -name 'KOREKSI_*.xlsx' | sort | sed 's/^/  /'
+	@echo "Rekap instansi per triwulan:"
+	@find outputs -name 'rekap_instansi_*.pdf' | sort | sed 's/^/  /'
 	@echo "Hasil pemeriksaan (paraf) per triwulan, untuk dibuka di peramban:"
 	@find outputs -name 'validasi.html' | sort | sed 's/^/  /'
 

@@ -1,5 +1,6 @@
 """The whole path through the real stack: CLI -> Prefect flow -> GX -> docxtpl -> LibreOffice -> pypdf/pyHanko."""
 
+import json
 import os
 import shutil
 import subprocess
