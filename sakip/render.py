@@ -282,10 +282,9 @@ RA_FIELD = "ttd_ra"
 
 
 def _target_text(row: dict[str, Any], key: str) -> str:
-    value, text = row.get(key), row.get(f"{key}_text") or ""
-    if value is not None and not (isinstance(value, float) and value != value):
-        return number(value)
-    return text or "-"
+    """A target as the report prints it: the number read, else the text written (qualitative)."""
+    value = row.get(key)
+    return number(value) if value is not None else (row.get(f"{key}_text") or "-")
 
 
 def _pk_rows(period: "PeriodData", pk: str) -> list[dict[str, Any]]:

@@ -346,14 +346,7 @@ def two_signatures(doc, width_total: float, left: str, right: str, left_role: st
     a, b = table.rows[0].cells
     a.text = b.text = ""
     signature_cell(a, left, place=False, role=left_role)
-    b.paragraphs[0].add_run("{{ %s.tempat_tanggal }}" % right)
-    b.paragraphs[0].paragraph_format.keep_with_next = True
-    para(b, right_role, keep=True, space_after=0)
-    para(b, "{{ %s.jabatan }}" % right, keep=True)
-    marker(b, "{{ %s.penanda }}" % right, lines=3)
-    para(b, "{{ %s.nama }}" % right, bold=True, underline=True, keep=True, space_after=0)
-    para(b, "{{ %s.pangkat }}" % right, keep=True, space_after=0)
-    para(b, "NIP. {{ %s.nip }}" % right, space_after=0)
+    signature_cell(b, right, role=right_role)
     # the left block starts one line lower than the right one's place and date
     a.paragraphs[0].insert_paragraph_before("")
 
