@@ -336,7 +336,8 @@ def target_to_date(targets: list[Target], q: int, method: str) -> Target:
     return Target("angka", value=total) if total is not None else targets[q - 1]
 
 
-def _judge(target: Target, real: Decimal | None, real_text: str, polarity: str, formula: str) -> Result:
+def judge(target: Target, real: Decimal | None, real_text: str, polarity: str, formula: str) -> Result:
+    """Capaian of a realisasi against a target of any kind (number, range, qualitative)."""
     if target.kind == "angka":
         return achievement(real, target.value, polarity, formula)
     if target.kind == "rentang":
@@ -423,9 +424,9 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                                          "AA..D, WBK/WBBM, 'Level n', atau nama bulan.", "target_dikenal"))
         real_now, real_text = current.get("realisasi"), current.get("realisasi_text", "") or ""
         reals = [by_quarter.get((kode, i), {}).get("realisasi") for i in range(1, q + 1)]
-        cap_tw = _judge(this_quarter, real_now, real_text, polarity, formula)
+        cap_tw = judge(this_quarter, real_now, real_text, polarity, formula)
         if kind == "kualitatif":
-            cap_sd = _judge(annual, real_now, real_text, polarity, formula)
+            cap_sd = judge(annual, real_now, real_text, polarity, formula)
             shown_real_sd = real_text or "-"
             target_sd = to_date.text or annual.text
             if this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
@@ -439,7 +440,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                     cap_sd = not_computable(f"target tahunan '{annual.text}' kualitatif, realisasi berupa angka", "ordinal")
         else:
             real_sd = accumulate(reals, method)
-            cap_sd = _judge(annual, real_sd, "", polarity, formula)
+            cap_sd = judge(annual, real_sd, "", polarity, formula)
             if real_sd is None and method == "jumlah" and real_now is not None:
                 cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap", cap_sd.rule)
             shown_real_sd = number(real_sd)

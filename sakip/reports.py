@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import charts
-from .capaian import IndicatorResult, PKResult, parse_range
+from .capaian import IndicatorResult, PKResult, Target, judge
 from .config import Konfigurasi, _build
 from .errors import ConfigError
 from .formatting import number, percent, quarter_name
@@ -176,7 +176,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
                       "jumlah_indikator": len(inds)},
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian {quarter_name(per.quarter)} Tahun {per.year}", dist),
         "sasaran": sasaran, "pk": daftar, "dikembalikan": returned,
-        "ttd": {**signature_block(cfg, cfg.kepala, per, HEAD_FIELD)},
+        "ttd": signature_block(cfg, cfg.kepala, per, HEAD_FIELD),
     }
 
 
@@ -211,17 +211,15 @@ def _earlier(ind: IndicatorResult, earlier: EarlierYear) -> IndicatorResult | No
 
 def _renstra_capaian(ind: IndicatorResult, target: str) -> str:
     """Realisasi of the year against the Renstra's end target, by the indicator's own rule."""
-    from .capaian import Target, _judge
     from .ingest import parse_number
 
-    reading = parse_number(target, ind.satuan)
-    bounds = parse_range(target)
-    if reading.value is None and bounds is None and not target.strip():
+    if not target.strip():
         return "-"
+    reading = parse_number(target, ind.satuan)
     real = parse_number(ind.realisasi_sd, ind.satuan)
-    judged = _judge(Target.of(reading.value, target, reading.status), real.value, ind.realisasi_sd, ind.polaritas,
-                    ind.rumus_negatif or "selisih")
-    return judged.text
+    # rumus_negatif is the rule the engine used for this indicator ("" for positive polarity)
+    return judge(Target.of(reading.value, target, reading.status), real.value, ind.realisasi_sd, ind.polaritas,
+                 ind.rumus_negatif).text
 
 
 def head_pks(cfg: Konfigurasi, pks: list[str], nips: dict[str, str]) -> list[str]:
@@ -256,7 +254,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         prev1 = _earlier(ind, n1) if n1 else None
         prev2 = _earlier(ind, n2) if n2 else None
         target_r = renstra.get(ind.kode)
-        sasaran[-1]["_inds"].append(ind)
+        sasaran[-1]["_inds"].append((ind, prev2, prev1))
         sasaran[-1]["indikator"].append({
             "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
             "target": ind.target_tahunan, "realisasi": ind.realisasi_sd, "capaian": ind.capaian_sd.text,
@@ -268,8 +266,8 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         })
     for s in sasaran:
         members = s.pop("_inds")
-        s["sebaran"] = _spread(cfg, members)
-        s["grafik"] = _comparison_chart(s["nama"], members, year, n1, n2)
+        s["sebaran"] = _spread(cfg, [m[0] for m in members])
+        s["grafik"] = _comparison_chart(s["nama"], members, year, n2, n1)
 
     results = [capaian[pk] for pk in main]
     budget_rows, budget_total = _budget_rows([capaian[pk] for pk in done])
@@ -311,22 +309,20 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
     }
 
 
-def _comparison_chart(name: str, inds: list[IndicatorResult], year: int,
-                      n1: EarlierYear | None, n2: EarlierYear | None) -> charts.Chart:
+def _comparison_chart(name: str, members: list[tuple[IndicatorResult, IndicatorResult | None, IndicatorResult | None]],
+                      year: int, n2: EarlierYear | None, n1: EarlierYear | None) -> charts.Chart:
+    """Capaian per indicator per year; `members` are (this year, two years before, the year before)."""
     def value(ind: IndicatorResult | None) -> float | None:
         if ind is None or ind.capaian_sd.state != "dihitung" or ind.capaian_sd.shown is None:
             return None
         return float(ind.capaian_sd.shown)
 
-    series = []
-    for earlier in (n2, n1):
-        if earlier is not None:
-            series.append((str(earlier.year), tuple(value(_earlier(i, earlier)) for i in inds)))
-    series.append((str(year), tuple(value(i) for i in inds)))
+    series = [(str(earlier.year), tuple(value(m[k]) for m in members))
+              for k, earlier in ((1, n2), (2, n1)) if earlier is not None]
+    series.append((str(year), tuple(value(m[0]) for m in members)))
     short = name if len(name) <= 90 else name[:87] + "..."
-    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(i.kode for i in inds), seri=tuple(series),
+    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(m[0].kode for m in members), seri=tuple(series),
                         satuan="% capaian", garis=100.0, garis_label="Target (100 %)", lebar_cm=15.0, tinggi_cm=5.5)
-
 
 
 def earlier_years(inputs: Path, year: int, back: int = 2) -> tuple[list[EarlierYear], list[str]]:

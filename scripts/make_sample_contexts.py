@@ -8,6 +8,7 @@ in inputs/. The LKjIP needs a whole year: the demo's Triwulan III and IV and an 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -30,13 +31,9 @@ PK = "PK-SEK"
 NARRATIVE = Path("inputs") / "2026" / "lkjip.toml"
 
 
-def verdicts_for(period, results, returned: dict[str, list] | None = None) -> dict[str, ParafResult]:
-    """Paraf verdicts without running GX: every PK initialled unless listed (the recap's sample
-    shows one returned PK with a real finding of the capaian engine)."""
-    returned = returned or {}
-    checked = dt.datetime(ISSUED.year, ISSUED.month, ISSUED.day, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-    return {pk: ParafResult(pk, "DIKEMBALIKAN" if pk in returned else "PARAF", returned.get(pk, []), [], {}, checked, [])
-            for pk in period.pk_codes()}
+def all_initialled(period) -> dict[str, ParafResult]:
+    """Paraf verdicts for the derived year without running GX: its data is generated clean."""
+    return {pk: ParafResult(pk, "PARAF") for pk in period.pk_codes()}
 
 
 def write(name: str, context: dict) -> None:
@@ -55,6 +52,9 @@ def per_pk_and_recap() -> None:
     who = period.official(PK)
     with paraf_stage.IsolatedSuites.for_folder(Path("expectations")) as checker:
         verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
+    # a fixed check time, so that regenerating the samples changes them only when the code does
+    checked = dt.datetime(2026, 7, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    verdicts = {pk: dataclasses.replace(v, checked_at=checked) for pk, v in verdicts.items()}
     write("sampul", r.cover_context(cfg, PK, who, per))
     write("laporan_triwulan", r.report_context(cfg, PK, who, results[PK], per))
     write("lampiran_pk", r.lampiran_pk_context(cfg, PK, who, period, per))
@@ -81,7 +81,7 @@ def lkjip() -> None:
         records = period.records("pks")
         write("lkjip", reports.lkjip_context(cfg, narasi, str(NARRATIVE), period.pk_codes(),
                                              {x["pk"]: x["nip"] for x in records}, results,
-                                             verdicts_for(period, results), {x["pk"]: x["nama"] for x in records}, earlier, per))
+                                             all_initialled(period), {x["pk"]: x["nama"] for x in records}, earlier, per))
 
 
 if __name__ == "__main__":
