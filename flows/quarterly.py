@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from sakip import capaian as capaian_stage
@@ -26,6 +28,8 @@ from sakip import paraf as paraf_stage
 from sakip import paraf_report
 from sakip import produce as produce_stage
 from sakip.capaian import PKResult
+from sakip.convert import Converter
+from sakip.manifest import RunInfo
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir
 from sakip.paraf import IsolatedSuites, ParafResult
@@ -87,9 +91,9 @@ def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], fixes: d
 
 @task(name="produksi", cache_policy=NO_CACHE)
 def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
-            outputs: Path, issued: dt.date, created: dt.datetime, work: Path) -> Produced:
+            outputs: Path, issued: dt.date, created: dt.datetime, work: Path, converter: Converter, run: RunInfo) -> Produced:
     """Render, convert and package every initialled PK, converting while rendering."""
-    produced = produce_stage.produce(period, results, verdicts, templates, outputs, issued, created, work)
+    produced = produce_stage.produce(period, results, verdicts, templates, outputs, issued, created, work, converter, run)
     get_run_logger().info("Paket: %d dibuat dari %d dokumen", sum(isinstance(p, Path) for p in produced.packages.values()),
                           sum(len(d) for d in produced.documents.values()))
     return produced
@@ -97,12 +101,14 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
 
 @task(name="dokumen-instansi", cache_policy=NO_CACHE)
 def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
-                     inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path) -> AgencyDocuments:
+                     inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
+                     converter: Converter) -> AgencyDocuments:
     """The agency recap of the quarter and, at Triwulan IV, the LKjIP (compared with earlier years' inputs)."""
     from sakip import reports
 
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
-    made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work, earlier)
+    made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
+                                        earlier, converter)
     made.notes[:0] = notes
     for note in made.notes:
         get_run_logger().warning(note)
@@ -150,8 +156,18 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
               issued: dt.date | None = None, pks: list[str] | None = None) -> Summary:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
     every agency under inputs/<year>/)."""
+    # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
+    with Converter() as converter:
+        converter.warm_up()
+        return _stages(year, quarter, inputs, outputs, templates, expectations, issued, pks, converter)
+
+
+def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
+            issued: dt.date | None, pks: list[str] | None, converter: Converter) -> Summary:
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
+    # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
+    run = RunInfo(run_id=str(flow_run.get_id() or uuid.uuid4().hex), suites=tuple(paraf_stage.suite_files(expectations)))
     # GX loads its suites in a child process while the workbooks are read.
     with IsolatedSuites.for_folder(expectations) as checker:
         with clock.stage("ingest"):
@@ -169,13 +185,14 @@ def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: P
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):
-            produced = produce(quote(period), quote(results), quote(verdicts), templates, outputs, issued or now.date(), now, work)
+            produced = produce(quote(period), quote(results), quote(verdicts), templates, outputs, issued or now.date(), now,
+                               work, quote(converter), run)
         # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
         agency = AgencyDocuments()
         if not pks:
             with clock.stage("instansi"):
                 agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
-                                          issued or now.date(), now, work)
+                                          issued or now.date(), now, work, quote(converter))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced.packages)

@@ -204,6 +204,57 @@ def template_fields(
         write_bytes(write, text.encode("utf-8"))
 
 
+@app.command()
+def verify(
+    paket: Annotated[Path, typer.Argument(help="Paket PDF (manifest-nya dibaca dari <paket>.manifest.json di sampingnya).")],
+    ca: Annotated[Optional[list[Path]], typer.Option("--ca", help="Sertifikat CA tepercaya (PEM/DER) untuk menilai tanda tangan; boleh diulang.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+) -> None:
+    """Periksa paket terhadap manifest-nya (paket, masukan, template, suite, keluaran) dan setiap tanda tangan."""
+    import json
+
+    from . import manifest
+
+    result = manifest.verify(paket, ca or [])
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(f"{paket}: revisi {result.revision}, {result.checked} berkas diperiksa terhadap manifest.")
+        for sig in result.signatures:
+            state = "sah" if sig.bottom_line else ("utuh" if sig.intact else "RUSAK")
+            stamp = f", cap waktu {sig.timestamp}" if sig.timestamp else ""
+            typer.echo(f"  tanda tangan {sig.field}: {state}; {sig.signer}; {sig.signed_at}{stamp}")
+        if not result.signatures:
+            typer.echo("  belum ada tanda tangan.")
+        for problem in result.problems:
+            typer.echo(f"  MASALAH: {problem}")
+        typer.echo("Hasil: " + ("sesuai manifest." if result.ok else f"{len(result.problems)} masalah ditemukan."))
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sign(
+    paket: Annotated[Path, typer.Argument(help="Paket PDF yang akan ditandatangani.")],
+    p12: Annotated[Path, typer.Option("--p12", help="Sertifikat dan kunci penanda tangan (PKCS#12, .p12/.pfx).")],
+    field: Annotated[str, typer.Option("--field", help="Nama kolom tanda tangan, mis. ttd_pejabat (lihat README).")],
+    tsa: Annotated[str, typer.Option("--tsa", help="URL server cap waktu RFC 3161 (PAdES B-T); tanpa ini PAdES B-B.")] = "",
+    alasan: Annotated[str, typer.Option(help="Alasan penandatanganan yang dicatat di tanda tangan.")] = "",
+    lokasi: Annotated[str, typer.Option(help="Lokasi penandatanganan yang dicatat di tanda tangan.")] = "",
+) -> None:
+    """Tanda tangani paket (PAdES) ke kolom bernama. Kata sandi dari variabel lingkungan
+    SAKIP_P12_PASSPHRASE atau ditanyakan; tidak pernah lewat argumen."""
+    import os
+
+    from . import sign as signing
+
+    secret = os.environ.get(signing.PASSPHRASE_ENV)
+    if secret is None:
+        secret = typer.prompt(f"Kata sandi {p12.name}", hide_input=True, default="", show_default=False)
+    signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi)
+    typer.echo(f"{signed.package}: ditandatangani di kolom {signed.field} oleh {signed.signer} ({signed.level}).")
+
+
 def main() -> None:
     verbose = any(a in ("--verbose", "-v") for a in sys.argv[1:])
     try:

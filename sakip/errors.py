@@ -60,3 +60,11 @@ class ConversionError(SakipError):
 
 class PackageError(SakipError):
     """A PDF package cannot be assembled or would overwrite a signed package."""
+
+
+class VerifyError(SakipError):
+    """A package cannot be checked (missing, or its manifest is missing or unreadable)."""
+
+
+class SigningError(SakipError):
+    """A package cannot be signed: wrong passphrase or certificate, unknown or filled field."""

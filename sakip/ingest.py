@@ -196,6 +196,7 @@ class PeriodData:
     realisasi_budget: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
+    roots: dict[str, Path] = field(default_factory=dict)  # agency -> its folder (holding instansi.toml)
     _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def records(self, name: str) -> list[dict[str, Any]]:
@@ -228,6 +229,15 @@ class PeriodData:
             raise KeyError(f"no official with NIP {nip}")
         return found[1]
 
+    def inputs_of(self, pk: str) -> list[Path]:
+        """Every file a PK's documents were made from: instansi.toml, its PK workbook and its
+        realisasi workbooks of quarters 1..quarter."""
+        files = [self.roots[self.agency(pk)] / "instansi.toml"] if self.agency(pk) in self.roots else []
+        for frame in (self.pks, self.realisasi, self.realisasi_budget):
+            if not frame.empty:
+                files += [Path(f) for f in frame.loc[frame["pk"] == pk, "file"].dropna().unique()]
+        return list(dict.fromkeys(files))
+
     def only(self, pks: list[str]) -> "PeriodData":
         """The same period limited to some PKs (for reruns of corrected workbooks)."""
         keep = set(pks)
@@ -237,7 +247,7 @@ class PeriodData:
 
         return PeriodData(self.year, self.quarter, self.configs, cut(self.pks), cut(self.indicators),
                           cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
-                          [f for f in self.findings if f.pk in keep], self.orphans)
+                          [f for f in self.findings if f.pk in keep], self.orphans, self.roots)
 
 
 Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
@@ -805,5 +815,5 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         year=year, quarter=quarter, configs=configs,
         pks=frame(pks), indicators=frame(indicators), budgets=frame(budgets),
         realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
-        findings=findings, orphans=orphans,
+        findings=findings, orphans=orphans, roots=roots,
     )

@@ -22,6 +22,7 @@ from pypdf.errors import PdfReadError
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
+from . import manifest
 from .errors import PackageError
 from .formatting import quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
@@ -38,6 +39,7 @@ class Part:
     pdf: Path
     label_prefix: str = ""
     numbered: bool = True  # page labels 1, 2, 3 (with the prefix) or the prefix alone
+    bookmarks: tuple[str, ...] = ()  # texts (e.g. sasaran) bookmarked under the part where first printed
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Metadata:
     subject: str
     keywords: str
     created: dt.datetime
+    extra: tuple[tuple[str, str], ...] = ()  # further document-information keys, e.g. ("/SakipPK", "PK-SEK")
 
 
 def _pdf_date(moment: dt.datetime) -> str:
@@ -100,6 +103,31 @@ def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
     return [spots[n] for n in names]
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def find_texts(pdf: Path, texts: tuple[str, ...]) -> dict[str, int]:
+    """The first page (0-based) on which each text is printed, ignoring how lines wrapped it."""
+    found: dict[str, int] = {}
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            printed = _squash(textpage.get_text_range())
+            textpage.close()
+            page.close()
+            for text in texts:
+                if text not in found and _squash(text) in printed:
+                    found[text] = index
+            if len(found) == len(texts):
+                break
+    finally:
+        doc.close()
+    return found
+
+
 def is_signed(path: Path) -> bool:
     """True when the PDF carries a filled signature field (it must then never be replaced)."""
     try:
@@ -109,7 +137,8 @@ def is_signed(path: Path) -> bool:
     return any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values())
 
 
-def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) -> list[FieldSpot]:
+def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
+             attachments: dict[str, bytes] | None = None) -> list[FieldSpot]:
     """Write the package to `out` atomically; refuses to replace a signed package."""
     if out.exists() and is_signed(out):
         raise PackageError(f"{out}: paket sudah ditandatangani dan tidak boleh ditimpa; koreksi setelah tanda tangan memerlukan revisi baru")
@@ -118,10 +147,15 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) ->
     for part in parts:
         start = len(writer.pages)
         try:
-            writer.append(str(part.pdf), outline_item=part.title, import_outline=False)
+            writer.append(str(part.pdf), import_outline=False)
         except (PdfReadError, OSError) as exc:
             raise PackageError(f"{part.pdf.name}: tidak dapat digabung ({exc})") from None
         end = len(writer.pages) - 1
+        parent = writer.add_outline_item(part.title, start)
+        if part.bookmarks:
+            pages = find_texts(part.pdf, part.bookmarks)
+            for text in part.bookmarks:  # one the template does not print points at the part itself
+                writer.add_outline_item(text, start + pages.get(text, 0), parent=parent)
         if part.numbered:
             first = numbers.get(part.label_prefix, 1)
             writer.set_page_label(start, end, style="/D", prefix=part.label_prefix or None, start=first)
@@ -131,7 +165,10 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path) ->
     writer.add_metadata({
         "/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject, "/Keywords": meta.keywords,
         "/Creator": "sakip", "/CreationDate": _pdf_date(meta.created), "/ModDate": _pdf_date(meta.created),
+        **dict(meta.extra),
     })
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
     writer.page_mode = "/UseOutlines"
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     merged = io.BytesIO()
@@ -156,13 +193,36 @@ def package_name(pk: str, year: int, quarter: int) -> str:
     return f"paket_{safe_component(pk)}_{year}_TW{quarter}.pdf"
 
 
-def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
-               pdfs: dict[str, Path], folder: Path, created: dt.datetime, report_paraf: bool = True) -> Path:
-    """The package of one PK from its converted cover, report, PK and RA appendices and Lembar Paraf."""
+@dataclass(frozen=True)
+class Provenance:
+    """What a package is made from, for its manifest."""
+
+    inputs: list[Path]
+    templates: list[Path]
+    documents: list[Path]  # the rendered DOCX
+    run: manifest.RunInfo
+
+
+def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdfs: dict[str, Path], folder: Path,
+               created: dt.datetime, provenance: Provenance, data: bytes, sasaran: tuple[str, ...] = (),
+               report_paraf: bool = True) -> Path:
+    """The package of one PK from its converted cover, report, PK and RA appendices and Lembar
+    Paraf, with the validated data attached and its manifest beside it.
+
+    A package made from the same sources as the one already there keeps that one's revision
+    number, and if that one is signed it is left untouched; different sources make the next
+    revision (replacing a signed package is refused by `assemble`).
+    """
+    out = folder / package_name(pk, year, quarter)
+    if signed_and_current(out, provenance.inputs, provenance.templates, provenance.run):
+        return out
+    old = manifest.previous_revision(out) if out.exists() else None
+    same = manifest.same_sources(old, provenance.inputs, provenance.templates, provenance.run)
+    revision = (old["paket"]["revisi"] if same else old["paket"]["revisi"] + 1) if old else 1
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
         Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),
-        Part("Laporan Capaian Kinerja", pdfs["laporan_triwulan"]),
+        Part("Laporan Capaian Kinerja", pdfs["laporan_triwulan"], bookmarks=sasaran),
         Part("Lampiran Perjanjian Kinerja", pdfs["lampiran_pk"], "L-"),
         Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "L-"),
         Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
@@ -171,9 +231,24 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int,
         title=f"Laporan Capaian Kinerja {period} - {pk}",
         author=author,
         subject=f"Laporan capaian kinerja {period}, {official}; siap tanda tangan",
-        keywords=f"SAKIP; {pk}; {year}; TW{quarter}; siap tanda tangan",
+        keywords=f"SAKIP; {pk}; {year}; TW{quarter}; revisi {revision}; siap tanda tangan",
         created=created,
+        extra=(("/SakipPeriode", period), ("/SakipPK", pk), ("/SakipRevisi", str(revision)),
+               ("/SakipRunId", provenance.run.run_id)),
     )
-    out = folder / package_name(pk, year, quarter)
-    assemble(parts, meta, PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else []), out)
+    fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
+    assemble(parts, meta, fields, out, {data_name(pk, year, quarter): data})
+    manifest.write(out, pk=pk, year=year, quarter=quarter, revision=revision, created=created, run=provenance.run,
+                   inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields)
     return out
+
+
+def signed_and_current(package: Path, inputs: list[Path], templates: list[Path], run: manifest.RunInfo) -> bool:
+    """A signed package made from exactly these sources: a rerun leaves it, and the documents
+    it was made from, as they are."""
+    return (package.exists() and is_signed(package)
+            and manifest.same_sources(manifest.previous_revision(package), inputs, templates, run))
+
+
+def data_name(pk: str, year: int, quarter: int) -> str:
+    return f"data_tervalidasi_{safe_component(pk)}_{year}_TW{quarter}.xlsx"

@@ -12,6 +12,7 @@ A PK's documents always travel in one batch, so a package waits for one conversi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -22,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 from . import render as render_stage
 from .capaian import PKResult
 from .convert import MAX_BATCH, Converter, Outcome
+from . import datasheet
 from .errors import SakipError
+from .manifest import RunInfo
 from .outputs import period_dir, pk_dir, safe_component
 from .paraf import ParafResult
 
@@ -46,18 +49,25 @@ def batch_size(pks: int, docs_per_pk: int, slots: int, max_batch: int = MAX_BATC
 
 def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
             templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-            converter: Converter | None = None) -> Produced:
+            converter: Converter | None = None, run: RunInfo | None = None) -> Produced:
     """The signature-ready package of every initialled PK (PDFs converted into `work`)."""
-    # Imported here, not at module level: pypdf and pyHanko take ~1 s to import, which this way
-    # happens while LibreOffice converts the first batch instead of before the run starts.
+    with contextlib.nullcontext(converter) if converter else Converter() as conv:
+        return _produce(period, capaian, verdicts, templates, outputs, issued, created, work, conv, run or RunInfo())
+
+
+def _produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+             templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
+             converter: Converter, run: RunInfo) -> Produced:
+    # Imported here, not at module level: pypdf and pyHanko take ~1 s to import, paid by runs
+    # that package something, not by every CLI command.
     from . import package as package_stage
 
-    converter = converter or Converter()
     out = Produced()
     timing = {"render": 0.0, "paket": 0.0}
     initialled = sum(1 for v in verdicts.values() if v.verdict == "PARAF")
     size = batch_size(initialled, len(render_stage.DOCUMENTS), converter.slots)
     author = {pk: period.config_for(pk).instansi.nama for pk in verdicts}
+    template_files = [render_stage.template_path(templates, name) for name in render_stage.DOCUMENTS]
 
     def convert(batch: list[tuple[str, dict[str, Path]]]) -> tuple[list[tuple[str, dict[str, Path]]], list[Outcome]]:
         return batch, converter.convert_batch([p for _, parts in batch for p in parts.values()], work)
@@ -72,10 +82,13 @@ def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
                 out.packages[pk] = "; ".join(errors)
                 continue
             pdfs = {name: by_source[p].pdf for name, p in parts.items()}
+            sources = package_stage.Provenance(period.inputs_of(pk), template_files, list(parts.values()), run)
             try:
                 out.packages[pk] = package_stage.package_pk(
                     pk, author[pk], period.official(pk).nama, period.year, period.quarter, pdfs,
-                    pk_dir(outputs, period.year, period.quarter, pk), created,
+                    pk_dir(outputs, period.year, period.quarter, pk), created, sources,
+                    datasheet.workbook(period, pk, capaian[pk]),
+                    sasaran=tuple(dict.fromkeys(i.sasaran for i in capaian[pk].indicators if i.sasaran)),
                     report_paraf=bool(period.config_for(pk).pengaturan.pemeriksa))
             except SakipError as exc:
                 out.packages[pk] = str(exc)
@@ -85,7 +98,14 @@ def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
     pending: set[Future] = set()
     with ThreadPoolExecutor(max_workers=converter.slots, thread_name_prefix="konversi") as pool:
         batch: list[tuple[str, dict[str, Path]]] = []
-        rendering = render_stage.render_pks(period, capaian, verdicts, templates, outputs, issued)
+        # A signed package whose sources are unchanged is final: not rendered, converted or packaged again.
+        final = {pk for pk, v in verdicts.items() if v.verdict == "PARAF" and package_stage.signed_and_current(
+            pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter),
+            period.inputs_of(pk), template_files, run)}
+        for pk in final:
+            out.packages[pk] = pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter)
+        rendering = render_stage.render_pks(period, capaian, {pk: v for pk, v in verdicts.items() if pk not in final},
+                                            templates, outputs, issued)
         while True:
             started = time.perf_counter()
             item = next(rendering, None)
@@ -162,8 +182,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
             rendered[f"{name}{suffix}"] = (docx, folder / f"{stem}.pdf", cfg, name)
     if not rendered:
         return out
-    converter = converter or Converter()
-    outcomes = {o.source: o for o in converter.convert_batch([d for d, *_ in rendered.values()], work)}
+    with contextlib.nullcontext(converter) if converter else Converter() as conv:
+        outcomes = {o.source: o for o in conv.convert_batch([d for d, *_ in rendered.values()], work)}
     for label, (docx, final, cfg, name) in rendered.items():
         outcome = outcomes[docx]
         if outcome.pdf is None:

@@ -544,7 +544,8 @@ def preview(path: Path, context: dict[str, Any] | None, out_dir: Path) -> Path:
         raise TemplateError(f"{path}: tidak ada sample_context.json di sampingnya; beri --context BERKAS.json")
     name = template_name(path)
     docx = Renderer().render(path, context, out_dir / f"pratinjau_{name}.docx")
-    [outcome] = Converter(slots=1).convert_batch([docx], out_dir)
+    with Converter(slots=1) as converter:
+        [outcome] = converter.convert_batch([docx], out_dir)
     if outcome.pdf is None:
         raise TemplateError(f"{docx}: tidak dapat diubah ke PDF ({outcome.error})")
     return outcome.pdf

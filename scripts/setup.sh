@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf)
+# python3-uno: the warm converter drives LibreOffice over UNO from Debian's /usr/bin/python3.
+APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf)
 
 as_root() { [ "$(id -u)" = 0 ]; }
 

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "inputs"
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+SAKIP = [sys.executable, "-m", "sakip.cli"]
 
 
 def tree_hash(folder: Path) -> str:
@@ -47,3 +51,21 @@ def verdicts_tw2(period_tw2, capaian_tw2, suites):
     from sakip import paraf
 
     return paraf.run(period_tw2, capaian_tw2, suites)
+
+
+@pytest.fixture(scope="session")
+def run_tw2(tmp_path_factory):
+    """One real `sakip run 2026 2` over a copy of the demo: (process, outputs, inputs, inputs' hash before)."""
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    tmp = tmp_path_factory.mktemp("e2e")
+    inputs = tmp / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    before = tree_hash(inputs)
+    out = tmp / "outputs"
+    proc = subprocess.run([*SAKIP, "run", "2026", "2", "--inputs", str(inputs), "--outputs", str(out),
+                           "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
+                           "--tanggal", "2026-07-06"],
+                          capture_output=True, text=True, cwd=tmp, timeout=400,
+                          env={**os.environ, "COLUMNS": "200"})
+    return proc, out, inputs, before

@@ -1,34 +1,20 @@
 """The whole path through the real stack: CLI -> Prefect flow -> GX -> docxtpl -> LibreOffice -> pypdf/pyHanko."""
 
+import io
 import json
 import os
 import shutil
 import subprocess
-import sys
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from .conftest import INPUTS, ROOT, tree_hash
+from sakip.model import signature_marker
+
+from .conftest import tree_hash
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
-SAKIP = [sys.executable, "-m", "sakip.cli"]
-
-
-@pytest.fixture(scope="module")
-def run_tw2(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    inputs = tmp / "inputs"
-    shutil.copytree(INPUTS, inputs)
-    before = tree_hash(inputs)
-    out = tmp / "outputs"
-    proc = subprocess.run([*SAKIP, "run", "2026", "2", "--inputs", str(inputs), "--outputs", str(out),
-                           "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
-                           "--tanggal", "2026-07-06"],
-                          capture_output=True, text=True, cwd=tmp, timeout=400,
-                          env={**os.environ, "COLUMNS": "200"})
-    return proc, out, inputs, before
 
 
 def test_run_succeeds_and_summarizes(run_tw2):
@@ -56,11 +42,30 @@ def test_package_content(run_tw2):
     report = [x for x in labels if x.isdigit()]
     assert report == [str(n) for n in range(1, len(report) + 1)] and len(report) >= 2
     assert [x for x in labels if x.startswith("L-")] == ["L-1", "L-2", "L-3"]
-    assert [o.title for o in reader.outline] == ["Sampul", "Laporan Capaian Kinerja", "Lampiran Perjanjian Kinerja",
+    assert [o.title for o in reader.outline if not isinstance(o, list)] == ["Sampul", "Laporan Capaian Kinerja", "Lampiran Perjanjian Kinerja",
                                                  "Lampiran Rencana Aksi", "Lembar Paraf"]
+    report_start = labels.index("1")
+    sasaran = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline[2]]
+    assert [t for t, _ in sasaran] == ["Meningkatnya kualitas perencanaan, penganggaran dan pelaporan kinerja Inspektorat",
+                                       "Meningkatnya kualitas pelayanan administrasi umum dan kepegawaian"]
+    for title, page in sasaran:  # each sasaran bookmark opens a report page that prints it
+        assert labels[page].isdigit() and page >= report_start
+        assert " ".join(title.split()) in " ".join(reader.pages[page].extract_text().split())
     meta = reader.metadata
     assert meta.title == "Laporan Capaian Kinerja Triwulan II Tahun 2026 - PK-SEK"
     assert meta.author == "Inspektorat Daerah Kabupaten Sukamaju"
+    assert (meta["/SakipPK"], meta["/SakipPeriode"], meta["/SakipRevisi"]) == ("PK-SEK", "Triwulan II Tahun 2026", "1")
+    assert meta["/CreationDate"].endswith("+07'00'")  # Asia/Jakarta
+    # The validated data rides along: the PK's indicators, realisasi and computed capaian.
+    [(name, [data])] = reader.attachments.items()
+    assert name == "data_tervalidasi_PK-SEK_2026_TW2.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["PK", "Indikator", "Anggaran", "Realisasi", "Realisasi Anggaran", "Capaian"]
+    capaian = {r[0]: r for r in book["Capaian"].iter_rows(min_row=2, values_only=True)}
+    assert len(capaian) == len(list(book["Indikator"].iter_rows(min_row=2))) >= 3
+    assert any(r[6] == "87,50 %" for r in capaian.values())
+    sources = [r[-1] for r in book["Realisasi"].iter_rows(min_row=2, values_only=True)]
+    assert all("realisasi/tw" in s and "sel " in s.lower() for s in sources), sources[:2]
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     for expected in ("LAPORAN CAPAIAN KINERJA TRIWULAN II TAHUN 2026", "Jumlah dokumen laporan kinerja yang disusun",
                      "87,50 %", "93,75", "93,33 %", "46,05 %", "1.845.000.000", "Sukamaju, 6 Juli 2026",
@@ -93,6 +98,13 @@ def test_signature_fields_are_empty_and_on_the_signature_blocks(run_tw2):
         name_y = found[-1][1]  # the signature block's name, below any mention in the text
         assert rect[2] - rect[0] > 100 and rect[3] - rect[1] > 25  # visible, room to sign
         assert rect[1] > name_y and rect[1] - name_y < 30  # just above the printed name
+        # The template's invisible marker for this field is inside the field, at its top left.
+        marks = []
+        reader.pages[page_index].extract_text(visitor_text=lambda t, cm, tm, f, s: marks.append(
+            (tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5])) if signature_marker(name) in t else None)
+        assert len(marks) == 1, (name, marks)
+        x, y = marks[0]
+        assert rect[0] <= x <= rect[0] + 10 and rect[1] <= y <= rect[3], (name, rect, marks)
     check = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
     assert "ttd_pejabat" in check.stdout and "not signed" in check.stdout
     if shutil.which("qpdf"):

@@ -1,0 +1,66 @@
+"""The validated data of one PK as an xlsx, attached to its package: what the paraf step passed
+and what capaian was computed from it, with the workbook cell each value came from.
+
+An official or auditor who opens the package can then recompute any figure without asking for
+the workbooks, and see which cell it was read from.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+
+from .capaian import PKResult
+
+if TYPE_CHECKING:
+    from .ingest import PeriodData
+
+# Sheet -> (frame of PeriodData, columns in order, the column whose cell is the row's source)
+SHEETS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "PK": ("pks", ("pk", "tahun", "nip", "nama", "berkas"), "pk"),
+    "Indikator": ("indicators", ("kode", "sasaran", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan",
+                                 "target_tw1", "target_tw2", "target_tw3", "target_tw4", "rumus_negatif",
+                                 "rencana_aksi", "penanggung_jawab"), "kode"),
+    "Anggaran": ("budgets", ("kode_program", "program", "pagu"), "kode_program"),
+    "Realisasi": ("realisasi", ("triwulan", "kode", "realisasi", "kendala", "tindak_lanjut", "bukti_dukung", "berkas"),
+                  "realisasi"),
+    "Realisasi Anggaran": ("realisasi_budget", ("triwulan", "kode_program", "realisasi_anggaran", "berkas"),
+                           "realisasi_anggaran"),
+}
+CAPAIAN_COLUMNS = ("kode", "sasaran", "indikator", "satuan", "target_tw", "realisasi_tw", "capaian_tw",
+                   "target_sd", "realisasi_sd", "capaian_sd", "predikat", "catatan")
+
+
+def _cell(row: dict[str, Any], column: str) -> Any:
+    """A number stays a number (so Excel can recompute); text written in a number cell
+    (e.g. 'WTP') is kept as written."""
+    value = row.get(column)
+    if isinstance(value, Decimal):
+        return float(value)  # exact for rupiah and percentages (< 15 significant digits)
+    if value is None or value != value:  # None or NaN
+        return row.get(f"{column}_text") or None
+    return value
+
+
+def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
+    book = Workbook(write_only=True)
+    for title, (frame_name, columns, anchor) in SHEETS.items():
+        sheet = book.create_sheet(title)
+        sheet.append([*columns, "sumber"])
+        frame = getattr(period, frame_name)
+        rows = [] if frame.empty else frame[frame["pk"] == pk].to_dict("records")
+        for row in rows:
+            where = row.get(f"{anchor}_loc")
+            sheet.append([_cell(row, c) for c in columns] + [str(where) if where else ""])
+    sheet = book.create_sheet("Capaian")
+    sheet.append(list(CAPAIAN_COLUMNS))
+    for ind in result.indicators:
+        notes = "; ".join(filter(None, [ind.capaian_tw.note, ind.capaian_sd.note]))
+        sheet.append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, ind.target_tw, ind.realisasi_tw,
+                      ind.capaian_tw.text, ind.target_sd, ind.realisasi_sd, ind.capaian_sd.text, ind.predikat, notes])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,107 @@
+"""A throwaway PKI made in the test: a root CA, signers' PKCS#12 files and a RFC 3161
+timestamp server on loopback (pyHanko's DummyTimeStamper answering real HTTP requests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+NOW = dt.datetime.now(dt.timezone.utc)
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA Uji sakip"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _cert(subject: str, key, issuer: x509.Name, issuer_key, ca: bool, eku=None) -> x509.Certificate:
+    builder = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(NOW - dt.timedelta(days=1)).not_valid_after(NOW + dt.timedelta(days=30))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+               .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca, key_cert_sign=ca,
+                                            crl_sign=ca, key_encipherment=False, data_encipherment=False,
+                                            key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
+               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@dataclass
+class PKI:
+    folder: Path
+    ca_pem: Path
+    ca_key: ec.EllipticCurvePrivateKey
+    ca_cert: x509.Certificate
+
+    @classmethod
+    def make(cls, folder: Path) -> "PKI":
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _cert("Root CA Uji", key, _name("Root CA Uji"), key, ca=True)
+        pem = folder / "ca.pem"
+        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cls(folder, pem, key, cert)
+
+    def p12(self, who: str, passphrase: bytes) -> Path:
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _cert(who, key, self.ca_cert.subject, self.ca_key, ca=False)
+        path = self.folder / f"{who.split()[0].lower()}.p12"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            who.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(passphrase)))
+        return path
+
+    def timestamp_server(self) -> "TimestampServer":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs with RSA only
+        cert = _cert("TSA Uji", key, self.ca_cert.subject, self.ca_key, ca=False, eku=[ExtendedKeyUsageOID.TIME_STAMPING])
+        return TimestampServer(cert, key, self.ca_cert)
+
+
+class TimestampServer:
+    """A real RFC 3161 endpoint over HTTP on 127.0.0.1, signing with a certificate of this PKI."""
+
+    def __init__(self, cert: x509.Certificate, key, ca: x509.Certificate) -> None:
+        from pyhanko.sign.timestamps import DummyTimeStamper
+
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+            certs_to_embed=[asn1_x509.Certificate.load(ca.public_bytes(serialization.Encoding.DER))])
+        self.requests = 0
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(response)))
+                self.end_headers()
+                self.wfile.write(response)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,91 @@
+"""The manifest beside each package: it records what the package was made from, verify
+catches any change to it, and a rerun keeps or bumps the revision by those sources."""
+
+import json
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from sakip import manifest, sign
+from sakip.render import DOCUMENTS
+
+from .conftest import ROOT, SAKIP
+from .pki import PKI
+
+
+def paket(out, pk):
+    return out / "2026/TW2" / pk / f"paket_{pk}_2026_TW2.pdf"
+
+
+@pytest.fixture()
+def tree(run_tw2, tmp_path):
+    _, out, inputs, _ = run_tw2
+    shutil.copytree(inputs, tmp_path / "inputs")
+    shutil.copytree(out, tmp_path / "outputs")
+    return tmp_path
+
+
+def test_manifest_records_every_source_and_output(run_tw2):
+    _, out, inputs, _ = run_tw2
+    data = json.loads(manifest.manifest_path(paket(out, "PK-SEK")).read_text())
+    assert data["paket"]["revisi"] == 1 and data["paket"]["pk"] == "PK-SEK" and data["run_id"]
+    assert data["kode"] == manifest.code_version()
+    kinds = {}
+    for entry in data["berkas"]:
+        kinds.setdefault(entry["jenis"], []).append(entry["berkas"].split("/")[-1])
+    assert kinds["masukan"] == ["instansi.toml", "PK-SEK.xlsx", "PK-SEK.xlsx", "PK-SEK.xlsx"]  # PK, realisasi TW1, TW2
+    assert kinds["template"] == ["template.docx"] * 5
+    assert sorted(kinds["suite"]) == sorted(p.name for p in (ROOT / "expectations").glob("*.json"))
+    assert sorted(kinds["keluaran"]) == sorted(f"PK-SEK_{d}.docx" for d in DOCUMENTS)
+    for entry in data["berkas"]:  # the hashes are the files' own
+        assert manifest.sha256(manifest.manifest_path(paket(out, "PK-SEK")).parent / entry["berkas"]) == entry["sha256"]
+
+
+@pytest.mark.parametrize("kind", ["masukan", "keluaran"])
+def test_verify_catches_a_changed_file(tree, kind):
+    package = paket(tree / "outputs", "PK-SEK")
+    target = (tree / "inputs/2026/realisasi/tw2/PK-SEK.xlsx" if kind == "masukan"
+              else package.parent / "dokumen/PK-SEK_lampiran_ra.docx")
+    assert manifest.verify(package).ok
+    book = openpyxl.load_workbook(target) if kind == "masukan" else None
+    if book:
+        book.active["A1"] = "diubah"
+        book.save(target)
+    else:
+        target.write_bytes(target.read_bytes() + b"\0")
+    result = manifest.verify(package)
+    assert result.problems == [f"{kind} {manifest.verify_path(package, target)}: berubah sejak paket dibuat"]
+    proc = subprocess.run([*SAKIP, "verify", str(package)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "berubah sejak paket dibuat" in proc.stdout and target.name in proc.stdout
+
+
+def test_verify_without_manifest_is_one_clear_message(tree):
+    package = paket(tree / "outputs", "PK-SEK")
+    manifest.manifest_path(package).unlink()
+    proc = subprocess.run([*SAKIP, "verify", str(package)], capture_output=True, text=True)
+    assert proc.returncode == 1 and proc.stderr.strip().endswith("manifest tidak ditemukan di samping paket")
+    assert "Traceback" not in proc.stderr
+
+
+def test_rerun_keeps_a_signed_package_and_bumps_the_revision_of_a_changed_one(tree):
+    out = tree / "outputs"
+    ca = PKI.make(tree)
+    signed = paket(out, "PK-SEK")
+    sign.sign(signed, ca.p12("Kepala", b"x"), "ttd_pejabat", b"x")
+    signed_bytes = signed.read_bytes()
+    changed = tree / "inputs/2026/realisasi/tw2/PK-INSP.xlsx"
+    book = openpyxl.load_workbook(changed)
+    book.save(changed)  # same data, new file: a different source all the same
+    proc = subprocess.run([*SAKIP, "run", "2026", "2", "--inputs", str(tree / "inputs"), "--outputs", str(out),
+                           "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
+                           "--tanggal", "2026-07-06", "--pk", "PK-SEK", "--pk", "PK-INSP", "--pk", "PK-IRBAN1"],
+                          capture_output=True, text=True, cwd=tree, timeout=400)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert signed.read_bytes() == signed_bytes  # the same sources: the signed package is left alone
+    assert manifest.verify(signed, [ca.ca_pem]).ok
+    revisions = {pk: json.loads(manifest.manifest_path(paket(out, pk)).read_text())["paket"]["revisi"]
+                 for pk in ("PK-SEK", "PK-INSP", "PK-IRBAN1")}
+    assert revisions == {"PK-SEK": 1, "PK-INSP": 2, "PK-IRBAN1": 1}
+    assert manifest.verify(paket(out, "PK-INSP")).ok and manifest.verify(paket(out, "PK-IRBAN1")).ok
