@@ -102,13 +102,14 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
 @task(name="dokumen-instansi", cache_policy=NO_CACHE)
 def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
                      inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-                     converter: Converter) -> AgencyDocuments:
-    """The agency recap of the quarter and, at Triwulan IV, the LKjIP (compared with earlier years' inputs)."""
+                     converter: Converter, packages: dict[str, Path | str]) -> AgencyDocuments:
+    """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
+    (compared with earlier years' inputs)."""
     from sakip import reports
 
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
-                                        earlier, converter)
+                                        earlier, converter, packages)
     made.notes[:0] = notes
     for note in made.notes:
         get_run_logger().warning(note)
@@ -192,7 +193,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         if not pks:
             with clock.stage("instansi"):
                 agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
-                                          issued or now.date(), now, work, quote(converter))
+                                          issued or now.date(), now, work, quote(converter), quote(produced.packages))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced.packages)

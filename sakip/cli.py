@@ -145,7 +145,8 @@ def _print_summary(summary, outputs: Path) -> None:
     if summary.report:
         console.print(f"Laporan pemeriksaan (paraf): {summary.report}")
     for label, doc in summary.instansi.items():
-        name = "LKjIP" if label.startswith("lkjip") else "Rekap instansi"
+        name = ("LKjIP" if label.startswith("lkjip") else "Bundel paket (untuk dibaca)" if label.startswith("bundel")
+                else "Rekap instansi")
         console.print(f"{name}: {doc}")
     for note in summary.catatan:
         console.print(f"[yellow]Catatan:[/] {note}")

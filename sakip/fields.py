@@ -134,6 +134,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "dikembalikan[].jumlah_temuan": "jumlah galat", "dikembalikan[].alasan": "tiga temuan pertama dengan selnya",
         **signature("ttd", "kepala instansi"),
     },
+    "bundel_paket": {
+        **KOP, **PERIODE,
+        "ringkasan.jumlah_paket": "jumlah paket dalam bundel", "ringkasan.jumlah_halaman": "jumlah halaman bundel",
+        "paket[].no": "nomor urut", "paket[].pk": "kode PK", "paket[].pejabat": "nama pejabat",
+        "paket[].capaian": "rentang capaian triwulan", "paket[].revisi": "nomor revisi paket",
+        "paket[].halaman": "halaman paket di bundel, mis. \"2-9\"",
+        "paket[].tanda_tangan": "kolom yang sudah ditandatangani, atau \"belum\"",
+        "tidak_termasuk[].no": "nomor urut", "tidak_termasuk[].pk": "kode PK", "tidak_termasuk[].pejabat": "nama pejabat",
+        "tidak_termasuk[].status": "DIKEMBALIKAN / GAGAL", "tidak_termasuk[].alasan": "mengapa tidak ada paketnya",
+        "dibuat": "waktu bundel disusun (WIB)",
+    },
     "lkjip": {
         **KOP, **PERIODE,
         "tahun": "tahun LKjIP", "tahun_n1": "tahun sebelumnya", "tahun_n2": "dua tahun sebelumnya",
@@ -189,4 +200,5 @@ TITLES = {
     "lembar_paraf": "Lembar Paraf (hasil pemeriksaan data), per PK per triwulan",
     "rekap_instansi": "Rekapitulasi capaian instansi per triwulan (semua PK)",
     "lkjip": "LKjIP tahunan per instansi (dibuat pada Triwulan IV)",
+    "bundel_paket": "Daftar isi bundel semua paket siap tanda tangan per instansi per triwulan",
 }

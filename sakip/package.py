@@ -59,7 +59,7 @@ class Metadata:
     extra: tuple[tuple[str, str], ...] = ()  # further document-information keys, e.g. ("/SakipPK", "PK-SEK")
 
 
-def _pdf_date(moment: dt.datetime) -> str:
+def pdf_date(moment: dt.datetime) -> str:
     local = moment.astimezone(JAKARTA)
     offset = local.strftime("%z")
     return local.strftime("D:%Y%m%d%H%M%S") + f"{offset[:3]}'{offset[3:]}'"
@@ -164,7 +164,7 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
             writer.set_page_label(start, end, prefix=part.label_prefix)
     writer.add_metadata({
         "/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject, "/Keywords": meta.keywords,
-        "/Creator": "sakip", "/CreationDate": _pdf_date(meta.created), "/ModDate": _pdf_date(meta.created),
+        "/Creator": "sakip", "/CreationDate": pdf_date(meta.created), "/ModDate": pdf_date(meta.created),
         **dict(meta.extra),
     })
     for name, data in (attachments or {}).items():

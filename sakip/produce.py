@@ -145,9 +145,11 @@ def agency_suffix(agency: str) -> str:
 
 def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                    templates: Path, inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-                   earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None) -> AgencyDocuments:
+                   earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None,
+                   packages: dict[str, Path | str] | None = None) -> AgencyDocuments:
     """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
-    agency, rendered, converted and made signature-ready (an empty field on the head's block)."""
+    agency, rendered, converted and made signature-ready (an empty field on the head's block);
+    and, given the run's `packages`, each agency's bundle of them."""
     from . import package as package_stage
     from . import reports
 
@@ -184,6 +186,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
         outcomes = {o.source: o for o in conv.convert_batch([d for d, *_ in rendered.values()], work)}
+        if packages is not None:
+            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out)
     for label, (docx, final, cfg, name) in rendered.items():
         outcome = outcomes[docx]
         if outcome.pdf is None:
@@ -201,3 +205,23 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
         except SakipError as exc:
             out.documents[label] = str(exc)
     return out
+
+
+def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+            packages: dict[str, Path | str], templates: Path, outputs: Path, created: dt.datetime, work: Path,
+            converter: Converter, out: AgencyDocuments) -> None:
+    """One bundle per agency of every package made this quarter, behind an index page."""
+    from . import bundle as bundle_stage
+
+    template = render_stage.template_path(templates, "bundel_paket")
+    per = render_stage.Period(period.year, period.quarter, created.date())
+    for agency, cfg in period.configs.items():
+        entries = bundle_stage.entries(period, capaian, verdicts, packages, agency)
+        if not any(e.package for e in entries):
+            continue
+        label = f"bundel_paket{agency_suffix(agency)}"
+        target = period_dir(outputs, period.year, period.quarter) / f"bundel_paket_{period.year}_TW{period.quarter}{agency_suffix(agency)}.pdf"
+        try:
+            out.documents[label] = bundle_stage.bundle(cfg, per, entries, template, converter, work, target, created)
+        except SakipError as exc:
+            out.documents[label] = str(exc)

@@ -20,13 +20,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from make_demo_inputs import synthetic_quarters  # noqa: E402
 
-from sakip import charts, reports  # noqa: E402
+from sakip import bundle, charts, reports  # noqa: E402
 from sakip import render as r  # noqa: E402
 from sakip.capaian import compute  # noqa: E402
 from sakip.ingest import read_period  # noqa: E402
 from sakip.paraf import ParafResult  # noqa: E402
 
 ISSUED = dt.date(2026, 7, 6)
+# A fixed check time, so that regenerating the samples changes them only when the code does.
+CHECKED = dt.datetime(2026, 7, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 PK = "PK-SEK"
 NARRATIVE = Path("inputs") / "2026" / "lkjip.toml"
 
@@ -52,8 +54,7 @@ def per_pk_and_recap() -> None:
     who = period.official(PK)
     with paraf_stage.IsolatedSuites.for_folder(Path("expectations")) as checker:
         verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
-    # a fixed check time, so that regenerating the samples changes them only when the code does
-    checked = dt.datetime(2026, 7, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    checked = CHECKED
     verdicts = {pk: dataclasses.replace(v, checked_at=checked) for pk, v in verdicts.items()}
     write("sampul", r.cover_context(cfg, PK, who, per))
     write("laporan_triwulan", r.report_context(cfg, PK, who, results[PK], per))
@@ -62,6 +63,16 @@ def per_pk_and_recap() -> None:
     write("lembar_paraf", r.paraf_context(cfg, PK, who, verdicts[PK], per))
     officials = {row["pk"]: row["nama"] for row in period.records("pks")}
     write("rekap_instansi", reports.rekap_context(cfg, period.pk_codes(), results, verdicts, officials, per))
+    write("bundel_paket", bundle_sample(period, results, verdicts, per, checked))
+
+
+def bundle_sample(period, results, verdicts, per, created) -> dict:
+    """The index of the demo's bundle: each initialled PK's package of 8 pages, PK-SEK already
+    signed by its official, and the returned PK left out."""
+    made = {pk: Path(f"paket_{pk}.pdf") for pk, v in verdicts.items() if v.verdict == "PARAF"}
+    entries = bundle.entries(period, results, verdicts, made, "")
+    listed = [bundle.Listed(e, 8, "1", ["ttd_pejabat"] if e.pk == PK else [], []) for e in entries if e.package]
+    return bundle.context(period.config, per, listed, [e for e in entries if not e.package], 1, created)
 
 
 def lkjip() -> None:

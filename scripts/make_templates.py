@@ -594,7 +594,33 @@ def save(doc: Document, name: str) -> None:
     print(f"wrote {target}")
 
 
+def bundel_paket() -> Document:
+    doc = base_document(landscape=False)
+    letterhead(doc)
+    para(doc, "DAFTAR PAKET LAPORAN CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12,
+         align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    para(doc, "{{ kop.instansi }}", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    para(doc, "Bundel ini memuat {{ ringkasan.jumlah_paket }} paket siap tanda tangan ({{ ringkasan.jumlah_halaman }} halaman) "
+              "untuk dibaca sekaligus. Tanda tangan elektronik dibubuhkan pada berkas paket masing-masing PK, bukan pada bundel ini.",
+         space_after=6)
+    grid(doc, ["No", "Kode PK", "Pejabat", "Capaian TW {{ periode.romawi }}", "Revisi", "Halaman", "Tanda Tangan"],
+         [0.9, 2.4, 5.0, 3.4, 1.3, 1.8, 2.6],
+         ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.capaian }}", "{{ p.revisi }}", "{{ p.halaman }}", "{{ p.tanda_tangan }}"],
+         "cllcccl", ["p in paket"], size=8.5, head_size=8)
+    para(doc, space_after=6)
+    para(doc, "{%p if tidak_termasuk %}")
+    para(doc, "PK yang tidak termasuk dalam bundel:", bold=True, keep=True)
+    grid(doc, ["No", "Kode PK", "Pejabat", "Status", "Keterangan"], [0.9, 2.4, 5.0, 2.8, 5.8],
+         ["{{ r.no }}", "{{ r.pk }}", "{{ r.pejabat }}", "{{ r.status }}", "{{ r.alasan }}"], "cllcl", ["r in tidak_termasuk"],
+         size=8.5, head_size=8, shade="F8CBAD")
+    para(doc, "{%p endif %}")
+    para(doc, space_after=6)
+    para(doc, "Disusun oleh sakip pada {{ dibuat }}.", size=8)
+    return doc
+
+
 if __name__ == "__main__":
+    save(bundel_paket(), "bundel_paket")
     save(laporan_triwulan(), "laporan_triwulan")
     save(sampul(), "sampul")
     save(lembar_paraf(), "lembar_paraf")

@@ -2,7 +2,6 @@
 
 import io
 import json
-import os
 import shutil
 import subprocess
 
@@ -153,4 +152,28 @@ def test_agency_recap_lists_every_pk_and_the_returned_one(run_tw2):
         assert expected in text, expected
     assert set(reader.get_fields()) == {"ttd_kepala"}
     summary = json.loads((out / "2026" / "TW2" / "ringkasan.json").read_text(encoding="utf-8"))
-    assert summary["dokumen_instansi"] == {"rekap_instansi": str(path)}
+    assert summary["dokumen_instansi"]["rekap_instansi"] == str(path)
+
+
+def test_agency_bundle_holds_every_package_behind_an_index(run_tw2):
+    _, out, _, _ = run_tw2
+    period = out / "2026/TW2"
+    bundle = PdfReader(period / "bundel_paket_2026_TW2.pdf")
+    pks = ["PK-INSP", "PK-IRBAN1", "PK-IRBAN2", "PK-SEK"]
+    sizes = [len(PdfReader(package(out, pk)).pages) for pk in pks]
+    top = [(o.title, bundle.get_destination_page_number(o)) for o in bundle.outline if not isinstance(o, list)]
+    assert top[0] == ("Daftar Paket", 0) and [t.split(" - ")[0] for t, _ in top[1:]] == pks
+    index_pages = top[1][1]
+    assert len(bundle.pages) == index_pages + sum(sizes)
+    index = " ".join(" ".join(p.extract_text().split()) for p in bundle.pages[:index_pages])
+    start = index_pages + 1
+    for pk, size, (_, first) in zip(pks, sizes, top[1:]):
+        assert first == start - 1  # the bookmark opens the package's cover
+        assert f"{pk} " in index and f"{start}–{start + size - 1}" in index  # the index prints its pages
+        # the package's own first page is the bundle's page at that place
+        assert bundle.pages[first].extract_text().split()[:6] == PdfReader(package(out, pk)).pages[0].extract_text().split()[:6]
+        start += size
+    assert "PK-IRBAN3" in index and "DIKEMBALIKAN" in index  # the returned PK is listed as left out
+    assert not bundle.get_fields() and not any(p.get("/Annots") for p in bundle.pages)  # nothing to sign here
+    summary = json.loads((period / "ringkasan.json").read_text())
+    assert summary["dokumen_instansi"]["bundel_paket"] == str(period / "bundel_paket_2026_TW2.pdf")

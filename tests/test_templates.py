@@ -2,6 +2,7 @@
 
 import copy
 import json
+import sys
 
 import pytest
 from docx import Document
@@ -12,6 +13,10 @@ from sakip import render as r
 from sakip.cli import app
 
 from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_sample_contexts  # noqa: E402
+from make_sample_contexts import CHECKED  # noqa: E402
 
 NAMES = list(fields.CATALOGUE)
 TEMPLATES = ROOT / "templates"
@@ -146,7 +151,7 @@ def test_catalogue_documents_exactly_what_the_sample_context_holds(name):
     assert missing == set()
 
 
-def test_sample_contexts_have_the_shape_the_code_produces(period_tw2, capaian_tw2):
+def test_sample_contexts_have_the_shape_the_code_produces(period_tw2, capaian_tw2, verdicts_tw2):
     """sample_context.json is what the pipeline gives the template (same fields), not a hand-made copy."""
     import datetime as dt
 
@@ -155,7 +160,8 @@ def test_sample_contexts_have_the_shape_the_code_produces(period_tw2, capaian_tw
     built = {"sampul": r.cover_context(cfg, "PK-SEK", who, per),
              "laporan_triwulan": r.report_context(cfg, "PK-SEK", who, capaian_tw2["PK-SEK"], per),
              "lampiran_pk": r.lampiran_pk_context(cfg, "PK-SEK", who, period_tw2, per),
-             "lampiran_ra": r.lampiran_ra_context(cfg, "PK-SEK", who, period_tw2, per)}
+             "lampiran_ra": r.lampiran_ra_context(cfg, "PK-SEK", who, period_tw2, per),
+             "bundel_paket": make_sample_contexts.bundle_sample(period_tw2, capaian_tw2, verdicts_tw2, per, CHECKED)}
     for name, ctx in built.items():
         sample = templates.sample_context(TEMPLATES / name / "template.docx")
         assert set(templates.context_paths(ctx)) == set(templates.context_paths(sample)), name
