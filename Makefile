@@ -19,6 +19,9 @@ demo: setup
 	@find outputs -name 'paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Berkas koreksi untuk unit yang dikembalikan:"
 	@find outputs -name 'KOREKSI_*.xlsx' | sort | sed 's/^/  /'
+	@echo "Bundel paket per triwulan (untuk dibaca kepala; tanda tangan pada paket masing-masing):"
+	@find outputs -name 'bundel_paket_*.pdf' | sort | sed 's/^/  /'
+	@echo "Periksa paket terhadap manifest-nya:  .venv/bin/sakip verify <paket.pdf>"
 	@echo "Rekap instansi per triwulan:"
 	@find outputs -name 'rekap_instansi_*.pdf' | sort | sed 's/^/  /'
 	@echo "Hasil pemeriksaan (paraf) per triwulan, untuk dibuka di peramban:"

@@ -70,4 +70,5 @@ def test_small_benchmark_measures_everything(tmp_path):
     assert set(data["ratios"]) == set(run.TARGETS) and all(v > 0 for v in data["ratios"].values())
     assert {"ingest", "paraf", "capaian", "produksi.render", "produksi.konversi", "produksi.paket"} <= set(data["full"]["stages"])
     table = run.report(data)
-    assert "full_over_floor" in table and "naive (cold soffice per file)" in table
+    assert "full_over_floor" in table and "naive (cold soffice per file)" in table and "warm slot, same files" in table
+    assert data["warm"]["sample"] == data["naive"]["sample"]  # the same documents both ways
