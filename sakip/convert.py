@@ -242,7 +242,13 @@ class Converter:
         if self._closed:
             return
         self._closed = True
-        threads = [threading.Thread(target=s.stop) for s in self._all]
+
+        def stop() -> None:
+            # Taken from the queue, so a slot still starting (warm_up) or converting is stopped
+            # once it is done, never behind its back.
+            self._free.get().stop()
+
+        threads = [threading.Thread(target=stop) for _ in self._all]
         for t in threads:
             t.start()
         for t in threads:

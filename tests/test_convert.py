@@ -100,3 +100,13 @@ def test_check_pdf_rejects_missing_and_broken(tmp_path):
 def test_stems_must_be_unique(tmp_path):
     with Converter(slots=1) as converter, pytest.raises(ValueError):
         converter.convert([tmp_path / "a" / "x.docx", tmp_path / "b" / "x.docx"], tmp_path / "pdf")
+
+
+def test_close_during_warm_up_leaves_no_libreoffice(tmp_path, monkeypatch):
+    pids = tmp_path / "pids.txt"
+    monkeypatch.setenv("STAND_IN_PIDS", str(pids))
+    converter = Converter(slots=2, command=[uno_python(), STAND_IN])
+    converter.warm_up()
+    converter.close()  # at once: the slots are still starting
+    workers = [int(line.split()[0]) for line in pids.read_text().splitlines()] if pids.exists() else []
+    assert all(group_alive(w) == [] for w in workers)
