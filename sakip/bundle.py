@@ -23,10 +23,9 @@ from .convert import Converter
 from .errors import PackageError
 from .formatting import quarter_name
 from .outputs import atomic_path
-from .package import JAKARTA, pdf_date
+from .package import JAKARTA, pdf_date, signature_fields
 from .render import Period, Renderer, letterhead
 from .paraf import ParafResult
-from .sign import field_states
 from .summary import capaian_range
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def read(entry: Entry) -> Listed:
         raise PackageError(f"{entry.package}: tidak dapat dibaca untuk bundel ({exc})") from None
     old = manifest.previous_revision(entry.package)
     revision = str(old["paket"]["revisi"]) if old else "-"
-    signed = [name for name, filled in field_states(entry.package).items() if filled]
+    signed = [name for name, filled in signature_fields(entry.package).items() if filled]
     return Listed(entry, pages, revision, signed, outline)
 
 

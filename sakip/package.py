@@ -128,13 +128,18 @@ def find_texts(pdf: Path, texts: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
-def is_signed(path: Path) -> bool:
-    """True when the PDF carries a filled signature field (it must then never be replaced)."""
+def signature_fields(path: Path) -> dict[str, bool]:
+    """Each signature field of a PDF and whether it is signed ({} for a file that does not open)."""
     try:
         fields = PdfReader(path).get_fields() or {}
     except (PdfReadError, OSError, ValueError):
-        return False
-    return any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values())
+        return {}
+    return {name: f.get("/V") is not None for name, f in fields.items() if f.get("/FT") == "/Sig"}
+
+
+def is_signed(path: Path) -> bool:
+    """True when the PDF carries a filled signature field (it must then never be replaced)."""
+    return any(signature_fields(path).values())
 
 
 def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,

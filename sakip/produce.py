@@ -99,11 +99,11 @@ def _produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[
     with ThreadPoolExecutor(max_workers=converter.slots, thread_name_prefix="konversi") as pool:
         batch: list[tuple[str, dict[str, Path]]] = []
         # A signed package whose sources are unchanged is final: not rendered, converted or packaged again.
-        final = {pk for pk, v in verdicts.items() if v.verdict == "PARAF" and package_stage.signed_and_current(
-            pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter),
-            period.inputs_of(pk), template_files, run)}
-        for pk in final:
-            out.packages[pk] = pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter)
+        existing = {pk: pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter)
+                    for pk, v in verdicts.items() if v.verdict == "PARAF"}
+        final = {pk for pk, path in existing.items()
+                 if package_stage.signed_and_current(path, period.inputs_of(pk), template_files, run)}
+        out.packages.update({pk: existing[pk] for pk in final})
         rendering = render_stage.render_pks(period, capaian, {pk: v for pk, v in verdicts.items() if pk not in final},
                                             templates, outputs, issued)
         while True:

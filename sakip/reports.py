@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
 from .render import Period, letterhead, official, signature_block
+from .summary import capaian_range
 
 HEAD_FIELD = "ttd_kepala"
 NOT_COMPUTABLE = "Tidak dapat dihitung"
@@ -112,8 +113,7 @@ def _spread(cfg: Konfigurasi, inds: list[IndicatorResult]) -> str:
 
 
 def _range_text(result: PKResult) -> str:
-    rng = result.capaian_range()
-    return "-" if rng is None else (percent(rng[0]) if rng[0] == rng[1] else f"{percent(rng[0])} – {percent(rng[1])}")
+    return capaian_range(result.capaian_range())
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:

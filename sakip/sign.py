@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest
+from .package import signature_fields
 from .errors import SigningError
 from .outputs import atomic_path
 
@@ -32,15 +33,6 @@ class Signed:
     level: str  # "PAdES B-B" or "PAdES B-T"
 
 
-def field_states(package: Path) -> dict[str, bool]:
-    """Each signature field of a package, and whether it is already signed."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.fields import enumerate_sig_fields
-
-    with package.open("rb") as fh:
-        return {name: value is not None for name, value, _ref in enumerate_sig_fields(PdfFileReader(fh, strict=False))}
-
-
 def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timestamp_url: str = "",
          reason: str = "", location: str = "") -> Signed:
     """Sign `package` in place into the empty signature field `field`."""
@@ -54,7 +46,7 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
     # Sign only what sakip made: a package that no longer matches its manifest is not signed.
     if manifest.matches_manifest(package) is False:
         raise SigningError(f"{package}: isi paket berubah sejak dibuat; periksa dengan 'sakip verify {package}'")
-    states = field_states(package)
+    states = signature_fields(package)
     if states.get(field) is not False:
         why = "sudah ditandatangani" if states.get(field) else "tidak ada di paket"
         empty = [name for name, filled in states.items() if not filled]
