@@ -59,7 +59,7 @@ def run(
 ) -> None:
     """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF."""
     issued = _parse_date(tanggal) if tanggal else None
-    _preflight(inputs, year, templates, expectations)
+    _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
     from flows.quarterly import quarterly
 
@@ -103,8 +103,9 @@ def _parse_date(text: str) -> dt.date:
         raise SakipError(f"--tanggal '{text}' bukan tanggal YYYY-MM-DD") from None
 
 
-def _preflight(inputs: Path, year: int, templates: Path, expectations: Path) -> None:
-    """Fail fast, with one line, on what would stop every PK (before starting Prefect)."""
+def _preflight(inputs: Path, year: int, quarter: int, templates: Path, expectations: Path) -> None:
+    """Fail fast, with one line, on what would stop every PK or the agency documents (before
+    starting Prefect, and before hours of packages are made only for the last stage to stop)."""
     from . import config
     from .convert import soffice
     from .ingest import agencies
@@ -112,7 +113,7 @@ def _preflight(inputs: Path, year: int, templates: Path, expectations: Path) -> 
 
     for root in agencies(inputs, year).values():
         config.load(root / "instansi.toml")
-    for name in DOCUMENTS:
+    for name in [*DOCUMENTS, "rekap_instansi", "bundel_paket", *(["lkjip"] if quarter == 4 else [])]:
         template_path(templates, name)
     if not any(expectations.glob("*.json")):
         raise SakipError(f"{expectations}: tidak ada suite expectation (*.json)")

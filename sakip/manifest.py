@@ -31,7 +31,23 @@ _CHUNK = 1 << 20
 
 
 def sha256(path: Path, limit: int | None = None) -> str:
-    """SHA-256 of a file, or of its first `limit` bytes."""
+    """SHA-256 of a file, or of its first `limit` bytes.
+
+    Whole files are hashed once per content version: every PK's manifest lists the same
+    templates and suites, and a rerun compares sources before writing the same hashes again.
+    """
+    if limit is None:
+        stat = path.stat()
+        return _whole(path.resolve(), stat.st_size, stat.st_mtime_ns)
+    return _digest(path, limit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(path: Path, _size: int, _mtime_ns: int) -> str:  # size and mtime invalidate the cache
+    return _digest(path, None)
+
+
+def _digest(path: Path, limit: int | None) -> str:
     digest = hashlib.sha256()
     left = limit
     with path.open("rb") as fh:

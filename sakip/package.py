@@ -219,10 +219,10 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
     revision (replacing a signed package is refused by `assemble`).
     """
     out = folder / package_name(pk, year, quarter)
-    if signed_and_current(out, provenance.inputs, provenance.templates, provenance.run):
-        return out
     old = manifest.previous_revision(out) if out.exists() else None
     same = manifest.same_sources(old, provenance.inputs, provenance.templates, provenance.run)
+    if same and is_signed(out):
+        return out
     revision = (old["paket"]["revisi"] if same else old["paket"]["revisi"] + 1) if old else 1
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
