@@ -237,7 +237,7 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         full_s, summary = sakip_run(inputs, outputs, year, quarter, api)
         full_cpu = cpu_seconds() - cpu
         full_peak, full_kinds = memory.peak, memory.at_peak
-        docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/dokumen/*.docx"))
+        docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/rev-*/dokumen/*.docx"))
         if not docs:
             raise SystemExit("tidak ada dokumen yang dirender; benchmark tidak dapat diukur")
 
@@ -265,6 +265,8 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         memory.reset()
         rerun_s, rerun_summary = sakip_run(inputs, outputs, year, quarter, api)
         rerun_status = next(r["status"] for r in rerun_summary["pk"] if r["pk"] == fixed[0])
+        # What the rerun made: the corrected PK's package, nothing else.
+        remade = sorted(r["pk"] for r in rerun_summary["pk"] if r["status"] == "PARAF" and not r.get("dipakai_ulang"))
     shutil.rmtree(scratch, ignore_errors=True)
 
     counts = {s: sum(1 for r in summary["pk"] if r["status"] == s) for s in ("PARAF", "DIKEMBALIKAN", "GAGAL")}
@@ -287,7 +289,8 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         # The same sample, one document at a time on one warm slot: the converter's own speed.
         "warm": {"sample": len(picked), "per_document": round(warm_per_doc, 4), "start_seconds": round(warm_start, 2)},
         "paraf": paraf,
-        "rerun": {"seconds": round(rerun_s, 2), "corrected_pk": fixed[0], "status_after": rerun_status},
+        "rerun": {"seconds": round(rerun_s, 2), "corrected_pk": fixed[0], "status_after": rerun_status,
+                  "packages_made": remade, "stages": rerun_summary.get("durasi_detik", {})},
         "prefect": "running server (in this process tree)" if server else "temporary server started by each run",
         "peak_rss_mib": round(max(full_peak, memory.peak) / 2**20, 1),
         "peak_pss_mib": round(memory.peak_pss / 2**20, 1),

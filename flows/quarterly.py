@@ -1,25 +1,35 @@
 """The quarterly flow: workbooks in, signature-ready packages and correction workbooks out.
 
-Only composition lives here; every stage is a plain function in the sakip package. Tasks work
-on the whole period at once (one GX run per suite, one conversion pipeline), so a period with
-hundreds of PKs pays Prefect's per-task overhead a handful of times, not per PK. The period's
-data is passed `quote`d: Prefect otherwise walks every element of a task's arguments looking
-for upstream futures, which costs ~3 s per task at 480 PKs.
+Only composition lives here; every stage is a plain function in the sakip package.
+
+Task granularity: reading, capaian and paraf work on the whole period at once (one GX run per
+suite), and the PKs that need a new revision are packaged in batches of about ten, one task
+each ("paket"), so a period of 480 PKs pays Prefect's per-task overhead (6-12 ms a task, measured
+here) some fifty times, not per PK per stage. A rerun after one corrected workbook runs one
+"paket" task holding that PK: the others keep their revisions (see sakip.revisions) and get no
+task at all. The period's data is passed `quote`d: Prefect otherwise walks every element of a
+task's arguments looking for upstream futures, which costs ~3 s per task at 480 PKs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from sakip import capaian as capaian_stage
@@ -28,11 +38,14 @@ from sakip import paraf as paraf_stage
 from sakip import paraf_report
 from sakip import produce as produce_stage
 from sakip.capaian import PKResult
-from sakip.convert import Converter
+from sakip.convert import Converter, default_slots
+from sakip.errors import RetryableConversionError
 from sakip.manifest import RunInfo
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir
 from sakip.paraf import IsolatedSuites, ParafResult
+from sakip.revisions import Plan
+from sakip.schedule import period_for
 from sakip.produce import AgencyDocuments, Produced
 from sakip.summary import Row, Summary, capaian_range
 
@@ -89,47 +102,112 @@ def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], fixes: d
     return page
 
 
-@task(name="produksi", cache_policy=NO_CACHE)
-def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
-            outputs: Path, issued: dt.date, created: dt.datetime, work: Path, converter: Converter, run: RunInfo) -> Produced:
-    """Render, convert and package every initialled PK, converting while rendering."""
-    produced = produce_stage.produce(period, results, verdicts, templates, outputs, issued, created, work, converter, run)
-    get_run_logger().info("Paket: %d dibuat dari %d dokumen", sum(isinstance(p, Path) for p in produced.packages.values()),
-                          sum(len(d) for d in produced.documents.values()))
-    return produced
+@task(name="rencana", cache_policy=NO_CACHE)
+def plan(period: PeriodData, verdicts: dict[str, ParafResult], templates: Path, outputs: Path, suites: tuple[Path, ...],
+         issued: dt.date | None, force: bool) -> dict[str, Plan]:
+    """Which PKs keep their latest revision and which get a new one, by content keys."""
+    plans = produce_stage.plan(period, verdicts, templates, outputs, suites, issued, force)
+    new = [p for p in plans.values() if not p.reuse]
+    logger = get_run_logger()
+    logger.info("Rencana: %d PK memakai revisi yang masih berlaku, %d PK dibuat", len(plans) - len(new), len(new))
+    for p in new[:SHOWN_PLANS]:
+        logger.info("%s: %s (%s)", p.pk, p.folder.name, p.reason)
+    return plans
+
+
+SHOWN_PLANS = 20  # a first run logs every PK otherwise
+
+
+def batch_label(batch: list[Plan]) -> str:
+    """How a batch is named in the Prefect UI: its PKs, or its first and last and how many."""
+    codes = [p.pk for p in batch]
+    return ", ".join(codes) if len(codes) <= 3 else f"{codes[0]} … {codes[-1]} ({len(codes)} PK)"
+
+
+def _retry_conversion(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a batch only when LibreOffice hung or crashed (a document it cannot read fails the
+    same way every time)."""
+    try:
+        state.result()
+    except RetryableConversionError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(name="paket", task_run_name="paket {label}", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_retry_conversion)
+def package_batch(label: str, period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                  batch: list[Plan], templates: Path, issued: dt.date, created: dt.datetime, work: Path,
+                  converter: Converter, run: RunInfo) -> Produced:
+    """Render, convert and package a batch of PKs into new revisions (retried on a hung or
+    crashed LibreOffice; a retry redoes only the PKs that were not published)."""
+    return produce_stage.produce_batch(period, results, verdicts, batch, templates, issued, created, work, converter, run)
+
+
+def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], plans: dict[str, Plan],
+            templates: Path, issued: dt.date, created: dt.datetime, work: Path, converter: Converter,
+            run: RunInfo) -> Produced:
+    """Every batch as a task. The flow's thread pool has one more worker than LibreOffice has
+    slots, so one batch renders or packages while the others convert."""
+    out = produce_stage.reused(plans, period.year, period.quarter)
+    futures = [(package_batch.submit(batch_label(b), quote(period), quote(results), quote(verdicts), quote(b), templates,
+                                     issued, created, work, quote(converter), quote(run)), b)
+               for b in produce_stage.batches(plans, converter.slots)]
+    for future, batch in futures:
+        future.wait()
+        value = future.state.result(raise_on_failure=False)
+        if isinstance(value, Produced):
+            out.add(value)
+        elif isinstance(value, RetryableConversionError):
+            out.packages.update({**value.done, **value.failed})
+        else:  # an unexpected failure of the whole batch: every PK in it failed, with the reason
+            out.packages.update({p.pk: f"paket tidak dibuat: {value}" for p in batch})
+    made = [pk for pk, v in out.packages.items() if isinstance(v, Path) and pk not in out.reused]
+    get_run_logger().info("Paket: %d dibuat, %d tetap dari revisi sebelumnya, %d gagal", len(made), len(out.reused),
+                          sum(not isinstance(v, Path) for v in out.packages.values()))
+    return out
 
 
 @task(name="dokumen-instansi", cache_policy=NO_CACHE)
 def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
                      inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-                     converter: Converter, packages: dict[str, Path | str]) -> AgencyDocuments:
+                     converter: Converter, packages: dict[str, Path | str], keys: dict[str, str | None]) -> AgencyDocuments:
     """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
-    (compared with earlier years' inputs)."""
+    (compared with earlier years' inputs); an agency none of whose PKs changed keeps them."""
     from sakip import reports
 
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
-                                        earlier, converter, packages)
+                                        earlier, converter, packages, keys)
     made.notes[:0] = notes
+    logger = get_run_logger()
+    if made.reused:
+        logger.info("Dokumen instansi tetap (tidak ada PK yang berubah): %d instansi", len(made.reused))
     for note in made.notes:
-        get_run_logger().warning(note)
+        logger.warning(note)
     return made
 
 
 def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
-              fixes: dict[str, list[Path]], packages: dict[str, Path | str]) -> Summary:
+              fixes: dict[str, list[Path]], produced: Produced, plans: dict[str, Plan]) -> Summary:
+    packages = produced.packages
     rows = []
     for pk, verdict in verdicts.items():
         name = period.pks.loc[period.pks["pk"] == pk, "nama"].iloc[0] or "-"
         result = results.get(pk)
         row = Row(pk=pk, pejabat=name, status=verdict.verdict, capaian=capaian_range(result.capaian_range() if result else None),
                   galat=len(verdict.errors), peringatan=len(verdict.warnings),
-                  peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings])
+                  peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings],
+                  predikat=dict(Counter(i.predikat for i in result.indicators if i.predikat)) if result else {})
         if verdict.verdict == "DIKEMBALIKAN":
             row.keluaran = [str(p) for p in fixes.get(pk, [])]
             row.pesan = verdict.errors[0].message if verdict.errors else ""
         elif isinstance(packages.get(pk), Path):
             row.keluaran = [str(packages[pk])]
+            row.revisi = plans[pk].revision
+            row.dipakai_ulang = pk in produced.reused
         else:
             row.status, row.pesan = "GAGAL", str(packages.get(pk, "paket tidak dibuat"))
         rows.append(row)
@@ -151,20 +229,39 @@ class Stopwatch:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
-@flow(name="sakip-triwulan", flow_run_name="triwulan-{year}-TW{quarter}")
-def quarterly(year: int, quarter: int, inputs: Path = Path("inputs"), outputs: Path = Path("outputs"),
-              templates: Path = Path("templates"), expectations: Path = Path("expectations"),
-              issued: dt.date | None = None, pks: list[str] | None = None) -> Summary:
+def run_name() -> str:
+    """The flow run's name in the Prefect UI: the period, and whether it is a rerun of some PKs."""
+    params = flow_run.get_parameters()
+    year, quarter = params.get("year"), params.get("quarter")
+    if year is None or quarter is None:
+        year, quarter = period_for(flow_run.get_scheduled_start_time())
+    name = f"triwulan-{year}-TW{quarter}"
+    if params.get("pks"):
+        name += "-ulang-" + "-".join(params["pks"][:3])
+    return name + ("-paksa" if params.get("force") else "")
+
+
+@flow(name="sakip-triwulan", flow_run_name=run_name, task_runner=ThreadPoolTaskRunner(max_workers=default_slots() + 1))
+def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path = Path("inputs"),
+              outputs: Path = Path("outputs"), templates: Path = Path("templates"),
+              expectations: Path = Path("expectations"), issued: dt.date | None = None, pks: list[str] | None = None,
+              force: bool = False) -> Summary:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
-    every agency under inputs/<year>/)."""
+    every agency under inputs/<year>/). Without a year and quarter (a scheduled run), the last
+    quarter that ended before the run's scheduled date. PKs whose inputs, templates, suites and
+    code are those of their latest revision keep it; `force` makes a new revision of each."""
+    if year is None or quarter is None:
+        year, quarter = period_for(flow_run.get_scheduled_start_time())
+        get_run_logger().info("Periode dari jadwal: tahun %d triwulan %d", year, quarter)
     # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
     with Converter() as converter:
         converter.warm_up()
-        return _stages(year, quarter, inputs, outputs, templates, expectations, issued, pks, converter)
+        return _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued, pks,
+                       force, converter)
 
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
-            issued: dt.date | None, pks: list[str] | None, converter: Converter) -> Summary:
+            issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter) -> Summary:
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
@@ -186,23 +283,67 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):
-            produced = produce(quote(period), quote(results), quote(verdicts), templates, outputs, issued or now.date(), now,
-                               work, quote(converter), run)
+            plans = plan(quote(period), quote(verdicts), templates, outputs, run.suites, issued, force)
+            produced = produce(period, results, verdicts, plans, templates, issued or now.date(), now, work, converter, run)
         # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
         agency = AgencyDocuments()
         if not pks:
             with clock.stage("instansi"):
+                keys = produce_stage.agency_keys(period, verdicts, produced.packages, templates, issued, force)
                 agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
-                                          issued or now.date(), now, work, quote(converter), quote(produced.packages))
+                                          issued or now.date(), now, work, quote(converter), quote(produced.packages),
+                                          keys)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    summary = summarize(period, results, verdicts, fixes, produced.packages)
+    summary = summarize(period, results, verdicts, fixes, produced, plans)
     summary.unknown_pks = unknown
     summary.report = str(report)
     summary.instansi = {label: str(doc) for label, doc in agency.documents.items()}
     summary.catatan = agency.notes
-    # Render, conversion and packaging overlap inside "produksi"; their own times are reported too.
+    summary.run_id = run.run_id
+    summary.selesai = dt.datetime.now(JAKARTA).isoformat(timespec="seconds")
+    # Render, conversion and packaging overlap inside "produksi"; their busy times are reported too.
     summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
     summary.write(outputs)
-    get_run_logger().info("Selesai: %s", ", ".join(f"{k} {v}" for k, v in summary.counts().items()))
+    publish_artifacts(summary, verdicts)
+    get_run_logger().info("Selesai: %s; %d PK tetap dari revisi sebelumnya", ", ".join(f"{k} {v}" for k, v in summary.counts().items()),
+                          len(produced.reused))
     return summary
+
+
+def publish_artifacts(summary: Summary, verdicts: dict[str, ParafResult]) -> None:
+    """A table of every PK and a list of the returned PKs and why, on the flow run in the Prefect UI."""
+    key = f"sakip-{summary.year}-tw{summary.quarter}"
+    table = [{"PK": r.pk, "Status": r.status, "Capaian": r.capaian,
+              "Predikat": ", ".join(f"{k} {v}" for k, v in sorted(r.predikat.items())) or "-",
+              "Revisi": (f"rev-{r.revisi:02d}" + (" (tetap)" if r.dipakai_ulang else "")) if r.revisi else "-",
+              "Paket": r.keluaran[0] if r.status == "PARAF" and r.keluaran else "-"} for r in summary.rows]
+    create_table_artifact(table, key=f"{key}-ringkasan",
+                          description=f"Ringkasan SAKIP {summary.year} Triwulan {summary.quarter}: status, capaian, predikat dan paket per PK")
+    returned = [r for r in summary.rows if r.status != "PARAF"]
+    lines = [f"# PK dikembalikan atau gagal: {summary.year} Triwulan {summary.quarter}", ""]
+    if not returned:
+        lines.append("Semua PK lolos pemeriksaan dan paketnya dibuat.")
+    for r in returned:
+        lines.append(f"## {r.pk} ({r.status}) - {r.pejabat}")
+        verdict = verdicts.get(r.pk)
+        errors = verdict.errors if verdict and r.status == "DIKEMBALIKAN" else []
+        for f in errors[:SHOWN_ERRORS]:
+            lines.append(f"- {_md(str(f.location))}: {_md(f.message)}. Perbaikan: {_md(f.fix)}")
+        if len(errors) > SHOWN_ERRORS:
+            lines.append(f"- ... dan {len(errors) - SHOWN_ERRORS} galat lain (lihat berkas koreksi)")
+        if not errors:
+            lines.append(f"- {_md(r.pesan)}")
+        if r.status == "DIKEMBALIKAN" and r.keluaran:
+            lines.append(f"- Berkas koreksi: `{r.keluaran[0]}`")
+        lines.append("")
+    create_markdown_artifact("\n".join(lines), key=f"{key}-dikembalikan",
+                             description="PK yang dikembalikan ke unit beserta alasannya")
+
+
+SHOWN_ERRORS = 10
+
+
+def _md(text: str) -> str:
+    """Data in markdown: officials' text must not become links, headings or HTML in the UI."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>])", r"\\\1", text.replace("\n", " "))

@@ -56,8 +56,10 @@ def run(
     expectations: Annotated[Path, typer.Option(help="Folder suite Great Expectations.")] = Path("expectations"),
     tanggal: Annotated[Optional[str], typer.Option(help="Tanggal laporan (YYYY-MM-DD) pada baris tempat dan tanggal; bawaan: hari ini.")] = None,
     pk: Annotated[Optional[list[str]], typer.Option("--pk", help="Proses hanya PK ini (boleh diulang).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Buat revisi baru setiap PK walaupun masukan, template, suite, dan versi sakip tidak berubah.")] = False,
 ) -> None:
-    """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF."""
+    """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF.
+    PK yang masukannya tidak berubah sejak revisi terakhir tidak dibuat ulang."""
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
@@ -68,7 +70,7 @@ def run(
     IsolatedSuites.start_early(expectations)
 
     summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
-                        expectations=expectations, issued=issued, pks=pk or None)
+                        expectations=expectations, issued=issued, pks=pk or None, force=force)
     if summary.rows:
         _print_summary(summary, outputs)
     if summary.unknown_pks:
@@ -129,12 +131,14 @@ def _print_summary(summary, outputs: Path) -> None:
 
     console = Console()
     table = Table(title=f"Ringkasan {summary.year} Triwulan {summary.quarter}")
-    for col in ("PK", "Status", "Capaian TW", "Galat", "Peringatan", "Keluaran"):
+    for col in ("PK", "Status", "Capaian TW", "Galat", "Peringatan", "Revisi", "Keluaran"):
         table.add_column(col, overflow="fold")
     colors = {"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"}
     for r in summary.rows:
         out = "\n".join(r.keluaran) if r.keluaran else r.pesan
-        table.add_row(r.pk, f"[{colors.get(r.status, 'white')}]{r.status}[/]", r.capaian, str(r.galat), str(r.peringatan), out)
+        revision = (f"{r.revisi}" + (" (tetap)" if r.dipakai_ulang else " (baru)")) if r.revisi else "-"
+        table.add_row(r.pk, f"[{colors.get(r.status, 'white')}]{r.status}[/]", r.capaian, str(r.galat), str(r.peringatan),
+                      revision, out)
     console.print(table)
     warned = [(r.pk, w) for r in summary.rows if r.status == "PARAF" for w in r.peringatan_pesan]
     for pk, warning in warned[:SHOWN_WARNINGS]:
@@ -152,6 +156,9 @@ def _print_summary(summary, outputs: Path) -> None:
     for note in summary.catatan:
         console.print(f"[yellow]Catatan:[/] {note}")
     counts = summary.counts()
+    kept = sum(r.dipakai_ulang for r in summary.rows)
+    if kept:
+        console.print(f"{kept} PK tidak berubah sejak revisi terakhirnya dan tidak dibuat ulang (--force untuk membuat ulang).")
     console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
                   f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")
 
@@ -255,6 +262,56 @@ def sign(
         secret = typer.prompt(f"Kata sandi {p12.name}", hide_input=True, default="", show_default=False)
     signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi)
     typer.echo(f"{signed.package}: ditandatangani di kolom {signed.field} oleh {signed.signer} ({signed.level}).")
+
+
+@app.command()
+def status(
+    year: Year,
+    quarter: Quarter,
+    outputs: Outputs = Path("outputs"),
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
+) -> None:
+    """Keadaan satu periode per PK: hasil paraf, revisi terakhir, sudah ditandatangani atau belum, run terakhir."""
+    import json
+
+    from . import status as status_mod
+
+    report = status_mod.period_status(outputs, year, quarter)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Status {year} Triwulan {quarter}")
+    for col in ("PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat", "Paket"):
+        table.add_column(col, overflow="fold")
+    for r in report.rows:
+        table.add_row(r.pk, r.verdict, f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures or "-",
+                      r.made or "-", r.package or r.note)
+    Console().print(table)
+    typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {report.finished or '-'}).")
+
+
+@app.command()
+def serve(
+    inputs: Inputs = Path("inputs"),
+    outputs: Outputs = Path("outputs"),
+    templates: Annotated[Path, typer.Option(help="Folder template Word.")] = Path("templates"),
+    expectations: Annotated[Path, typer.Option(help="Folder suite Great Expectations.")] = Path("expectations"),
+) -> None:
+    """Jalankan jadwal triwulanan di mesin ini (06.00 WIB tanggal 5 setelah triwulan berakhir) dan
+    terima run ulang manual; berhenti dengan Ctrl-C."""
+    _quiet_environment()
+    from prefect import serve as prefect_serve
+
+    from flows.deployments import deployments
+
+    folders = {"inputs": inputs.resolve(), "outputs": outputs.resolve(), "templates": templates.resolve(),
+               "expectations": expectations.resolve()}
+    typer.echo("Jadwal: triwulanan pukul 06.00 WIB tanggal 5 Januari, April, Juli, Oktober. "
+               "Run ulang: prefect deployment run 'sakip-triwulan/ulang' -p year=<tahun> -p quarter=<triwulan>.")
+    prefect_serve(*deployments(**folders), print_starting_message=True)
 
 
 def main() -> None:

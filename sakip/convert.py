@@ -89,10 +89,18 @@ class Outcome:
     source: Path
     pdf: Path | None
     error: str = ""
+    # LibreOffice hung, crashed or would not start: worth trying again (a document LibreOffice
+    # cannot read fails the same way every time and is not).
+    transient: bool = False
 
 
 class _Stopped(Exception):
     """The worker did not answer in time, or its process ended."""
+
+
+def default_slots() -> int:
+    """One LibreOffice per core."""
+    return max(1, os.cpu_count() or 1)
 
 
 class Slot:
@@ -207,7 +215,7 @@ class Converter:
     def __init__(self, slots: int | None = None, timeout: float = PER_DOCUMENT_TIMEOUT,
                  startup_timeout: float = STARTUP_TIMEOUT, restart_after: int = RESTART_AFTER,
                  command: Sequence[str] | None = None) -> None:
-        self.slots = max(1, slots or os.cpu_count() or 1)
+        self.slots = slots or default_slots()
         self._root = Path(tempfile.mkdtemp(prefix="sakip-lo-"))
         command = list(command) if command else [uno_python(), str(WORKER)]
         self._all = [Slot(i, self._root, command, timeout, startup_timeout, max(1, restart_after))
@@ -275,7 +283,7 @@ class Converter:
                 try:
                     reason = slot.convert(doc, produced)
                 except ConversionError as exc:  # the slot would not start: nothing else can work
-                    outcomes.append(Outcome(doc, None, f"{doc.name}: {exc}"))
+                    outcomes.append(Outcome(doc, None, f"{doc.name}: {exc}", transient=True))
                     continue
                 if not reason:
                     try:
@@ -283,7 +291,7 @@ class Converter:
                     except ConversionError as exc:
                         reason = str(exc).removeprefix(f"{produced.name}: ")
                 if reason:
-                    outcomes.append(Outcome(doc, None, f"{doc.name}: {reason}"))
+                    outcomes.append(Outcome(doc, None, f"{doc.name}: {reason}", transient=slot.proc is None))
                     continue
                 target = out_dir / produced.name
                 os.replace(produced, target)

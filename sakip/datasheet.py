@@ -45,22 +45,49 @@ def _cell(row: dict[str, Any], column: str) -> Any:
     return value
 
 
-def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
-    book = Workbook(write_only=True)
+# How a row is named in `values`: the sheet's identifying columns.
+ROW_NAMES: dict[str, tuple[str, ...]] = {"PK": ("pk",), "Indikator": ("kode",), "Anggaran": ("kode_program",),
+                                         "Realisasi": ("triwulan", "kode"), "Realisasi Anggaran": ("triwulan", "kode_program"),
+                                         "Capaian": ("kode",)}
+_NOT_VALUES = {"sumber", "berkas"}  # where a value was read from is not the value
+
+
+def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[list[Any]]]:
+    """Each sheet's rows, the header first."""
+    out: dict[str, list[list[Any]]] = {}
     for title, (frame_name, columns, anchor) in SHEETS.items():
-        sheet = book.create_sheet(title)
-        sheet.append([*columns, "sumber"])
         frame = getattr(period, frame_name)
         rows = [] if frame.empty else frame[frame["pk"] == pk].to_dict("records")
-        for row in rows:
-            where = row.get(f"{anchor}_loc")
-            sheet.append([_cell(row, c) for c in columns] + [str(where) if where else ""])
-    sheet = book.create_sheet("Capaian")
-    sheet.append(list(CAPAIAN_COLUMNS))
+        out[title] = [[*columns, "sumber"]] + [
+            [_cell(row, c) for c in columns] + [str(row.get(f"{anchor}_loc") or "")] for row in rows]
+    out["Capaian"] = [list(CAPAIAN_COLUMNS)]
     for ind in result.indicators:
         notes = "; ".join(filter(None, [ind.capaian_tw.note, ind.capaian_sd.note]))
-        sheet.append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, ind.target_tw, ind.realisasi_tw,
-                      ind.capaian_tw.text, ind.target_sd, ind.realisasi_sd, ind.capaian_sd.text, ind.predikat, notes])
+        out["Capaian"].append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, ind.target_tw, ind.realisasi_tw,
+                               ind.capaian_tw.text, ind.target_sd, ind.realisasi_sd, ind.capaian_sd.text, ind.predikat, notes])
+    return out
+
+
+def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
+    book = Workbook(write_only=True)
+    for title, rows in sheets(period, pk, result).items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def values(period: "PeriodData", pk: str, result: PKResult) -> dict[str, str]:
+    """Every validated and computed value of a PK by a readable name, e.g. "Realisasi TW2 IK-1:
+    realisasi" -> "85": what two revisions are compared by."""
+    out = {}
+    for title, (header, *rows) in sheets(period, pk, result).items():
+        ident = [header.index(c) for c in ROW_NAMES[title]]
+        for row in rows:
+            name = " ".join(("TW" if header[i] == "triwulan" else "") + str(row[i]) for i in ident)
+            for column, value in zip(header, row):
+                if column not in _NOT_VALUES:
+                    out[f"{title} {name}: {column}"] = "" if value is None else str(value)
+    return out

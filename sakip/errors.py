@@ -58,6 +58,20 @@ class ConversionError(SakipError):
     """LibreOffice did not produce a usable PDF for a document."""
 
 
+class RetryableConversionError(ConversionError):
+    """LibreOffice hung or crashed on some documents of a batch; the rest of the batch is done and
+    a retry redoes only the PKs named in `failed` (PK -> message); `done` holds the outcome of the
+    others (PK -> package path, or why there is none)."""
+
+    def __init__(self, failed: dict[str, str], done: dict | None = None) -> None:
+        self.failed = failed
+        self.done = done or {}
+        super().__init__(f"konversi {len(failed)} PK terhenti ({', '.join(failed)}): " + next(iter(failed.values()), ""))
+
+    def __reduce__(self):
+        return type(self), (self.failed, self.done)
+
+
 class PackageError(SakipError):
     """A PDF package cannot be assembled or would overwrite a signed package."""
 

@@ -102,7 +102,8 @@ def previous_revision(package: Path) -> dict[str, Any] | None:
 
 
 def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, created: dt.datetime, run: RunInfo,
-          inputs: list[Path], templates: list[Path], outputs: list[Path], fields: list[str]) -> Path:
+          inputs: list[Path], templates: list[Path], outputs: list[Path], fields: list[str],
+          keys: dict[str, str] | None = None) -> Path:
     """Write the manifest of a just-assembled, unsigned package."""
     base = package.parent
     data = {
@@ -111,19 +112,12 @@ def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, cre
                   "revisi": revision, "dibuat": created.isoformat(timespec="seconds"), "kolom_tanda_tangan": fields},
         "kode": code_version(),
         "run_id": run.run_id,
+        # The content keys a rerun compares to decide whether this revision still stands.
+        "kunci": keys or {},
         "berkas": ([_entry(p, base, "masukan") for p in inputs] + [_entry(p, base, "template") for p in templates]
                    + [_entry(p, base, "suite") for p in run.suites] + [_entry(p, base, "keluaran") for p in outputs]),
     }
     return write_bytes(manifest_path(package), (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-
-
-def same_sources(old: dict[str, Any] | None, inputs: list[Path], templates: list[Path], run: RunInfo) -> bool:
-    """Whether a package made now would come from exactly the sources of the earlier manifest
-    (then it is the same revision; otherwise the next one)."""
-    if not old or old.get("kode") != code_version():
-        return False
-    base_files = {e["sha256"] for e in old.get("berkas", []) if e["jenis"] in ("masukan", "template", "suite")}
-    return base_files == {sha256(p) for p in [*inputs, *templates, *run.suites]}
 
 
 def matches_manifest(package: Path) -> bool | None:

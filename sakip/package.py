@@ -209,21 +209,12 @@ class Provenance:
 
 
 def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdfs: dict[str, Path], folder: Path,
-               created: dt.datetime, provenance: Provenance, data: bytes, sasaran: tuple[str, ...] = (),
-               report_paraf: bool = True) -> Path:
+               created: dt.datetime, provenance: Provenance, data: bytes, revision: int = 1, sasaran: tuple[str, ...] = (),
+               report_paraf: bool = True, keys: dict[str, str] | None = None) -> Path:
     """The package of one PK from its converted cover, report, PK and RA appendices and Lembar
-    Paraf, with the validated data attached and its manifest beside it.
-
-    A package made from the same sources as the one already there keeps that one's revision
-    number, and if that one is signed it is left untouched; different sources make the next
-    revision (replacing a signed package is refused by `assemble`).
-    """
+    Paraf, with the validated data attached and its manifest beside it, written into `folder`
+    (the revision's folder; which revision it is, is decided by `revisions.plan`)."""
     out = folder / package_name(pk, year, quarter)
-    old = manifest.previous_revision(out) if out.exists() else None
-    same = manifest.same_sources(old, provenance.inputs, provenance.templates, provenance.run)
-    if same and is_signed(out):
-        return out
-    revision = (old["paket"]["revisi"] if same else old["paket"]["revisi"] + 1) if old else 1
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
         Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),
@@ -244,15 +235,9 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
     fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
     assemble(parts, meta, fields, out, {data_name(pk, year, quarter): data})
     manifest.write(out, pk=pk, year=year, quarter=quarter, revision=revision, created=created, run=provenance.run,
-                   inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields)
+                   inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields,
+                   keys=keys)
     return out
-
-
-def signed_and_current(package: Path, inputs: list[Path], templates: list[Path], run: manifest.RunInfo) -> bool:
-    """A signed package made from exactly these sources: a rerun leaves it, and the documents
-    it was made from, as they are."""
-    return (package.exists() and is_signed(package)
-            and manifest.same_sources(manifest.previous_revision(package), inputs, templates, run))
 
 
 def data_name(pk: str, year: int, quarter: int) -> str:

@@ -1,11 +1,12 @@
-"""Render, convert and package as one pipeline.
+"""Render, convert and package the PKs of a period, in batches that reuse what is current.
 
-Conversion is the floor of a run: LibreOffice turning documents into PDF. Done in sequence,
-rendering every document before converting any and packaging only after the last PDF, a run
-costs render + convert + package. Here conversion starts as soon as the first batch of PKs is
-rendered, and each batch's PKs are packaged as soon as their PDFs exist, so rendering and
-packaging use the CPU time LibreOffice leaves idle (start-up, file I/O) and the run costs
-little more than conversion alone.
+Which PKs need work is decided first (`plan`): a PK whose inputs, verdict, templates, suites and
+code are those of its latest published revision keeps that revision (see `revisions`). The rest
+go in batches (`batches`): a batch renders its PKs, converts their documents on one LibreOffice
+slot and packages them into new revision folders. With one more batch in flight than there are
+slots, one batch renders or packages while the others convert, so the run costs little more
+than conversion alone. The flow runs each batch as a Prefect task; `produce` runs them with a
+thread pool for callers without Prefect.
 
 A PK's documents always travel in one batch, so a package waits for one conversion only.
 """
@@ -14,18 +15,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import shutil
+import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import render as render_stage
-from .capaian import PKResult
-from .convert import MAX_BATCH, Converter, Outcome
 from . import datasheet
-from .errors import SakipError
-from .manifest import RunInfo
+from . import render as render_stage
+from . import revisions
+from .capaian import PKResult
+from .convert import MAX_BATCH, Converter
+from .errors import RetryableConversionError, SakipError
+from .manifest import RunInfo, sha256
 from .outputs import period_dir, pk_dir, safe_component
 from .paraf import ParafResult
 
@@ -38,7 +43,45 @@ if TYPE_CHECKING:
 class Produced:
     packages: dict[str, Path | str] = field(default_factory=dict)  # the package, or why there is none
     documents: dict[str, dict[str, Path]] = field(default_factory=dict)  # rendered DOCX by PK and part
-    seconds: dict[str, float] = field(default_factory=dict)  # render and paket: busy time; konversi: wall
+    reused: list[str] = field(default_factory=list)  # PKs whose latest revision still stands
+    seconds: dict[str, float] = field(default_factory=dict)  # busy time of render, konversi and paket
+
+    def add(self, other: "Produced") -> "Produced":
+        self.packages.update(other.packages)
+        self.documents.update(other.documents)
+        self.reused += other.reused
+        for k, v in other.seconds.items():
+            self.seconds[k] = round(self.seconds.get(k, 0.0) + v, 3)
+        return self
+
+
+# Batches run in threads, but only one at a time renders or packages: PDFium (pypdfium2) and
+# matplotlib are not thread-safe (two threads in PDFium crash the process), and the GIL would
+# serialise that Python work anyway. Conversion, the long part, runs outside the lock.
+_python_work = threading.Lock()
+
+
+def verdict_key(verdict: ParafResult) -> list[Any]:
+    """What of a paraf result the documents print (not when it was checked)."""
+    return [verdict.verdict, *[(f.severity, f.check, str(f.location), f.value, f.message) for f in verdict.findings]]
+
+
+def template_files(templates: Path) -> list[Path]:
+    return [render_stage.template_path(templates, name) for name in render_stage.DOCUMENTS]
+
+
+def plan(period: "PeriodData", verdicts: dict[str, ParafResult], templates: Path, outputs: Path,
+         suites: tuple[Path, ...], issued: dt.date | None = None, force: bool = False) -> dict[str, revisions.Plan]:
+    """For every initialled PK: reuse its latest revision, or make the next (and why).
+    `issued` is the report date only when the operator fixed one."""
+    files = template_files(templates)
+    out = {}
+    for pk, verdict in verdicts.items():
+        if verdict.verdict != "PARAF":
+            continue
+        keys = revisions.keys(period.inputs_of(pk), verdict_key(verdict), issued, files, list(suites))
+        out[pk] = revisions.plan(pk, pk_dir(outputs, period.year, period.quarter, pk), keys, force)
+    return out
 
 
 def batch_size(pks: int, docs_per_pk: int, slots: int, max_batch: int = MAX_BATCH) -> int:
@@ -47,89 +90,126 @@ def batch_size(pks: int, docs_per_pk: int, slots: int, max_batch: int = MAX_BATC
     return max(1, min(max_batch // docs_per_pk, per_slot))
 
 
-def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-            templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-            converter: Converter | None = None, run: RunInfo | None = None) -> Produced:
-    """The signature-ready package of every initialled PK (PDFs converted into `work`)."""
-    with contextlib.nullcontext(converter) if converter else Converter() as conv:
-        return _produce(period, capaian, verdicts, templates, outputs, issued, created, work, conv, run or RunInfo())
+def batches(plans: dict[str, revisions.Plan], slots: int) -> list[list[revisions.Plan]]:
+    """The plans that need work, in batches."""
+    todo = [p for p in plans.values() if not p.reuse]
+    size = batch_size(len(todo), len(render_stage.DOCUMENTS), slots)
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
 
 
-def _produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-             templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-             converter: Converter, run: RunInfo) -> Produced:
-    # Imported here, not at module level: pypdf and pyHanko take ~1 s to import, paid by runs
-    # that package something, not by every CLI command.
+def reused(plans: dict[str, revisions.Plan], year: int, quarter: int) -> Produced:
+    from .package import package_name
+
+    done = [p for p in plans.values() if p.reuse]
+    return Produced(packages={p.pk: p.folder / package_name(p.pk, year, quarter) for p in done},
+                    reused=[p.pk for p in done])
+
+
+def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                  plans: list[revisions.Plan], templates: Path, issued: dt.date, created: dt.datetime, work: Path,
+                  converter: Converter, run: RunInfo) -> Produced:
+    """Build and publish the planned revision of each PK in `plans`.
+
+    Safe to call again with the same plans: a revision already published (by an earlier attempt)
+    is taken as it is. When LibreOffice hangs or crashes on a PK's document, the other PKs are
+    still published and RetryableConversionError names the ones to try again."""
     from . import package as package_stage
 
-    out = Produced()
-    timing = {"render": 0.0, "paket": 0.0}
-    initialled = sum(1 for v in verdicts.values() if v.verdict == "PARAF")
-    size = batch_size(initialled, len(render_stage.DOCUMENTS), converter.slots)
-    author = {pk: period.config_for(pk).instansi.nama for pk in verdicts}
-    template_files = [render_stage.template_path(templates, name) for name in render_stage.DOCUMENTS]
-
-    def convert(batch: list[tuple[str, dict[str, Path]]]) -> tuple[list[tuple[str, dict[str, Path]]], list[Outcome]]:
-        return batch, converter.convert_batch([p for _, parts in batch for p in parts.values()], work)
-
-    def package(done: Future) -> None:
-        batch, outcomes = done.result()
+    out = Produced(seconds={"render": 0.0, "konversi": 0.0, "paket": 0.0})
+    name = {p.pk: package_stage.package_name(p.pk, period.year, period.quarter) for p in plans}
+    todo = []
+    for p in plans:
+        if p.folder.exists():
+            out.packages[p.pk] = p.folder / name[p.pk]
+        else:
+            todo.append(p)
+    if not todo:
+        return out
+    with _python_work:
         started = time.perf_counter()
-        by_source = {o.source: o for o in outcomes}
-        for pk, parts in batch:
-            errors = [by_source[p].error for p in parts.values() if by_source[p].pdf is None]
-            if errors:
-                out.packages[pk] = "; ".join(errors)
-                continue
-            pdfs = {name: by_source[p].pdf for name, p in parts.items()}
-            sources = package_stage.Provenance(period.inputs_of(pk), template_files, list(parts.values()), run)
-            try:
-                out.packages[pk] = package_stage.package_pk(
-                    pk, author[pk], period.official(pk).nama, period.year, period.quarter, pdfs,
-                    pk_dir(outputs, period.year, period.quarter, pk), created, sources,
-                    datasheet.workbook(period, pk, capaian[pk]),
-                    sasaran=tuple(dict.fromkeys(i.sasaran for i in capaian[pk].indicators if i.sasaran)),
-                    report_paraf=bool(period.config_for(pk).pengaturan.pemeriksa))
-            except SakipError as exc:
-                out.packages[pk] = str(exc)
-        timing["paket"] += time.perf_counter() - started
+        folders = {p.pk: revisions.start(p) / "dokumen" for p in todo}
+        out.documents = dict(render_stage.render_pks(period, capaian, verdicts, templates, folders, issued))
+        out.seconds["render"] = time.perf_counter() - started
 
-    first_submit = None
-    pending: set[Future] = set()
-    with ThreadPoolExecutor(max_workers=converter.slots, thread_name_prefix="konversi") as pool:
-        batch: list[tuple[str, dict[str, Path]]] = []
-        # A signed package whose sources are unchanged is final: not rendered, converted or packaged again.
-        existing = {pk: pk_dir(outputs, period.year, period.quarter, pk) / package_stage.package_name(pk, period.year, period.quarter)
-                    for pk, v in verdicts.items() if v.verdict == "PARAF"}
-        final = {pk for pk, path in existing.items()
-                 if package_stage.signed_and_current(path, period.inputs_of(pk), template_files, run)}
-        out.packages.update({pk: existing[pk] for pk in final})
-        rendering = render_stage.render_pks(period, capaian, {pk: v for pk, v in verdicts.items() if pk not in final},
-                                            templates, outputs, issued)
-        while True:
-            started = time.perf_counter()
-            item = next(rendering, None)
-            timing["render"] += time.perf_counter() - started
-            if item is not None:
-                out.documents[item[0]] = item[1]
-                batch.append(item)
-            if batch and (len(batch) >= size or item is None):
-                first_submit = first_submit or time.perf_counter()
-                pending.add(pool.submit(convert, batch))
-                batch = []
-            # Package whatever finished meanwhile, so PDFs do not pile up until the end.
-            for done in [f for f in pending if f.done()]:
-                pending.discard(done)
-                package(done)
-            if item is None:
-                break
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for done in finished:
-                package(done)
-    out.seconds = {"render": round(timing["render"], 3),
-                   "konversi": round(time.perf_counter() - first_submit, 3) if first_submit else 0.0,
-                   "paket": round(timing["paket"], 3)}
+    started = time.perf_counter()
+    outcomes = {o.source: o for o in converter.convert_batch([d for parts in out.documents.values() for d in parts.values()], work)}
+    out.seconds["konversi"] = time.perf_counter() - started
+
+    with _python_work:
+        retry = _package_all(period, capaian, todo, out, outcomes, name, templates, created, run)
+    out.seconds = {k: round(v, 3) for k, v in out.seconds.items()}
+    if retry:
+        raise RetryableConversionError(retry, out.packages)
+    return out
+
+
+def _package_all(period: "PeriodData", capaian: dict[str, PKResult], todo: list[revisions.Plan], out: Produced,
+                 outcomes: dict[Path, Any], name: dict[str, str], templates: Path, created: dt.datetime,
+                 run: RunInfo) -> dict[str, str]:
+    """Package each converted PK of a batch; the PKs to retry (LibreOffice hung or crashed) with why."""
+    started = time.perf_counter()
+    files = template_files(templates)
+    retry: dict[str, str] = {}
+    for p in todo:
+        parts = out.documents[p.pk]
+        failed = [outcomes[d] for d in parts.values() if outcomes[d].pdf is None]
+        if failed:
+            shutil.rmtree(p.building, ignore_errors=True)
+            message = "; ".join(o.error for o in failed)
+            if any(o.transient for o in failed):
+                retry[p.pk] = message
+            else:
+                out.packages[p.pk] = message
+            continue
+        try:
+            out.packages[p.pk] = _package(period, capaian[p.pk], p, {n: outcomes[d].pdf for n, d in parts.items()},
+                                          list(parts.values()), files, created, run) / name[p.pk]
+        except SakipError as exc:
+            shutil.rmtree(p.building, ignore_errors=True)
+            out.packages[p.pk] = str(exc)
+    out.seconds["paket"] = time.perf_counter() - started
+    return retry
+
+
+def _package(period: "PeriodData", result: PKResult, p: revisions.Plan, pdfs: dict[str, Path], documents: list[Path],
+             templates: list[Path], created: dt.datetime, run: RunInfo) -> Path:
+    """Package one PK into its revision's build folder, record its data and what changed, publish."""
+    from . import package as package_stage
+
+    inputs = period.inputs_of(p.pk)
+    package_stage.package_pk(
+        p.pk, period.config_for(p.pk).instansi.nama, period.official(p.pk).nama, period.year, period.quarter, pdfs,
+        p.building, created, package_stage.Provenance(inputs, templates, documents, run),
+        datasheet.workbook(period, p.pk, result), revision=p.revision,
+        sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
+        report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
+        keys={"data": p.keys.data, "lengkap": p.keys.full})
+    values = datasheet.values(period, p.pk, result)
+    revisions.write_json(p.building / revisions.DATA_FILE, {"pk": p.pk, "revisi": p.revision, "nilai": values})
+    revisions.write_json(p.building / revisions.CHANGES_FILE,
+                         revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
+                                                       for f in inputs}))
+    return revisions.publish(p)
+
+
+def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+            templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
+            converter: Converter | None = None, run: RunInfo | None = None, force: bool = False,
+            fixed_date: bool = False) -> Produced:
+    """The signature-ready package of every initialled PK, without Prefect (the flow runs the
+    same batches as tasks)."""
+    run = run or RunInfo()
+    plans = plan(period, verdicts, templates, outputs, run.suites, issued if fixed_date else None, force)
+    out = reused(plans, period.year, period.quarter)
+    with contextlib.nullcontext(converter) if converter else Converter() as conv:
+        with ThreadPoolExecutor(max_workers=conv.slots + 1, thread_name_prefix="paket") as pool:
+            jobs = [pool.submit(produce_batch, period, capaian, verdicts, b, templates, issued, created, work, conv, run)
+                    for b in batches(plans, conv.slots)]
+            for job in jobs:
+                try:
+                    out.add(job.result())
+                except RetryableConversionError as exc:
+                    out.packages.update({**exc.done, **exc.failed})
     return out
 
 
@@ -137,6 +217,36 @@ def _produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[
 class AgencyDocuments:
     documents: dict[str, Path | str] = field(default_factory=dict)  # label -> signature-ready PDF, or why not
     notes: list[str] = field(default_factory=list)  # e.g. narrative missing from the LKjIP
+    reused: list[str] = field(default_factory=list)  # agencies whose documents still stood
+
+
+AGENCY_RECORD = ".kunci_instansi.json"  # per agency: the key its recap and bundle were made from
+
+
+def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages: dict[str, Path | str],
+                templates: Path, issued: dt.date | None = None, force: bool = False) -> dict[str, str | None]:
+    """Per agency, a key of everything its recap and bundle show: each PK's inputs and verdict,
+    its package (its size grows when it is signed, and the bundle index shows signatures), the
+    templates and the code. None (always remake) at Triwulan IV, whose LKjIP also reads earlier
+    years and the narrative, and under --force."""
+    from .manifest import code_version
+
+    names = ["rekap_instansi", "bundel_paket"]
+    shared = {"template": [sha256(render_stage.template_path(templates, n)) for n in names], "kode": code_version()}
+    out: dict[str, str | None] = {}
+    for agency in period.configs:
+        if period.quarter == 4 or force:
+            out[agency] = None
+            continue
+        pks = {}
+        for r in period.records("pks"):
+            if r["instansi"] == agency:
+                pkg = packages.get(r["pk"])
+                size = pkg.stat().st_size if isinstance(pkg, Path) and pkg.exists() else None
+                keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdicts[r["pk"]]), issued, [], [])
+                pks[r["pk"]] = [keys.data, str(pkg), size]
+        out[agency] = revisions.digest({**shared, "pk": pks})
+    return out
 
 
 def agency_suffix(agency: str) -> str:
@@ -146,10 +256,12 @@ def agency_suffix(agency: str) -> str:
 def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                    templates: Path, inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
                    earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None,
-                   packages: dict[str, Path | str] | None = None) -> AgencyDocuments:
+                   packages: dict[str, Path | str] | None = None,
+                   keys: dict[str, str | None] | None = None) -> AgencyDocuments:
     """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
     agency, rendered, converted and made signature-ready (an empty field on the head's block);
-    and, given the run's `packages`, each agency's bundle of them."""
+    and, given the run's `packages`, each agency's bundle of them. Given `keys` (agency_keys), an
+    agency whose key is the one its documents were made from keeps them."""
     from . import package as package_stage
     from . import reports
 
@@ -161,10 +273,20 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
     paths = {name: render_stage.template_path(templates, name) for name in names}
     rendered: dict[str, tuple[Path, Path, Any, str]] = {}
     records = period.records("pks")
+    record_file = folder / AGENCY_RECORD
+    made_before = revisions.read_json(record_file)
+    todo = []
     for agency, cfg in period.configs.items():
         pks = [r["pk"] for r in records if r["instansi"] == agency]
         if not pks:
             continue
+        before = made_before.get(agency, {})
+        if (keys and keys.get(agency) and before.get("kunci") == keys[agency]
+                and all(Path(d).exists() for d in before.get("dokumen", {}).values())):
+            out.documents.update({label: Path(d) for label, d in before["dokumen"].items()})
+            out.reused.append(agency)
+            continue
+        todo.append(agency)
         officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
         nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
         suffix = agency_suffix(agency)
@@ -187,7 +309,7 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
         outcomes = {o.source: o for o in conv.convert_batch([d for d, *_ in rendered.values()], work)}
         if packages is not None:
-            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out)
+            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, set(todo))
     for label, (docx, final, cfg, name) in rendered.items():
         outcome = outcomes[docx]
         if outcome.pdf is None:
@@ -204,18 +326,29 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
             out.documents[label] = final
         except SakipError as exc:
             out.documents[label] = str(exc)
+    if keys:
+        for agency in todo:
+            labels = {f"{n}{agency_suffix(agency)}" for n in ("rekap_instansi", "bundel_paket", "lkjip")}
+            docs = {k: str(v) for k, v in out.documents.items() if k in labels}
+            if keys.get(agency) and all(isinstance(out.documents[k], Path) for k in docs):
+                made_before[agency] = {"kunci": keys[agency], "dokumen": docs}
+            else:
+                made_before.pop(agency, None)
+        revisions.write_json(record_file, made_before)
     return out
 
 
 def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
             packages: dict[str, Path | str], templates: Path, outputs: Path, created: dt.datetime, work: Path,
-            converter: Converter, out: AgencyDocuments) -> None:
-    """One bundle per agency of every package made this quarter, behind an index page."""
+            converter: Converter, out: AgencyDocuments, agencies: set[str] | None = None) -> None:
+    """One bundle per agency (of `agencies`, or all) of every package made this quarter, behind an index page."""
     from . import bundle as bundle_stage
 
     template = render_stage.template_path(templates, "bundel_paket")
     per = render_stage.Period(period.year, period.quarter, created.date())
     for agency, cfg in period.configs.items():
+        if agencies is not None and agency not in agencies:
+            continue
         entries = bundle_stage.entries(period, capaian, verdicts, packages, agency)
         if not any(e.package for e in entries):
             continue

@@ -31,7 +31,7 @@ from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
 from .formatting import FILTERS, ROMAN, date_id, nip, number, quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
-from .outputs import atomic_path, pk_dir, safe_component
+from .outputs import atomic_path, safe_component
 from .paraf import ParafResult
 
 if TYPE_CHECKING:
@@ -372,24 +372,17 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
 DOCUMENTS = ("sampul", "laporan_triwulan", "lampiran_pk", "lampiran_ra", "lembar_paraf")
 
 
-def render_period(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-                  templates: Path, outputs: Path, issued: dt.date) -> dict[str, dict[str, Path]]:
-    """Render the cover, report and Lembar Paraf of every initialled PK into <pk>/dokumen/."""
-    return dict(render_pks(period, capaian, verdicts, templates, outputs, issued))
-
-
 def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-               templates: Path, outputs: Path, issued: dt.date) -> Iterator[tuple[str, dict[str, Path]]]:
-    """As render_period, one PK at a time, so that conversion can start on the first ones."""
+               templates: Path, folders: dict[str, Path], issued: dt.date) -> Iterator[tuple[str, dict[str, Path]]]:
+    """The cover, report, appendices and Lembar Paraf of each PK in `folders` (PK -> the folder
+    its DOCX go to), one PK at a time, so that conversion can start on the first ones."""
     paths = {name: template_path(templates, name) for name in DOCUMENTS}
     renderer = Renderer()
     per = Period(period.year, period.quarter, issued)
-    for pk, verdict in verdicts.items():
-        if verdict.verdict != "PARAF":
-            continue
+    for pk, folder in folders.items():
+        verdict = verdicts[pk]
         who = period.official(pk)
         cfg = period.config_for(pk)
-        folder = pk_dir(outputs, period.year, period.quarter, pk) / "dokumen"
         stem = safe_component(pk)
         contexts = {"sampul": cover_context(cfg, pk, who, per),
                     "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),

@@ -23,6 +23,9 @@ class Row:
     keluaran: list[str] = field(default_factory=list)
     pesan: str = ""
     peringatan_pesan: list[str] = field(default_factory=list)  # "<location>: <message>" of each warning
+    revisi: int | None = None  # the package's revision
+    dipakai_ulang: bool = False  # the revision was current: nothing was made for this PK in this run
+    predikat: dict[str, int] = field(default_factory=dict)  # indicators per predikat
 
 
 @dataclass
@@ -36,6 +39,8 @@ class Summary:
     report: str = ""  # the period's validation page (validasi.html)
     instansi: dict[str, str] = field(default_factory=dict)  # agency recap / LKjIP: the PDF, or why there is none
     catatan: list[str] = field(default_factory=list)  # notes for the operator (missing narrative, ...)
+    run_id: str = ""
+    selesai: str = ""  # when the run ended (ISO, WIB)
 
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in STATUSES}
@@ -46,7 +51,8 @@ class Summary:
     def write(self, outputs: Path) -> Path:
         data = {"tahun": self.year, "triwulan": self.quarter, "pk": [asdict(r) for r in self.rows],
                 "berkas_tanpa_pk": self.orphans, "laporan_pemeriksaan": self.report,
-                "dokumen_instansi": self.instansi, "catatan": self.catatan, "durasi_detik": self.timings}
+                "dokumen_instansi": self.instansi, "catatan": self.catatan, "durasi_detik": self.timings,
+                "run_id": self.run_id, "selesai": self.selesai}
         return write_bytes(period_dir(outputs, self.year, self.quarter) / "ringkasan.json",
                            json.dumps(data, ensure_ascii=False, indent=2).encode())
 

@@ -67,6 +67,7 @@ def test_small_benchmark_measures_everything(tmp_path):
     assert size["pks"] == 5 and size["PARAF"] + size["DIKEMBALIKAN"] == 5 and size["DIKEMBALIKAN"] >= 1
     assert size["GAGAL"] == 0 and size["documents"] == 5 * size["PARAF"]
     assert data["rerun"]["status_after"] == "PARAF"  # the corrected workbook was taken
+    assert data["rerun"]["packages_made"] == [data["rerun"]["corrected_pk"]]  # and only it was made
     assert set(data["ratios"]) == set(run.TARGETS) and all(v > 0 for v in data["ratios"].values())
     assert {"ingest", "paraf", "capaian", "produksi.render", "produksi.konversi", "produksi.paket"} <= set(data["full"]["stages"])
     table = run.report(data)

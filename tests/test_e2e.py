@@ -29,7 +29,7 @@ def test_inputs_are_never_written(run_tw2):
 
 
 def package(out, pk):
-    return out / "2026" / "TW2" / pk / f"paket_{pk}_2026_TW2.pdf"
+    return out / "2026" / "TW2" / pk / "latest" / f"paket_{pk}_2026_TW2.pdf"
 
 
 def test_package_content(run_tw2):

@@ -16,14 +16,14 @@ from .pki import PKI
 
 
 def paket(out, pk):
-    return out / "2026/TW2" / pk / f"paket_{pk}_2026_TW2.pdf"
+    return out / "2026/TW2" / pk / "latest" / f"paket_{pk}_2026_TW2.pdf"
 
 
 @pytest.fixture()
 def tree(run_tw2, tmp_path):
     _, out, inputs, _ = run_tw2
     shutil.copytree(inputs, tmp_path / "inputs")
-    shutil.copytree(out, tmp_path / "outputs")
+    shutil.copytree(out, tmp_path / "outputs", symlinks=True)
     return tmp_path
 
 
@@ -69,23 +69,43 @@ def test_verify_without_manifest_is_one_clear_message(tree):
     assert "Traceback" not in proc.stderr
 
 
-def test_rerun_keeps_a_signed_package_and_bumps_the_revision_of_a_changed_one(tree):
+def set_realisasi(tree, pk: str, cell: str, value: float) -> None:
+    """A unit's correction: one realisasi value changed in its workbook."""
+    path = tree / f"inputs/2026/realisasi/tw2/{pk}.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Realisasi"][cell] = value
+    book.save(path)
+
+
+def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tree):
     out = tree / "outputs"
     ca = PKI.make(tree)
     signed = paket(out, "PK-SEK")
     sign.sign(signed, ca.p12("Kepala", b"x"), "ttd_pejabat", b"x")
     signed_bytes = signed.read_bytes()
-    changed = tree / "inputs/2026/realisasi/tw2/PK-INSP.xlsx"
-    book = openpyxl.load_workbook(changed)
-    book.save(changed)  # same data, new file: a different source all the same
+    corrected_after_signing = paket(out, "PK-IRBAN1").resolve()
+    sign.sign(corrected_after_signing, ca.p12("Irban", b"x"), "ttd_pejabat", b"x")
+    irban_bytes = corrected_after_signing.read_bytes()
+    set_realisasi(tree, "PK-INSP", "I8", 48.2)
+    set_realisasi(tree, "PK-IRBAN1", "I6", 56.5)
     proc = subprocess.run([*SAKIP, "run", "2026", "2", "--inputs", str(tree / "inputs"), "--outputs", str(out),
                            "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
                            "--tanggal", "2026-07-06", "--pk", "PK-SEK", "--pk", "PK-INSP", "--pk", "PK-IRBAN1"],
                           capture_output=True, text=True, cwd=tree, timeout=400)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert signed.read_bytes() == signed_bytes  # the same sources: the signed package is left alone
+    assert signed.resolve().parent.name == "rev-01" and signed.read_bytes() == signed_bytes  # unchanged data: kept
     assert manifest.verify(signed, [ca.ca_pem]).ok
     revisions = {pk: json.loads(manifest.manifest_path(paket(out, pk)).read_text())["paket"]["revisi"]
                  for pk in ("PK-SEK", "PK-INSP", "PK-IRBAN1")}
-    assert revisions == {"PK-SEK": 1, "PK-INSP": 2, "PK-IRBAN1": 1}
+    assert revisions == {"PK-SEK": 1, "PK-INSP": 2, "PK-IRBAN1": 2}
+    # Corrected after signing: the signed revision stays as it was, the next says why it exists.
+    assert corrected_after_signing.read_bytes() == irban_bytes
+    old = manifest.verify(corrected_after_signing, [ca.ca_pem])
+    assert [s.bottom_line for s in old.signatures] == [True]
+    # ... and verify says truthfully that it was made from a workbook that has since been corrected.
+    assert len(old.problems) == 1 and "PK-IRBAN1.xlsx" in old.problems[0]
+    change = json.loads((paket(out, "PK-IRBAN1").parent / "perubahan.json").read_text())
+    assert change["menggantikan"] == "rev-01" and "setelah rev-01 ditandatangani" in change["alasan"]
+    assert {"isian": "Realisasi TW2 IK-02: realisasi", "lama": "55.75", "baru": "56.5"} in change["nilai_berubah"]
+    assert change["berkas_berubah"] == ["../../../../../inputs/2026/realisasi/tw2/PK-IRBAN1.xlsx"]
     assert manifest.verify(paket(out, "PK-INSP")).ok and manifest.verify(paket(out, "PK-IRBAN1")).ok

@@ -27,8 +27,8 @@ def package(run_tw2, tmp_path):
     says (the whole output folder is copied beside a copy of the inputs)."""
     _, out, inputs, _ = run_tw2
     shutil.copytree(inputs, tmp_path / "inputs")
-    shutil.copytree(out, tmp_path / "outputs")
-    path = tmp_path / "outputs/2026/TW2/PK-SEK/paket_PK-SEK_2026_TW2.pdf"
+    shutil.copytree(out, tmp_path / "outputs", symlinks=True)
+    path = tmp_path / "outputs/2026/TW2/PK-SEK/rev-01/paket_PK-SEK_2026_TW2.pdf"
     # Manifest paths are relative to the manifest, and the copy keeps the same layout and depth.
     assert manifest.verify(path).ok, manifest.verify(path).problems
     return path
