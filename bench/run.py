@@ -38,6 +38,7 @@ from pathlib import Path
 import psutil
 
 from bench import generate
+from flows.server import PrefectServer
 from sakip.convert import Converter, check_pdf, soffice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,50 +104,6 @@ class TreeMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-class PrefectServer:
-    """A `prefect server start` in the benchmark's process tree, as the scheduled deployment
-    runs against one; with its own PREFECT_HOME so the benchmark leaves no state behind."""
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.url = ""
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> "PrefectServer":
-        import socket
-        import urllib.request
-
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        env = {**os.environ, "PREFECT_HOME": str(self.home), "DO_NOT_TRACK": "1",
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
-        env.pop("PREFECT_API_URL", None)
-        self.proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
-                                      "127.0.0.1", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        self.url = f"http://127.0.0.1:{port}/api"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        self.__exit__()
-        raise SystemExit("server Prefect tidak siap dalam 90 detik")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
 
 
 def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int, api: str = "") -> tuple[float, dict]:

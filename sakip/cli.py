@@ -303,15 +303,34 @@ def serve(
     """Jalankan jadwal triwulanan di mesin ini (06.00 WIB tanggal 5 setelah triwulan berakhir) dan
     terima run ulang manual; berhenti dengan Ctrl-C."""
     _quiet_environment()
-    from prefect import serve as prefect_serve
+    import contextlib
 
-    from flows.deployments import deployments
+    from flows.server import PrefectServer, healthy
 
     folders = {"inputs": inputs.resolve(), "outputs": outputs.resolve(), "templates": templates.resolve(),
                "expectations": expectations.resolve()}
-    typer.echo("Jadwal: triwulanan pukul 06.00 WIB tanggal 5 Januari, April, Juli, Oktober. "
-               "Run ulang: prefect deployment run 'sakip-triwulan/ulang' -p year=<tahun> -p quarter=<triwulan>.")
-    prefect_serve(*deployments(**folders), print_starting_message=True)
+    with contextlib.ExitStack() as stack:
+        # Runs must be reachable from another terminal (for a rerun), so serve needs a server that
+        # outlives one run: the configured one, one already on the default port, or one started here.
+        if not os.environ.get("PREFECT_API_URL"):
+            url = f"http://127.0.0.1:{SERVE_PORT}/api"
+            if not healthy(url):
+                typer.echo(f"Menyalakan server Prefect di http://127.0.0.1:{SERVE_PORT} ...")
+                url = stack.enter_context(PrefectServer(port=SERVE_PORT, ui=True)).url
+            os.environ["PREFECT_API_URL"] = url
+        from prefect import serve as prefect_serve
+
+        from flows.deployments import deployments
+
+        api = os.environ["PREFECT_API_URL"]
+        typer.echo(f"Server Prefect: {api.removesuffix('/api')} (tampilan web dan API).")
+        typer.echo("Jadwal: pukul 06.00 WIB tanggal 5 Januari, April, Juli, dan Oktober (triwulan yang baru berakhir).")
+        typer.echo(f"Run ulang dari terminal lain: PREFECT_API_URL={api} prefect deployment run "
+                   "'sakip-triwulan/ulang' -p year=<tahun> -p quarter=<triwulan>")
+        prefect_serve(*deployments(**folders), print_starting_message=False)
+
+
+SERVE_PORT = 4200  # Prefect's own default, so `prefect` commands on this machine find it
 
 
 def main() -> None:

@@ -1,0 +1,112 @@
+"""The quarterly flow run by Prefect for real (a temporary server for this module): a rerun after
+one corrected workbook re-executes only that PK's tasks, makes its revision 2 and leaves every
+revision 1 as it was; the run's artifacts show the table and the returned PKs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+
+import openpyxl
+import pytest
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import get_client  # noqa: E402
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, FlowRunFilter, FlowRunFilterId  # noqa: E402
+from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+
+from .conftest import INPUTS, ROOT, tree_hash  # noqa: E402
+from flows.quarterly import quarterly  # noqa: E402
+from sakip import manifest  # noqa: E402
+
+PERIOD = "2026/TW2"
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def run(tmp, **extra):
+    state = quarterly(2026, 2, inputs=tmp / "inputs", outputs=tmp / "outputs", templates=ROOT / "templates",
+                      expectations=ROOT / "expectations", issued=dt.date(2026, 7, 6), return_state=True, **extra)
+    assert state.is_completed(), state.message
+    return state
+
+
+def task_runs(flow_run_id):
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {r.name: r.state.type.value for r in runs}
+
+
+def artifacts(flow_run_id):
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+    return {a.key: a for a in found}
+
+
+def paket_tasks(runs: dict[str, str]) -> dict[str, str]:
+    return {name: state for name, state in runs.items() if name.startswith("paket ")}
+
+
+def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path):
+    shutil.copytree(INPUTS, tmp_path / "inputs")
+    period = tmp_path / "outputs" / PERIOD
+    first = run(tmp_path)
+    made = ["PK-INSP", "PK-IRBAN1", "PK-IRBAN2", "PK-SEK"]
+    first_paket = paket_tasks(task_runs(first.state_details.flow_run_id))
+    # The first run packages every initialled PK, in batches (2 slots here: 2 PKs per task).
+    assert set(first_paket.values()) == {"COMPLETED"}
+    assert sorted(pk for name in first_paket for pk in name.removeprefix("paket ").split(", ")) == made
+    before = {pk: tree_hash(period / pk / "rev-01") for pk in made}
+    recap = (period / "rekap_instansi_2026_TW2.pdf").stat().st_mtime_ns
+
+    path = tmp_path / "inputs/2026/realisasi/tw2/PK-INSP.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Realisasi"]["I8"] = 48.2  # IK-04, 46,8 before
+    book.save(path)
+    second = run(tmp_path)
+
+    runs = task_runs(second.state_details.flow_run_id)
+    assert paket_tasks(runs) == {"paket PK-INSP": "COMPLETED"}  # one task, holding the corrected PK only
+    assert any(n.startswith("dokumen-instansi") and s == "COMPLETED" for n, s in runs.items())  # and the recap
+    assert (period / "rekap_instansi_2026_TW2.pdf").stat().st_mtime_ns != recap
+    # Every revision 1 is untouched; only PK-INSP has a revision 2, and `latest` follows it.
+    assert {pk: tree_hash(period / pk / "rev-01") for pk in made} == before
+    assert {pk: sorted(p.name for p in (period / pk).glob("rev-*")) for pk in made} == {
+        "PK-INSP": ["rev-01", "rev-02"], "PK-IRBAN1": ["rev-01"], "PK-IRBAN2": ["rev-01"], "PK-SEK": ["rev-01"]}
+    assert os.readlink(period / "PK-INSP" / "latest") == "rev-02"
+    package = period / "PK-INSP/rev-02/paket_PK-INSP_2026_TW2.pdf"
+    assert manifest.verify(package).ok
+    assert json.loads(manifest.manifest_path(package).read_text())["paket"]["revisi"] == 2
+    change = json.loads((period / "PK-INSP/rev-02/perubahan.json").read_text())
+    assert change["menggantikan"] == "rev-01" and change["alasan"] == "data masukan atau hasil paraf berubah"
+    assert {"isian": "Realisasi TW2 IK-04: realisasi", "lama": "46.8", "baru": "48.2"} in change["nilai_berubah"]
+    assert {"isian": "Capaian IK-04: capaian_tw", "lama": "93,60 %", "baru": "96,40 %"} in change["nilai_berubah"]
+    assert change["berkas_berubah"] == ["../../../../../inputs/2026/realisasi/tw2/PK-INSP.xlsx"]
+
+    # The run's artifacts: one row per PK with its revision and package; the returned PK and why.
+    found = artifacts(second.state_details.flow_run_id)
+    rows = {r["PK"]: r for r in json.loads(found["sakip-2026-tw2-ringkasan"].data)}
+    assert rows["PK-INSP"]["Revisi"] == "rev-02" and rows["PK-SEK"]["Revisi"] == "rev-01 (tetap)"
+    assert rows["PK-INSP"]["Paket"] == str(package) and rows["PK-INSP"]["Capaian"] != "-"
+    assert rows["PK-IRBAN3"]["Status"] == "DIKEMBALIKAN" and rows["PK-IRBAN3"]["Paket"] == "-"
+    assert "Sangat" in rows["PK-SEK"]["Predikat"] or "Baik" in rows["PK-SEK"]["Predikat"]
+    returned = found["sakip-2026-tw2-dikembalikan"].data
+    assert "## PK-IRBAN3 (DIKEMBALIKAN)" in returned and "KOREKSI_" in returned
+
+    # Nothing changed since: a third run makes no package task at all; --force makes revision 3 of each.
+    third = run(tmp_path)
+    assert paket_tasks(task_runs(third.state_details.flow_run_id)) == {}
+    forced = run(tmp_path, force=True)
+    assert len(paket_tasks(task_runs(forced.state_details.flow_run_id))) == 2
+    assert os.readlink(period / "PK-SEK" / "latest") == "rev-02" and os.readlink(period / "PK-INSP" / "latest") == "rev-03"
+    assert "operator (--force)" in json.loads((period / "PK-SEK/rev-02/perubahan.json").read_text())["alasan"]
