@@ -1,8 +1,10 @@
 """The real UNO worker, except that some documents misbehave on purpose (run by the uno Python).
 
 A document whose name contains "macet" never finishes converting (LibreOffice hanging), and
-one containing "mogok" kills soffice mid-conversion (LibreOffice crashing). Every other
-document is converted by the real worker and a real LibreOffice.
+one containing "mogok" kills soffice mid-conversion (LibreOffice crashing). A document whose
+name contains $STAND_IN_CRASH_ONCE crashes LibreOffice the first time only (a marker file in
+$STAND_IN_MARKS remembers it): a transient crash, for retries. Every other document is converted
+by the real worker and a real LibreOffice.
 """
 
 import os
@@ -17,10 +19,21 @@ import uno_worker  # noqa: E402
 real = uno_worker.convert
 
 
+def _crash_once(source):
+    needle = os.environ.get("STAND_IN_CRASH_ONCE")
+    if not needle or needle not in source:
+        return False
+    mark = Path(os.environ["STAND_IN_MARKS"], Path(source).name)
+    if mark.exists():
+        return False
+    mark.touch()
+    return True
+
+
 def convert(desktop, source, pdf):
     if "macet" in source:
         time.sleep(3600)
-    if "mogok" in source:
+    if "mogok" in source or _crash_once(source):
         # Every LibreOffice process of this slot (launcher, oosplash, soffice.bin) shares our
         # process group; kill them all but us.
         group = os.getpgid(0)

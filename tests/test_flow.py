@@ -110,3 +110,45 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     assert len(paket_tasks(task_runs(forced.state_details.flow_run_id))) == 2
     assert os.readlink(period / "PK-SEK" / "latest") == "rev-02" and os.readlink(period / "PK-INSP" / "latest") == "rev-03"
     assert "operator (--force)" in json.loads((period / "PK-SEK/rev-02/perubahan.json").read_text())["alasan"]
+
+
+def test_a_batch_is_retried_when_libreoffice_crashes_and_only_the_unfinished_pk_is_redone(
+        prefect_server, tmp_path, monkeypatch, period_tw2, capaian_tw2, verdicts_tw2):
+    """The real `paket` task with its retry policy, on a real LibreOffice that crashes once on
+    PK-SEK's Lembar Paraf: the first attempt publishes PK-INSP and names PK-SEK; the retry makes
+    PK-SEK only."""
+    from prefect import flow
+
+    from flows.quarterly import package_batch
+    from sakip import produce as produce_stage
+    from sakip.convert import Converter, uno_python
+    from sakip.manifest import RunInfo
+
+    from .test_convert import STAND_IN
+
+    monkeypatch.setenv("STAND_IN_CRASH_ONCE", "PK-SEK_lembar_paraf")
+    monkeypatch.setenv("STAND_IN_MARKS", str(tmp_path))
+    monkeypatch.setenv("STAND_IN_PIDS", str(tmp_path / "pids"))
+    outputs = tmp_path / "outputs"
+    verdicts = {pk: verdicts_tw2[pk] for pk in ("PK-INSP", "PK-SEK")}
+    plans = produce_stage.plan(period_tw2, verdicts, ROOT / "templates", outputs, ())
+    now = dt.datetime(2026, 7, 6, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+    @flow
+    def one_batch():
+        with Converter(slots=1, command=[uno_python(), STAND_IN]) as converter:
+            return package_batch("PK-INSP, PK-SEK", period_tw2, capaian_tw2, verdicts, list(plans.values()),
+                                 ROOT / "templates", now.date(), now, tmp_path / "kerja", converter, RunInfo(),
+                                 return_state=True)
+
+    state = one_batch()
+    assert state.is_completed()
+    with get_client(sync_client=True) as client:
+        task_run = client.read_task_run(state.state_details.task_run_id)
+    assert task_run.run_count == 2  # failed once (retryable), then completed
+    produced = state.result()
+    assert set(produced.documents) == {"PK-SEK"}  # the retry rendered only the PK not yet published
+    assert set(produced.packages) == {"PK-INSP", "PK-SEK"}
+    assert (tmp_path / "PK-SEK_lembar_paraf.docx").exists()  # the crash really happened once
+    for pk in ("PK-INSP", "PK-SEK"):
+        assert manifest.verify(outputs / PERIOD / pk / "rev-01" / f"paket_{pk}_2026_TW2.pdf").ok
