@@ -5,8 +5,7 @@ code are those of its latest published revision keeps that revision (see `revisi
 go in batches (`batches`): a batch renders its PKs, converts their documents on one LibreOffice
 slot and packages them into new revision folders. With one more batch in flight than there are
 slots, one batch renders or packages while the others convert, so the run costs little more
-than conversion alone. The flow runs each batch as a Prefect task; `produce` runs them with a
-thread pool for callers without Prefect.
+than conversion alone. The flow (flows/quarterly.py) runs each batch as a Prefect task.
 
 A PK's documents always travel in one batch, so a package waits for one conversion only.
 """
@@ -19,7 +18,6 @@ import os
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,27 +188,6 @@ def _package(period: "PeriodData", result: PKResult, p: revisions.Plan, pdfs: di
                          revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
                                                        for f in inputs}))
     return revisions.publish(p)
-
-
-def produce(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-            templates: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-            converter: Converter | None = None, run: RunInfo | None = None, force: bool = False,
-            fixed_date: bool = False) -> Produced:
-    """The signature-ready package of every initialled PK, without Prefect (the flow runs the
-    same batches as tasks)."""
-    run = run or RunInfo()
-    plans = plan(period, verdicts, templates, outputs, run.suites, issued if fixed_date else None, force)
-    out = reused(plans, period.year, period.quarter)
-    with contextlib.nullcontext(converter) if converter else Converter() as conv:
-        with ThreadPoolExecutor(max_workers=conv.slots + 1, thread_name_prefix="paket") as pool:
-            jobs = [pool.submit(produce_batch, period, capaian, verdicts, b, templates, issued, created, work, conv, run)
-                    for b in batches(plans, conv.slots)]
-            for job in jobs:
-                try:
-                    out.add(job.result())
-                except RetryableConversionError as exc:
-                    out.packages.update({**exc.done, **exc.failed})
-    return out
 
 
 @dataclass
