@@ -16,7 +16,7 @@ demo: setup
 	$(VENV)/sakip run 2026 2
 	@echo
 	@echo "Paket siap tanda tangan:"
-	@find outputs -path '*/latest/paket_*.pdf' | sort | sed 's/^/  /'
+	@find -L outputs -path '*/latest/paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Berkas koreksi untuk unit yang dikembalikan:"
 	@find outputs -name 'KOREKSI_*.xlsx' | sort | sed 's/^/  /'
 	@echo "Bundel paket per triwulan (untuk dibaca kepala; tanda tangan pada paket masing-masing):"

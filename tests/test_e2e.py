@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from sakip.model import signature_marker
 
-from .conftest import tree_hash
+from .conftest import ROOT, tree_hash
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
 
@@ -177,3 +177,17 @@ def test_agency_bundle_holds_every_package_behind_an_index(run_tw2):
     assert not bundle.get_fields() and not any(p.get("/Annots") for p in bundle.pages)  # nothing to sign here
     summary = json.loads((period / "ringkasan.json").read_text())
     assert summary["dokumen_instansi"]["bundel_paket"] == str(period / "bundel_paket_2026_TW2.pdf")
+
+
+def test_make_demo_lists_every_kind_of_output(run_tw2):
+    """The `find` lines `make demo` prints with, run on a real run's outputs: each lists something
+    (a package behind the `latest` link was once silently missed)."""
+    _, out, _, _ = run_tw2
+    lines = [line.strip().lstrip("@") for line in (ROOT / "Makefile").read_text().splitlines()
+             if line.strip().startswith("@find outputs") or line.strip().startswith("@find -L outputs")]
+    assert len(lines) == 5
+    for line in lines:
+        listed = subprocess.run(["bash", "-c", line], cwd=out.parent, capture_output=True, text=True).stdout.split()
+        assert listed, line
+    packages = subprocess.run(["bash", "-c", lines[0]], cwd=out.parent, capture_output=True, text=True).stdout.split()
+    assert len(packages) == 4 and all("/latest/paket_" in p for p in packages)
