@@ -120,11 +120,11 @@ def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, cre
     return write_bytes(manifest_path(package), (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
 
 
-def matches_manifest(package: Path) -> bool | None:
+def matches_manifest(package: Path, manifest: dict[str, Any] | None = None) -> bool | None:
     """Whether the package as made is intact (a signed package extends it); None without a
-    readable manifest."""
+    readable manifest (read from beside the package unless given)."""
     try:
-        recorded = json.loads(manifest_path(package).read_text(encoding="utf-8"))["paket"]
+        recorded = (manifest or json.loads(manifest_path(package).read_text(encoding="utf-8")))["paket"]
     except (OSError, ValueError, KeyError):
         return None
     return package.stat().st_size >= recorded["ukuran"] and sha256(package, recorded["ukuran"]) == recorded["sha256"]

@@ -210,20 +210,15 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
 
     names = ["rekap_instansi", "bundel_paket"]
     shared = {"template": [sha256(render_stage.template_path(templates, n)) for n in names], "kode": code_version()}
-    out: dict[str, str | None] = {}
-    for agency in period.configs:
-        if period.quarter == 4 or force:
-            out[agency] = None
-            continue
-        pks = {}
-        for r in period.records("pks"):
-            if r["instansi"] == agency:
-                pkg = packages.get(r["pk"])
-                size = pkg.stat().st_size if isinstance(pkg, Path) and pkg.exists() else None
-                keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdicts[r["pk"]]), issued, [], [])
-                pks[r["pk"]] = [keys.data, str(pkg), size]
-        out[agency] = revisions.digest({**shared, "pk": pks})
-    return out
+    if period.quarter == 4 or force:
+        return {agency: None for agency in period.configs}
+    pks: dict[str, dict[str, list[Any]]] = {agency: {} for agency in period.configs}
+    for r in period.records("pks"):
+        pkg = packages.get(r["pk"])
+        size = pkg.stat().st_size if isinstance(pkg, Path) and pkg.exists() else None
+        keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdicts[r["pk"]]), issued, [], [])
+        pks[r["instansi"]][r["pk"]] = [keys.data, str(pkg), size]
+    return {agency: revisions.digest({**shared, "pk": found}) for agency, found in pks.items()}
 
 
 def agency_suffix(agency: str) -> str:

@@ -108,8 +108,9 @@ def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False) -> Plan:
     if prev is None:
         return Plan(pk, current, 1, pk_folder / rev_name(1), reuse=False, reason="revisi pertama")
     package = package_in(prev)
-    recorded = (previous_revision(package) or {}).get("kunci", {}) if package else {}
-    intact = bool(package and matches_manifest(package))
+    made = (previous_revision(package) or {}) if package else {}
+    recorded = made.get("kunci", {})
+    intact = bool(package and made and matches_manifest(package, made))
     same_full = recorded.get("lengkap") == current.full
     same_data = recorded.get("data") == current.data
     # Opening the PDF for its signatures only matters when the data stayed and the rest changed.
