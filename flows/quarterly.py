@@ -34,6 +34,7 @@ from prefect.utilities.annotations import quote
 
 from sakip import capaian as capaian_stage
 from sakip import ingest as ingest_stage
+from sakip import lock as lock_stage
 from sakip import paraf as paraf_stage
 from sakip import paraf_report
 from sakip import produce as produce_stage
@@ -245,19 +246,26 @@ def run_name() -> str:
 def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path = Path("inputs"),
               outputs: Path = Path("outputs"), templates: Path = Path("templates"),
               expectations: Path = Path("expectations"), issued: dt.date | None = None, pks: list[str] | None = None,
-              force: bool = False) -> Summary:
+              force: bool = False, wait: float = 0.0) -> Summary:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
     every agency under inputs/<year>/). Without a year and quarter (a scheduled run), the last
     quarter that ended before the run's scheduled date. PKs whose inputs, templates, suites and
-    code are those of their latest revision keep it; `force` makes a new revision of each."""
+    code are those of their latest revision keep it; `force` makes a new revision of each.
+    One run per period at a time: if another holds the period, wait up to `wait` seconds, then
+    fail saying who holds it."""
+    logger = get_run_logger()
     if year is None or quarter is None:
         year, quarter = period_for(flow_run.get_scheduled_start_time())
-        get_run_logger().info("Periode dari jadwal: tahun %d triwulan %d", year, quarter)
-    # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
-    with Converter() as converter:
-        converter.warm_up()
-        return _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued, pks,
-                       force, converter)
+        logger.info("Periode dari jadwal: tahun %d triwulan %d", year, quarter)
+    with lock_stage.held(Path(outputs), year, quarter, run=flow_run.get_name() or "", wait=wait,
+                         on_wait=logger.warning) as lock:
+        if lock.taken_over:
+            logger.warning("Kunci periode dari run yang berhenti tanpa selesai (%s) diambil alih", lock.taken_over)
+        # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
+        with Converter() as converter:
+            converter.warm_up()
+            return _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
+                           pks, force, converter)
 
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,

@@ -7,6 +7,7 @@ inside the commands that need them so that `sakip --help` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -57,6 +58,7 @@ def run(
     tanggal: Annotated[Optional[str], typer.Option(help="Tanggal laporan (YYYY-MM-DD) pada baris tempat dan tanggal; bawaan: hari ini.")] = None,
     pk: Annotated[Optional[list[str]], typer.Option("--pk", help="Proses hanya PK ini (boleh diulang).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Buat revisi baru setiap PK walaupun masukan, template, suite, dan versi sakip tidak berubah.")] = False,
+    tunggu: Annotated[float, typer.Option("--tunggu", min=0, help="Bila periode ini sedang diproses run lain, tunggu paling lama sekian detik (bawaan: langsung berhenti).")] = 0,
 ) -> None:
     """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF.
     PK yang masukannya tidak berubah sejak revisi terakhir tidak dibuat ulang."""
@@ -65,12 +67,17 @@ def run(
     _quiet_environment()
     from flows.quarterly import quarterly
 
+    from . import lock as period_lock
     from .paraf import IsolatedSuites
 
-    IsolatedSuites.start_early(expectations)
-
-    summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
-                        expectations=expectations, issued=issued, pks=pk or None, force=force)
+    # The lock first: a busy period is refused before anything starts.
+    with period_lock.held(outputs, year, quarter, run=f"sakip run {year} {quarter}", wait=tunggu,
+                          on_wait=lambda message: typer.echo(message, err=True)) as held:
+        if held.taken_over:
+            typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
+        IsolatedSuites.start_early(expectations)
+        summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
+                            expectations=expectations, issued=issued, pks=pk or None, force=force)
     if summary.rows:
         _print_summary(summary, outputs)
     if summary.unknown_pks:
@@ -257,10 +264,15 @@ def sign(
 
     from . import sign as signing
 
+    from . import lock as period_lock
+
     secret = os.environ.get(signing.PASSPHRASE_ENV)
     if secret is None:
         secret = typer.prompt(f"Kata sandi {p12.name}", hide_input=True, default="", show_default=False)
-    signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi)
+    # A run of the package's period may be making its next revision: sign before it or after it.
+    where = period_lock.period_of_package(paket)
+    with period_lock.held(*where, run=f"sakip sign {paket.name}") if where else contextlib.nullcontext():
+        signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi)
     typer.echo(f"{signed.package}: ditandatangani di kolom {signed.field} oleh {signed.signer} ({signed.level}).")
 
 
@@ -303,7 +315,6 @@ def serve(
     """Jalankan jadwal triwulanan di mesin ini (06.00 WIB tanggal 5 setelah triwulan berakhir) dan
     terima run ulang manual; berhenti dengan Ctrl-C."""
     _quiet_environment()
-    import contextlib
 
     from flows.server import PrefectServer, healthy
 

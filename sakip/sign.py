@@ -33,6 +33,18 @@ class Signed:
     level: str  # "PAdES B-B" or "PAdES B-T"
 
 
+def _superseded_by(package: Path) -> Path | None:
+    """The newer revision of the PK when `package` sits in an older one (an official must never
+    sign a document that a correction has already replaced)."""
+    from .revisions import _REV, latest
+
+    folder = package.resolve().parent
+    if not _REV.match(folder.name):
+        return None
+    newest = latest(folder.parent)
+    return newest if newest is not None and newest.resolve() != folder else None
+
+
 def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timestamp_url: str = "",
          reason: str = "", location: str = "") -> Signed:
     """Sign `package` in place into the empty signature field `field`."""
@@ -43,6 +55,10 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
 
     if not package.is_file():
         raise SigningError(f"{package}: paket tidak ditemukan")
+    superseded = _superseded_by(package)
+    if superseded is not None:
+        raise SigningError(f"{package}: revisi ini sudah digantikan oleh {superseded.name}; "
+                           f"tanda tangani paket revisi terbaru ({superseded / package.name})")
     # Sign only what sakip made: a package that no longer matches its manifest is not signed.
     if manifest.matches_manifest(package) is False:
         raise SigningError(f"{package}: isi paket berubah sejak dibuat; periksa dengan 'sakip verify {package}'")
