@@ -23,7 +23,7 @@ demo: setup
 	@find outputs -name 'bundel_paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Periksa paket terhadap manifest-nya:  .venv/bin/sakip verify <paket.pdf>"
 	@echo "Rekap instansi per triwulan:"
-	@find outputs -name 'rekap_instansi_*.pdf' | sort | sed 's/^/  /'
+	@find -L outputs -path '*/latest/rekap_instansi_*.pdf' | sort | sed 's/^/  /'
 	@echo "Hasil pemeriksaan (paraf) per triwulan, untuk dibuka di peramban:"
 	@find outputs -name 'validasi.html' | sort | sed 's/^/  /'
 

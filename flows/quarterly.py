@@ -43,7 +43,7 @@ from sakip.convert import Converter, default_slots
 from sakip.errors import RetryableConversionError
 from sakip.manifest import RunInfo
 from sakip.ingest import PeriodData
-from sakip.outputs import period_dir, pk_dir
+from sakip.outputs import period_dir, pk_dir, sweep
 from sakip.paraf import IsolatedSuites, ParafResult
 from sakip.revisions import Plan
 from sakip.schedule import period_for
@@ -174,14 +174,15 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
 @task(name="dokumen-instansi", cache_policy=NO_CACHE)
 def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
                      inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
-                     converter: Converter, packages: dict[str, Path | str], keys: dict[str, str | None]) -> AgencyDocuments:
+                     converter: Converter, packages: dict[str, Path | str], keys: dict[str, produce_stage.AgencyKeys],
+                     run: RunInfo) -> AgencyDocuments:
     """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
-    (compared with earlier years' inputs); an agency none of whose PKs changed keeps them."""
+    (compared with earlier years' inputs), in revisions; an agency none of whose PKs changed keeps them."""
     from sakip import reports
 
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
-                                        earlier, converter, packages, keys)
+                                        earlier, converter, packages, keys, run)
     made.notes[:0] = notes
     logger = get_run_logger()
     if made.reused:
@@ -261,6 +262,9 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
                          on_wait=logger.warning) as lock:
         if lock.taken_over:
             logger.warning("Kunci periode dari run yang berhenti tanpa selesai (%s) diambil alih", lock.taken_over)
+        # Holding the lock, nothing else writes here: what is half-made belongs to a killed run.
+        if swept := sweep(period_dir(Path(outputs), year, quarter)):
+            logger.warning("Sisa run yang terhenti dibersihkan: %d berkas/folder sementara", len(swept))
         # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
         with Converter() as converter:
             converter.warm_up()
@@ -297,10 +301,10 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         agency = AgencyDocuments()
         if not pks:
             with clock.stage("instansi"):
-                keys = produce_stage.agency_keys(period, verdicts, produced.packages, templates, issued, force)
+                keys = produce_stage.agency_keys(period, verdicts, produced.packages, templates, inputs, issued, force)
                 agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
                                           issued or now.date(), now, work, quote(converter), quote(produced.packages),
-                                          keys)
+                                          keys, quote(run))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced, plans)

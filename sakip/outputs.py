@@ -64,3 +64,32 @@ def write_bytes(final: Path, data: bytes) -> Path:
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)
     return final
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """What a run killed mid-way left in a period's folder: temporary files of atomic writes
+    ('.name.xxx.tmp', '.latest.<pid>'), revision folders built but never published
+    ('.rev-NN.sementara') and the work folder ('.kerja'). Only hidden names: a published file
+    or revision is never among them. Symlinks are not followed."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        for d in list(dirs):
+            if d == ".kerja" or (d.startswith(".rev-") and d.endswith(".sementara")):
+                found.append(Path(root, d))
+                dirs.remove(d)
+        found += [Path(root, f) for f in files
+                  if f.startswith(".") and (f.endswith(".tmp") or f.startswith(".latest."))]
+    return sorted(found)
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove `leftovers(folder)`; only while holding the period's lock (no run is writing)."""
+    import shutil
+
+    gone = leftovers(folder)
+    for path in gone:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return gone

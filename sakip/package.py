@@ -204,7 +204,7 @@ class Provenance:
 
     inputs: list[Path]
     templates: list[Path]
-    documents: list[Path]  # the rendered DOCX
+    documents: list[Path]  # the rendered DOCX and the paraf record, listed as outputs
     run: manifest.RunInfo
 
 

@@ -1,9 +1,12 @@
 """What the paraf step leaves behind: a paraf record per PK and a validation page per period.
 
-The record (``<PK>/paraf.json``) is the evidence of the check the supervisor used to do by hand:
+The record (``paraf.json``) is the evidence of the check the supervisor used to do by hand:
 which suites ran (with the SHA-256 of each suite file and of the code of sakip's custom
 expectations, so a later reader can tell exactly which rules were applied), when, what each rule
 found, and the verdict. The Lembar Paraf page of the package is rendered from the same result.
+Each revision of a package holds the record of the check that let its data through
+(``<PK>/rev-NN/paraf.json``, listed in its manifest); ``<PK>/paraf.json`` is the record of the
+latest run's check, which for a returned PK is what its correction workbook answers.
 
 The validation page (``validasi.html``) is for planners: every PK of the period with its verdict
 and findings, in one self-contained HTML file that opens in any browser without a server.
@@ -70,13 +73,17 @@ def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
     }
 
 
+RECORD_FILE = "paraf.json"
+
+
+def write_record(period: "PeriodData", result: ParafResult, path: Path) -> Path:
+    return write_bytes(path, json.dumps(record(period, result), ensure_ascii=False, indent=2).encode())
+
+
 def write_records(period: "PeriodData", verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, Path]:
-    """paraf.json in every PK's output folder."""
-    written = {}
-    for pk, result in verdicts.items():
-        data = json.dumps(record(period, result), ensure_ascii=False, indent=2).encode()
-        written[pk] = write_bytes(pk_dir(outputs, period.year, period.quarter, pk) / "paraf.json", data)
-    return written
+    """The latest check's paraf.json in every PK's output folder."""
+    return {pk: write_record(period, result, pk_dir(outputs, period.year, period.quarter, pk) / RECORD_FILE)
+            for pk, result in verdicts.items()}
 
 
 _PAGE = """<!doctype html>

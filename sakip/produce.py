@@ -134,14 +134,15 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
     out.seconds["konversi"] = time.perf_counter() - started
 
     with _python_work:
-        retry = _package_all(period, capaian, todo, out, outcomes, name, templates, created, run)
+        retry = _package_all(period, capaian, verdicts, todo, out, outcomes, name, templates, created, run)
     out.seconds = {k: round(v, 3) for k, v in out.seconds.items()}
     if retry:
         raise RetryableConversionError(retry, out.packages)
     return out
 
 
-def _package_all(period: "PeriodData", capaian: dict[str, PKResult], todo: list[revisions.Plan], out: Produced,
+def _package_all(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                 todo: list[revisions.Plan], out: Produced,
                  outcomes: dict[Path, Any], name: dict[str, str], templates: Path, created: dt.datetime,
                  run: RunInfo) -> dict[str, str]:
     """Package each converted PK of a batch; the PKs to retry (LibreOffice hung or crashed) with why."""
@@ -160,7 +161,8 @@ def _package_all(period: "PeriodData", capaian: dict[str, PKResult], todo: list[
                 out.packages[p.pk] = message
             continue
         try:
-            out.packages[p.pk] = _package(period, capaian[p.pk], p, {n: outcomes[d].pdf for n, d in parts.items()},
+            out.packages[p.pk] = _package(period, capaian[p.pk], verdicts[p.pk], p,
+                                          {n: outcomes[d].pdf for n, d in parts.items()},
                                           list(parts.values()), files, created, run) / name[p.pk]
         except SakipError as exc:
             shutil.rmtree(p.building, ignore_errors=True)
@@ -169,15 +171,18 @@ def _package_all(period: "PeriodData", capaian: dict[str, PKResult], todo: list[
     return retry
 
 
-def _package(period: "PeriodData", result: PKResult, p: revisions.Plan, pdfs: dict[str, Path], documents: list[Path],
-             templates: list[Path], created: dt.datetime, run: RunInfo) -> Path:
-    """Package one PK into its revision's build folder, record its data and what changed, publish."""
+def _package(period: "PeriodData", result: PKResult, verdict: ParafResult, p: revisions.Plan, pdfs: dict[str, Path],
+             documents: list[Path], templates: list[Path], created: dt.datetime, run: RunInfo) -> Path:
+    """Package one PK into its revision's build folder with the paraf record it was checked by,
+    its data and what changed; publish."""
     from . import package as package_stage
+    from . import paraf_report
 
     inputs = period.inputs_of(p.pk)
+    record = paraf_report.write_record(period, verdict, p.building / paraf_report.RECORD_FILE)
     package_stage.package_pk(
         p.pk, period.config_for(p.pk).instansi.nama, period.official(p.pk).nama, period.year, period.quarter, pdfs,
-        p.building, created, package_stage.Provenance(inputs, templates, documents, run),
+        p.building, created, package_stage.Provenance(inputs, templates, [*documents, record], run),
         datasheet.workbook(period, p.pk, result), revision=p.revision,
         sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
         report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
@@ -197,71 +202,125 @@ class AgencyDocuments:
     reused: list[str] = field(default_factory=list)  # agencies whose documents still stood
 
 
-AGENCY_RECORD = ".kunci_instansi.json"  # per agency: the key its recap and bundle were made from
+BUNDLE_RECORD = ".kunci_bundel.json"  # per agency: the key its bundle was made from
+AGENCY_FOLDER = "_instansi"  # a PK code never starts with '_' once made a safe folder name
+
+
+@dataclass(frozen=True)
+class AgencyKeys:
+    documents: revisions.Keys | None  # the recap and LKjIP: None under --force (always a new revision)
+    bundle: str | None  # the bundle: also each package's size, which grows when it is signed
+
+
+def agency_folder(outputs: Path, year: int, quarter: int, agency: str) -> Path:
+    """Where an agency's recap (and LKjIP) revisions live: outputs/<y>/TW<n>/_instansi[_<agency>]/."""
+    return period_dir(outputs, year, quarter) / f"{AGENCY_FOLDER}{agency_suffix(agency)}"
+
+
+def _agency_names(quarter: int) -> list[str]:
+    return ["rekap_instansi"] + (["lkjip"] if quarter == 4 else [])
+
+
+def _year_end_inputs(inputs: Path, year: int, agency: str, back: int = 2) -> list[Path]:
+    """What the LKjIP reads besides this year's workbooks: the narrative and earlier years' inputs."""
+    from . import reports
+
+    source = inputs / str(year) / agency if agency else inputs / str(year)
+    files = [source / reports.NARRATIVE_FILE] if (source / reports.NARRATIVE_FILE).is_file() else []
+    for y in range(year - back, year):
+        if (inputs / str(y)).is_dir():
+            files += sorted(f for f in (inputs / str(y)).rglob("*") if f.is_file())
+    return files
 
 
 def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages: dict[str, Path | str],
-                templates: Path, issued: dt.date | None = None, force: bool = False) -> dict[str, str | None]:
-    """Per agency, a key of everything its recap and bundle show: each PK's inputs and verdict,
-    its package (its size grows when it is signed, and the bundle index shows signatures), the
-    templates and the code. None (always remake) at Triwulan IV, whose LKjIP also reads earlier
-    years and the narrative, and under --force."""
+                templates: Path, inputs: Path, issued: dt.date | None = None,
+                force: bool = False) -> dict[str, AgencyKeys]:
+    """Per agency, the keys of what its recap, LKjIP and bundle show: each PK's inputs and
+    verdict, the templates and the code; at Triwulan IV also the narrative and the earlier years
+    the LKjIP compares with; for the bundle, each package as it now is."""
     from .manifest import code_version
 
-    names = ["rekap_instansi", "bundel_paket"]
-    shared = {"template": [sha256(render_stage.template_path(templates, n)) for n in names], "kode": code_version()}
-    if period.quarter == 4 or force:
-        return {agency: None for agency in period.configs}
-    pks: dict[str, dict[str, list[Any]]] = {agency: {} for agency in period.configs}
+    names = _agency_names(period.quarter)
+    document_templates = [render_stage.template_path(templates, n) for n in names]
+    bundle_shared = {"template": sha256(render_stage.template_path(templates, "bundel_paket")), "kode": code_version()}
+    data: dict[str, dict[str, Any]] = {agency: {} for agency in period.configs}
+    sizes: dict[str, dict[str, Any]] = {agency: {} for agency in period.configs}
     for r in period.records("pks"):
         pkg = packages.get(r["pk"])
         size = pkg.stat().st_size if isinstance(pkg, Path) and pkg.exists() else None
         keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdicts[r["pk"]]), issued, [], [])
-        pks[r["instansi"]][r["pk"]] = [keys.data, str(pkg), size]
-    return {agency: revisions.digest({**shared, "pk": found}) for agency, found in pks.items()}
+        data[r["instansi"]][r["pk"]] = keys.data
+        sizes[r["instansi"]][r["pk"]] = [keys.data, str(pkg), size]
+    out = {}
+    for agency in period.configs:
+        extra = _year_end_inputs(inputs, period.year, agency) if period.quarter == 4 else []
+        keys = revisions.keys(extra, data[agency], issued, document_templates, [])
+        out[agency] = AgencyKeys(None if force else keys,
+                                 None if force else revisions.digest({**bundle_shared, "pk": sizes[agency]}))
+    return out
 
 
 def agency_suffix(agency: str) -> str:
     return f"_{safe_component(agency)}" if agency else ""
 
 
+@dataclass
+class _AgencyWork:
+    plan: revisions.Plan
+    inputs: list[Path]
+    rendered: dict[str, tuple[Path, Path, str]] = field(default_factory=dict)  # label -> (docx, final pdf, name)
+
+
 def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                    templates: Path, inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
                    earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None,
                    packages: dict[str, Path | str] | None = None,
-                   keys: dict[str, str | None] | None = None) -> AgencyDocuments:
+                   keys: dict[str, AgencyKeys] | None = None, run: RunInfo | None = None) -> AgencyDocuments:
     """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
-    agency, rendered, converted and made signature-ready (an empty field on the head's block);
-    and, given the run's `packages`, each agency's bundle of them. Given `keys` (agency_keys), an
-    agency whose key is the one its documents were made from keeps them."""
+    agency, rendered, converted and made signature-ready (an empty field on the head's block), in
+    revisions like a PK's package (`agency_folder`/rev-NN, each PDF with its manifest); and,
+    given the run's `packages`, each agency's bundle of them. An agency whose keys (agency_keys,
+    computed here when not given) are those of its latest revision keeps it."""
+    from . import manifest
     from . import package as package_stage
     from . import reports
 
     out = AgencyDocuments()
+    run = run or RunInfo()
+    keys = keys or agency_keys(period, verdicts, packages or {}, templates, inputs, issued)
     per = render_stage.Period(period.year, period.quarter, issued)
-    folder = period_dir(outputs, period.year, period.quarter)
     renderer = render_stage.Renderer()
-    names = ["rekap_instansi"] + (["lkjip"] if period.quarter == 4 else [])
+    names = _agency_names(period.quarter)
     paths = {name: render_stage.template_path(templates, name) for name in names}
-    rendered: dict[str, tuple[Path, Path, Any, str]] = {}
     records = period.records("pks")
-    record_file = folder / AGENCY_RECORD
-    made_before = revisions.read_json(record_file)
-    todo = []
+    todo: dict[str, _AgencyWork] = {}
+    bundle_todo = set()
+    bundle_record_file = period_dir(outputs, period.year, period.quarter) / BUNDLE_RECORD
+    bundles_before = revisions.read_json(bundle_record_file)
     for agency, cfg in period.configs.items():
         pks = [r["pk"] for r in records if r["instansi"] == agency]
         if not pks:
             continue
-        before = made_before.get(agency, {})
-        if (keys and keys.get(agency) and before.get("kunci") == keys[agency]
-                and all(Path(d).exists() for d in before.get("dokumen", {}).values())):
-            out.documents.update({label: Path(d) for label, d in before["dokumen"].items()})
+        key = keys[agency]
+        before = bundles_before.get(agency, {})
+        if key.bundle and before.get("kunci") == key.bundle and Path(before.get("bundel", "")).exists():
+            out.documents[f"bundel_paket{agency_suffix(agency)}"] = Path(before["bundel"])
+        else:
+            bundle_todo.add(agency)
+        folder = agency_folder(outputs, period.year, period.quarter, agency)
+        plan_ = revisions.plan(agency or "instansi", folder, key.documents or revisions.Keys("", ""),
+                               force=key.documents is None, pattern="*.pdf")
+        stems = {"rekap_instansi": f"rekap_instansi_{period.year}_TW{period.quarter}", "lkjip": f"LKjIP_{period.year}"}
+        if plan_.reuse:
+            out.documents.update({f"{n}{agency_suffix(agency)}": plan_.folder / f"{stems[n]}{agency_suffix(agency)}.pdf"
+                                  for n in names})
             out.reused.append(agency)
             continue
-        todo.append(agency)
+        job = todo[agency] = _AgencyWork(plan_, [*{p: None for pk in pks for p in period.inputs_of(pk)}])
+        building = revisions.start(plan_)
         officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
         nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
-        suffix = agency_suffix(agency)
         contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, capaian, verdicts, officials, per)}
         if "lkjip" in names:
             source = inputs / str(period.year) / agency if agency else inputs / str(period.year)
@@ -271,42 +330,62 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                 out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
             contexts["lkjip"] = reports.lkjip_context(cfg, narasi, shown, pks, nips, capaian, verdicts, officials,
                                                       earlier or [], per)
+            job.inputs += _year_end_inputs(inputs, period.year, agency)
         for name in names:
-            stem = {"rekap_instansi": f"rekap_instansi_{period.year}_TW{period.quarter}", "lkjip": f"LKjIP_{period.year}"}[name]
-            stem += suffix
-            docx = renderer.render(paths[name], contexts[name], folder / "dokumen" / f"{stem}.docx")
-            rendered[f"{name}{suffix}"] = (docx, folder / f"{stem}.pdf", cfg, name)
-    if not rendered:
+            stem = stems[name] + agency_suffix(agency)
+            docx = renderer.render(paths[name], contexts[name], building / "dokumen" / f"{stem}.docx")
+            job.rendered[f"{name}{agency_suffix(agency)}"] = (docx, building / f"{stem}.pdf", name)
+    if not todo and not (bundle_todo and packages is not None):
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
-        outcomes = {o.source: o for o in conv.convert_batch([d for d, *_ in rendered.values()], work)}
-        if packages is not None:
-            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, set(todo))
-    for label, (docx, final, cfg, name) in rendered.items():
-        outcome = outcomes[docx]
-        if outcome.pdf is None:
-            out.documents[label] = outcome.error
-            continue
-        title = ("Rekapitulasi Capaian Kinerja " + per.context["triwulan"] if name == "rekap_instansi"
-                 else "Laporan Kinerja Instansi Pemerintah (LKjIP)") + f" Tahun {period.year}"
-        meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
-                                      subject=f"{title}; siap tanda tangan",
-                                      keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
-                                      created=created)
-        try:
-            package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
-            out.documents[label] = final
-        except SakipError as exc:
-            out.documents[label] = str(exc)
-    if keys:
-        for agency in todo:
-            labels = {f"{n}{agency_suffix(agency)}" for n in ("rekap_instansi", "bundel_paket", "lkjip")}
-            docs = {k: str(v) for k, v in out.documents.items() if k in labels}
-            if keys.get(agency) and all(isinstance(out.documents[k], Path) for k in docs):
-                made_before[agency] = {"kunci": keys[agency], "dokumen": docs}
-            else:
-                made_before.pop(agency, None)
-        revisions.write_json(record_file, made_before)
+        documents = [d for w in todo.values() for d, *_ in w.rendered.values()]
+        outcomes = {o.source: o for o in conv.convert_batch(documents, work)} if documents else {}
+        if packages is not None and bundle_todo:
+            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, bundle_todo)
+    for agency, job in todo.items():
+        cfg = period.configs[agency]
+        made: dict[str, Path | str] = {}
+        for label, (docx, final, name) in job.rendered.items():
+            outcome = outcomes[docx]
+            if outcome.pdf is None:
+                made[label] = outcome.error
+                continue
+            title = ("Rekapitulasi Capaian Kinerja " + per.context["triwulan"] if name == "rekap_instansi"
+                     else "Laporan Kinerja Instansi Pemerintah (LKjIP)") + f" Tahun {period.year}"
+            meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
+                                          subject=f"{title}; siap tanda tangan",
+                                          keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
+                                          created=created)
+            try:
+                package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
+                plan_key = job.plan.keys
+                manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
+                               revision=job.plan.revision, created=created, run=run, inputs=job.inputs,
+                               templates=[paths[name]], outputs=[docx], fields=[reports.HEAD_FIELD],
+                               keys={"data": plan_key.data, "lengkap": plan_key.full})
+                made[label] = final
+            except SakipError as exc:
+                made[label] = str(exc)
+        if all(isinstance(v, Path) for v in made.values()):
+            revisions.write_json(job.plan.building / revisions.CHANGES_FILE,
+                                 {"revisi": job.plan.revision, "alasan": job.plan.reason,
+                                  "menggantikan": job.plan.previous.name if job.plan.previous else None})
+            try:
+                folder = revisions.publish(job.plan)
+                made = {label: folder / Path(v).name for label, v in made.items()}
+            except SakipError as exc:
+                made = {label: str(exc) for label in made}
+        else:  # a revision is published whole or not at all
+            shutil.rmtree(job.plan.building, ignore_errors=True)
+        out.documents.update(made)
+    for agency in bundle_todo:
+        label = f"bundel_paket{agency_suffix(agency)}"
+        if keys[agency].bundle and isinstance(out.documents.get(label), Path):
+            bundles_before[agency] = {"kunci": keys[agency].bundle, "bundel": str(out.documents[label])}
+        else:
+            bundles_before.pop(agency, None)
+    if bundle_todo:
+        revisions.write_json(bundle_record_file, bundles_before)
     return out
 
 

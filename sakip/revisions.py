@@ -97,24 +97,32 @@ class Plan:
         return self.folder.with_name(f".{self.folder.name}.sementara")
 
 
-def package_in(folder: Path) -> Path | None:
-    found = sorted(folder.glob("paket_*.pdf"))
+PACKAGES = "paket_*.pdf"
+
+
+def package_in(folder: Path, pattern: str = PACKAGES) -> Path | None:
+    found = sorted(folder.glob(pattern))
     return found[0] if found else None
 
 
-def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False) -> Plan:
-    """Reuse the latest revision when its recorded keys still hold; otherwise plan the next."""
+def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False, pattern: str = PACKAGES) -> Plan:
+    """Reuse the latest revision when its recorded keys still hold; otherwise plan the next.
+
+    A revision holds one package (`paket_*.pdf`), or for an agency its recap and LKjIP
+    (`pattern` "*.pdf"); each has its manifest beside it, the first one's keys are the revision's."""
     prev = latest(pk_folder)
     if prev is None:
         return Plan(pk, current, 1, pk_folder / rev_name(1), reuse=False, reason="revisi pertama")
-    package = package_in(prev)
+    documents = sorted(prev.glob(pattern))
+    package = documents[0] if documents else None
     made = (previous_revision(package) or {}) if package else {}
     recorded = made.get("kunci", {})
-    intact = bool(package and made and matches_manifest(package, made))
+    intact = bool(package and made and matches_manifest(package, made)
+                  and all(matches_manifest(d) for d in documents[1:]))
     same_full = recorded.get("lengkap") == current.full
     same_data = recorded.get("data") == current.data
     # Opening the PDF for its signatures only matters when the data stayed and the rest changed.
-    signed = intact and not same_full and _signed(package)
+    signed = intact and not same_full and any(_signed(d) for d in documents)
     if intact and not force and (same_full or (signed and same_data)):
         return Plan(pk, current, int(_REV.match(prev.name).group(1)), prev, reuse=True, previous=prev)
     if not intact:

@@ -17,6 +17,7 @@ prints goes to stderr, so stdout carries only the protocol.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -77,6 +78,7 @@ def main():
          "--nolockcheck", "--nodefault", "--nologo", "--nofirststartwizard",
          f"--accept=pipe,name={args.pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop = None
     try:
         desktop = connect(args.pipe, time.monotonic() + args.startup_timeout)
         send({"ready": True, "pid": office.pid})
@@ -89,15 +91,18 @@ def main():
                 # A disposed bridge means soffice is gone even if its launcher has not exited yet.
                 alive = office.poll() is None and "DisposedException" not in type(exc).__name__
                 send({"ok": False, "error": f"{type(exc).__name__}: {exc}".strip(), "alive": alive})
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
     finally:
+        # Also when sakip died (kill -9): stdin then ends, or a reply meets a broken pipe, and
+        # LibreOffice must not outlive it.
+        if desktop is not None:
+            try:
+                desktop.terminate()
+            except Exception:
+                pass
         try:
             office.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            office.kill()
+            os.killpg(0, signal.SIGKILL)  # this worker leads its group: launcher and soffice.bin go with it
         os._exit(0)
 
 

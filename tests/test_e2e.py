@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from sakip import manifest
 from sakip.model import signature_marker
 
 from .conftest import ROOT, tree_hash
@@ -140,11 +141,17 @@ def test_paraf_records_and_validation_page(run_tw2):
     text = "".join(p.extract_text() for p in PdfReader(package(out, "PK-SEK")).pages)
     sha = json.loads((period / "PK-SEK/paraf.json").read_text())["suite"][0]["sha256"][:12]
     assert "LEMBAR PARAF" in text and sha in text and "35 aturan pemeriksaan" in text
+    # The revision keeps the record of the check its data passed, beside the package it vouches for.
+    frozen = json.loads((package(out, "PK-SEK").parent / "paraf.json").read_text())
+    assert frozen == json.loads((period / "PK-SEK/paraf.json").read_text())  # one run: the same check
+    assert frozen["status"] == "PARAF" and not (period / "PK-IRBAN3" / "latest").exists()
 
 
 def test_agency_recap_lists_every_pk_and_the_returned_one(run_tw2):
     _, out, _, _ = run_tw2
-    path = out / "2026" / "TW2" / "rekap_instansi_2026_TW2.pdf"
+    path = out / "2026" / "TW2" / "_instansi" / "rev-01" / "rekap_instansi_2026_TW2.pdf"
+    assert (out / "2026/TW2/_instansi/latest").resolve() == path.parent.resolve()
+    assert manifest.verify(path).ok  # the recap has its manifest, like a package
     reader = PdfReader(path)
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     for expected in ("REKAPITULASI CAPAIAN KINERJA TRIWULAN II TAHUN 2026", "5 Perjanjian Kinerja, 4 telah diparaf dan 1 dikembalikan",

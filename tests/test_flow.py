@@ -67,7 +67,7 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     assert set(first_paket.values()) == {"COMPLETED"}
     assert sorted(pk for name in first_paket for pk in name.removeprefix("paket ").split(", ")) == made
     before = {pk: tree_hash(period / pk / "rev-01") for pk in made}
-    recap = (period / "rekap_instansi_2026_TW2.pdf").stat().st_mtime_ns
+    recap = tree_hash(period / "_instansi" / "rev-01")
 
     path = tmp_path / "inputs/2026/realisasi/tw2/PK-INSP.xlsx"
     book = openpyxl.load_workbook(path)
@@ -78,7 +78,10 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     runs = task_runs(second.state_details.flow_run_id)
     assert paket_tasks(runs) == {"paket PK-INSP": "COMPLETED"}  # one task, holding the corrected PK only
     assert any(n.startswith("dokumen-instansi") and s == "COMPLETED" for n, s in runs.items())  # and the recap
-    assert (period / "rekap_instansi_2026_TW2.pdf").stat().st_mtime_ns != recap
+    # the recap is made again as its next revision; the first stays as it was
+    assert tree_hash(period / "_instansi" / "rev-01") == recap
+    assert os.readlink(period / "_instansi" / "latest") == "rev-02"
+    assert json.loads((period / "_instansi/rev-02/perubahan.json").read_text())["alasan"] == "data masukan atau hasil paraf berubah"
     # Every revision 1 is untouched; only PK-INSP has a revision 2, and `latest` follows it.
     assert {pk: tree_hash(period / pk / "rev-01") for pk in made} == before
     assert {pk: sorted(p.name for p in (period / pk).glob("rev-*")) for pk in made} == {

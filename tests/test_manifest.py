@@ -38,7 +38,7 @@ def test_manifest_records_every_source_and_output(run_tw2):
     assert kinds["masukan"] == ["instansi.toml", "PK-SEK.xlsx", "PK-SEK.xlsx", "PK-SEK.xlsx"]  # PK, realisasi TW1, TW2
     assert kinds["template"] == ["template.docx"] * 5
     assert sorted(kinds["suite"]) == sorted(p.name for p in (ROOT / "expectations").glob("*.json"))
-    assert sorted(kinds["keluaran"]) == sorted(f"PK-SEK_{d}.docx" for d in DOCUMENTS)
+    assert sorted(kinds["keluaran"]) == sorted([*(f"PK-SEK_{d}.docx" for d in DOCUMENTS), "paraf.json"])
     for entry in data["berkas"]:  # the hashes are the files' own
         assert manifest.sha256(manifest.manifest_path(paket(out, "PK-SEK")).parent / entry["berkas"]) == entry["sha256"]
 

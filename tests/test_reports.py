@@ -7,7 +7,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from sakip import reports
+from sakip import manifest, reports
 from sakip import render as r
 from sakip.capaian import compute
 from sakip.errors import ConfigError
@@ -59,7 +59,23 @@ def test_lkjip_at_tw4_compares_with_the_earlier_year_and_uses_the_narrative(whol
     ik04_2025 = next(i for i in compute(read_period(whole_year, 2025, 4))["PK-INSP"].indicators if i.kode == "IK-04")
     assert ik04_2025.realisasi_sd in text
     assert set(reader.get_fields()) == {"ttd_kepala"}
-    assert (tmp_path / "2026" / "TW4" / "rekap_instansi_2026_TW4.pdf").is_file()
+    assert lkjip == tmp_path / "2026/TW4/_instansi/rev-01/LKjIP_2026.pdf"
+    assert (lkjip.parent / "rekap_instansi_2026_TW4.pdf").is_file()
+    # A second run with nothing changed keeps the revision (earlier years and the narrative are in its key) ...
+    again = produce_agency(period, results, verdicts(period), ROOT / "templates", whole_year, tmp_path,
+                           dt.date(2027, 2, 15), dt.datetime(2027, 2, 16, 9, tzinfo=dt.timezone.utc), tmp_path / "kerja", earlier)
+    assert again.reused == [""] and again.documents["lkjip"] == lkjip
+    # ... and a changed narrative makes the next one, the first left as it was.
+    before = lkjip.read_bytes()
+    changed = tmp_path / "masukan"
+    shutil.copytree(whole_year, changed)
+    narrative = changed / "2026" / "lkjip.toml"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace("Penagihan dilakukan bersama BPKAD",
+                                                                       "Penagihan dilakukan bersama Bapenda"), encoding="utf-8")
+    third = produce_agency(period, results, verdicts(period), ROOT / "templates", changed, tmp_path,
+                           dt.date(2027, 2, 15), dt.datetime(2027, 2, 17, 9, tzinfo=dt.timezone.utc), tmp_path / "kerja", earlier)
+    assert third.documents["lkjip"] == tmp_path / "2026/TW4/_instansi/rev-02/LKjIP_2026.pdf"
+    assert lkjip.read_bytes() == before and manifest.verify(third.documents["lkjip"]).ok
 
 
 def test_lkjip_context_marks_missing_narrative_and_compares_by_indicator(whole_year):
