@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .formatting import ROMAN
+from .outputs import atomic_path
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -133,8 +134,8 @@ def write_pk_workbook(path: Path, code: str, year: int, signer: Signer, indicato
     start = _title(ws, [f"PROGRAM/KEGIATAN DAN ANGGARAN TAHUN {year}", signer.jabatan.upper()], 4)
     rows = [[i, p.kode, p.nama, p.pagu] for i, p in enumerate(programs, start=1)]
     _table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], rows, [5, 14, 60, 20], {4: RUPIAH})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -162,8 +163,8 @@ def write_realisasi_workbook(path: Path, code: str, year: int, quarter: int, sig
     rows = [[i, p.kode, p.nama, p.pagu, s] for i, (p, s) in enumerate(zip(programs, spent), start=1)]
     _table(ws, start, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", "Realisasi TW (Rp)"], rows, [5, 14, 60, 20, 20],
            {4: RUPIAH, 5: RUPIAH}, inputs=frozenset({5}))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -313,8 +314,8 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     for sheet in wb.worksheets:  # open on Realisasi, where the work is
         sheet.sheet_view.tabSelected = sheet.title == "Realisasi"
     wb.active = wb.sheetnames.index("Realisasi")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 
@@ -400,6 +401,6 @@ def fill_realisasi_form(form: Path, out: Path, realisasi: dict[str, Realisasi], 
     target = next(c.column for c in header if c.value == "Realisasi TW (Rp)")
     for i, value in enumerate(spent):
         ws.cell(header[0].row + 1 + i, target).value = value
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
     return out

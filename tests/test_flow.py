@@ -155,3 +155,19 @@ def test_a_batch_is_retried_when_libreoffice_crashes_and_only_the_unfinished_pk_
     assert (tmp_path / "PK-SEK_lembar_paraf.docx").exists()  # the crash really happened once
     for pk in ("PK-INSP", "PK-SEK"):
         assert manifest.verify(outputs / PERIOD / pk / "rev-01" / f"paket_{pk}_2026_TW2.pdf").ok
+
+
+def test_a_flow_run_on_a_busy_period_fails_naming_the_holder_and_writes_nothing(prefect_server, tmp_path):
+    """A worker's flow run takes the period's lock itself (no `sakip run` around it)."""
+    from .test_lock import holder
+
+    shutil.copytree(INPUTS, tmp_path / "inputs")
+    proc = holder(tmp_path / "outputs", 60)
+    try:
+        state = quarterly(2026, 2, inputs=tmp_path / "inputs", outputs=tmp_path / "outputs",
+                          templates=ROOT / "templates", expectations=ROOT / "expectations", return_state=True)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert state.is_failed() and "sedang diproses oleh run lain" in state.message and f"PID {proc.pid}" in state.message
+    assert [p.name for p in (tmp_path / "outputs" / PERIOD).iterdir()] == [".proses.lock"]

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from sakip import manifest, sign
+from sakip.errors import SigningError
 from sakip.render import DOCUMENTS
 
 from .conftest import ROOT, SAKIP
@@ -109,3 +110,7 @@ def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tr
     assert {"isian": "Realisasi TW2 IK-02: realisasi", "lama": "55.75", "baru": "56.5"} in change["nilai_berubah"]
     assert change["berkas_berubah"] == ["../../../../../inputs/2026/realisasi/tw2/PK-IRBAN1.xlsx"]
     assert manifest.verify(paket(out, "PK-INSP")).ok and manifest.verify(paket(out, "PK-IRBAN1")).ok
+    # The superseded revision can no longer be signed: its other field would vouch for old data.
+    with pytest.raises(SigningError, match="sudah digantikan oleh rev-02"):
+        sign.sign(paket(out, "PK-INSP").parent.parent / "rev-01" / "paket_PK-INSP_2026_TW2.pdf",
+                  ca.p12("Inspektur", b"x"), "ttd_pejabat", b"x")
