@@ -1,9 +1,10 @@
 """Render Word templates (templates/<name>/template.docx) with docxtpl.
 
-Templates are code written by planners, so they run in a Jinja SandboxedEnvironment with
-autoescape (a '&' or '<' in data would otherwise corrupt the document) and StrictUndefined (a
-misspelt field fails loudly instead of printing nothing in a legal report). Every number in a
-context is already formatted the Indonesian way by sakip.formatting.
+Templates are code written by planners, so they render in sakip.sandbox: plain data only, no
+other files, limited sizes, autoescape and StrictUndefined, and a time limit per render. This
+module builds the contexts (every number already formatted the Indonesian way by
+sakip.formatting) and renders them with docxtpl; a chart in a context becomes an image drawn
+only if the template prints it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import calendar
 import datetime as dt
 import io
 import zipfile
-from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,48 +23,23 @@ import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
 
 from . import charts
-
 from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
-from .formatting import FILTERS, ROMAN, date_id, nip, number, quarter_name
+from .formatting import ROMAN, date_id, nip, number, quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
 from .paraf import ParafResult
+from .sandbox import TIME_LIMIT, Environment, RenderTimeout, SandboxError, run_with_time_limit
 
 if TYPE_CHECKING:
     from .ingest import PeriodData
 
 OFFICIAL_FIELD = "ttd_pejabat"
 CHECKER_FIELD = "paraf_pemeriksa"
-
-
-class _Environment(SandboxedEnvironment):
-    """The sandbox, compiling each distinct source once.
-
-    docxtpl hands the environment the same patched XML for every PK rendered from one
-    template; compiling it again each time cost more than rendering it.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
-        self.filters.update({name: f for name, (f, _example, _doc) in FILTERS.items()})
-        self._compiled: dict[str, jinja2.Template] = {}
-
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (jinja's name)
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
-
-
-def environment() -> SandboxedEnvironment:
-    return _Environment()
 
 
 class _ChartImage(InlineImage):
@@ -90,8 +66,8 @@ def _with_images(tpl: DocxTemplate, value: Any) -> Any:
         return _ChartImage(tpl, value)
     if isinstance(value, dict):
         return {k: _with_images(tpl, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_images(tpl, v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_with_images(tpl, v) for v in value)
     return value
 
 
@@ -119,40 +95,62 @@ def template_path(templates: Path, name: str) -> Path:
 
 class Renderer:
     """Renders documents from templates, keeping each template and its compiled Jinja code for
-    the whole run. Not thread-safe: use one per thread or process."""
+    the whole run. Not thread-safe: use one per thread or process. A render running longer than
+    `time_limit` seconds stops with a TemplateError."""
 
-    def __init__(self) -> None:
-        self._env = _Environment()
+    def __init__(self, time_limit: float = TIME_LIMIT) -> None:
+        self._env = Environment(chart_types=(_ChartImage,))
         self._templates: dict[Path, _Template] = {}
+        self._time_limit = time_limit
+
+    def _load(self, template: Path) -> _Template:
+        doc = self._templates.get(template)
+        if doc is None:
+            try:
+                doc = _Template(template)
+                doc.init_docx()  # here, so that only a file that is no Word document says so
+            except OSError as exc:
+                raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
+            except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+                raise TemplateError(f"{template}: bukan dokumen Word (.docx) yang valid ({type(exc).__name__})") from None
+            self._templates[template] = doc
+        return doc
 
     def render(self, template: Path, context: dict[str, Any], out: Path | None) -> Path | None:
         """Render one template to `out` (written atomically); with no `out`, render and discard
         (a trial render)."""
-        doc = self._templates.get(template)
-        if doc is None:
-            try:
-                doc = self._templates[template] = _Template(template)
-            except OSError as exc:
-                raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
+        doc = self._load(template)
         try:
-            doc.render(_with_images(doc, context), jinja_env=self._env, autoescape=True)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{template}: penulisan tag template salah ({exc.message})") from None
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{template}: template memakai isian yang tidak ada ({exc.message})") from None
-        except jinja2.exceptions.SecurityError as exc:
-            raise TemplateError(f"{template}: template mencoba akses yang dilarang ({exc})") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"{template}: template tidak dapat dirender ({exc})") from None
-        except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
-            # python-docx on a file that is not a Word document
-            raise TemplateError(f"{template}: bukan dokumen Word (.docx) yang valid ({type(exc).__name__})") from None
+            run_with_time_limit(self._time_limit,
+                                lambda: doc.render(_with_images(doc, context), jinja_env=self._env, autoescape=True))
+        except (Exception, RenderTimeout) as exc:
+            # docxtpl reloads its pristine copy only after a completed render: a failed one would
+            # leave the next document of this template half-rendered from this one's data.
+            self._templates.pop(template, None)
+            raise self._error(template, exc) from None
         if out is None:
             doc.save(io.BytesIO())
             return None
         with atomic_path(out) as tmp:
             doc.save(tmp)
         return out
+
+    def _error(self, template: Path, exc: BaseException) -> TemplateError:
+        if isinstance(exc, RenderTimeout):
+            limit = f"{self._time_limit:g}".replace(".", ",")
+            return TemplateError(f"{template}: render melebihi batas waktu {limit} detik (perulangan tanpa akhir?)")
+        if isinstance(exc, SandboxError):
+            return TemplateError(f"{template}: {exc}")
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return TemplateError(f"{template}: penulisan tag template salah ({exc.message})")
+        if isinstance(exc, jinja2.UndefinedError):
+            return TemplateError(f"{template}: template memakai isian yang tidak ada ({exc.message})")
+        if isinstance(exc, SecurityError):
+            return TemplateError(f"{template}: template mencoba akses yang dilarang ({exc})")
+        if isinstance(exc, jinja2.TemplateError):
+            return TemplateError(f"{template}: template tidak dapat dirender ({exc})")
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return TemplateError(f"{template}: template tidak dapat dirender ({detail})")
 
 
 def render_document(template: Path, context: dict[str, Any], out: Path) -> Path:

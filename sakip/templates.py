@@ -4,7 +4,9 @@
 tag) and reports problems there, not in docxtpl's XML: tags left open, tags whose characters
 carry different formatting (Word split them into runs), Jinja syntax, fields the template does
 not receive (with the closest real field), filters that do not exist, attribute access the
-sandbox forbids, fonts that are not installed, and finally a trial render of the sample context.
+sandbox forbids, fonts that are not installed, and finally a trial render of the sample context
+(which the sandbox stops as it would in a run: objects that are not data, values too large, a
+render past the time limit).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from . import charts
 from .errors import TemplateError
 from .fields import CATALOGUE, TITLES
 from .formatting import FILTERS
+from .sandbox import TIME_LIMIT, environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -324,7 +327,8 @@ class _Walker:
                 self.resolve(node, scope)
             return
         if isinstance(node, (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends)):
-            self.report(node, "import/include/extends tidak diizinkan di template sakip")
+            self.report(node, "{% include %}, {% import %} dan {% extends %} tidak diizinkan: template tidak boleh "
+                              "memuat berkas lain")
             return
         if isinstance(node, nodes.Filter) and node.name not in self.env.filters:
             close = difflib.get_close_matches(node.name, list(self.env.filters), n=1)
@@ -438,9 +442,10 @@ def sample_context(template: Path) -> dict[str, Any] | None:
     return load_context(sample) if sample.is_file() else None
 
 
-def check(path: Path, context: dict[str, Any] | None = None) -> list[Problem]:
-    """Every problem found in a template; render-time problems need a context (else the sample)."""
-    from .render import Renderer, environment
+def check(path: Path, context: dict[str, Any] | None = None, time_limit: float | None = None) -> list[Problem]:
+    """Every problem found in a template; render-time problems need a context (else the sample).
+    The trial render has the time limit of a run unless `time_limit` says otherwise."""
+    from .render import Renderer
 
     path = resolve_template(path)
     name = template_name(path)
@@ -474,7 +479,7 @@ def check(path: Path, context: dict[str, Any] | None = None) -> list[Problem]:
         _Walker(env, _Schema(fields) if fields else None, lines, problems).visit(parsed, {})
     if not any(p.severity == "galat" for p in problems) and context is not None:
         try:
-            Renderer().render(path, context, None)
+            Renderer(TIME_LIMIT if time_limit is None else time_limit).render(path, context, None)
         except TemplateError as exc:
             problems.append(Problem("galat", "saat merender konteks contoh", "", str(exc).split(": ", 1)[-1]))
     return problems

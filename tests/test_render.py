@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from docx import Document
@@ -35,8 +36,9 @@ def test_unknown_field_fails_loudly(tmp_path):
 
 def test_sandbox_blocks_python_internals(tmp_path):
     tpl = tiny_template(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateError, match="^" + re.escape(f"{tpl}: template mencoba akses yang dilarang")):
         render.render_document(tpl, {}, tmp_path / "o.docx")
+    assert not (tmp_path / "o.docx").exists()
 
 
 def test_syntax_error_is_a_template_error(tmp_path):

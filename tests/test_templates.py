@@ -222,3 +222,25 @@ def test_special_characters_long_names_and_40_indicators_render_completely(tmp_p
     assert any("Kas < 0 & \"saldo\" minus" in c for c in cells)
     # the signature block, after everything else, is still there: nothing was truncated
     assert any("NIP. " in p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs)
+
+
+def test_check_reports_a_sandbox_violation_only_the_trial_render_sees(tmp_path):
+    """`'{0.tpl}'.format(grafik)` names no field the walker could flag; the sandbox stops it."""
+    folder = broken(tmp_path, lambda d: d.add_paragraph("{{ '{0.tpl}'.format(grafik) }}"))
+    [problem] = only_errors(templates.check(folder))
+    assert problem.where == "saat merender konteks contoh"
+    assert problem.message.startswith("template mencoba akses yang dilarang: \u201ctpl\u201d pada grafik")
+
+
+def test_check_stops_an_endless_loop_at_the_time_limit(tmp_path):
+    loop = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+    folder = broken(tmp_path, lambda d: d.add_paragraph(loop), name="sampul")
+    [problem] = only_errors(templates.check(folder, time_limit=1))
+    assert problem.where == "saat merender konteks contoh"
+    assert problem.message == "render melebihi batas waktu 1 detik (perulangan tanpa akhir?)"
+
+
+def test_check_reports_loading_another_file(tmp_path):
+    folder = broken(tmp_path, lambda d: d.add_paragraph("{% include 'kop.docx' %}"), name="sampul")
+    [problem] = only_errors(templates.check(folder))
+    assert "template tidak boleh memuat berkas lain" in problem.message
