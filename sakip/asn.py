@@ -24,7 +24,7 @@ MIN_AGE_AT_APPOINTMENT = 18
 def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
     """What is wrong with a NIP, in Indonesian, or None when it is structurally valid.
 
-    `latest_year` bounds the appointment year (an appointment cannot be later than the period
+    `latest_year` bounds the birth and appointment years (neither can be later than the period
     the data is for).
     """
     if nip is None:
@@ -36,6 +36,8 @@ def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
         born = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         return f"8 digit pertama NIP ({text[0:8]}) bukan tanggal lahir yang sah (tttt-bb-hh)"
+    if latest_year is not None and born.year > latest_year:
+        return f"tanggal lahir pada NIP ({text[0:8]}) setelah tahun {latest_year}"
     year, month = int(text[8:12]), int(text[12:14])
     if not 1 <= month <= 12:
         return f"digit 9–14 NIP ({text[8:14]}) bukan bulan TMT pengangkatan yang sah (ttttbb)"

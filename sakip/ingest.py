@@ -19,12 +19,16 @@ once per agency in ``<year>/<agency>/``. PK codes are unique across the whole pe
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
 import multiprocessing
 import os
 import re
+import unicodedata
 import zipfile
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterator
@@ -35,10 +39,10 @@ from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from rapidfuzz.distance import Levenshtein
 
 from . import config as config_mod
+from .asn import nip_problem
 from .config import Konfigurasi, Pejabat
 from .errors import ConfigError, InputError, Location
 from .model import Finding, Reading, Status
@@ -232,7 +236,8 @@ class PeriodData:
 
     def inputs_of(self, pk: str) -> list[Path]:
         """Every file a PK's documents were made from: instansi.toml, its PK workbook and its
-        realisasi workbooks of quarters 1..quarter."""
+        realisasi workbooks of quarters 1..quarter (for a CSV-folder workbook, its CSV files:
+        the keys and manifests hash files)."""
         if self._inputs is None:
             # One pass over the frames for every PK: filtering them per PK cost ~1 ms a PK, and
             # planning, the agency keys and packaging each ask for every PK's inputs.
@@ -241,7 +246,9 @@ class PeriodData:
                 if not frame.empty:
                     for code, file in zip(frame["pk"], frame["file"]):
                         if isinstance(file, str) and file:
-                            found.setdefault(code, {})[Path(file)] = None
+                            path = Path(file)
+                            for part in (_csv_files(path) if path.is_dir() else [path]):
+                                found.setdefault(code, {})[part] = None
             self._inputs = {code: list(files) for code, files in found.items()}
         files = [self.roots[self.agency(pk)] / "instansi.toml"] if self.agency(pk) in self.roots else []
         return list(dict.fromkeys(files + self._inputs.get(pk, [])))
@@ -426,24 +433,228 @@ class _Sheet:
 class _Book:
     """A workbook's sheets; formulas are looked up (second, lazy read) only where a value is missing."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path, self.shown = path, shown
         self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
 
     def formula(self, sheet: str, row: int, col: int) -> Formula | None:
         if self._formulas is None:
             self._formulas = {}
-            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
-            try:
+            with _load(self.path, self.shown, data_only=False) as wb:
                 for ws in wb.worksheets:
                     ws.reset_dimensions()
-                    self._formulas[ws.title] = {
-                        (r, c): cell.value for r, cells in enumerate(ws.iter_rows()) for c, cell in enumerate(cells)
-                        if isinstance(cell.value, str) and cell.value.startswith("=")}
-            finally:
-                wb.close()
+                    with _reading(Location(self.shown, ws.title)):  # this read is lazy: outside _open_workbook
+                        self._formulas[ws.title] = {
+                            (r, c): cell.value for r, cells in enumerate(ws.iter_rows(max_row=MAX_ROWS))
+                            for c, cell in enumerate(cells) if isinstance(cell.value, str) and cell.value.startswith("=")}
         found = self._formulas.get(sheet, {}).get((row, col))
         return Formula(found) if found else None
+
+
+# --- files that are not what their name says, or that are unsafe to parse -------------------------
+# Checked on the raw bytes and the zip directory before openpyxl sees a file: what a unit sent
+# by mistake is named for what it is, and nothing is decompressed or parsed past these limits.
+
+# A PK or realisasi form is tens of KB unpacked; its largest part, a sheet, a few hundred KB even
+# with a thousand rows of styled cells. 100 MB a part and 200 MB in all leave room for logos and
+# pasted pictures while bounding what a crafted file makes sakip inflate and parse.
+MAX_PART_BYTES = 100 * 2**20
+MAX_UNPACKED_BYTES = 200 * 2**20
+# Sheets and shared strings are parsed whole by openpyxl even in read-only mode (a sheet without
+# a <dimension> is scanned to its end before its first row is given, ~4 MB a second), so they
+# get a tighter bound: 2 000 wide rows with long texts stay well under 16 MB.
+MAX_SHEET_BYTES = 16 * 2**20
+# Sheet XML deflates 5-20:1, repetitive styles up to ~50:1; 100:1 over 1 MB is a zip bomb's mark
+# (a sheet of 300 MB of blanks packs into 300 KB, 1000:1). Small parts may pack tighter: harmless.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 2**20
+# Rows read per sheet: a PK has tens of indicators, a budget sheet down to sub-kegiatan a few
+# hundred rows. Reading stops at the first filled row past the limit, so a 100 000-row sheet
+# costs the time of 2 000.
+MAX_ROWS = 2000
+MAX_CSV_BYTES = 10 * 2**20  # a CSV is decoded whole; a sheet's CSV is a few KB
+
+_SAVE_AS_XLSX = "buka berkas di Excel lalu pilih Save As (Simpan Sebagai) 'Excel Workbook (*.xlsx)' dan kirim ulang"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def _n(number: float) -> str:
+    """A whole number with Indonesian thousands dots."""
+    return f"{number:,.0f}".replace(",", ".")
+
+
+def _size(n: int) -> str:
+    return f"{_n(n / 2**20)} MB" if n >= 2**20 else f"{_n(max(n, 1) / 2**10)} KB"
+
+
+def _ole_streams(path: Path) -> set[str]:
+    """Names of the well-known streams in an OLE2 compound file (old Office formats, and every
+    password-protected OOXML file), found as the UTF-16 names its directory stores."""
+    wanted = ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "WordDocument", "PowerPoint Document")
+    needles = {name: name.encode("utf-16-le") + b"\x00\x00" for name in wanted}
+    found: set[str] = set()
+    tail = b""
+    with path.open("rb") as f:
+        for _ in range(64):  # 64 MB: directory sectors of any real file are within this
+            chunk = f.read(2**20)
+            if not chunk:
+                break
+            data = tail + chunk
+            found |= {name for name, needle in needles.items() if needle in data}
+            tail = data[-64:]
+    return found
+
+
+_NOT_A_WORKBOOK = "bukan workbook Excel (.xlsx): berkas ini sebenarnya"
+
+
+def _what_file_is(path: Path, head: bytes) -> str:
+    """What a file that is not an OOXML zip really is, and what to do, as its message."""
+    if head.startswith(b"%PDF"):
+        return f"{_NOT_A_WORKBOOK} dokumen PDF; kirim workbook Excel yang diisi, bukan hasil cetak atau ekspor PDF-nya"
+    if head.startswith(_OLE_MAGIC):
+        streams = _ole_streams(path)
+        if streams & {"EncryptionInfo", "EncryptedPackage"}:
+            return ("workbook ini dilindungi kata sandi (terenkripsi) sehingga isinya tidak dapat dibaca; buka di Excel dengan "
+                    "kata sandinya, hapus kata sandi (File > Info > Protect Workbook > Encrypt with Password, kosongkan), "
+                    "simpan lalu kirim ulang")
+        if streams & {"Workbook", "Book"}:
+            return f"{_NOT_A_WORKBOOK} workbook Excel 97-2003 (.xls) yang diberi nama .xlsx; {_SAVE_AS_XLSX}"
+        if "WordDocument" in streams:
+            return f"{_NOT_A_WORKBOOK} dokumen Word 97-2003 (.doc); isi formulir di Excel lalu kirim ulang"
+        return f"{_NOT_A_WORKBOOK} dokumen Office format lama (OLE2); {_SAVE_AS_XLSX}"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return f"{_NOT_A_WORKBOOK} gambar (foto atau hasil pindai); kirim workbook Excel yang diisi, bukan gambarnya"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")
+    elif b"\x00" in head:
+        return f"bukan workbook Excel (.xlsx) dan jenis isinya tidak dikenali; {_SAVE_AS_XLSX}"
+    else:
+        text = head.decode("utf-8", errors="replace")
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith("{\\rtf"):
+        return f"{_NOT_A_WORKBOOK} dokumen RTF (Word/WordPad); isi formulir di Excel lalu kirim ulang"
+    if start.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in start:
+        return f"{_NOT_A_WORKBOOK} 'XML Spreadsheet 2003' yang diberi nama .xlsx; {_SAVE_AS_XLSX}"
+    if start.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or "<html" in start or "<table" in start:
+        # Web applications export a table as HTML named .xls/.xlsx; Excel opens it with a warning.
+        return (f"{_NOT_A_WORKBOOK} halaman web (HTML), seperti ekspor tabel dari aplikasi web; {_SAVE_AS_XLSX}")
+    return f"{_NOT_A_WORKBOOK} berkas teks/CSV; {_SAVE_AS_XLSX}, atau kirim sebagai folder berisi satu berkas CSV per sheet"
+
+
+def _what_zip_is(z: zipfile.ZipFile, names: set[str]) -> str | None:
+    """None for an OOXML workbook, else what this zip really is, as its message."""
+    if "word/document.xml" in names:
+        return f"{_NOT_A_WORKBOOK} dokumen Word (.docx); isi formulir di Excel lalu simpan sebagai Excel Workbook (.xlsx)"
+    if "ppt/presentation.xml" in names:
+        return f"{_NOT_A_WORKBOOK} presentasi PowerPoint (.pptx); kirim workbook Excel yang diisi"
+    if "mimetype" in names:
+        info = z.getinfo("mimetype")
+        kind = z.read("mimetype").decode("ascii", errors="replace").strip() if info.file_size <= 100 else ""
+        if kind.endswith("spreadsheet"):
+            return (f"{_NOT_A_WORKBOOK} spreadsheet OpenDocument (.ods, dari LibreOffice/WPS) yang diberi nama .xlsx; "
+                    "buka lalu Simpan Sebagai 'Excel 2007-365 (.xlsx)' dan kirim ulang")
+        return f"{_NOT_A_WORKBOOK} dokumen OpenDocument ({kind or 'ODF'}); {_SAVE_AS_XLSX}"
+    if "xl/workbook.bin" in names:
+        return f"{_NOT_A_WORKBOOK} Excel Binary Workbook (.xlsb) yang diberi nama .xlsx; {_SAVE_AS_XLSX}"
+    if "[Content_Types].xml" not in names:
+        listed = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+        return (f"{_NOT_A_WORKBOOK} arsip ZIP biasa (berisi {listed or 'tidak ada apa pun'}); ekstrak lalu kirim "
+                "workbook .xlsx-nya saja")
+    return None
+
+
+_DTD_MARKS = tuple(mark.encode(enc) for mark in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _has_dtd(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an XML part declares a DTD or entities, in any encoding the XML parsers accept.
+
+    A workbook written by Excel, LibreOffice or openpyxl never has one; with one, a few KB expand
+    to gigabytes ("billion laughs"). Scanned in chunks as the part is inflated (sizes are checked
+    first, so this is bounded).
+    """
+    tail = b""
+    with z.open(info) as part:
+        while chunk := part.read(2**20):
+            data = tail + chunk
+            if any(mark in data for mark in _DTD_MARKS):
+                return True
+            tail = data[-32:]
+    return False
+
+
+def _check_workbook_file(path: Path, shown: str) -> None:
+    """Refuse a file that is not an OOXML workbook (saying what it is) or that is unsafe to parse."""
+    where = Location(shown)
+    if path.stat().st_size == 0:
+        raise InputError(where, "berkas kosong (0 byte); simpan ulang workbook dari Excel lalu kirim ulang")
+    with path.open("rb") as f:
+        head = f.read(8192)
+    if not head.startswith(_ZIP_MAGIC):
+        raise InputError(where, _what_file_is(path, head))
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            if (what := _what_zip_is(z, names)) is not None:
+                raise InputError(where, what)
+            total = 0
+            for info in infos:
+                total += info.file_size
+                parsed_whole = info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"
+                limit = MAX_SHEET_BYTES if parsed_whole else MAX_PART_BYTES
+                if info.file_size > limit:
+                    raise InputError(where, f"workbook ini ditolak: bagian '{info.filename}' di dalamnya berukuran "
+                                            f"{_size(info.file_size)} setelah diekstrak (batas {_size(limit)}); "
+                                            "formulir PK/realisasi hanya puluhan KB. Hapus baris, format atau gambar yang tidak "
+                                            "perlu lalu simpan ulang, atau kirim ulang formulir aslinya")
+                if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise InputError(where, f"workbook ini ditolak: bagian '{info.filename}' memampat "
+                                            f"{_n(info.file_size // max(info.compress_size, 1))}:1 "
+                                            f"({_size(info.compress_size)} menjadi {_size(info.file_size)}; batas {MAX_RATIO}:1), "
+                                            "ciri 'zip bomb' dan bukan workbook yang disimpan Excel; kirim ulang formulir aslinya")
+            if total > MAX_UNPACKED_BYTES:
+                raise InputError(where, f"workbook ini ditolak: isinya berukuran {_size(total)} setelah diekstrak (batas "
+                                        f"{_size(MAX_UNPACKED_BYTES)}); hapus gambar atau sheet yang tidak perlu lalu kirim ulang")
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_dtd(z, info):
+                    raise InputError(where, f"workbook ini ditolak: bagian '{info.filename}' memuat deklarasi DTD/ENTITY "
+                                            "(<!DOCTYPE), yang tidak pernah ada di workbook Excel dan dapat dipakai untuk "
+                                            "serangan 'billion laughs'; simpan ulang dari Excel atau kirim ulang formulir aslinya")
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(where, _damaged(exc)) from exc
+
+
+def _damaged(exc: BaseException) -> str:
+    """Why a workbook could not be parsed, for the unit: what is broken, and the technical detail."""
+    detail = " ".join(str(exc).split())[:160] or type(exc).__name__
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return ("bukan workbook Excel (.xlsx) yang utuh: struktur ZIP-nya rusak (berkas mungkin terpotong saat diunduh atau "
+                f"disalin); buka di Excel dan simpan ulang, atau kirim ulang berkas aslinya (rincian: {detail})")
+    if isinstance(exc, SyntaxError) or type(exc).__name__ in ("ExpatError", "XMLSyntaxError", "ParseError"):
+        return f"isi workbook rusak: XML di dalamnya tidak sah; buka di Excel, simpan ulang lalu kirim ulang (rincian: {detail})"
+    return (f"bukan workbook Excel (.xlsx) yang dapat dibaca; buka di Excel, simpan ulang lalu kirim ulang "
+            f"(rincian: {type(exc).__name__}: {detail})")
+
+
+@contextlib.contextmanager
+def _reading(where: Location) -> Iterator[None]:
+    """Turn any failure while parsing a file into an InputError naming it; InputErrors pass.
+
+    openpyxl parses sheets lazily (iter_rows), so a broken part can fail far from load_workbook,
+    with errors of the zip, zlib, XML and openpyxl's own descriptors; one unit's broken file must
+    return that PK, never stop the period with a traceback.
+    """
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(where, _damaged(exc)) from exc
 
 
 def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
@@ -452,54 +663,124 @@ def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError(Location(shown), f"format berkas '{path.suffix}' tidak didukung: simpan sebagai "
                                           "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise InputError(Location(shown), f"bukan workbook Excel (.xlsx) yang dapat dibaca ({type(exc).__name__})") from None
-    book = _Book(path)
-    try:
-        sheets = {}
+    _check_workbook_file(path, shown)
+    book = _Book(path, shown)
+    sheets = {}
+    with _load(path, shown, data_only=True) as wb:
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some exporters write a wrong <dimension>; never cut a sheet short
-            rows = [[(c.value, getattr(c, "number_format", "General") or "General") for c in row] for row in ws.iter_rows()]
+            with _reading(Location(shown, ws.title)):
+                rows = _rows_within_limit(ws, shown)
             sheets[_norm(ws.title)] = _Sheet(shown, ws.title, rows, book)
-        return sheets
-    finally:
-        wb.close()
+    return sheets
+
+
+@contextlib.contextmanager
+def _load(path: Path, shown: str, data_only: bool) -> Iterator[Any]:
+    """A workbook opened read-only from an open file: openpyxl judges a path by its extension and
+    refuses a valid workbook named "..xlsx" (no extension to os.path.splitext)."""
+    with path.open("rb") as f:
+        with _reading(Location(shown)):
+            wb = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+        try:
+            yield wb
+        finally:
+            wb.close()
+
+
+def _rows_within_limit(ws: Any, shown: str) -> list[list[Cell]]:
+    """The sheet's rows; blank rows past MAX_ROWS are passed over, a filled one stops the read."""
+    rows: list[list[Cell]] = []
+    for n, row in enumerate(ws.iter_rows(), start=1):
+        cells = [(c.value, getattr(c, "number_format", "General") or "General") for c in row]
+        if n <= MAX_ROWS:
+            rows.append(cells)
+            continue
+        filled = [c for c, (v, _) in enumerate(cells) if v is not None and str(v).strip()]
+        if filled:
+            # The location names the sheet, not the cell: a correction workbook annotates a copy
+            # of the file at a cell, and this file is too large to copy.
+            raise InputError(Location(shown, ws.title), _too_many_rows(n, f"{get_column_letter(filled[0] + 1)}{n}"))
+    return rows
+
+
+def _too_many_rows(row: int, cell: str) -> str:
+    return (f"isian melewati batas {_n(MAX_ROWS)} baris per sheet (ada isian di baris {_n(row)}, sel {cell}); formulir "
+            "PK/realisasi hanya memuat puluhan baris, jadi pembacaan dihentikan di sini. Hapus baris yang tidak diperlukan "
+            "(atau pindahkan data lain ke berkas terpisah) lalu kirim ulang")
 
 
 CSV_DELIMITERS = ";,\t|"
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else Windows-1252, the encoding of a
-    "CSV (Comma delimited)" saved by Excel on an Indonesian Windows."""
+    """UTF-8 (with or without the BOM Excel writes), UTF-16 (Excel's "Unicode Text", with its
+    BOM), else Windows-1252, the encoding of a "CSV (Comma delimited)" saved by Excel on an
+    Indonesian Windows."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+def _csv_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
+
+
 def _open_csv_folder(folder: Path, shown: str) -> dict[str, _Sheet]:
     """A workbook given as a folder of CSV files named after its sheets (Identitas.csv, PK.csv, ...)."""
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
+    files = _csv_files(folder)
     if not files:
         raise InputError(Location(shown), "folder ini tidak berisi berkas CSV (satu berkas .csv per sheet, mis. Identitas.csv)")
     sheets = {}
     for path in files:
         where = f"{shown}/{path.name}"
-        text = _decode(path.read_bytes())
-        if not text.strip():
-            raise InputError(Location(where), "berkas CSV kosong")
-        try:
-            dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ";" if text.count(";") >= text.count(",") else ","
-        rows = [[(v if v.strip() else None, "csv") for v in record]
-                for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-        sheets[_norm(path.stem)] = _Sheet(shown, path.stem, rows, csv_file=where)
+        with _reading(Location(where)):
+            sheets[_norm(path.stem)] = _Sheet(shown, path.stem, _csv_rows(path, where), csv_file=where)
     return sheets
+
+
+def _csv_rows(path: Path, where: str) -> list[list[Cell]]:
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Location(where), "berkas CSV kosong (0 byte); ekspor ulang sheet ini dari Excel")
+    if size > MAX_CSV_BYTES:
+        raise InputError(Location(where), f"berkas CSV ini berukuran {_size(size)} (batas {_size(MAX_CSV_BYTES)}); satu sheet "
+                                          "formulir hanya beberapa KB: periksa apakah berkas yang benar yang dikirim")
+    data = path.read_bytes()
+    if data.startswith(_ZIP_MAGIC + (_OLE_MAGIC, b"%PDF")) or (b"\x00" in data[:4096] and not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        raise InputError(Location(where), "berkas ini bukan CSV (teks) melainkan berkas biner, mis. workbook Excel yang diberi "
+                                          "nama .csv; di Excel pilih Save As 'CSV UTF-8 (Comma delimited)' untuk setiap sheet")
+    text = _decode(data)
+    if not text.strip():
+        raise InputError(Location(where), "berkas CSV kosong")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ";" if text.count(";") >= text.count(",") else ","
+    rows: list[list[Cell]] = []
+    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        if n > MAX_ROWS:
+            if any(v.strip() for v in record):
+                raise InputError(Location(where), _too_many_rows(n, f"A{n}"))
+            continue
+        rows.append([(v if v.strip() else None, "csv") for v in record])
+    filled = [(r, row) for r, row in enumerate(rows) if any(v is not None for v, _ in row)]
+    if filled and sum(len(row) <= 1 for _, row in filled) >= 0.8 * len(filled):
+        # A sheet of the forms has at least two columns: one column means the separator was not
+        # one sakip knows, and every line would be read as one long label.
+        r, row = filled[0]
+        line = str(row[0][0]) if row else ""
+        used = sorted(((line.count(ch), ch) for ch in set(line) if not ch.isalnum() and ch not in " .-_/()%'\"&"), reverse=True)
+        guess = f" (tampaknya memakai '{used[0][1]}')" if used else ""
+        raise InputError(Location(where, "", f"A{r + 1}"),
+                         f"semua isian berada dalam satu kolom: pemisah kolom tidak dikenali{guess}; sakip mengenali titik koma (;), "
+                         "koma (,), tab dan garis tegak (|). Simpan ulang dari Excel sebagai 'CSV UTF-8 (Comma delimited)'")
+    return rows
 
 
 def csv_folder_rows(folder: Path, shown: str = "") -> dict[str, list[list[Any]]]:
@@ -562,19 +843,86 @@ def _identity_value(ident: dict[str, tuple[Any, Location]], key: str, sheet: _Sh
 
 Notes = list[tuple[Location, str]]
 
+# --- identity codes -------------------------------------------------------------------------------
+# PK and indicator codes join the PK to its realisasi and name output folders. A code is ASCII
+# letters, digits, '-', '.' and '_': a look-alike typed from another script (Cyrillic 'К'), a
+# typographic dash, a zero-width space or a full-width letter looks the same on screen but never
+# matches, so it is refused at its cell with the character named. Folding such characters
+# (NFKC, or a confusables table) is not done: it would silently merge two codes that differ in
+# the file, and an identity must be what was written. The fold is only offered as a hint.
+CODE_MAX_LENGTH = 40
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._")
+_LOOK_ALIKES = {
+    **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕ", "ABEKMHOPCTXYIJSaeopcxyijs")),  # Cyrillic
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικν", "ABEZHIKMNOPTYXoikv")),  # Greek
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),  # dashes and minus signs
+}
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "tanpa nama Unicode")
+    shown = f"'{ch}' " if ch.isprintable() and not ch.isspace() else ""
+    return f"{shown}({name}, U+{ord(ch):04X})"
+
+
+def code_problem(code: str, what: str, pk_code: bool = False) -> str | None:
+    """What is wrong with an identity code, in Indonesian, or None when it may be used.
+
+    A PK code must also end with a letter or digit, so that as a folder name under outputs/ it
+    is exactly the code (outputs.safe_component strips trailing dots and underscores).
+    """
+    if not code:
+        return None
+    visible = "".join(ch if ch.isprintable() and (ch == " " or not ch.isspace()) else f"<U+{ord(ch):04X}>" for ch in code)
+    if len(code) > CODE_MAX_LENGTH:
+        return f"{what} '{visible[:60]}' terlalu panjang ({len(code)} karakter, paling banyak {CODE_MAX_LENGTH})"
+    allowed = "kode hanya boleh berisi huruf A-Z, angka 0-9, tanda hubung (-), titik (.) dan garis bawah (_)"
+    for i, ch in enumerate(code, start=1):
+        if ch in _CODE_CHARS:
+            continue
+        folded = _LOOK_ALIKES.get(ch) or unicodedata.normalize("NFKC", ch)
+        if ch in "/\\":
+            why = "garis miring tidak boleh dipakai karena kode menjadi nama folder keluaran"
+        elif ch.isspace() or unicodedata.category(ch).startswith("C"):
+            why = "karakter ini tidak terlihat di layar; hapus lalu ketik ulang kodenya"
+        elif folded != ch and all(c in _CODE_CHARS for c in folded):
+            why = f"tampak seperti '{folded}' tetapi karakter lain; ketik ulang dengan papan ketik biasa"
+        else:
+            why = "ketik ulang kodenya dengan papan ketik biasa"
+        return f"{what} '{visible}' memuat karakter {_char_name(ch)} pada posisi ke-{i}: {why}; {allowed}"
+    if not code[0].isalnum():
+        return f"{what} '{code}' harus diawali huruf atau angka; {allowed}"
+    if ".." in code:
+        return f"{what} '{code}' memuat dua titik berurutan (..); {allowed}"
+    if pk_code and not code[-1].isalnum():
+        return f"{what} '{code}' harus diakhiri huruf atau angka"
+    return None
+
+
+def _check_code(code: str, loc: Location | None, what: str, pk_code: bool = False) -> None:
+    if (problem := code_problem(code, what, pk_code)) is not None:
+        raise InputError(loc or Location(""), problem)
+
 
 def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One PK workbook: identity, indicators with their RA targets, and program budgets.
 
     `shown` is how messages name the file (by default its name). What was read leniently (a
-    header or sheet name with a typo) is listed in the identity's ``catatan``.
+    header or sheet name with a typo) is listed in the identity's ``catatan``. Whatever fails
+    while the file is parsed is an InputError naming the file.
     """
     shown = shown or path.name
+    with _reading(Location(shown)):
+        return _read_pk(path, shown)
+
+
+def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     notes: Notes = []
     sheets = _open_workbook(path, shown)
     ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
+    _check_code(code, code_loc, "Kode PK", pk_code=True)
     year, year_loc = _identity_value(ident, "tahun", ident_sheet)
     nip, nip_loc = _identity_value(ident, "nip", ident_sheet)
     pk = {
@@ -586,6 +934,7 @@ def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[
     for item in _sheet(sheets, shown, "PK", notes).table(PK_COLUMNS, notes):
         satuan = _text(item["satuan"][0])
         row = _fields(item, satuan)
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
         row["polaritas"] = POLARITIES.get(_norm(row["polaritas"]), row["polaritas"])
         row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
         indicators.append(row)
@@ -593,6 +942,7 @@ def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[
     ra = {}
     for item in _sheet(sheets, shown, "RA", notes).table(RA_COLUMNS, notes):
         row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""))
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
         ra.setdefault(row["kode"], row)
     for row in indicators:
         targets = ra.get(row["kode"])
@@ -609,11 +959,17 @@ def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[
 def read_realisasi_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """One quarterly realisasi workbook: identity, realisasi per indicator, budget realisation."""
     shown = shown or path.name
+    with _reading(Location(shown)):
+        return _read_realisasi(path, shown)
+
+
+def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     notes: Notes = []
     sheets = _open_workbook(path, shown)
     ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
     code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
+    _check_code(code, code_loc, "Kode PK", pk_code=True)
     tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet)
     head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path),
             "berkas": shown, "catatan": notes}
@@ -623,6 +979,8 @@ def read_realisasi_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any]
         columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
     rows = [_fields(item, _text(item["satuan_form"][0]))
             for item in _sheet(sheets, shown, "Realisasi", notes).table(columns, notes)]
+    for row in rows:
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
     budget = [_fields(item, "Rupiah")
               for item in _sheet(sheets, shown, "Anggaran", notes).table(REALISASI_BUDGET_COLUMNS, notes)]
     for row in rows:
@@ -645,16 +1003,18 @@ def workbooks(folder: Path) -> list[Path]:
     """The workbooks of a folder in name order: .xlsx files and folders of CSV files.
 
     Other spreadsheet files (.xls, .ods, a loose .csv) are listed too, so that reading them
-    reports the format instead of skipping a unit's submission in silence. Office lock files
-    (~$...) and hidden files are left out.
+    reports the format instead of skipping a unit's submission in silence. Only what an office
+    program leaves beside a file is left out: Office (~$...) and LibreOffice (.~lock...) lock
+    files and macOS resource forks (._...); any other name, even one starting with a dot
+    ("..xlsx" is a valid name), is read, and what it holds decides; hidden folders are tools', not CSV workbooks.
     """
     if not folder.is_dir():
         return []
     found = []
     for p in folder.iterdir():
-        if p.name.startswith(("~$", ".")):
+        if p.name.startswith(("~$", ".~lock.", "._")) or p.name == ".DS_Store":
             continue
-        if p.is_dir() and any(c.suffix.lower() == ".csv" for c in p.iterdir()):
+        if p.is_dir() and not p.name.startswith(".") and any(c.suffix.lower() == ".csv" for c in p.iterdir()):
             found.append(p)
         elif p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES:
             found.append(p)
@@ -755,7 +1115,9 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                                         "Kode PK tidak dipakai workbook lain"))
                 continue
             seen[pk["pk"]] = (agency, shown)
-            if cfg.official_by_nip(pk["nip"]) is None:
+            # A NIP that is not even well formed is reported once, by the pejabat suite's NIP rule
+            # (nip_problem, at this cell): "not registered" on top would only repeat it.
+            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is None:
                 findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
                                         f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
                                         "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.",

@@ -604,6 +604,36 @@ def _source_of(loc: Location, sources: dict[str, Path]) -> tuple[str, str]:
     return "", ""
 
 
+def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Finding]) -> Any:
+    """The submitted workbook as an openpyxl workbook to mark up, or None to start a blank one.
+
+    A file ingest could not read as a whole (a PDF, an encrypted or damaged workbook, a zip bomb,
+    100 000 rows: an unreadable-file finding with no cell) is never opened again; any other file
+    that fails to open here still gets its correction workbook, without the copy.
+    """
+    import openpyxl
+
+    if not name or any(f.check == "berkas.terbaca" and not f.location.cell for f in findings):
+        return None
+    try:
+        if sources[name].is_dir():
+            # A CSV-folder submission comes back as one workbook, a sheet per CSV file.
+            from .ingest import csv_folder_rows
+
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            for sheet_name, rows in csv_folder_rows(sources[name], name).items():
+                ws = wb.create_sheet(sheet_name[:31])
+                for row in rows:
+                    ws.append(row)
+            return wb
+        # From an open file: openpyxl judges a path by its extension, and "..xlsx" has none.
+        with sources[name].open("rb") as f:
+            return openpyxl.load_workbook(f)
+    except Exception:  # the findings still go back, in a workbook of their own
+        return None
+
+
 def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Path) -> list[Path]:
     """One correction workbook per source file with findings, written under out_dir.
 
@@ -622,24 +652,16 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
     written = []
     for name, marked in by_file.items():
         findings = [f for f, _ in marked]
-        if name and sources[name].is_dir():
-            # A CSV-folder submission comes back as one workbook, a sheet per CSV file.
-            from .ingest import csv_folder_rows
-
+        wb = _annotatable_copy(name, sources, findings)
+        if wb is None:
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
-            for sheet_name, rows in csv_folder_rows(sources[name], name).items():
-                ws = wb.create_sheet(sheet_name[:31])
-                for row in rows:
-                    ws.append(row)
-            target = inside(out_dir, f"KOREKSI_{name}.xlsx")
-        elif name:
-            wb = openpyxl.load_workbook(sources[name])
-            target = inside(out_dir, f"KOREKSI_{name}")
-        else:
-            wb = openpyxl.Workbook()
-            wb.remove(wb.active)
-            target = inside(out_dir, f"KOREKSI_{result.pk}.xlsx")
+        # Always an .xlsx name: the copy is saved as .xlsx whatever the submitted file was called
+        # (a refused "PK-X.xls" or a CSV folder), and Excel refuses content that is not its name.
+        # Cut to fit outputs.safe_component's 80 characters with the suffix kept.
+        stem = name or result.pk
+        stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
+        target = inside(out_dir, f"KOREKSI_{stem}"[:75] + ".xlsx")
         if "Koreksi" in wb.sheetnames:
             del wb["Koreksi"]
         ws = wb.create_sheet("Koreksi", 0)

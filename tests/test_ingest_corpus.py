@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import openpyxl
 import pytest
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sakip import ingest
 from sakip.errors import InputError
 
+from . import bad_files
 from .conftest import INPUTS
 
 PK_SOURCE = INPUTS / "2026" / "pk" / "PK-SEK.xlsx"
@@ -274,6 +276,14 @@ def _real_csv_tab(path: Path) -> Path:
     return folder
 
 
+def _real_csv_utf16(path: Path) -> Path:
+    """Excel's "Unicode Text": UTF-16 little-endian with its BOM, tab-separated."""
+    folder = path.with_suffix("")
+    write_csv_folder(REAL_SOURCE, folder, "\t", "utf-16", decimal_comma=True)
+    assert (folder / "Realisasi.csv").read_bytes()[:2] == b"\xff\xfe"
+    return folder
+
+
 VALID = [
     ("judul kolom salah ketik", "pk", _pk_header_typos, None),
     ("spasi dan huruf besar di judul dan isian", "pk", _pk_spaces_case, None),
@@ -302,6 +312,7 @@ VALID = [
     ("proteksi dibuka dan kolom diurutkan ulang", "realisasi", _real_unprotected_reordered, None),
     ("rumus realisasi dengan nilai tersimpan", "realisasi", None, _real_cached_formula),
     ("CSV tab realisasi", "realisasi", None, _real_csv_tab),
+    ("CSV tab UTF-16 (Unicode Text) realisasi", "realisasi", None, _real_csv_utf16),
 ]
 
 
@@ -329,7 +340,7 @@ def originals():
 
 
 def test_the_corpus_is_as_large_as_promised():
-    assert len(VALID) >= 25 and len(INVALID) >= 15
+    assert len(VALID) >= 25 and len(INVALID) >= 40
 
 
 @pytest.mark.parametrize("name,kind,edit,after", VALID, ids=[v[0] for v in VALID])
@@ -403,7 +414,7 @@ def _no_kendala(wb):
     ws["J5"] = ws["K5"] = None
 
 
-INVALID = [
+CONTENT = [  # cell-level content errors: (name, kind, edit, after, sheet, cell, message)
     ("realisasi berupa kata", "realisasi", _set("Realisasi", "I5", "sekitar 80"), None, "Realisasi", "I5", "bukan angka: tertulis 'sekitar 80'"),
     ("angka bermakna ganda", "realisasi", _set("Realisasi", "I6", "1.234"), None, "Realisasi", "I6", "bermakna ganda"),
     ("galat #DIV/0!", "realisasi", None, _cached("Realisasi", "I7", "<f>1/0</f><v>#DIV/0!</v>", "e"), "Realisasi", "I7", "tertulis '#DIV/0!' (hasil rumus Excel berupa galat"),
@@ -429,8 +440,165 @@ INVALID = [
 ]
 
 
+class Case(NamedTuple):
+    """One invalid submission of the corpus, as PK-K<nn> of a single period.
+
+    `file` and `pk` are templates on the case's code when the file is not <kind>/<code>.xlsx (a
+    CSV folder, a second workbook, an odd file name). `exact_cell` is the machine-readable marker
+    of whether the message names the exact cell (else the file, or the file and sheet).
+    """
+
+    name: str
+    kind: str  # "pk" or "realisasi": which of the case's workbooks is edited
+    edit: Edit | None
+    after: Callable[[Path], Any] | None
+    sheet: str
+    cell: str
+    message: str
+    file: str = ""
+    pk: str = "{code}"
+
+    @property
+    def exact_cell(self) -> bool:
+        return bool(self.cell)
+
+    def file_for(self, code: str) -> str:
+        return self.file.format(code=code) if self.file else (
+            f"pk/{code}.xlsx" if self.kind == "pk" else f"realisasi/tw2/{code}.xlsx")
+
+
+def _delete_sheet(name: str) -> Edit:
+    def edit(wb):
+        del wb[name]
+    return edit
+
+
+def _renamed(name: str) -> Callable[[Path], None]:
+    return lambda path: path.rename(path.with_name(name))
+
+
+def _second_copy(path: Path) -> None:
+    """The same PK sent twice under two names (PK-K40.xlsx and PK-K40B.xlsx)."""
+    shutil.copy(path, path.with_name(f"{path.stem}B.xlsx"))
+
+
+def _as_csv(change: Callable[[Path], None]) -> Callable[[Path], None]:
+    """The workbook sent as a folder of CSV files instead, then one of them spoilt by `change`."""
+    def after(path: Path) -> None:
+        folder = path.with_suffix("")
+        write_csv_folder(path, folder, ";", "utf-8-sig", decimal_comma=True)
+        path.unlink()
+        change(folder)
+    return after
+
+
+def _csv_emptied(folder: Path) -> None:
+    (folder / "PK.csv").write_bytes(b"")
+
+
+def _csv_hash_separated(folder: Path) -> None:
+    """Identitas.csv from a system that separates columns with '#' (one line has commas)."""
+    lines = (folder / "Identitas.csv").read_text(encoding="utf-8-sig").splitlines()
+    (folder / "Identitas.csv").write_text("\r\n".join(line.replace(";", "#") for line in lines) + "\r\n", encoding="utf-8")
+
+
+def _csv_is_a_workbook(folder: Path) -> None:
+    shutil.copy(REAL_SOURCE, folder / "Realisasi.csv")  # "Save As" kept the .xlsx content
+
+
+CYRILLIC_KA, CYRILLIC_O, CYRILLIC_I = "\u041a", "\u041e", "\u0406"
+NB_HYPHEN, EN_DASH, ZWSP = "\u2011", "\u2013", "\u200b"
+NOT_A_WORKBOOK = "bukan workbook Excel (.xlsx): berkas ini sebenarnya"
+
+INVALID = [Case(*c) for c in CONTENT] + [
+    # identity codes: look-alike characters, paths
+    Case("Kode PK berhuruf Kiril", "pk", _set("Identitas", "B1", f"P{CYRILLIC_KA}-SEK"), None, "Identitas", "B1",
+         "memuat karakter 'К' (CYRILLIC CAPITAL LETTER KA, U+041A) pada posisi ke-2: tampak seperti 'K'"),
+    Case("Kode PK dengan spasi lebar-nol", "pk", _set("Identitas", "B1", f"PK-SEK{ZWSP}"), None, "Identitas", "B1",
+         "memuat karakter (ZERO WIDTH SPACE, U+200B) pada posisi ke-7: karakter ini tidak terlihat"),
+    Case("Kode PK berhuruf lebar penuh", "pk", _set("Identitas", "B1", "\uff30\uff2b-SEK"), None, "Identitas", "B1",
+         "(FULLWIDTH LATIN CAPITAL LETTER P, U+FF30) pada posisi ke-1: tampak seperti 'P'"),
+    Case("Kode PK berupa jalur ../../etc", "pk", _set("Identitas", "B1", "../../etc"), None, "Identitas", "B1",
+         "'/' (SOLIDUS, U+002F) pada posisi ke-3: garis miring tidak boleh dipakai"),
+    Case("Kode PK dengan garis miring", "pk", _set("Identitas", "B1", "PK/SEK"), None, "Identitas", "B1",
+         "'/' (SOLIDUS, U+002F) pada posisi ke-3"),
+    Case("Kode PK dengan garis miring terbalik", "pk", _set("Identitas", "B1", "PK\\SEK"), None, "Identitas", "B1",
+         "'\\' (REVERSE SOLIDUS, U+005C) pada posisi ke-3"),
+    Case("Kode PK '..'", "pk", _set("Identitas", "B1", ".."), None, "Identitas", "B1", "Kode PK '..' harus diawali huruf atau angka"),
+    Case("Kode indikator dengan O Kiril", "pk", _set("PK", "B5", f"IK-{CYRILLIC_O}1"), None, "PK", "B5",
+         "(CYRILLIC CAPITAL LETTER O, U+041E) pada posisi ke-4: tampak seperti 'O'"),
+    Case("Kode indikator dengan tanda hubung tak-putus", "pk", _set("PK", "B6", f"IK{NB_HYPHEN}02"), None, "PK", "B6",
+         "(NON-BREAKING HYPHEN, U+2011) pada posisi ke-3: tampak seperti '-'"),
+    Case("Kode indikator RA dengan tanda pisah en", "pk", _set("RA", "B7", f"IK{EN_DASH}03"), None, "RA", "B7",
+         "'–' (EN DASH, U+2013) pada posisi ke-3"),
+    Case("Kode indikator huruf lebar penuh", "pk", _set("PK", "B8", "\uff29\uff2b-04"), None, "PK", "B8",
+         "(FULLWIDTH LATIN CAPITAL LETTER I, U+FF29) pada posisi ke-1"),
+    Case("Kode indikator berupa jalur", "pk", _set("PK", "B9", "../IK-05"), None, "PK", "B9", "'/' (SOLIDUS, U+002F) pada posisi ke-3"),
+    Case("Kode indikator realisasi dengan I Kiril", "realisasi", _set("Realisasi", "B5", f"{CYRILLIC_I}K-01"), None, "Realisasi", "B5",
+         "(CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I, U+0406) pada posisi ke-1: tampak seperti 'I'"),
+    Case("Kode PK realisasi dengan tanda pisah en", "realisasi", _set("Identitas", "B1", f"PK{EN_DASH}SEK"), None, "Identitas", "B1",
+         "Kode PK 'PK–SEK' memuat karakter '–' (EN DASH, U+2013)"),
+    # odd file names: read by what they hold; the unit's key is the file name, made safe for outputs/
+    Case("nama berkas '..xlsx' dan kode PK '..'", "pk", _set("Identitas", "B1", ".."), _renamed("..xlsx"), "Identitas", "B1",
+         "harus diawali huruf atau angka", file="pk/..xlsx", pk="."),
+    Case("nama berkas dengan garis miring terbalik", "pk", _set("Identitas", "B1", "PK\\..\\X"), _renamed("PK\\..\\X.xlsx"),
+         "Identitas", "B1", "REVERSE SOLIDUS", file="pk/PK\\..\\X.xlsx", pk="PK\\..\\X"),
+    Case("nama berkas dan kode PK dengan '..'", "pk", _set("Identitas", "B1", "PK..SEK"), _renamed("PK..SEK.xlsx"), "Identitas", "B1",
+         "memuat dua titik berurutan (..)", file="pk/PK..SEK.xlsx", pk="PK..SEK"),
+    # officials
+    Case("NIP kurang satu digit", "pk", _set("Identitas", "B3", "19780823200312200"), None, "Identitas", "B3",
+         "NIP harus 18 digit angka, tertulis 17 karakter"),
+    Case("NIP dengan tanggal lahir di masa depan", "pk", _set("Identitas", "B3", "203001012050011001"), None, "Identitas", "B3",
+         "tanggal lahir pada NIP (20300101) setelah tahun 2026"),
+    Case("NIP dengan TMT di masa depan", "pk", _set("Identitas", "B3", "197808232027122005"), None, "Identitas", "B3",
+         "TMT pengangkatan pada NIP (202712) setelah tahun 2026"),
+    Case("kode PK ganda di dua workbook", "pk", None, _second_copy, "Identitas", "B1", "juga dipakai di pk/PK-K",
+         file="pk/{code}B.xlsx"),
+    # structure
+    Case("sheet RA tidak ada", "pk", _delete_sheet("RA"), None, "", "", "sheet 'RA' tidak ada (yang ada: 'Identitas', 'PK', 'Anggaran')"),
+    Case("CSV kosong 0 byte", "pk", None, _as_csv(_csv_emptied), "", "", "berkas CSV kosong (0 byte)", file="pk/{code}/PK.csv"),
+    Case("CSV dengan pemisah kolom '#'", "pk", None, _as_csv(_csv_hash_separated), "", "A1",
+         "semua isian berada dalam satu kolom: pemisah kolom tidak dikenali (tampaknya memakai '#')", file="pk/{code}/Identitas.csv"),
+    Case("CSV berisi workbook", "realisasi", None, _as_csv(_csv_is_a_workbook), "", "", "bukan CSV (teks) melainkan berkas biner",
+         file="realisasi/tw2/{code}/Realisasi.csv"),
+    # another kind of file under the workbook's name
+    Case("PDF bernama .xlsx", "pk", None, bad_files.pdf, "", "", f"{NOT_A_WORKBOOK} dokumen PDF"),
+    Case("dokumen Word bernama .xlsx", "pk", None, bad_files.docx, "", "", f"{NOT_A_WORKBOOK} dokumen Word (.docx)"),
+    Case("spreadsheet ODS bernama .xlsx", "pk", None, bad_files.ods, "", "", f"{NOT_A_WORKBOOK} spreadsheet OpenDocument (.ods"),
+    Case("ekspor tabel HTML bernama .xlsx", "pk", None, bad_files.html, "", "", f"{NOT_A_WORKBOOK} halaman web (HTML)"),
+    Case("ekspor HTML realisasi bernama .xlsx", "realisasi", None, bad_files.html, "", "", f"{NOT_A_WORKBOOK} halaman web (HTML)"),
+    Case("teks CSV bernama .xlsx", "pk", None, bad_files.csv_text, "", "", f"{NOT_A_WORKBOOK} berkas teks/CSV"),
+    Case("Excel 97-2003 (.xls) bernama .xlsx", "pk", None, bad_files.xls_97, "", "", f"{NOT_A_WORKBOOK} workbook Excel 97-2003 (.xls)"),
+    Case("XML Spreadsheet 2003 bernama .xlsx", "pk", None, bad_files.xml_spreadsheet_2003, "", "", f"{NOT_A_WORKBOOK} 'XML Spreadsheet 2003'"),
+    Case("foto formulir bernama .xlsx", "pk", None, bad_files.jpeg, "", "", f"{NOT_A_WORKBOOK} gambar"),
+    Case("workbook di dalam arsip ZIP", "pk", None, bad_files.zip_of_workbook, "", "", f"{NOT_A_WORKBOOK} arsip ZIP biasa (berisi PK-SEK.xlsx)"),
+    Case("workbook berkata sandi", "pk", None, bad_files.encrypted, "", "", "workbook ini dilindungi kata sandi"),
+    Case("berkas kosong 0 byte", "pk", None, bad_files.empty, "", "", "berkas kosong (0 byte)"),
+    # damaged
+    Case("workbook terpotong", "pk", None, bad_files.truncated, "", "", "struktur ZIP-nya rusak (berkas mungkin terpotong"),
+    Case("realisasi terpotong", "realisasi", None, bad_files.truncated, "", "", "struktur ZIP-nya rusak"),
+    Case("CRC bagian sheet rusak", "pk", None, bad_files.bad_crc, "", "", "rincian: Bad CRC-32 for file 'xl/worksheets/sheet2.xml'"),
+    Case("XML sheet rusak (gagal saat baris dibaca)", "pk", None, bad_files.malformed_sheet("PK"), "PK", "",
+         "isi workbook rusak: XML di dalamnya tidak sah"),
+    Case("XML sharedStrings rusak", "pk", None, bad_files.malformed_shared_strings, "", "", "isi workbook rusak: XML di dalamnya tidak sah"),
+    # hostile or oversized
+    Case("zip bomb: sheet 150 MB", "pk", None, bad_files.zip_bomb(150 * 2**20), "", "",
+         "bagian 'xl/worksheets/sheet2.xml' di dalamnya berukuran 150 MB setelah diekstrak (batas 16 MB)"),
+    Case("zip bomb: rasio kompresi", "pk", None, bad_files.zip_bomb(12 * 2**20), "", "", "batas 100:1), ciri 'zip bomb'"),
+    Case("billion laughs di sharedStrings", "pk", None, bad_files.billion_laughs("sharedStrings"), "", "",
+         "bagian 'xl/sharedStrings.xml' memuat deklarasi DTD/ENTITY"),
+    Case("billion laughs di sheet", "realisasi", None, bad_files.billion_laughs("Realisasi"), "", "", "memuat deklarasi DTD/ENTITY"),
+    Case("100 000 baris", "pk", None, bad_files.many_rows(100_000), "PK", "",
+         "isian melewati batas 2.000 baris per sheet (ada isian di baris 2.001, sel A2001)"),
+]
+
+
+_UNEDITED: dict[Path, openpyxl.Workbook] = {}
+
+
 def _copy_as(source: Path, target: Path, code: str, edit: Edit | None) -> None:
-    wb = openpyxl.load_workbook(source)
+    # Unedited copies differ only in their code: one loaded workbook serves them all (~200 copies).
+    wb = openpyxl.load_workbook(source) if edit is not None else _UNEDITED.setdefault(source, openpyxl.load_workbook(source))
     wb["Identitas"]["B1"] = code
     if edit is not None:
         edit(wb)
@@ -438,40 +606,72 @@ def _copy_as(source: Path, target: Path, code: str, edit: Edit | None) -> None:
     wb.save(target)
 
 
+def _code(i: int) -> str:
+    return f"PK-K{i:02d}"
+
+
 @pytest.fixture(scope="module")
-def invalid_period(tmp_path_factory, suites):
+def invalid_run(tmp_path_factory, suites):
+    """Every invalid case as one PK of one period beside the demo's five: (period, verdicts)."""
     from sakip import capaian, paraf
 
     inputs = tmp_path_factory.mktemp("korpus") / "inputs"
     shutil.copytree(INPUTS, inputs)
     year = inputs / "2026"
-    for i, (_, kind, edit, after, *_) in enumerate(INVALID, start=1):
-        code = f"PK-K{i:02d}"
-        _copy_as(PK_SOURCE, year / "pk" / f"{code}.xlsx", code, edit if kind == "pk" else None)
+    for i, case in enumerate(INVALID, start=1):
+        code = _code(i)
+        _copy_as(PK_SOURCE, year / "pk" / f"{code}.xlsx", code, case.edit if case.kind == "pk" else None)
         _copy_as(year / "realisasi" / "tw1" / "PK-SEK.xlsx", year / "realisasi" / "tw1" / f"{code}.xlsx", code, None)
-        _copy_as(REAL_SOURCE, year / "realisasi" / "tw2" / f"{code}.xlsx", code, edit if kind == "realisasi" else None)
-        if after is not None:
-            after(year / ("pk" if kind == "pk" else "realisasi/tw2") / f"{code}.xlsx")
+        _copy_as(REAL_SOURCE, year / "realisasi" / "tw2" / f"{code}.xlsx", code, case.edit if case.kind == "realisasi" else None)
+        if case.after is not None:
+            case.after(year / ("pk" if case.kind == "pk" else "realisasi/tw2") / f"{code}.xlsx")
     period = ingest.read_period(inputs, 2026, 2)
-    return paraf.run(period, capaian.compute(period), suites)
+    return period, paraf.run(period, capaian.compute(period), suites)
 
 
-@pytest.mark.parametrize("i,name,kind,sheet,cell,message",
-                         [(i, c[0], c[1], c[4], c[5], c[6]) for i, c in enumerate(INVALID, start=1)],
-                         ids=[c[0] for c in INVALID])
-def test_invalid_workbook_is_returned_with_file_sheet_cell(invalid_period, i, name, kind, sheet, cell, message):
-    code = f"PK-K{i:02d}"
-    result = invalid_period[code]
+@pytest.fixture(scope="module")
+def invalid_period(invalid_run):
+    return invalid_run[1]
+
+
+@pytest.mark.parametrize("i,case", list(enumerate(INVALID, start=1)), ids=[c.name for c in INVALID])
+def test_invalid_workbook_is_returned_with_file_sheet_cell(invalid_run, i, case):
+    period, verdicts = invalid_run
+    code = _code(i)
+    key = case.pk.format(code=code)
+    result = verdicts[key]
     assert result.verdict == "DIKEMBALIKAN"
-    file = f"pk/{code}.xlsx" if kind == "pk" else f"realisasi/tw2/{code}.xlsx"
-    at = [f for f in result.errors if (f.location.file, f.location.sheet, f.location.cell) == (file, sheet, cell)]
+    file = case.file_for(code)
+    at = [f for f in result.errors if (f.location.file, f.location.sheet, f.location.cell) == (file, case.sheet, case.cell)]
     assert at, [str(f.location) + ": " + f.message for f in result.errors]
-    assert any(message in f"{f.message} {f.fix}" for f in at), [f.message for f in at]
+    assert any(case.message in f"{f.message} {f.fix}" for f in at), [f.message for f in at]
+    if i > len(CONTENT):
+        # One message for the unit; a file that could not be read gives nothing else, and
+        # nothing of it reaches the frames the documents are made from.
+        assert len(result.errors) == 1, [str(f.location) + ": " + f.message for f in result.errors]
+        assert all("\n" not in f.message and "Traceback" not in f.message for f in result.findings)
+        if at[0].check == "berkas.terbaca":
+            if case.kind == "pk":
+                assert period.indicators.empty or not (period.indicators["pk"] == key).any()
+            else:
+                assert not ((period.realisasi["pk"] == key) & (period.realisasi["triwulan"] == 2)).any()
 
 
 def test_one_units_mistakes_return_no_other_unit(invalid_period):
-    assert {pk: r.verdict for pk, r in invalid_period.items() if not pk.startswith("PK-K")} == {
+    corpus = {c.pk.format(code=_code(i)) for i, c in enumerate(INVALID, start=1)}
+    assert {pk: r.verdict for pk, r in invalid_period.items() if pk not in corpus} == {
         "PK-INSP": "PARAF", "PK-IRBAN1": "PARAF", "PK-IRBAN2": "PARAF", "PK-IRBAN3": "DIKEMBALIKAN", "PK-SEK": "PARAF"}
+    assert {pk for pk, r in invalid_period.items() if pk in corpus and r.verdict == "DIKEMBALIKAN"} == corpus
+
+
+def test_corpus_counts():
+    """The numbers the corpus promises (printed for the record; `pytest -s` shows them)."""
+    exact = [c for c in INVALID if c.exact_cell]
+    print(f"\nkorpus: {len(INVALID)} tidak sah ({len(exact)} menunjuk sel tepat, "
+          f"{len(INVALID) - len(exact)} berkas/sheet), {len(VALID)} sah")
+    assert len(INVALID) >= 40 and len(exact) >= 40 and len(VALID) >= 28
+    assert all(c.exact_cell == bool(c.cell) for c in INVALID)
+    assert len({c.name for c in INVALID}) == len(INVALID)
 
 
 def test_csv_with_decimal_commas_in_a_comma_file_points_at_the_row(tmp_path):
@@ -528,3 +728,38 @@ def test_csv_keeps_line_breaks_inside_a_quoted_cell(tmp_path):
     _, rows, _ = ingest.read_realisasi_workbook(folder, "PK-SEK")
     assert rows[0]["kendala"].splitlines() == ["Aplikasi terganggu;", "laporan Mei terlambat"]
     assert str(rows[1]["realisasi_loc"]) == "PK-SEK/Realisasi.csv, sel I6"  # the record, not the text line
+
+
+def test_returned_pks_get_their_correction_workbook_inside_outputs(invalid_run, tmp_path):
+    """As the flow writes them: under outputs/<year>/TW<q>/<PK>/ whatever the PK key or file name,
+    an .xlsx Excel opens, and a refused file (a PDF, a zip bomb) is never reopened to annotate."""
+    from sakip import paraf
+    from sakip.outputs import pk_dir
+
+    period, verdicts = invalid_run
+    sources: dict[str, Path] = {}
+    for frame in (period.pks, period.realisasi):
+        sources.update({shown: Path(f) for shown, f in zip(frame["berkas"], frame["file"])})
+    out = tmp_path / "outputs"
+    written = {}
+    for i, case in enumerate(INVALID, start=1):
+        if i > len(CONTENT):
+            key = case.pk.format(code=_code(i))
+            written[case.name] = paraf.write_corrections(verdicts[key], sources, pk_dir(out, 2026, 2, key))
+    assert all(written.values())
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files and all(p.resolve().is_relative_to(out.resolve()) and p.suffix == ".xlsx" for p in files)
+    assert {p.parent.name for p in written["nama berkas '..xlsx' dan kode PK '..'"]} == {"_"}
+    assert [p.name for p in written["nama berkas dengan garis miring terbalik"]] == ["KOREKSI_pk_PK_.._X.xlsx"]
+
+    def sheets(name):
+        [path] = written[name]
+        return openpyxl.load_workbook(path, read_only=True).sheetnames
+
+    for refused in ("PDF bernama .xlsx", "zip bomb: sheet 150 MB", "100 000 baris", "Excel 97-2003 (.xls) bernama .xlsx"):
+        assert sheets(refused) == ["Koreksi"], refused
+    for marked_copy in ("Kode indikator dengan O Kiril", "nama berkas '..xlsx' dan kode PK '..'"):
+        assert sheets(marked_copy) == ["Koreksi", "Identitas", "PK", "RA", "Anggaran"], marked_copy
+    [path] = written["Kode indikator dengan O Kiril"]
+    marked = openpyxl.load_workbook(path)["PK"]["B5"]
+    assert marked.fill.fgColor.rgb.endswith("FFC7CE") and "CYRILLIC CAPITAL LETTER O" in marked.comment.text
