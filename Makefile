@@ -28,7 +28,7 @@ demo: setup
 	@find outputs -name 'validasi.html' | sort | sed 's/^/  /'
 
 test: setup
-	$(VENV)/pytest
+	$(VENV)/pytest -n 2
 
 # A regency-sized quarter (480 PKs) against the conversion floor and the naive pipeline;
 # prints a table and writes bench/results.json. PKS=5 for a quick look.

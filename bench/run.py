@@ -194,7 +194,9 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         full_s, summary = sakip_run(inputs, outputs, year, quarter, api)
         full_cpu = cpu_seconds() - cpu
         full_peak, full_kinds = memory.peak, memory.at_peak
-        docs = sorted((outputs / str(year) / f"TW{quarter}").glob("*/rev-*/dokumen/*.docx"))
+        # the PKs' documents (an agency's recap, in _instansi/, is not part of the comparison)
+        docs = sorted(d for d in (outputs / str(year) / f"TW{quarter}").glob("*/rev-*/dokumen/*.docx")
+                      if not d.parts[-4].startswith("_"))
         if not docs:
             raise SystemExit("tidak ada dokumen yang dirender; benchmark tidak dapat diukur")
 

@@ -47,7 +47,8 @@ def test_unknown_pk_is_one_line_without_traceback(tmp_path):
     assert r.returncode == 1
     assert "Traceback" not in r.stderr + r.stdout
     assert f"galat: PK tidak ditemukan di {INPUTS / '2026'}: PK-TIDAKADA" in r.stderr.splitlines()
-    assert not (tmp_path / "out").exists()  # nothing produced for a mistyped code
+    # nothing produced for a mistyped code: only the period's lock, which the run held
+    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == [".proses.lock"]
 
 
 def test_warnings_of_initialled_pks_are_printed_under_the_summary(capsys, monkeypatch):
