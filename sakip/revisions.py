@@ -41,6 +41,11 @@ def rev_name(revision: int) -> str:
     return f"rev-{revision:02d}"
 
 
+def is_revision(folder: Path) -> bool:
+    """Whether `folder` is a published revision (rev-NN), not a PK folder or a build."""
+    return bool(_REV.match(folder.name))
+
+
 def revisions(pk_folder: Path) -> list[int]:
     """The published revision numbers of a PK, oldest first."""
     if not pk_folder.is_dir():

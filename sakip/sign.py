@@ -36,10 +36,10 @@ class Signed:
 def _superseded_by(package: Path) -> Path | None:
     """The newer revision of the PK when `package` sits in an older one (an official must never
     sign a document that a correction has already replaced)."""
-    from .revisions import _REV, latest
+    from .revisions import is_revision, latest
 
     folder = package.resolve().parent
-    if not _REV.match(folder.name):
+    if not is_revision(folder):
         return None
     newest = latest(folder.parent)
     return newest if newest is not None and newest.resolve() != folder else None

@@ -51,6 +51,12 @@ def test_no_passphrase_or_key_material_in_any_output_log_artifact_or_message(run
     pki = PKI.make(tmp_path / "pki")
     p12 = pki.p12("Kepala Inspektorat", PASSPHRASE.encode())
     found = needles(p12)
+    # the search finds what it looks for (a search that never matches would pass anything)
+    assert leaks(f"galat: {PASSPHRASE}.".encode(), found) == ["kata sandi"]
+    assert "berkas p12" in leaks(p12.read_bytes(), found)
+    key, _, _ = pkcs12.load_key_and_certificates(p12.read_bytes(), PASSPHRASE.encode())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    assert {"kunci privat (PEM)", "blok PEM"} <= set(leaks(pem, found))
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "COLUMNS": "200"}
     env.pop("PREFECT_API_URL", None)  # a temporary server whose database lands in PREFECT_HOME
     package = tmp_path / "outputs/2026/TW2/PK-SEK/latest/paket_PK-SEK_2026_TW2.pdf"
