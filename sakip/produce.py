@@ -228,8 +228,10 @@ def _year_end_inputs(inputs: Path, year: int, agency: str, back: int = 2) -> lis
     source = inputs / str(year) / agency if agency else inputs / str(year)
     files = [source / reports.NARRATIVE_FILE] if (source / reports.NARRATIVE_FILE).is_file() else []
     for y in range(year - back, year):
-        if (inputs / str(y)).is_dir():
-            files += sorted(f for f in (inputs / str(y)).rglob("*") if f.is_file())
+        # an agency's earlier years are its own folder of those years (all of it for one agency)
+        earlier = inputs / str(y) / agency if agency else inputs / str(y)
+        if earlier.is_dir():
+            files += sorted(f for f in earlier.rglob("*") if f.is_file())
     return files
 
 

@@ -114,3 +114,16 @@ def test_narrative_file_rejects_unknown_keys(tmp_path):
 def test_paragraphs_split_on_blank_lines():
     assert reports.paragraphs("Satu\nbaris.\n\n  Dua. ", "x") == ["Satu baris.", "Dua."]
     assert reports.paragraphs("  ", "lkjip.toml, penutup") == ["[Narasi belum diisi: lkjip.toml, penutup]"]
+
+
+def test_an_agencys_lkjip_key_covers_its_own_earlier_years_only(tmp_path):
+    from sakip.produce import _year_end_inputs
+
+    for path in ("2026/opd-a/lkjip.toml", "2025/opd-a/pk/PK-A.xlsx", "2024/opd-a/instansi.toml",
+                 "2025/opd-b/pk/PK-B.xlsx", "2023/opd-a/pk/PK-A.xlsx"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(path)
+    found = [p.relative_to(tmp_path).as_posix() for p in _year_end_inputs(tmp_path, 2026, "opd-a")]
+    assert found == ["2026/opd-a/lkjip.toml", "2024/opd-a/instansi.toml", "2025/opd-a/pk/PK-A.xlsx"]
+    assert [p.relative_to(tmp_path).as_posix() for p in _year_end_inputs(tmp_path, 2026, "")] == [
+        "2024/opd-a/instansi.toml", "2025/opd-a/pk/PK-A.xlsx", "2025/opd-b/pk/PK-B.xlsx"]
