@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import InputError, Location
@@ -36,14 +37,13 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
-def thousands(number: float) -> str:
-    """A whole number with Indonesian thousands dots."""
-    return f"{number:,.0f}".replace(",", ".")
-
-
 def megabytes(count: int) -> str:
-    """A byte count for people: MB, or KB below one MB."""
-    return f"{thousands(count / 2**20)} MB" if count >= 2**20 else f"{thousands(max(count, 1) / 2**10)} KB"
+    """A byte count for people: MB, or KB below one MB (only messages need it, hence babel late)."""
+    from .formatting import number
+
+    if count >= 2**20:
+        return f"{number(Decimal(count) / 2**20, 0)} MB"
+    return f"{number(Decimal(max(count, 1)) / 2**10, 0)} KB"
 
 
 def _ole_streams(path: Path) -> set[str]:
@@ -169,8 +169,10 @@ def check_workbook(path: Path, shown: str) -> None:
                                             "formulir PK/realisasi hanya puluhan KB. Hapus baris, format atau gambar yang tidak "
                                             "perlu lalu simpan ulang, atau kirim ulang formulir aslinya")
                 if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    from .formatting import number
+
                     raise InputError(where, f"workbook ini ditolak: bagian '{info.filename}' memampat "
-                                            f"{thousands(info.file_size // max(info.compress_size, 1))}:1 "
+                                            f"{number(info.file_size // max(info.compress_size, 1))}:1 "
                                             f"({megabytes(info.compress_size)} menjadi {megabytes(info.file_size)}; batas {MAX_RATIO}:1), "
                                             "ciri 'zip bomb' dan bukan workbook yang disimpan Excel; kirim ulang formulir aslinya")
             if total > MAX_UNPACKED_BYTES:

@@ -521,7 +521,9 @@ def _rows_within_limit(ws: Any, shown: str) -> list[list[Cell]]:
 
 
 def _too_many_rows(row: int, cell: str) -> str:
-    return (f"isian melewati batas {filecheck.thousands(MAX_ROWS)} baris per sheet (ada isian di baris {filecheck.thousands(row)}, sel {cell}); formulir "
+    from .formatting import number
+
+    return (f"isian melewati batas {number(MAX_ROWS)} baris per sheet (ada isian di baris {number(row)}, sel {cell}); formulir "
             "PK/realisasi hanya memuat puluhan baris, jadi pembacaan dihentikan di sini. Hapus baris yang tidak diperlukan "
             "(atau pindahkan data lain ke berkas terpisah) lalu kirim ulang")
 

@@ -60,7 +60,7 @@ from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 
 from . import charts
-from .formatting import FILTERS
+from .formatting import FILTERS, number
 
 T = TypeVar("T")
 
@@ -93,7 +93,7 @@ class _TooLarge(SandboxError):
 
 
 def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".") if n < 10**30 else "lebih dari 10^30"
+    return number(n) if n < 10**30 else "lebih dari 10^30"
 
 
 def _limit(what: str, n: Any) -> None:
