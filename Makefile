@@ -6,7 +6,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 VENV := .venv/bin
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench fuzz
 
 setup:
 	@scripts/setup.sh
@@ -29,6 +29,11 @@ demo: setup
 
 test: setup
 	$(VENV)/pytest -n 2
+
+# New random draws for the damaged-file and code fuzz tests (make test draws fixed ones).
+FUZZ ?= 3000
+fuzz: setup
+	SAKIP_HYPOTHESIS=fuzz SAKIP_FUZZ_EXAMPLES=$(FUZZ) $(VENV)/pytest -n 2 tests/test_bad_inputs.py -k "damaged or accepted_pk_code"
 
 # A regency-sized quarter (480 PKs) against the conversion floor and the naive pipeline;
 # prints a table and writes bench/results.json. PKS=5 for a quick look.

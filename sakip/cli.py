@@ -12,11 +12,14 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .errors import SakipError
+from .errors import SakipError, visible
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 app = typer.Typer(
     name="sakip",
@@ -135,6 +138,7 @@ SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all a
 def _print_summary(summary, outputs: Path) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     table = Table(title=f"Ringkasan {summary.year} Triwulan {summary.quarter}")
@@ -144,24 +148,24 @@ def _print_summary(summary, outputs: Path) -> None:
     for r in summary.rows:
         out = "\n".join(r.keluaran) if r.keluaran else r.pesan
         revision = (f"{r.revisi}" + (" (tetap)" if r.dipakai_ulang else " (baru)")) if r.revisi else "-"
-        table.add_row(r.pk, f"[{colors.get(r.status, 'white')}]{r.status}[/]", r.capaian, str(r.galat), str(r.peringatan),
-                      revision, out)
+        table.add_row(_plain(r.pk), Text(r.status, style=colors.get(r.status, "white")), _plain(r.capaian), str(r.galat),
+                      str(r.peringatan), revision, _plain(out, lines=True))
     console.print(table)
     warned = [(r.pk, w) for r in summary.rows if r.status == "PARAF" for w in r.peringatan_pesan]
     for pk, warning in warned[:SHOWN_WARNINGS]:
-        console.print(f"[yellow]Peringatan {pk}:[/] {warning}")
+        console.print(Text("Peringatan ", style="yellow") + _plain(pk) + Text(": ", style="yellow") + _plain(warning))
     if len(warned) > SHOWN_WARNINGS:
-        console.print(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})")
+        console.print(_plain(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})"))
     for orphan in summary.orphans:
-        console.print(f"[yellow]Berkas tanpa PK:[/] {orphan}")
+        console.print(Text("Berkas tanpa PK: ", style="yellow") + _plain(orphan))
     if summary.report:
-        console.print(f"Laporan pemeriksaan (paraf): {summary.report}")
+        console.print(_plain(f"Laporan pemeriksaan (paraf): {summary.report}"))
     for label, doc in summary.instansi.items():
         name = ("LKjIP" if label.startswith("lkjip") else "Bundel paket (untuk dibaca)" if label.startswith("bundel")
                 else "Rekap instansi")
-        console.print(f"{name}: {doc}")
+        console.print(_plain(f"{name}: {doc}"))
     for note in summary.catatan:
-        console.print(f"[yellow]Catatan:[/] {note}")
+        console.print(Text("Catatan: ", style="yellow") + _plain(note))
     counts = summary.counts()
     kept = sum(r.dipakai_ulang for r in summary.rows)
     if kept:
@@ -299,8 +303,8 @@ def status(
     for col in ("PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat", "Paket"):
         table.add_column(col, overflow="fold")
     for r in report.rows:
-        table.add_row(r.pk, r.verdict, f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures or "-",
-                      r.made or "-", r.package or r.note)
+        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, f"{r.revision} dari {r.revisions}" if r.revision else "-",
+                                                         r.signatures or "-", r.made or "-", r.package or r.note)))
     Console().print(table)
     typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {report.finished or '-'}).")
 
@@ -344,6 +348,14 @@ def serve(
 SERVE_PORT = 4200  # Prefect's own default, so `prefect` commands on this machine find it
 
 
+def _plain(text: str, lines: bool = False) -> Text:
+    """Text from data for a rich console: never read as markup (a file named "[/x].xlsx" would
+    stop the summary), and one line per line it was meant to have."""
+    from rich.text import Text
+
+    return Text("\n".join(visible(line) for line in text.split("\n")) if lines else visible(text))
+
+
 def main() -> None:
     verbose = any(a in ("--verbose", "-v") for a in sys.argv[1:])
     try:
@@ -351,7 +363,7 @@ def main() -> None:
     except SakipError as exc:
         if verbose:
             raise
-        typer.echo(f"galat: {exc}", err=True)
+        typer.echo(f"galat: {visible(str(exc))}", err=True)  # one line whatever the data held
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("dibatalkan.", err=True)

@@ -9,6 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def visible(text: str) -> str:
+    """`text` with every character that does not show as itself (controls, format characters,
+    line separators, spaces other than the plain space) written as <U+XXXX>.
+
+    Names and values in messages come from submitted files (a zip member, a sheet name, a file
+    name on Linux may hold a newline or a right-to-left override); a message must stay one line
+    and show what is really there.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else f"<U+{ord(ch):04X}>" for ch in text)
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a value came from: file, sheet and cell (sheet/cell empty when not applicable)."""
@@ -18,9 +31,9 @@ class Location:
     cell: str = ""
 
     def __str__(self) -> str:
-        parts = [self.file]
+        parts = [visible(self.file)]
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(f"sheet '{visible(self.sheet)}'")
         if self.cell:
             parts.append(f"sel {self.cell}")
         return ", ".join(parts)
@@ -35,8 +48,8 @@ class InputError(SakipError):
 
     def __init__(self, location: Location, message: str) -> None:
         self.location = location
-        self.message = message
-        super().__init__(f"{location}: {message}")
+        self.message = visible(message)
+        super().__init__(f"{location}: {self.message}")
 
     def __reduce__(self):  # crosses process boundaries when workbooks are read in parallel
         return type(self), (self.location, self.message)

@@ -43,7 +43,7 @@ from . import config as config_mod
 from . import filecheck
 from .asn import nip_problem
 from .config import Konfigurasi, Pejabat
-from .errors import ConfigError, InputError, Location
+from .errors import ConfigError, InputError, Location, visible
 from .model import Finding, Reading, Status
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
@@ -691,9 +691,9 @@ def code_problem(code: str, what: str, pk_code: bool = False) -> str | None:
     """
     if not code:
         return None
-    visible = "".join(ch if ch.isprintable() and (ch == " " or not ch.isspace()) else f"<U+{ord(ch):04X}>" for ch in code)
+    shown = visible(code)
     if len(code) > CODE_MAX_LENGTH:
-        return f"{what} '{visible[:60]}' terlalu panjang ({len(code)} karakter, paling banyak {CODE_MAX_LENGTH})"
+        return f"{what} '{shown[:60]}' terlalu panjang ({len(code)} karakter, paling banyak {CODE_MAX_LENGTH})"
     allowed = "kode hanya boleh berisi huruf A-Z, angka 0-9, tanda hubung (-), titik (.) dan garis bawah (_)"
     for i, ch in enumerate(code, start=1):
         if ch in _CODE_CHARS:
@@ -707,7 +707,7 @@ def code_problem(code: str, what: str, pk_code: bool = False) -> str | None:
             why = f"tampak seperti '{folded}' tetapi karakter lain; ketik ulang dengan papan ketik biasa"
         else:
             why = "ketik ulang kodenya dengan papan ketik biasa"
-        return f"{what} '{visible}' memuat karakter {_char_name(ch)} pada posisi ke-{i}: {why}; {allowed}"
+        return f"{what} '{shown}' memuat karakter {_char_name(ch)} pada posisi ke-{i}: {why}; {allowed}"
     if not code[0].isalnum():
         return f"{what} '{code}' harus diawali huruf atau angka; {allowed}"
     if ".." in code:
@@ -889,7 +889,8 @@ def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path
 
 
 def _notes(pk: str, notes: Notes) -> list[Finding]:
-    return [Finding(pk, "warning", loc, "", text[:1].upper() + text[1:], "Sebaiknya gunakan formulir dari sakip tanpa mengubah "
+    # Notes quote sheet names and column headers as written, which may hold anything.
+    return [Finding(pk, "warning", loc, "", visible(text[:1].upper() + text[1:]), "Sebaiknya gunakan formulir dari sakip tanpa mengubah "
                     "judul kolom atau nama sheet.", "berkas.judul",
                     "Judul kolom dan nama sheet seperti pada formulir") for loc, text in notes]
 
@@ -920,9 +921,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 if twin := _readable_twin(path, pk_books[agency], read):
                     orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {twin.name})")
                     continue
-                findings.append(Finding(path.stem, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
+                key = visible(path.stem)  # no code to key it by: its file name, shown as it is
+                findings.append(Finding(key, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
                                         "berkas.terbaca", "Workbook PK terbaca sesuai format"))
-                pks.append({"pk": path.stem, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
+                pks.append({"pk": key, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
                 continue
             pk, rows, budget = result
             findings += _notes(pk["pk"], pk.pop("catatan"))

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .capaian import PKResult
-from .errors import Location, SuiteError
+from .errors import Location, SuiteError, visible
 from .formatting import number
 from .ingest import PeriodData
 from .model import Finding
@@ -634,6 +634,12 @@ def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Findin
         return None
 
 
+def _cell_text(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Path) -> list[Path]:
     """One correction workbook per source file with findings, written under out_dir.
 
@@ -665,7 +671,7 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
         if "Koreksi" in wb.sheetnames:
             del wb["Koreksi"]
         ws = wb.create_sheet("Koreksi", 0)
-        ws.append([f"Lembar Koreksi {result.pk}: {len([f for f in findings if f.severity == 'error'])} galat, "
+        ws.append([f"Lembar Koreksi {visible(result.pk)}: {len([f for f in findings if f.severity == 'error'])} galat, "
                    f"{len([f for f in findings if f.severity == 'warning'])} peringatan. "
                    "Perbaiki sel yang ditandai merah pada berkas ini, lalu kirim kembali."])
         ws.append(list(KOREKSI_HEADERS))
@@ -673,8 +679,10 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
             cell.font = Font(bold=True)
         errors_marked: set[tuple[str, str]] = set()
         for n, (f, sheet) in enumerate(marked, start=1):
-            ws.append([n, f.label, f.location.file, f.location.sheet or sheet, f.location.cell, f.value, f.message,
-                       f.expected or "-", f.fix])
+            # File and sheet names are shown visible (a Linux file name may hold a newline); the rest
+            # loses only what a worksheet refuses (a control character in a CSV-folder name).
+            ws.append([n, f.label, visible(f.location.file), visible(f.location.sheet or sheet), f.location.cell,
+                       *(_cell_text(t) for t in (f.value, f.message, f.expected or "-", f.fix))])
             if name and sheet in wb.sheetnames and sheet != "Koreksi" and f.location.cell:
                 target_cell = wb[sheet][f.location.cell]
                 # A warning marks its cell too (input cells are already yellow), but never

@@ -8,12 +8,26 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "inputs"
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 SAKIP = [sys.executable, "-m", "sakip.cli"]
+
+# `make test` is the gate a change lands through, so its property tests draw the same examples on
+# every run (a fuzz draw once failed CI on a change that had nothing to do with it). `make fuzz`
+# draws new ones, more of them; what it finds becomes a unit test.
+settings.register_profile("gate", derandomize=True, database=None, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("SAKIP_HYPOTHESIS", "gate"))
+FUZZ_EXAMPLES = int(os.environ.get("SAKIP_FUZZ_EXAMPLES", "0"))  # 0: each test's own count
+
+
+def examples(n: int) -> int:
+    """How many examples a fuzz test draws: its own `n`, or SAKIP_FUZZ_EXAMPLES under make fuzz."""
+    return FUZZ_EXAMPLES or n
 
 
 def tree_hash(folder: Path) -> str:

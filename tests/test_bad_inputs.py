@@ -22,6 +22,7 @@ from sakip.errors import InputError
 from sakip.outputs import safe_component
 
 from . import bad_files
+from .conftest import examples
 from .test_ingest_corpus import INVALID, PK_SOURCE, REAL_SOURCE, Case, write_csv_folder
 
 FILE_CASES = [c for c in INVALID if c.after is not None and getattr(c.after, "__module__", "") == bad_files.__name__]
@@ -134,7 +135,7 @@ def test_look_alike_table_maps_foreign_letters_to_ascii():
     assert ingest._LOOK_ALIKES["\u041a"] == "K" and ingest._LOOK_ALIKES["\u0391"] == "A"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet="AZaz09-._/\\ \u041a\u2011", max_size=45))
 def test_an_accepted_pk_code_is_its_own_output_folder_name(code):
     """A PK code that passes is exactly the folder sakip writes it to: no two codes share one,
@@ -174,6 +175,28 @@ def test_a_valid_workbook_with_an_xlsx_name_but_no_extension_to_openpyxl(tmp_pat
     assert rows[0]["target_tw1_status"] == "kosong"
 
 
+def test_names_from_the_file_are_shown_on_one_line(tmp_path):
+    """A zip member, a sheet or a file name may hold a newline or a right-to-left override (the
+    fuzz test found a member name whose byte became a newline): the message stays one line and
+    shows what is there."""
+    path = tmp_path / "PK\nSEK\u202e.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("laporan\n2026.txt", "x")
+        z.writestr("catatan\u202etxt.exe", "x")
+    with pytest.raises(InputError) as caught:
+        ingest.read_pk_workbook(path, f"pk/{path.name}")
+    shown = str(caught.value)
+    assert shown.isprintable(), shown
+    assert "pk/PK<U+000A>SEK<U+202E>.xlsx" in shown and "laporan<U+000A>2026.txt" in shown and "catatan<U+202E>txt.exe" in shown
+
+    wb = openpyxl.load_workbook(PK_SOURCE)
+    wb["Identitas"].title = "Ident\u202eitas"  # read leniently as Identitas, with a note
+    wb.save(path)
+    pk, _, _ = ingest.read_pk_workbook(path, "pk/PK-SEK.xlsx")
+    (note,) = ingest._notes("PK-SEK", pk["catatan"])
+    assert note.message == "Sheet 'Ident<U+202E>itas' dibaca sebagai sheet 'Identitas'" and str(note.location).isprintable()
+
+
 # --- whatever the damage: an InputError, never another exception --------------------------------
 
 _PK_BYTES = PK_SOURCE.read_bytes()
@@ -181,7 +204,7 @@ with zipfile.ZipFile(PK_SOURCE) as _z:
     _PK_MEMBERS = {n: _z.read(n) for n in _z.namelist()}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(raw=st.booleans(), member=st.sampled_from(sorted(_PK_MEMBERS)),
        edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=3)), min_size=1, max_size=4))
 def test_damaged_workbooks_give_an_input_error_or_read(tmp_path_factory, raw, member, edits):
@@ -200,4 +223,4 @@ def test_damaged_workbooks_give_an_input_error_or_read(tmp_path_factory, raw, me
     try:
         ingest.read_pk_workbook(path, "pk/PK-SEK.xlsx")
     except InputError as error:
-        assert error.location.file == "pk/PK-SEK.xlsx" and "\n" not in error.message
+        assert error.location.file == "pk/PK-SEK.xlsx" and str(error).isprintable(), str(error)

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 
 import openpyxl
 import pytest
@@ -72,6 +73,16 @@ def test_bad_submissions_are_returned_and_the_rest_still_packaged(tmp_path):
     (tmp_path / "PK-G03.xlsx").unlink()
     expected["PK-G03"] = ("pk/PK-G03/RA.csv", "berkas CSV kosong (0 byte)")
 
+    # A Linux file name may hold control characters, which a worksheet cell refuses: the PK is
+    # keyed and shown by its name made visible.
+    with zipfile.ZipFile(year / "pk" / "PK-\x07\nQ\u202e.xlsx", "w") as z:
+        z.writestr("laporan\x07\n.txt", "x")
+    expected["PK-<U+0007><U+000A>Q<U+202E>"] = ("pk/PK-<U+0007><U+000A>Q<U+202E>.xlsx", "laporan<U+0007><U+000A>.txt")
+    # Brackets are rich console markup: printed as data, not read as tags ("[/x]" closes nothing).
+    with zipfile.ZipFile(year / "pk" / "[red]PK[x].xlsx", "w") as z:
+        z.writestr("[/x].txt", "x")
+    expected["[red]PK[x]"] = ("pk/[red]PK[x].xlsx", "[/x].txt")
+
     before_inputs = tree_hash(inputs)
     before = _files(tmp_path, tmp_path / "outputs")
     out = tmp_path / "outputs"
@@ -84,6 +95,7 @@ def test_bad_submissions_are_returned_and_the_rest_still_packaged(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     bad = len(expected) + 1  # and the demo's own PK-IRBAN3
     assert f"4 paket siap tanda tangan, {bad} PK dikembalikan, 0 gagal" in " ".join(proc.stdout.split())
+    assert "[red]PK[x]" in proc.stdout and "PK-<U+0007><U+000A>Q<U+202E>" in proc.stdout.replace("\n", "").replace("│", "").replace(" ", "")
     assert tree_hash(inputs) == before_inputs
     assert _files(tmp_path, out) == before  # nothing written beside outputs/ (the cwd) or in inputs/
 

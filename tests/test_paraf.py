@@ -5,7 +5,9 @@ import openpyxl
 import pytest
 
 from sakip import paraf
-from sakip.errors import SuiteError
+from sakip.errors import Location, SuiteError
+from sakip.model import Finding
+from sakip.paraf import ParafResult
 
 from .conftest import INPUTS
 
@@ -202,3 +204,13 @@ def test_the_cell_marked_for_a_target_going_back(targets, rising, back):
     from decimal import Decimal
 
     assert paraf._step_back([None if t is None else Decimal(str(t)) for t in targets], rising) == back
+
+
+def test_a_correction_workbook_holds_names_a_worksheet_would_refuse(tmp_path):
+    """A Linux file name and a CSV-folder sheet name may hold control characters, which openpyxl
+    refuses in a cell: they are written visible instead of stopping the whole run."""
+    where = Location("pk/PK-\x07\nQ.xlsx", "RA\x07", "")
+    finding = Finding("PK-<U+0007>Q", "error", where, "nilai\x07", "Sheet 'RA\x07' tidak dikenal", "Perbaiki.")
+    [book] = paraf.write_corrections(ParafResult("PK-<U+0007>Q", "DIKEMBALIKAN", [finding]), {}, tmp_path)
+    rows = list(openpyxl.load_workbook(book)["Koreksi"].iter_rows(min_row=3, values_only=True))
+    assert rows[0][2:7] == ("pk/PK-<U+0007><U+000A>Q.xlsx", "RA<U+0007>", None, "nilai<U+0007>", "Sheet 'RA<U+0007>' tidak dikenal")
