@@ -919,7 +919,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             if isinstance(result, InputError):
                 exc = result
                 if twin := _readable_twin(path, pk_books[agency], read):
-                    orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {twin.name})")
+                    orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {visible(twin.name)})")
                     continue
                 key = visible(path.stem)  # no code to key it by: its file name, shown as it is
                 findings.append(Finding(key, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
@@ -963,7 +963,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     exc = result
                     owner = path.stem if seen.get(path.stem, ("",))[0] == agency else None
                     if twin := _readable_twin(path, real_books[(agency, q)], read):
-                        orphans.append(f"{exc} (diabaikan: realisasi dibaca dari {twin.name})")
+                        orphans.append(f"{exc} (diabaikan: realisasi dibaca dari {visible(twin.name)})")
                     elif owner is None:
                         orphans.append(f"{exc}")
                     elif q == quarter:
@@ -973,7 +973,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 head, rows, budget = result
                 code = head["pk"]
                 if code not in seen or seen[code][0] != agency:
-                    orphans.append(f"{shown}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
+                    orphans.append(f"{visible(shown)}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
                                    + (f" instansi {agency}" if agency else ""))
                     continue
                 if code in sources:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .errors import visible
 from .outputs import period_dir, pk_dir, write_bytes
 from .paraf import ParafResult
 
@@ -122,8 +123,8 @@ tr.error td:first-child { background: #ffc7ce; } tr.warning td:first-child { bac
 <table>
 <tr><th>Tingkat</th><th>Berkas</th><th>Sheet</th><th>Sel</th><th>Nilai tertulis</th><th>Temuan</th><th>Yang diharapkan</th><th>Cara memperbaiki</th></tr>
 {% for f in p.temuan %}
-<tr class="{{ f.tingkat }}"><td>{{ "Galat" if f.tingkat == "error" else "Peringatan" }}</td><td>{{ f.berkas }}</td>
-<td>{{ f.sheet }}</td><td>{{ f.sel }}</td><td>{{ f.nilai }}</td><td>{{ f.pesan }}</td><td>{{ f.diharapkan or "-" }}</td><td>{{ f.perbaikan }}</td></tr>
+<tr class="{{ f.tingkat }}"><td>{{ "Galat" if f.tingkat == "error" else "Peringatan" }}</td><td>{{ f.berkas | terlihat }}</td>
+<td>{{ f.sheet | terlihat }}</td><td>{{ f.sel }}</td><td>{{ f.nilai }}</td><td>{{ f.pesan }}</td><td>{{ f.diharapkan or "-" }}</td><td>{{ f.perbaikan }}</td></tr>
 {% endfor %}
 </table>
 {% endfor %}
@@ -173,6 +174,7 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], correct
               "gagal": failing.get(f"{c.suite}.{c.id}", [])} for c in first.checks]
     checked = first.checked_at
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["terlihat"] = visible  # file and sheet names as they are, never reordering the page (U+202E)
     html = env.from_string(_PAGE).render(
         tahun=period.year, triwulan=quarter_name(period.quarter), versi=__version__,
         waktu=checked.strftime("%d-%m-%Y %H:%M WIB") if checked else "-",

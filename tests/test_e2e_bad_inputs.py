@@ -112,7 +112,7 @@ def test_bad_submissions_are_returned_and_the_rest_still_packaged(tmp_path):
         for book in folder.glob("KOREKSI_*.xlsx"):
             rows = list(openpyxl.load_workbook(book, read_only=True)["Koreksi"].iter_rows(min_row=3, values_only=True))
             assert any(r[2] == file and message in r[6] for r in rows), (key, rows)
-        assert message in page, (key, message)
+        assert message in page and file in page, (key, message, file)
     for pk in GOOD:
         package = period / pk / "latest" / f"paket_{pk}_2026_TW2.pdf"
         assert package.is_file() and summary[pk]["status"] == "PARAF"
