@@ -41,6 +41,7 @@ from sakip import produce as produce_stage
 from sakip.capaian import PKResult
 from sakip.convert import Converter, default_slots
 from sakip.errors import RetryableConversionError
+from sakip.formatting import JAKARTA
 from sakip.manifest import RunInfo
 from sakip.ingest import PeriodData
 from sakip.outputs import period_dir, pk_dir, sweep
@@ -49,8 +50,6 @@ from sakip.revisions import Plan
 from sakip.schedule import period_for
 from sakip.produce import AgencyDocuments, Produced
 from sakip.summary import Row, Summary, capaian_range
-
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 @task(name="ingest", cache_policy=NO_CACHE)

@@ -21,9 +21,9 @@ from .capaian import PKResult
 from .config import Konfigurasi
 from .convert import Converter
 from .errors import PackageError
-from .formatting import quarter_name
+from .formatting import quarter_name, wib
 from .outputs import atomic_path
-from .package import JAKARTA, pdf_date, signature_fields
+from .package import pdf_date, signature_fields
 from .render import Period, Renderer, letterhead
 from .paraf import ParafResult
 from .summary import capaian_range
@@ -101,7 +101,7 @@ def context(cfg: Konfigurasi, per: Period, packages: list[Listed], left_out: lis
         "paket": rows,
         "tidak_termasuk": [{"no": n, "pk": e.pk, "pejabat": e.pejabat, "status": e.status, "alasan": e.reason}
                            for n, e in enumerate(left_out, start=1)],
-        "dibuat": created.astimezone(JAKARTA).strftime("%d-%m-%Y %H.%M WIB"),
+        "dibuat": wib(created),
     }
 
 

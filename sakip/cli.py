@@ -299,14 +299,27 @@ def status(
     from rich.console import Console
     from rich.table import Table
 
+    from .formatting import wib
+
+    def revision(r: status_mod.PKStatus) -> list[str]:
+        return [f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures or "-", wib(r.made) if r.made else "-"]
+
+    console = Console()
     table = Table(title=f"Status {year} Triwulan {quarter}")
     for col in ("PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat", "Paket"):
         table.add_column(col, overflow="fold")
     for r in report.rows:
-        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, f"{r.revision} dari {r.revisions}" if r.revision else "-",
-                                                         r.signatures or "-", r.made or "-", r.package or r.note)))
-    Console().print(table)
-    typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {report.finished or '-'}).")
+        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, *revision(r), r.package or r.note)))
+    console.print(table)
+    if report.documents:
+        table = Table(title="Dokumen instansi")
+        for col in ("Dokumen", "Revisi", "Tanda tangan", "Dibuat", "Berkas"):
+            table.add_column(col, overflow="fold")
+        for r in report.documents:
+            table.add_row(*(_plain(c) for c in (r.pk, *revision(r), r.package)))
+        console.print(table)
+    finished = wib(report.finished) if report.finished else "-"
+    typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {finished}).")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -47,6 +48,22 @@ def rupiah(value: Decimal | None) -> str:
 def date_id(day: dt.date) -> str:
     """'31 Maret 2026'."""
     return format_date(day, format="d MMMM y", locale="id")
+
+
+JAKARTA = ZoneInfo("Asia/Jakarta")  # WIB: every time an official reads is in it
+
+
+def wib(moment: dt.datetime | str, seconds: bool = False) -> str:
+    """'21-11-2026 20.55 WIB', the hour and minute joined by a dot as Indonesian writes them.
+
+    An ISO string (as records keep times) is read first; one that is not is returned unchanged.
+    """
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    return moment.astimezone(JAKARTA).strftime("%d-%m-%Y %H.%M" + (".%S" if seconds else "") + " WIB")
 
 
 def quarter_name(q: int) -> str:

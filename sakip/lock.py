@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SakipError
-from .formatting import ROMAN
+from .formatting import ROMAN, wib
 from .outputs import period_dir
 
 LOCK_FILE = ".proses.lock"
 POLL_SECONDS = 0.5
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 
 class BusyError(SakipError):
@@ -47,10 +46,7 @@ class Holder:
     run: str
 
     def __str__(self) -> str:
-        when = self.started
-        with contextlib.suppress(ValueError):
-            when = dt.datetime.fromisoformat(self.started).astimezone(JAKARTA).strftime("%d-%m-%Y %H.%M.%S WIB")
-        return f"PID {self.pid} di {self.host}, mulai {when}" + (f", run {self.run}" if self.run else "")
+        return f"PID {self.pid} di {self.host}, mulai {wib(self.started, seconds=True)}" + (f", run {self.run}" if self.run else "")
 
 
 def _holder(text: str) -> Holder | None:

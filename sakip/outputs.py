@@ -42,6 +42,24 @@ def pk_dir(outputs: Path, year: int, quarter: int, pk: str) -> Path:
     return inside(period_dir(outputs, year, quarter), pk)
 
 
+# An agency's recap (and LKjIP) revisions: a PK's folder never starts with '_' (safe_component
+# strips it), so the two never meet.
+AGENCY_FOLDER = "_instansi"
+
+
+def agency_suffix(agency: str) -> str:
+    return f"_{safe_component(agency)}" if agency else ""
+
+
+def agency_folder(outputs: Path, year: int, quarter: int, agency: str) -> Path:
+    """outputs/<y>/TW<n>/_instansi[_<agency>]/."""
+    return period_dir(outputs, year, quarter) / f"{AGENCY_FOLDER}{agency_suffix(agency)}"
+
+
+def is_agency_folder(name: str) -> bool:
+    return name == AGENCY_FOLDER or name.startswith(AGENCY_FOLDER + "_")
+
+
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside `final`; rename it over `final` only if the block succeeds.

@@ -14,7 +14,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 from pypdf import PdfReader, PdfWriter
@@ -24,11 +23,10 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from . import manifest
 from .errors import PackageError
-from .formatting import quarter_name
+from .formatting import JAKARTA, quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
 DEFAULT_FIELD_HEIGHT = 45.0
 

@@ -31,13 +31,12 @@ import pandas as pd
 
 from .capaian import PKResult
 from .errors import Location, SuiteError, visible
-from .formatting import number
+from .formatting import JAKARTA, number
 from .ingest import PeriodData
 from .model import Finding
 from .outputs import atomic_path, inside
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 SEVERITIES = ("error", "warning")
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import visible
+from .formatting import wib
 from .outputs import period_dir, pk_dir, write_bytes
 from .paraf import ParafResult
 
@@ -177,7 +178,7 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], correct
     env.filters["terlihat"] = visible  # file and sheet names as they are, never reordering the page (U+202E)
     html = env.from_string(_PAGE).render(
         tahun=period.year, triwulan=quarter_name(period.quarter), versi=__version__,
-        waktu=checked.strftime("%d-%m-%Y %H:%M WIB") if checked else "-",
+        waktu=wib(checked) if checked else "-",
         jumlah={v: sum(1 for r in verdicts.values() if r.verdict == v) for v in ("PARAF", "DIKEMBALIKAN")},
         pks=pks, aturan=rules, suite=first.suites, kode_sha=rule_code_sha256(), berkas_tanpa_pk=period.orphans)
     return write_bytes(folder / "validasi.html", html.encode())

@@ -29,7 +29,7 @@ from .capaian import PKResult
 from .convert import MAX_BATCH, Converter
 from .errors import RetryableConversionError, SakipError
 from .manifest import RunInfo, sha256
-from .outputs import period_dir, pk_dir, safe_component
+from .outputs import agency_folder, agency_suffix, period_dir, pk_dir
 from .paraf import ParafResult
 
 if TYPE_CHECKING:
@@ -203,18 +203,12 @@ class AgencyDocuments:
 
 
 BUNDLE_RECORD = ".kunci_bundel.json"  # per agency: the key its bundle was made from
-AGENCY_FOLDER = "_instansi"  # a PK code never starts with '_' once made a safe folder name
 
 
 @dataclass(frozen=True)
 class AgencyKeys:
     documents: revisions.Keys | None  # the recap and LKjIP: None under --force (always a new revision)
     bundle: str | None  # the bundle: also each package's size, which grows when it is signed
-
-
-def agency_folder(outputs: Path, year: int, quarter: int, agency: str) -> Path:
-    """Where an agency's recap (and LKjIP) revisions live: outputs/<y>/TW<n>/_instansi[_<agency>]/."""
-    return period_dir(outputs, year, quarter) / f"{AGENCY_FOLDER}{agency_suffix(agency)}"
 
 
 def _agency_names(quarter: int) -> list[str]:
@@ -261,10 +255,6 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
         out[agency] = AgencyKeys(None if force else keys,
                                  None if force else revisions.digest({**bundle_shared, "pk": sizes[agency]}))
     return out
-
-
-def agency_suffix(agency: str) -> str:
-    return f"_{safe_component(agency)}" if agency else ""
 
 
 @dataclass
