@@ -2,21 +2,31 @@
 
 Keys are Indonesian because planners edit the file. Unknown keys are rejected (a typo such as
 ``rumus_negatip`` must not silently fall back to a default in a legal report), and every error
-names the key path.
+names the key path and, where it can be found, the line.
+
+The file is written by hand, often in Notepad: it is read in the encodings Windows editors
+write (UTF-8 with or without BOM, UTF-16 "Unicode", Windows-1252 "ANSI") with any line ending,
+and a syntax error is explained in Indonesian with its line and column. Values TOML allows but
+no agency means (nan, inf, a negative threshold, an invisible right-to-left override in a name,
+an official who is their own superior) are refused, naming the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import math
+import re
 import tomllib
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, visible
 
 NegativeFormula = Literal["selisih", "rasio"]
 NEGATIVE_FORMULAS: dict[str, str] = {
@@ -100,92 +110,564 @@ class Konfigurasi:
     def kepala(self) -> Pejabat:
         return self.pejabat[self.instansi.kepala]
 
+    def key_of(self, official: Pejabat) -> str:
+        """The [pejabat.<key>] an official was read from ('' when it is not one of this file's)."""
+        return next((k for k, p in self.pejabat.items() if p is official), "")
 
-def _convert(tp: Any, value: Any, path: str) -> Any:
+    def pemeriksa_untuk(self, pejabat_key: str) -> str:
+        """Key of the official who initials (paraf) the PK of `pejabat_key`: the configured
+        pemeriksa (the kepala when none is configured), except on the pemeriksa's own PK, which
+        their atasan initials (the kepala when they have none): nobody initials their own data.
+        `load` refuses a configuration where that would still be the same person."""
+        checker = self.pengaturan.pemeriksa or self.instansi.kepala
+        if pejabat_key != checker:
+            return checker
+        return self.pejabat[checker].atasan or self.instansi.kepala
+
+
+# --- reading the file ------------------------------------------------------------------------
+
+MAX_BYTES = 5_000_000  # a configuration is a page of text; anything this large is not one
+_BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+SAVE_AS_UTF8 = "simpan ulang sebagai UTF-8 (Notepad: File > Save As > Encoding: UTF-8)"
+
+
+class _KeyProblem(ConfigError):
+    """A problem at one or more key paths: `load` adds the file and the lines it finds."""
+
+    def __init__(self, key: str, text: str, at: tuple[str, ...] = ()) -> None:
+        self.key = key
+        self.text = text
+        self.at = at or (key,)
+        super().__init__(f"{key}: {text}" if key else text)
+
+
+def _line_of(data: bytes, pos: int) -> int:
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _decode(shown: str, data: bytes) -> str:
+    """The text of a TOML file as a Windows editor may have saved it.
+
+    TOML is UTF-8, but Notepad writes a BOM, "Unicode" (UTF-16 LE with BOM) and, before Windows
+    10 1903, "ANSI": Windows-1252 for Indonesian and English Windows. Bytes that are not UTF-8
+    are therefore read as Windows-1252, which is what the planner saw on screen when typing
+    'é' or '–'; the 5 byte values Windows-1252 leaves undefined are refused with their line.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom):]
+            break
+    else:
+        # No BOM but NUL bytes: UTF-16 without BOM (TOML itself never holds a NUL).
+        if b"\x00" in data:
+            codec = "utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be"
+        else:
+            codec = "utf-8"
+        body = data
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError as exc:
+        if codec != "utf-8":
+            raise ConfigError(f"{shown}: berkas bertanda {codec.upper()} tetapi isinya rusak "
+                              f"(byte ke-{exc.start + 1}); {SAVE_AS_UTF8}") from None
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        start = exc.start + len(data) - len(body)
+        raise ConfigError(f"{shown}, baris {_line_of(data, start)}: byte 0x{data[start]:02X} bukan huruf UTF-8 "
+                          f"maupun Windows-1252; {SAVE_AS_UTF8}") from None
+
+
+def _read_text(path: Path) -> str:
+    """A configuration file's text, decoded and with every line ending made '\\n'."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            big, cap = f"{size:,}".replace(",", "."), f"{MAX_BYTES:,}".replace(",", ".")
+            raise ConfigError(f"{shown}: berkas berukuran {big} byte, terlalu besar untuk berkas konfigurasi "
+                              f"(paling besar {cap} byte); periksa apakah ini berkas yang benar")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: berkas konfigurasi tidak ditemukan") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{shown}: ini sebuah folder, bukan berkas konfigurasi") from None
+    except PermissionError:
+        raise ConfigError(f"{shown}: berkas konfigurasi tidak boleh dibaca (izin akses ditolak)") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: berkas konfigurasi tidak dapat dibaca (galat sistem {exc.errno})") from None
+    # A lone CR (classic Mac) is not a TOML newline; CRLF is, but one form keeps columns right.
+    return _decode(shown, data).replace("\r\n", "\n").replace("\r", "\n")
+
+
+_COORD = re.compile(r"\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_QUOTES = "“”„‟‘’‚‛«»"
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" ({name})" if name else " (karakter kendali)")
+
+
+def _syntax_cause(msg: str, line: str, col: int) -> str:
+    """What a tomllib message means for someone editing instansi.toml, in Indonesian."""
+    here = line[col - 1] if 0 < col <= len(line) else ""
+    before = line[:col - 1].rstrip()
+    if m := re.match(r"Cannot declare \((.*)\) twice", msg):
+        parts = [p.strip().strip("'\"") for p in m.group(1).split(",") if p.strip()]
+        return (f"bagian [{'.'.join(parts)}] ditulis dua kali; gabungkan isinya menjadi satu bagian "
+                f"(untuk daftar seperti predikat tulis [[...]] di setiap butir)")
+    if msg.startswith("Cannot overwrite a value") or msg.startswith("Duplicate inline table key"):
+        return "kunci ini sudah diisi sebelumnya (ditulis dua kali); hapus salah satunya"
+    if msg.startswith(("Cannot redefine namespace", "Cannot mutate immutable namespace")):
+        return "bagian ini bertabrakan dengan kunci yang sudah ditulis sebelumnya; hapus salah satunya"
+    if msg.startswith("Illegal character"):
+        if here in ("", "\n"):
+            return 'teks belum ditutup: tambahkan tanda kutip (") penutup di akhir nilai'
+        return f"karakter tak terlihat {_char_name(here)} tidak boleh ada; ketik ulang baris ini"
+    if msg in ("Unterminated string",) or msg.startswith("Expected '\"'") or msg.startswith("Expected \"'\""):
+        return "teks belum ditutup: tambahkan tanda kutip penutup yang sama dengan tanda kutip pembukanya"
+    if msg == "Invalid value":
+        if here in _QUOTES:
+            return f'tanda kutip lengkung ({here}) dari Word atau WhatsApp; ganti dengan tanda kutip lurus "'
+        if here in ("", "\n", "#"):
+            return 'nilai belum diisi setelah tanda =; tulis mis. nama = "..." atau hapus baris ini'
+        return ('nilai tidak sah: teks ditulis dalam tanda kutip ("..."), angka tanpa tanda kutip '
+                'dengan titik desimal (mis. 90.5)')
+    if msg.startswith("Expected newline or end of document"):
+        if here == "," and before[-1:].isdigit():
+            return "angka desimal ditulis dengan titik, bukan koma (mis. 90.5, bukan 90,5)"
+        if before[-1:].isdigit() and here in "-:/.":
+            return 'tanggal atau nomor ditulis sebagai teks dalam tanda kutip (mis. "2026-01-31")'
+        if before[-1:] == "0" and here.isdigit():
+            return 'nomor yang diawali 0 (telepon, NIP) ditulis sebagai teks dalam tanda kutip (mis. "0331421507")'
+        return ("ada tulisan lain setelah nilai pada baris yang sama; satu baris hanya berisi satu kunci = nilai "
+                "(teks dalam tanda kutip, komentar diawali #)")
+    if msg.startswith("Expected '=' after a key"):
+        return "setelah nama kunci harus ada tanda =; nama kunci tidak boleh berspasi (gunakan _)"
+    if msg.startswith("Expected ']' at the end of a table") or msg.startswith("Expected ']]'"):
+        return "judul bagian belum ditutup dengan ] (mis. [pejabat.sekretaris])"
+    if msg == "Unclosed array":
+        return "daftar [ ... ] belum ditutup dengan ]"
+    if msg == "Unclosed inline table":
+        return "tabel { ... } belum ditutup dengan } pada baris yang sama"
+    if msg in ("Invalid hex value", "Escaped character is not a Unicode scalar value") or msg.startswith("Unescaped '\\'"):
+        return ("garis miring terbalik (\\) di dalam \"...\" dibaca sebagai kode khusus; tulis \\\\ "
+                "atau apit teks dengan tanda kutip tunggal '...'")
+    if msg == "Invalid date or datetime":
+        return 'tanggal tidak sah; tulis sebagai teks dalam tanda kutip (mis. "2026-01-31")'
+    if msg.startswith(("Invalid initial character for a key part", "Invalid statement", "Found invalid character")):
+        if here in _QUOTES:
+            return f'tanda kutip lengkung ({here}) dari Word atau WhatsApp; ganti dengan tanda kutip lurus "'
+        return ("baris ini bukan judul bagian [..] maupun kunci = nilai; nama kunci hanya huruf, angka, _ dan -"
+                + (f" (karakter {_char_name(here)})" if here and not here.isprintable() else ""))
+    return f"penulisan TOML tidak sah ({msg})"  # a message tomllib may add later: shown, not lost
+
+
+def _opened_at(lines: list[str]) -> int:
+    """Line of a multi-line string left open to the end of the file, else the last line written."""
+    opened, quote = 0, ""
+    for n, line in enumerate(lines, start=1):
+        for q in ('"""', "'''"):
+            if (not quote or quote == q) and line.count(q) % 2:
+                opened, quote = (0, "") if quote else (n, q)
+    return opened or max((n for n, line in enumerate(lines, start=1) if line.strip()), default=1)
+
+
+def _syntax_message(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    full = str(exc)
+    m = _COORD.search(full)
+    msg = full[:m.start()].rstrip() if m else full
+    lines = text.split("\n")
+    lineno = getattr(exc, "lineno", None) or (int(m.group(1)) if m and m.group(1) else None)
+    colno = getattr(exc, "colno", None) or (int(m.group(2)) if m and m.group(2) else 0)
+    if lineno is None:  # "end of document": an unclosed string or list runs to the end
+        lineno, colno = _opened_at(lines), 0
+    line = lines[lineno - 1] if lineno <= len(lines) else ""
+    cause = _syntax_cause(msg, line, colno)
+    if msg.startswith("Cannot declare"):  # name where the first one is, so both can be merged
+        header = _HEADER.match(line)
+        first = key_lines(text).get(".".join(_dotted(header.group(2)))) if header else None
+        if first and first != lineno:
+            cause = cause.replace("ditulis dua kali", f"ditulis dua kali (pertama pada baris {first})", 1)
+    quoted = visible(line.strip())
+    quoted = quoted if len(quoted) <= 60 else quoted[:57] + "..."
+    where = f"baris {lineno}" + (f", kolom {colno}" if colno else "")
+    return f"{shown}, {where}: bukan TOML yang sah: {cause}" + (f" (tertulis: {quoted})" if quoted else "")
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_syntax_message(str(path), text, exc)) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a dict, in any encoding a Windows editor writes; every failure is one
+    Indonesian ConfigError naming the file and, for syntax errors, the line and column."""
+    return _parse(path, _read_text(path))
+
+
+# --- where a key is written -------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
+
+
+def _dotted(text: str) -> list[str]:
+    return [p.strip("'\"") for p in _PART.findall(text)]
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line of each table header and key, by the key path the checks name ('pejabat.irban1.nip',
+    'pengaturan.predikat[2].di_atas'). Best effort: a line is only added to messages."""
+    lines: dict[str, int] = {}
+    table: list[str] = []
+    counts: dict[str, int] = {}
+    in_string = ""
+    for n, raw in enumerate(text.split("\n"), start=1):
+        if in_string:
+            if raw.count(in_string) % 2:
+                in_string = ""
+            continue
+        if header := _HEADER.match(raw):
+            parts = _dotted(header.group(2))
+            path = ".".join(parts)
+            if header.group(1) == "[[":
+                counts[path] = counts.get(path, -1) + 1
+                path = f"{path}[{counts[path]}]"
+            # A sub-table of an array item ([pengaturan.predikat.x]) belongs to its last item.
+            for base, i in counts.items():
+                if path.startswith(base + ".") and not path.startswith(f"{base}["):
+                    path = f"{base}[{i}]" + path[len(base):]
+            table = [path]
+            lines.setdefault(path, n)
+            continue
+        if key := _KEY.match(raw):
+            path = ".".join([*table, *_dotted(key.group(1))])
+            lines.setdefault(path, n)
+            rest = raw[key.end():]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2:
+                    in_string = quote
+                    break
+    return lines
+
+
+def _lines_for(keys: tuple[str, ...], where: dict[str, int]) -> list[int]:
+    found = []
+    for key in keys:
+        probe = key
+        while probe and probe not in where:  # a missing key: the line of its table
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        if probe:
+            found.append(where[probe])
+    return sorted(set(found))
+
+
+def _located(shown: str, text: str, exc: ConfigError) -> ConfigError:
+    """`exc` as one line naming the file, the line(s) of the keys it is about, and the problem."""
+    lines = _lines_for(exc.at, key_lines(text)) if isinstance(exc, _KeyProblem) else []
+    if not lines:
+        return ConfigError(f"{shown}: {exc}")
+    listed = ", ".join(str(n) for n in lines[:-1]) + (" dan " if len(lines) > 1 else "") + str(lines[-1])
+    return ConfigError(f"{shown}, baris {listed}: {exc}")
+
+
+# --- values ------------------------------------------------------------------------------------
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _leaf(path: str) -> str:
+    return re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+
+
+def _text_problem(value: str, one_line: bool) -> str | None:
+    """Why a text value cannot be printed as written: a character that does not show as itself
+    (a right-to-left override reverses a name in a signed document; a zero-width space hides in
+    it), or a line break in a value printed on one line."""
+    for i, ch in enumerate(value):
+        if ch in "\n\t" and not one_line:
+            continue
+        if ch == "\n":
+            return "ditulis lebih dari satu baris; tulis nilainya pada satu baris"
+        if ch == "\t" or unicodedata.category(ch) in _INVISIBLE:
+            after = visible(value[:i])[-20:]
+            return (f"memuat karakter tak terlihat {_char_name(ch)}" + (f" setelah '{after}'" if after else " di awal")
+                    + "; karakter itu dapat membalik atau menyembunyikan teks yang tercetak pada dokumen yang "
+                    "ditandatangani: ketik ulang nilainya tanpa karakter itu")
+    return None
+
+
+def _number(value: Any, path: str) -> Decimal:
+    leaf = _leaf(path)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        shown = visible(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else ""
+        raise _KeyProblem(path, "harus berupa angka" + (f", tertulis {shown!r}" if shown else "")
+                          + f"; tulis angka tanpa tanda kutip dengan titik desimal, mis. {leaf} = 90.5")
+    if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
+        raise _KeyProblem(path, f"nilai {str(value).lower()} bukan angka yang dapat dipakai; tulis angka biasa, "
+                                f"mis. {leaf} = 90.5")
+    return Decimal(str(value))
+
+
+def _text(value: Any, path: str, one_line: bool) -> str:
+    leaf = _leaf(path)
+    if not isinstance(value, str):
+        example = value if isinstance(value, int) and not isinstance(value, bool) else "..."
+        raise _KeyProblem(path, f'harus berupa teks dalam tanda kutip, mis. {leaf} = "{example}"')
+    text = value.strip()
+    if problem := _text_problem(text, one_line):
+        raise _KeyProblem(path, problem)
+    return text
+
+
+def _convert(tp: Any, value: Any, path: str, one_line: bool = False) -> Any:
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}: harus berupa tabel TOML")
+            raise _KeyProblem(path, f"harus berupa bagian (tabel) TOML, mis. [{path}]")
         return _build(tp, value, path)
     if origin is dict:
         _, value_tp = typing.get_args(tp)
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}: harus berupa tabel TOML")
-        return {k: _convert(value_tp, v, f"{path}.{k}") for k, v in value.items()}
+            raise _KeyProblem(path, f"harus berupa bagian (tabel) TOML, mis. [{path}.<kunci>]")
+        return {_table_key(k, path): _convert(value_tp, v, f"{path}.{k}", one_line) for k, v in value.items()}
     if origin is tuple:
         item_tp = typing.get_args(tp)[0]
         if not isinstance(value, list):
-            raise ConfigError(f"{path}: harus berupa daftar")
-        return tuple(_convert(item_tp, v, f"{path}[{i}]") for i, v in enumerate(value))
+            raise _KeyProblem(path, f"harus berupa daftar; tulis setiap butir sebagai [[{path}]]")
+        return tuple(_convert(item_tp, v, f"{path}[{i}]", one_line) for i, v in enumerate(value))
     if origin is Literal:
-        if value not in typing.get_args(tp):
-            allowed = ", ".join(repr(a) for a in typing.get_args(tp))
-            raise ConfigError(f"{path}: nilai {value!r} tidak dikenal; pilihan: {allowed}")
+        allowed = typing.get_args(tp)
+        if value not in allowed:
+            shown = visible(value) if isinstance(value, str) else value
+            raise _KeyProblem(path, f"nilai {shown!r} tidak dikenal; pilihan: {', '.join(repr(a) for a in allowed)}")
         return value
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(inner[0], value, path)
+        return _convert(inner[0], value, path, one_line)
     if tp is Decimal:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{path}: harus berupa angka")
-        return Decimal(str(value))
+        return _number(value, path)
     if tp is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{path}: harus berupa teks")
-        return value.strip()
+        return _text(value, path, one_line)
     raise TypeError(f"unsupported config type {tp!r} at {path}")  # programming error
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _table_key(key: str, path: str) -> str:
+    """Keys of [pejabat.<key>] are referred to by kepala, atasan and pemeriksa and shown in
+    messages: plain words only, so what is referred to is what is seen."""
+    if not _BARE_KEY.fullmatch(key):
+        raise _KeyProblem(f"{path}.\"{visible(key)}\"", "kunci hanya boleh berisi huruf, angka, _ dan - tanpa spasi "
+                                                    "dan tanpa tanda kutip (mis. [pejabat.kasubbag_perencanaan])",
+                          at=(f"{path}.{key}",))
+    return key
+
+
+# The dataclasses of instansi.toml: every text of theirs is printed on one line of a document.
+ONE_LINE: tuple[type, ...] = (Instansi, Pejabat, Predikat, Pengaturan, Konfigurasi)
 
 
 def _build(cls: type, data: dict[str, Any], path: str) -> Any:
     hints = typing.get_type_hints(cls)
     declared = {f.name: f for f in dataclasses.fields(cls)}
-    where = f"{path}: " if path else ""
+    prefix = f"{path}." if path else ""
     unknown = sorted(set(data) - set(declared))
     if unknown:
-        raise ConfigError(f"{where}kunci tidak dikenal: {', '.join(unknown)}")
-    missing = [
-        name
-        for name, f in declared.items()
-        if f.default is dataclasses.MISSING
-        and f.default_factory is dataclasses.MISSING
-        and name not in data
-    ]
+        hints_text = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, declared, n=1)
+            hints_text.append(visible(name) + (f" (maksudnya {close[0]}?)" if close else ""))
+        raise _KeyProblem(path, f"kunci tidak dikenal: {', '.join(hints_text)}; kunci yang dikenal: "
+                                f"{', '.join(declared)}", at=tuple(prefix + k for k in unknown))
+    missing = [name for name, f in declared.items()
+               if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and name not in data]
+    if missing and not path:
+        raise _KeyProblem("", f"bagian wajib belum ditulis: {', '.join(f'[{m}]' for m in missing)}; lihat contoh "
+                              f"inputs/2026/instansi.toml", at=("",))
     if missing:
-        raise ConfigError(f"{where}kunci wajib belum diisi: {', '.join(missing)}")
-    values = {k: _convert(hints[k], v, f"{path}.{k}" if path else k) for k, v in data.items()}
+        raise _KeyProblem(path, f"kunci wajib belum diisi: {', '.join(missing)}")
+    one_line = cls in ONE_LINE
+    values = {k: _convert(hints[k], v, prefix + k, one_line) for k, v in data.items()}
+    for name, f in declared.items():
+        # A required text left empty would print a blank where a name or a jabatan belongs.
+        if f.default is dataclasses.MISSING and hints[name] is str and not values[name]:
+            raise _KeyProblem(prefix + name, f'wajib diisi, tidak boleh kosong; tulis mis. {name} = "..."')
     return cls(**values)
 
 
-def _check(cfg: Konfigurasi) -> None:
+# --- checks a supervisor would make -----------------------------------------------------------
+
+THRESHOLD_RANGE = (Decimal(0), Decimal(100))  # a capaian %, at most the target itself
+BAND_RANGE = (Decimal(0), Decimal(1000))  # capaian %; above 1000 % no indicator is meant
+STATUSES = {"plt": "Plt.", "plh": "Plh."}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _unknown(key: str, where: str, cfg: Konfigurasi) -> _KeyProblem:
+    close = difflib.get_close_matches(key, cfg.pejabat, n=1) or [k for k in cfg.pejabat if k.lower() == key.lower()]
+    hint = f" (maksudnya '{close[0]}'? huruf besar dan kecil dibedakan)" if close else ""
+    return _KeyProblem(where, f"pejabat '{visible(key)}' tidak ada di [pejabat]{hint}; isi dengan kunci salah satu "
+                              f"bagian [pejabat.<kunci>]")
+
+
+def _check_settings(cfg: Konfigurasi) -> None:
+    low, high = THRESHOLD_RANGE
+    threshold = cfg.pengaturan.ambang_kendala
+    if not low <= threshold <= high:
+        raise _KeyProblem("pengaturan.ambang_kendala",
+                          f"{threshold} di luar rentang {low}–{high}: ambang adalah persen capaian; di bawah angka ini "
+                          f"unit wajib menulis kendala (100 = setiap target yang tidak tercapai, 0 = tidak pernah), "
+                          f"mis. ambang_kendala = 100")
+    bands = cfg.pengaturan.predikat
+    if not bands:
+        raise _KeyProblem("pengaturan.predikat", "daftar predikat kosong; tulis setiap predikat sebagai "
+                                                 "[[pengaturan.predikat]] dengan label dan di_atas, atau hapus daftar ini")
+    if bands[-1].di_atas is not None:
+        raise _KeyProblem("pengaturan.predikat", "predikat terakhir tidak boleh memiliki 'di_atas' (ia untuk sisanya)",
+                          at=(f"pengaturan.predikat[{len(bands) - 1}].di_atas",))
+    low, high = BAND_RANGE
+    for i, b in enumerate(bands[:-1]):
+        key = f"pengaturan.predikat[{i}].di_atas"
+        if b.di_atas is None:
+            raise _KeyProblem("pengaturan.predikat", f"'di_atas' wajib diisi dan harus menurun dari atas ke bawah: "
+                                                     f"predikat '{b.label}' belum memiliki di_atas", at=(f"pengaturan.predikat[{i}]",))
+        if not low <= b.di_atas <= high:
+            raise _KeyProblem(key, f"{b.di_atas} di luar rentang {low}–{high} (persen capaian) untuk predikat '{b.label}'; "
+                                   f"mis. di_atas = 75")
+        if i and b.di_atas >= bands[i - 1].di_atas:
+            raise _KeyProblem("pengaturan.predikat", f"'di_atas' wajib diisi dan harus menurun dari atas ke bawah: "
+                                                     f"'{b.label}' di_atas = {b.di_atas} tidak lebih kecil dari "
+                                                     f"'{bands[i - 1].label}' di_atas = {bands[i - 1].di_atas}", at=(key,))
+    labels = [b.label.casefold() for b in bands]
+    for i, label in enumerate(labels):
+        if label in labels[:i]:
+            raise _KeyProblem(f"pengaturan.predikat[{i}].label", f"label '{bands[i].label}' dipakai dua predikat; "
+                                                                 f"setiap predikat harus berlabel lain")
+    surel = cfg.instansi.surel
+    if surel and not _EMAIL.fullmatch(surel):
+        raise _KeyProblem("instansi.surel", f"'{surel}' bukan alamat surel (mis. surel = \"inspektorat@contohkab.go.id\"); "
+                                            f"kosongkan bila tidak ada")
+
+
+def _check_officials(cfg: Konfigurasi) -> None:
     if cfg.instansi.kepala not in cfg.pejabat:
-        raise ConfigError(f"instansi.kepala: pejabat '{cfg.instansi.kepala}' tidak ada di [pejabat]")
+        raise _unknown(cfg.instansi.kepala, "instansi.kepala", cfg)
     checker = cfg.pengaturan.pemeriksa
     if checker and checker not in cfg.pejabat:
-        raise ConfigError(f"pengaturan.pemeriksa: pejabat '{checker}' tidak ada di [pejabat]")
+        raise _unknown(checker, "pengaturan.pemeriksa", cfg)
+    holders: dict[str, str] = {}
     for key, official in cfg.pejabat.items():
         if official.atasan and official.atasan not in cfg.pejabat:
-            raise ConfigError(f"pejabat.{key}.atasan: pejabat '{official.atasan}' tidak ada")
+            raise _unknown(official.atasan, f"pejabat.{key}.atasan", cfg)
         if official.status not in ("", "Plt.", "Plh."):
-            raise ConfigError(f"pejabat.{key}.status: harus kosong, 'Plt.' atau 'Plh.'")
-    bands = cfg.pengaturan.predikat
-    if not bands or bands[-1].di_atas is not None:
-        raise ConfigError("pengaturan.predikat: predikat terakhir tidak boleh memiliki 'di_atas'")
-    limits = [b.di_atas for b in bands[:-1]]
-    if any(x is None for x in limits) or limits != sorted(limits, reverse=True) or len(set(limits)) != len(limits):
-        raise ConfigError("pengaturan.predikat: 'di_atas' wajib diisi dan harus menurun dari atas ke bawah")
+            raise _KeyProblem(f"pejabat.{key}.status", f"harus kosong (pejabat definitif), 'Plt.' atau 'Plh.', "
+                                                       f"tertulis '{official.status}'")
+        if official.nip:
+            if official.nip in holders:
+                first = holders[official.nip]
+                raise _KeyProblem(f"pejabat.{first}.nip dan pejabat.{key}.nip",
+                                  f"NIP {official.nip} dipakai dua pejabat ({cfg.pejabat[first].nama} dan {official.nama}); "
+                                  f"NIP menentukan siapa yang menandatangani PK, jadi setiap pejabat harus ber-NIP "
+                                  f"sendiri: perbaiki NIP yang salah salin",
+                                  at=(f"pejabat.{first}.nip", f"pejabat.{key}.nip"))
+            holders[official.nip] = key
+
+
+def _chain(cfg: Konfigurasi, key: str) -> list[str]:
+    """`key` and its superiors upward, stopping before the first one repeated."""
+    chain = [key]
+    while (up := cfg.pejabat[chain[-1]].atasan) and up not in chain:
+        chain.append(up)
+    return chain
+
+
+def _check_hierarchy(cfg: Konfigurasi) -> None:
+    for key, official in cfg.pejabat.items():
+        if official.atasan == key:
+            raise _KeyProblem(f"pejabat.{key}.atasan", f"pejabat '{key}' menjadi atasannya sendiri: ia akan tercetak "
+                                                       f"sebagai Pihak Pertama sekaligus Pihak Kedua PK-nya; isi kunci "
+                                                       f"atasan langsungnya")
+    for key in cfg.pejabat:
+        chain = _chain(cfg, key)
+        up = cfg.pejabat[chain[-1]].atasan
+        if up:  # the chain stopped on a repeat: a cycle
+            cycle = chain[chain.index(up):]
+            shown = " → ".join([*cycle, cycle[0]])
+            raise _KeyProblem(f"pejabat.{cycle[0]}.atasan", f"rantai atasan berputar ({shown}): tidak ada yang menjadi "
+                                                            f"atasan tertinggi; perbaiki atasan salah satunya",
+                              at=tuple(f"pejabat.{k}.atasan" for k in cycle))
+    head = cfg.instansi.kepala
+    above_head = set(_chain(cfg, head))
+    for key, official in cfg.pejabat.items():
+        # Civil servants of the agency sign their PK with a superior inside it (DOMAIN: eselon
+        # IV with eselon III, III with the Kepala OPD); only the kepala and those above them
+        # (the Bupati) may stand outside. Elected officials have no NIP.
+        if key in above_head or not official.nip or head in _chain(cfg, key):
+            continue
+        shown = " → ".join(_chain(cfg, key))
+        where = f"pejabat.{key}.atasan" if official.atasan else f"pejabat.{key}"
+        raise _KeyProblem(where, f"rantai atasan {shown} tidak sampai ke kepala instansi '{head}': PK pejabat ini akan "
+                                 f"ditandatangani Pihak Kedua dari luar instansi; isi atasan langsungnya (kepala "
+                                 f"instansi atau pejabat di bawahnya)")
+    checker = cfg.pengaturan.pemeriksa
+    if checker and head not in _chain(cfg, checker):
+        raise _KeyProblem("pengaturan.pemeriksa", f"pemeriksa '{checker}' bukan kepala instansi '{head}' atau "
+                                                  f"bawahannya; paraf diberikan pejabat di dalam instansi sebelum "
+                                                  f"kepala menandatangani")
+    effective = checker or head
+    if cfg.pemeriksa_untuk(effective) == effective:
+        where = "pengaturan.pemeriksa" if checker else "instansi.kepala"
+        raise _KeyProblem(where, f"pemeriksa '{effective}' (kepala instansi) tidak memiliki atasan, sehingga PK-nya "
+                                 f"sendiri akan ia paraf sendiri; isi pejabat.{effective}.atasan (mis. kepala daerah) "
+                                 f"atau tunjuk pemeriksa lain di pengaturan.pemeriksa",
+                          at=(where, f"pejabat.{effective}"))
+
+
+def _normalise(cfg: Konfigurasi) -> Konfigurasi:
+    """NIPs without their spaces (a PK workbook's NIP is read so; '19710412 199603 1 003' is how
+    NIPs are printed and often typed) and the acting status in its printed form."""
+    officials = {}
+    for key, p in cfg.pejabat.items():
+        status = STATUSES.get(p.status.lower().rstrip(".").strip(), p.status)
+        officials[key] = dataclasses.replace(p, nip="".join(p.nip.split()), status=status)
+    return dataclasses.replace(cfg, pejabat=officials)
+
+
+def _check(cfg: Konfigurasi) -> Konfigurasi:
+    cfg = _normalise(cfg)
+    _check_settings(cfg)
+    _check_officials(cfg)
+    _check_hierarchy(cfg)
+    return cfg
+
+
+def load_as(cls: type, path: Path) -> Any:
+    """A TOML file read as dataclass `cls` (unknown keys refused, texts checked); every error is
+    one Indonesian line naming the file and the line of the key."""
+    text = _read_text(path)
+    data = _parse(path, text)
+    try:
+        return _build(cls, data, "")
+    except ConfigError as exc:
+        raise _located(str(path), text, exc) from None
 
 
 def load(path: Path) -> Konfigurasi:
     """Read and check instansi.toml."""
+    text = _read_text(path)
+    data = _parse(path, text)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: berkas konfigurasi tidak ditemukan") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: bukan TOML yang sah ({exc})") from None
-    try:
-        cfg = _build(Konfigurasi, data, "")
-        _check(cfg)
+        return _check(_build(Konfigurasi, data, ""))
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    return cfg
+        raise _located(str(path), text, exc) from None
