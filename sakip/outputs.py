@@ -3,18 +3,25 @@
 PK codes come from officials' workbooks, so they are data: a code never becomes a path
 component unless it is made of safe characters, and every final path is checked to stay
 under outputs/.
+
+Outputs may live on another filesystem than the temporary folder (a data disk, an NFS or SMB
+share), and that filesystem may be full, read-only or not writable: a file is always written
+under a temporary name in its own destination folder and renamed there (a rename never crosses
+filesystems), and every storage failure becomes one StorageError naming the folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import PackageError
+from .errors import PackageError, SakipError, visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -60,27 +67,157 @@ def is_agency_folder(name: str) -> bool:
     return name == AGENCY_FOLDER or name.startswith(AGENCY_FOLDER + "_")
 
 
+class StorageError(SakipError):
+    """A folder sakip must write to is full, read-only, not writable or gone; nothing was left
+    half-written. `folder` is the folder named in the message, `errno` the system's code."""
+
+    def __init__(self, message: str, folder: Path | None = None, code: int | None = None) -> None:
+        self.folder = folder
+        self.errno = code
+        super().__init__(message)
+
+    def __reduce__(self):  # crosses process and Prefect task boundaries
+        return type(self), (str(self), self.folder, self.errno)
+
+
+# errno -> what happened, what to do. The advice names the folder's disk, not sakip's options,
+# because the same folder is reached by `run`, `forms`, `sign` and the converter alike.
+_STORAGE_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("ruang disk penuh", "kosongkan ruang di disk itu (atau pilih folder lain), lalu jalankan ulang"),
+    errno.EDQUOT: ("kuota disk pengguna ini habis", "minta tambahan kuota atau hapus berkas lama, lalu jalankan ulang"),
+    errno.EROFS: ("disknya hanya-baca (read-only)",
+                  "pasang ulang disk itu dengan izin tulis (mount -o remount,rw) atau pilih folder lain"),
+    errno.EACCES: ("tidak ada izin menulis bagi pengguna ini",
+                   "beri izin tulis pada folder itu (chown/chmod) atau pilih folder lain"),
+    errno.EPERM: ("tidak ada izin menulis bagi pengguna ini",
+                  "beri izin tulis pada folder itu (chown/chmod) atau pilih folder lain"),
+    errno.EXDEV: ("berkas tidak dapat dipindahkan antar-disk dengan rename",
+                  "laporkan galat ini ke pengembang sakip"),
+    errno.ENAMETOOLONG: ("nama atau jalur berkas terlalu panjang", "pilih folder keluaran dengan jalur yang lebih pendek"),
+    errno.EIO: ("galat baca/tulis pada disk (disk rusak atau sambungan berbagi jaringan terputus)",
+                "periksa disk atau sambungan jaringannya, lalu jalankan ulang"),
+    errno.EFBIG: ("berkas melebihi ukuran terbesar yang diizinkan disk itu", "pilih folder pada disk lain"),
+    errno.ENOENT: ("folder itu hilang saat ditulisi (dihapus, dipindahkan, atau disk dilepas)",
+                   "pastikan folder dan disknya tersedia, lalu jalankan ulang"),
+    errno.ENOTDIR: ("sebagian jalurnya adalah berkas, bukan folder",
+                    "pindahkan atau ganti nama berkas yang menghalangi, lalu jalankan ulang"),
+    errno.EEXIST: ("sudah ada berkas dengan nama folder itu",
+                   "pindahkan atau ganti nama berkas yang menghalangi, lalu jalankan ulang"),
+    errno.EISDIR: ("sudah ada folder dengan nama berkas yang akan ditulis",
+                   "pindahkan atau ganti nama folder yang menghalangi, lalu jalankan ulang"),
+    errno.EMLINK: ("folder itu sudah berisi terlalu banyak folder", "arsipkan periode lama ke disk lain"),
+    errno.ESTALE: ("berbagi jaringan (NFS) itu tidak lagi tersedia", "pasang ulang berbagi jaringan itu, lalu jalankan ulang"),
+    errno.ENOTCONN: ("sambungan ke berbagi jaringan terputus", "pasang ulang berbagi jaringan itu, lalu jalankan ulang"),
+    errno.EHOSTDOWN: ("server berbagi jaringan tidak dapat dihubungi", "periksa server dan jaringannya, lalu jalankan ulang"),
+    errno.ETIMEDOUT: ("server berbagi jaringan tidak menjawab", "periksa server dan jaringannya, lalu jalankan ulang"),
+    errno.ELOOP: ("jalurnya memuat tautan simbolik yang berputar", "perbaiki tautan simbolik pada jalur itu"),
+}
+
+# Codes that are about the disk whatever file the failing call was given: inside a write block
+# they are the destination's, never a source file's.
+_DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG, errno.ESTALE,
+                          errno.ENOTCONN, errno.EHOSTDOWN})
+
+
+def storage_error(exc: OSError, folder: Path, other: str = "") -> StorageError:
+    """One Indonesian line for a failed write into `folder`: what happened and what to do.
+    `other` replaces the generic "pilih folder lain" hint (e.g. with the option that chooses it)."""
+    reason, advice = _STORAGE_REASONS.get(
+        exc.errno or 0, (f"galat sistem berkas: {visible(exc.strerror or type(exc).__name__)}",
+                         "periksa disk dan folder itu, lalu jalankan ulang"))
+    if other:
+        advice = advice.replace("pilih folder lain", other)
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return StorageError(f"tidak dapat menulis ke folder {visible(str(folder))}: {reason}"
+                        f"{f' ({code})' if code else ''}; {advice}", folder, exc.errno)
+
+
+def make_folder(folder: Path) -> Path:
+    """`folder` and its parents, made if missing; a failure is a StorageError that names the
+    folder in the way (a file of that name) or the folder that refused a new entry."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if not isinstance(exc.filename, (str, os.PathLike)):
+            raise storage_error(exc, folder) from exc
+        made = Path(exc.filename)
+        raise storage_error(exc, made if exc.errno in (errno.ENOTDIR, errno.EEXIST) else made.parent) from exc
+    return folder
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside `final`; rename it over `final` only if the block succeeds.
 
-    A run killed mid-write leaves a '.tmp' file, never a partial file under the final name.
+    The temporary file is in `final`'s own folder, so the rename never crosses filesystems, and
+    it is flushed to the disk before the rename, so a crash leaves the old file or the new one
+    whole. A run killed mid-write leaves a '.tmp' file, never a partial file under the final
+    name. A storage failure (disk full, read-only, not writable, share gone), in the block or
+    around it, raises StorageError naming the folder; the temporary file is removed.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for the office to read
+    folder = make_folder(final.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise storage_error(exc, folder) from exc
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        os.replace(tmp_path, final)
+        try:
+            os.close(fd)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for the office to read
+        except OSError as exc:
+            raise storage_error(exc, folder) from exc
+        try:
+            yield tmp_path
+        except OSError as exc:
+            # A source that cannot be read is the caller's failure; a full, read-only or vanished
+            # destination is the folder's.
+            if exc.errno in _DISK_ERRNOS or _names(exc, tmp_path, final):
+                raise storage_error(exc, folder) from exc
+            raise
+        try:
+            _fsync(tmp_path)
+            os.replace(tmp_path, final)
+        except OSError as exc:
+            raise storage_error(exc, folder) from exc
     finally:
-        tmp_path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only disk there is nothing to remove
+            tmp_path.unlink(missing_ok=True)
+
+
+def _names(exc: OSError, *paths: Path) -> bool:
+    """Whether the failed call was given one of `paths`."""
+    return any(isinstance(f, (str, os.PathLike)) and Path(f) in paths for f in (exc.filename, exc.filename2))
 
 
 def write_bytes(final: Path, data: bytes) -> Path:
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)
+    return final
+
+
+def move_into(source: Path, final: Path) -> Path:
+    """Move a finished file to `final`: a rename when both are on one filesystem, else a copy
+    written atomically in `final`'s folder and the source removed (a temporary folder is often
+    another filesystem than the outputs: tmpfs, a data disk, a network share)."""
+    make_folder(final.parent)
+    try:
+        os.replace(source, final)
+        return final
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise storage_error(exc, final.parent) from exc
+    with atomic_path(final) as tmp:
+        shutil.copyfile(source, tmp)
+    source.unlink(missing_ok=True)
     return final
 
 
@@ -101,13 +238,13 @@ def leftovers(folder: Path) -> list[Path]:
 
 
 def sweep(folder: Path) -> list[Path]:
-    """Remove `leftovers(folder)`; only while holding the period's lock (no run is writing)."""
-    import shutil
-
+    """Remove `leftovers(folder)`; only while holding the period's lock (no run is writing).
+    What cannot be removed (a read-only disk) stays: hidden, it is never taken as an output."""
     gone = leftovers(folder)
     for path in gone:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
     return gone

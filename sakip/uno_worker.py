@@ -6,6 +6,7 @@ sakip's converter (sakip/convert.py) starts one worker per slot in its own proce
 talks to it in JSON lines over stdin/stdout:
 
     worker -> {"ready": true}                        once soffice accepts connections
+           | {"ready": false, "error": "..."}        soffice cannot start (exited, not found)
     sakip  -> {"source": "/abs/in.docx", "pdf": "/abs/out.pdf"}
     worker -> {"ok": true} | {"ok": false, "error": "...", "alive": <soffice still running>}
 
@@ -20,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import uno
@@ -35,7 +37,16 @@ def props(**values):
     return tuple(out)
 
 
-def connect(pipe, deadline):
+class Exited(Exception):
+    """soffice ended before it accepted a connection."""
+
+
+# LibreOffice asks its launcher for a restart with this code after setting up a new profile
+# (oosplash normally does it; a launcher that does not passes it on).
+RESTART_CODE = 81
+
+
+def connect(pipe, deadline, office):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     while True:
@@ -43,9 +54,55 @@ def connect(pipe, deadline):
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception:  # NoConnectException until soffice listens; its type lives in uno
+            # A soffice that exited will never listen: say so now, not after the whole timeout.
+            if office.poll() is not None:
+                raise Exited(office.returncode) from None
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def launch(args, log):
+    return subprocess.Popen(
+        [args.soffice, f"-env:UserInstallation={args.profile}", "--headless", "--invisible", "--norestore",
+         "--nolockcheck", "--nodefault", "--nologo", "--nofirststartwizard",
+         f"--accept=pipe,name={args.pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def start(args, log):
+    """(soffice process, Desktop), or an error message for sakip when soffice cannot start."""
+    deadline = time.monotonic() + args.startup_timeout
+    office = None
+    for _ in range(2):
+        try:
+            office = launch(args, log)
+        except OSError as exc:
+            return office, None, f"{args.soffice} tidak dapat dijalankan ({exc.strerror or exc})"
+        try:
+            return office, connect(args.pipe, deadline, office), ""
+        except Exited as exc:
+            if exc.args[0] != RESTART_CODE:
+                return office, None, f"soffice berhenti dengan kode {exc.args[0]} saat dinyalakan{said(log)}"
+        except Exception:
+            return office, None, f"soffice tidak menerima sambungan dalam {args.startup_timeout:g} detik{said(log)}"
+    return office, None, f"soffice meminta dinyalakan ulang terus-menerus (kode {RESTART_CODE}){said(log)}"
+
+
+def said(log):
+    """The end of what soffice printed on stderr, one line, for the message sakip shows."""
+    if log is subprocess.DEVNULL:
+        return ""
+    log.seek(0)
+    text = " ".join(log.read()[-2000:].decode("utf-8", "replace").split())
+    return f": {text[-300:]}" if text else ""
+
+
+def stderr_log():
+    try:
+        return tempfile.TemporaryFile()
+    except OSError:  # a full temporary folder: start without quoting soffice
+        return subprocess.DEVNULL
 
 
 def convert(desktop, source, pdf):
@@ -73,14 +130,12 @@ def main():
     parser.add_argument("--pipe", required=True)
     parser.add_argument("--startup-timeout", type=float, default=60.0)
     args = parser.parse_args()
-    office = subprocess.Popen(
-        [args.soffice, f"-env:UserInstallation={args.profile}", "--headless", "--invisible", "--norestore",
-         "--nolockcheck", "--nodefault", "--nologo", "--nofirststartwizard",
-         f"--accept=pipe,name={args.pipe};urp;StarOffice.ComponentContext"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    desktop = None
+    log = stderr_log()  # soffice's stderr, quoted when it will not start
+    office, desktop, error = start(args, log)
     try:
-        desktop = connect(args.pipe, time.monotonic() + args.startup_timeout)
+        if desktop is None:
+            send({"ready": False, "error": error})
+            return
         send({"ready": True, "pid": office.pid})
         for line in sys.stdin:
             request = json.loads(line)
@@ -100,7 +155,8 @@ def main():
             except Exception:
                 pass
         try:
-            office.wait(timeout=10)
+            if office is not None:
+                office.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(0, signal.SIGKILL)  # this worker leads its group: launcher and soffice.bin go with it
         os._exit(0)
