@@ -20,6 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,13 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from sakip import capaian as capaian_stage
+from sakip import runlog
 from sakip import ingest as ingest_stage
 from sakip import lock as lock_stage
 from sakip import paraf as paraf_stage
@@ -44,12 +47,13 @@ from sakip.errors import RetryableConversionError
 from sakip.formatting import JAKARTA
 from sakip.manifest import RunInfo
 from sakip.ingest import PeriodData
+from sakip.isolation import Failures, each, guarded, whole_or_each
 from sakip.outputs import period_dir, pk_dir, sweep
 from sakip.paraf import IsolatedSuites, ParafResult
 from sakip.revisions import Plan
 from sakip.schedule import period_for
 from sakip.produce import AgencyDocuments, Produced
-from sakip.summary import Row, Summary, capaian_range
+from sakip.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_range
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -63,43 +67,60 @@ def ingest(inputs: Path, year: int, quarter: int, pks: list[str] | None) -> Peri
 
 
 @task(name="capaian", cache_policy=NO_CACHE)
-def capaian(period: PeriodData) -> dict[str, PKResult]:
-    """Compute capaian per indicator and budget absorption per program."""
-    return capaian_stage.compute(period)
+def capaian(period: PeriodData) -> tuple[dict[str, PKResult], Failures]:
+    """Compute capaian per indicator and budget absorption per program; a PK whose data breaks
+    the computation is named with why, and the others go on."""
+    failures: Failures = {}
+    return capaian_stage.compute(period, failures), failures
 
 
 @task(name="paraf", cache_policy=NO_CACHE)
-def paraf(period: PeriodData, results: dict[str, PKResult], checker: IsolatedSuites) -> dict[str, ParafResult]:
-    """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK."""
-    verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
+def paraf(period: PeriodData, results: dict[str, PKResult], checker: IsolatedSuites,
+          failed: Failures) -> tuple[dict[str, ParafResult], Failures]:
+    """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK (the PKs in `failed` are left
+    out; a PK whose data breaks the check is named with why)."""
+    failures: Failures = {}
+    every = period.pk_codes()
+
+    def check(pks: list[str]) -> dict[str, ParafResult]:
+        part = period if len(pks) == len(every) else period.only(pks)
+        return paraf_stage.run(part, {pk: results[pk] for pk in pks if pk in results}, checker.suites(),
+                               checker.validate)
+
+    verdicts = whole_or_each([pk for pk in every if pk not in failed], check, failures, "paraf")
     returned = [pk for pk, v in verdicts.items() if v.verdict == "DIKEMBALIKAN"]
     get_run_logger().info("Paraf: %d PK sesuai, %d PK dikembalikan %s", len(verdicts) - len(returned),
                           len(returned), ", ".join(returned))
-    return verdicts
+    return verdicts, failures
 
 
 @task(name="koreksi", cache_policy=NO_CACHE)
-def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, list[Path]]:
-    """Write a correction workbook for every returned PK."""
+def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path) -> tuple[dict[str, list[Path]], Failures]:
+    """Write a correction workbook for every returned PK (one that cannot be written is named
+    with why; the PK stays returned)."""
     sources = {}
     for frame in (period.pks, period.realisasi):
         if not frame.empty:
             sources.update({shown: Path(f) for shown, f in zip(frame["berkas"], frame["file"])})
-    written = {}
-    for pk, verdict in verdicts.items():
-        if verdict.verdict == "DIKEMBALIKAN":
-            written[pk] = paraf_stage.write_corrections(verdict, sources, pk_dir(outputs, period.year, period.quarter, pk))
-    return written
+    failures: Failures = {}
+    returned = [pk for pk, verdict in verdicts.items() if verdict.verdict == "DIKEMBALIKAN"]
+    written = each(returned, lambda pk: paraf_stage.write_corrections(
+        verdicts[pk], sources, pk_dir(outputs, period.year, period.quarter, pk)), failures, "koreksi")
+    return written, failures
 
 
 @task(name="catatan-paraf", cache_policy=NO_CACHE)
 def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], fixes: dict[str, list[Path]],
-                  outputs: Path) -> Path:
+                  outputs: Path, rerun: bool = False) -> tuple[Path | None, Failures]:
     """Write each PK's paraf record (paraf.json) and the period's validation page (validasi.html)."""
-    paraf_report.write_records(period, verdicts, outputs)
-    page = paraf_report.write_report(period, verdicts, fixes, outputs)
-    get_run_logger().info("Laporan pemeriksaan: %s", page)
-    return page
+    failures: Failures = {}
+    each(list(verdicts), lambda pk: paraf_report.write_records(period, {pk: verdicts[pk]}, outputs), failures,
+         "catatan-paraf")
+    page = None
+    with guarded(failures, "validasi.html", "catatan-paraf"):
+        page = paraf_report.write_report(period, verdicts, fixes, outputs, keep_others=rerun)
+        get_run_logger().info("Laporan pemeriksaan: %s", page)
+    return page, failures
 
 
 @task(name="rencana", cache_policy=NO_CACHE)
@@ -192,23 +213,30 @@ def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts:
 
 
 def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult],
-              fixes: dict[str, list[Path]], produced: Produced, plans: dict[str, Plan]) -> Summary:
+              fixes: dict[str, list[Path]], produced: Produced, plans: dict[str, Plan], failed: Failures) -> Summary:
     packages = produced.packages
+    names = dict(zip(period.pks["pk"], period.pks["nama"])) if not period.pks.empty else {}
     rows = []
-    for pk, verdict in verdicts.items():
-        name = period.pks.loc[period.pks["pk"] == pk, "nama"].iloc[0] or "-"
+    for pk in period.pk_codes():
+        verdict = verdicts.get(pk)
         result = results.get(pk)
-        row = Row(pk=pk, pejabat=name, status=verdict.verdict, capaian=capaian_range(result.capaian_range() if result else None),
-                  galat=len(verdict.errors), peringatan=len(verdict.warnings),
-                  peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings],
+        row = Row(pk=pk, pejabat=names.get(pk) or "-", status=verdict.verdict if verdict else "GAGAL",
+                  capaian=capaian_range(result.capaian_range() if result else None),
+                  galat=len(verdict.errors) if verdict else 0, peringatan=len(verdict.warnings) if verdict else 0,
+                  peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings] if verdict else [],
                   predikat=dict(Counter(i.predikat for i in result.indicators if i.predikat)) if result else {})
-        if verdict.verdict == "DIKEMBALIKAN":
+        if pk in failed:
+            row.status, row.pesan = "GAGAL", failed[pk]
+        elif verdict is None:
+            row.pesan = "PK tidak diperiksa"
+        elif verdict.verdict == "DIKEMBALIKAN":
             row.keluaran = [str(p) for p in fixes.get(pk, [])]
             row.pesan = verdict.errors[0].message if verdict.errors else ""
         elif isinstance(packages.get(pk), Path):
             row.keluaran = [str(packages[pk])]
             row.revisi = plans[pk].revision
             row.dipakai_ulang = pk in produced.reused
+            row.menggantikan_ttd = plans[pk].supersedes_signed
         else:
             row.status, row.pesan = "GAGAL", str(packages.get(pk, "paket tidak dibuat"))
         rows.append(row)
@@ -246,13 +274,18 @@ def run_name() -> str:
 def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path = Path("inputs"),
               outputs: Path = Path("outputs"), templates: Path = Path("templates"),
               expectations: Path = Path("expectations"), issued: dt.date | None = None, pks: list[str] | None = None,
-              force: bool = False, wait: float = 0.0) -> Summary:
+              force: bool = False, wait: float = 0.0, log: Path | None = None) -> Summary | State:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
     every agency under inputs/<year>/). Without a year and quarter (a scheduled run), the last
     quarter that ended before the run's scheduled date. PKs whose inputs, templates, suites and
     code are those of their latest revision keep it; `force` makes a new revision of each.
     One run per period at a time: if another holds the period, wait up to `wait` seconds, then
-    fail saying who holds it."""
+    fail saying who holds it. Third-party lines and the tracebacks of PKs that failed go to `log`
+    (a new file under outputs/<year>/TW<n>/log/ when not given).
+
+    The run's state tells a scheduler how it went: Completed when every PK was initialled and
+    packaged, Completed named "Sebagian dikembalikan" when some were returned to their units,
+    Failed (with the summary as its data) when some PK or agency document failed."""
     logger = get_run_logger()
     if year is None or quarter is None:
         year, quarter = period_for(flow_run.get_scheduled_start_time())
@@ -264,19 +297,39 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
         # Holding the lock, nothing else writes here: what is half-made belongs to a killed run.
         if swept := sweep(period_dir(Path(outputs), year, quarter)):
             logger.warning("Sisa run yang terhenti dibersihkan: %d berkas/folder sementara", len(swept))
-        # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
-        with Converter() as converter:
+        with contextlib.ExitStack() as stack:
+            if log is None:  # a worker's run: the CLI attaches the log of its own runs itself
+                log = stack.enter_context(runlog.to_file(runlog.new_path(Path(outputs), year, quarter)))
+            # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
+            converter = stack.enter_context(Converter())
             converter.warm_up()
-            return _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
-                           pks, force, converter)
+            summary = _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
+                              pks, force, converter, Path(log))
+    return final_state(summary)
+
+
+def final_state(summary: Summary) -> Summary | State:
+    """The summary itself (Completed), or a state that carries it and says what went wrong."""
+    counts = summary.counts(this_run=True)
+    code = summary.exit_code()
+    if code == EXIT_FAILED:
+        what = [f"{counts['GAGAL']} PK gagal"] if counts["GAGAL"] else []
+        what += [f"dokumen instansi gagal: {', '.join(summary.instansi_gagal)}"] if summary.instansi_gagal else []
+        return Failed(message="; ".join(what), data=summary)
+    if code == EXIT_RETURNED:
+        return Completed(name="Sebagian dikembalikan", message=f"{counts['DIKEMBALIKAN']} PK dikembalikan ke unit",
+                         data=summary)
+    return summary
 
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
-            issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter) -> Summary:
+            issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path) -> Summary:
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
     run = RunInfo(run_id=str(flow_run.get_id() or uuid.uuid4().hex), suites=tuple(paraf_stage.suite_files(expectations)))
+    # Why each PK that stopped stopped (sakip.isolation): it is left out of every later stage.
+    failed: Failures = {}
     # GX loads its suites in a child process while the workbooks are read.
     with IsolatedSuites.for_folder(expectations) as checker:
         with clock.stage("ingest"):
@@ -285,39 +338,51 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         if not period.pk_codes():
             return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
         with clock.stage("capaian"):
-            results = capaian(quote(period))
+            results, more = capaian(quote(period))
+            failed.update(more)
         with clock.stage("paraf"):
-            verdicts = paraf(quote(period), quote(results), checker)
+            verdicts, more = paraf(quote(period), quote(results), checker, failed)
+            failed.update(more)
+    notes: list[str] = []
     with clock.stage("koreksi"):
-        fixes = corrections(quote(period), quote(verdicts), outputs)
-        report = paraf_records(quote(period), quote(verdicts), fixes, outputs)
+        fixes, more = corrections(quote(period), quote(verdicts), outputs)
+        failed.update(more)
+        report, more = paraf_records(quote(period), quote(verdicts), fixes, outputs, bool(pks))
+        if page_failure := more.pop("validasi.html", None):
+            notes.append(page_failure)
+        failed.update(more)
+    going = {pk: v for pk, v in verdicts.items() if pk not in failed}
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):
-            plans = plan(quote(period), quote(verdicts), templates, outputs, run.suites, issued, force)
-            produced = produce(period, results, verdicts, plans, templates, issued or now.date(), now, work, converter, run)
+            plans = plan(quote(period), quote(going), templates, outputs, run.suites, issued, force)
+            produced = produce(period, results, going, plans, templates, issued or now.date(), now, work, converter, run)
         # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
         agency = AgencyDocuments()
         if not pks:
             with clock.stage("instansi"):
-                keys = produce_stage.agency_keys(period, verdicts, produced.packages, templates, inputs, issued, force)
-                agency = agency_documents(quote(period), quote(results), quote(verdicts), templates, inputs, outputs,
+                keys = produce_stage.agency_keys(period, going, produced.packages, templates, inputs, issued, force)
+                agency = agency_documents(quote(period), quote(results), quote(going), templates, inputs, outputs,
                                           issued or now.date(), now, work, quote(converter), quote(produced.packages),
                                           keys, quote(run))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    summary = summarize(period, results, verdicts, fixes, produced, plans)
+    summary = summarize(period, results, verdicts, fixes, produced, plans, failed)
     summary.unknown_pks = unknown
-    summary.report = str(report)
+    summary.report = str(report or "")
     summary.instansi = {label: str(doc) for label, doc in agency.documents.items()}
-    summary.catatan = agency.notes
+    summary.instansi_gagal = [label for label, doc in agency.documents.items() if not isinstance(doc, Path)]
+    summary.catatan = notes + agency.notes
     summary.run_id = run.run_id
+    summary.log = str(log)
     summary.selesai = dt.datetime.now(JAKARTA).isoformat(timespec="seconds")
     # Render, conversion and packaging overlap inside "produksi"; their busy times are reported too.
     summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
+    if pks:  # a rerun of some PKs: the period's summary keeps every other PK as the last run left it
+        summary = summary.merged_into(Summary.read(outputs, year, quarter))
     summary.write(outputs)
     publish_artifacts(summary, verdicts)
-    get_run_logger().info("Selesai: %s; %d PK tetap dari revisi sebelumnya", ", ".join(f"{k} {v}" for k, v in summary.counts().items()),
+    get_run_logger().info("Selesai: %s; %d PK tetap dari revisi sebelumnya", ", ".join(f"{k} {v}" for k, v in summary.counts(this_run=True).items()),
                           len(produced.reused))
     return summary
 

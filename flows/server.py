@@ -6,6 +6,8 @@ Started in a session of its own so that stopping it takes its uvicorn children t
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 import socket
 import subprocess
@@ -15,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from sakip.errors import SakipError
+from sakip.lifeline import die_with_parent
 
 STARTUP_SECONDS = 90
 
@@ -74,3 +77,73 @@ class PrefectServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, 9)
                 self.proc.wait()
+
+
+class RunServer:
+    """The Prefect API of one `sakip run`, like Prefect's own temporary server, but owned: its
+    output goes to the run's log file instead of the operator's console (a SQLAlchemy traceback
+    printed while it stops included), and it dies with the run even on `kill -9`
+    (sakip.lifeline), where Prefect's temporary server was left behind."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "RunServer":
+        """Start it (returns at once; `wait` waits until it answers)."""
+        # Only Prefect's location (importing it here would fix its settings before PREFECT_API_URL is set).
+        spec = importlib.util.find_spec("prefect")
+        assert spec and spec.origin
+        env = {**os.environ, "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        env.pop("PREFECT_API_URL", None)
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent), "--factory",
+                 "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--log-level", "error", "--lifespan", "on"],
+                env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out, preexec_fn=die_with_parent())
+        return self
+
+    def wait(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if healthy(self.url):
+                return
+            if self.proc is None or self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.stop()
+        raise SakipError(f"server Prefect untuk run ini tidak menyala dalam {STARTUP_SECONDS} detik; "
+                         f"lihat {self.log}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> "RunServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def drain_prefect(timeout: float = 5.0) -> None:
+    """Send what Prefect still queues for its API (logs, events) before the run's server stops:
+    otherwise its workers print "Error logging to API" on the console after the summary."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=timeout)
+        except Exception:  # noqa: BLE001 - a run already finished; what is lost here is only UI logs
+            logging.getLogger("sakip").warning("antrean %s tidak terkirim", worker.__name__, exc_info=True)

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from .config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from .errors import Location
+from .isolation import Failures, each
 from .formatting import number, percent, round2
 from .ingest import PeriodData, parse_number
 from .model import Finding, Status
@@ -543,13 +544,21 @@ def _budget(out: PKResult, q: int, budgets: list[dict[str, Any]], budget_realisa
         out.efisiensi = Result((1 - serapan.value / mean.value) * HUNDRED, "dihitung", rule="efisiensi")
 
 
-def compute(period: PeriodData) -> dict[str, PKResult]:
-    """Capaian for every readable PK of the period."""
+def compute(period: PeriodData, failures: Failures | None = None) -> dict[str, PKResult]:
+    """Capaian for every readable PK of the period. A PK whose computation fails is left out
+    and named in `failures` (raised when no map is given), so one unit's data never stops the
+    others."""
     if period.pks.empty:
         return {}
     frames = [_by_pk(_records(f)) for f in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)]
-    readable = period.pks[period.pks["readable"]]["pk"]
-    return {pk: compute_records(period.config_for(pk), period.quarter, pk, *(f.get(pk, []) for f in frames)) for pk in readable}
+    readable = list(period.pks[period.pks["readable"]]["pk"])
+
+    def one(pk: str) -> PKResult:
+        return compute_records(period.config_for(pk), period.quarter, pk, *(f.get(pk, []) for f in frames))
+
+    if failures is None:
+        return {pk: one(pk) for pk in readable}
+    return each(readable, one, failures, "capaian")
 
 
 def compute_pk(period: PeriodData, pk: str) -> PKResult:

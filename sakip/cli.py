@@ -45,13 +45,16 @@ def _quiet_environment() -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tampilkan traceback lengkap bila terjadi galat.")] = False,
 ) -> None:
     """sakip: otomasi pengumpulan data kinerja, paraf, dan laporan SAKIP."""
+    ctx.obj = {"verbose": verbose}
 
 
 @app.command()
 def run(
+    ctx: typer.Context,
     year: Year,
     quarter: Quarter,
     inputs: Inputs = Path("inputs"),
@@ -68,25 +71,68 @@ def run(
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
-    from flows.quarterly import quarterly
-
     from . import lock as period_lock
+    from . import runlog
+    from .formatting import quarter_name
     from .paraf import IsolatedSuites
+    from .summary import Summary
 
+    verbose = bool(ctx.obj and ctx.obj.get("verbose"))
     # The lock first: a busy period is refused before anything starts.
     with period_lock.held(outputs, year, quarter, run=f"sakip run {year} {quarter}", wait=tunggu,
-                          on_wait=lambda message: typer.echo(message, err=True)) as held:
+                          on_wait=lambda message: typer.echo(message, err=True)) as held, contextlib.ExitStack() as stack:
+        log = runlog.new_path(outputs, year, quarter)
         if held.taken_over:
             typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
-        IsolatedSuites.start_early(expectations)
-        summary = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates,
-                            expectations=expectations, issued=issued, pks=pk or None, force=force)
+        server = _run_server(stack, log)
+        IsolatedSuites.start_early(expectations, log)
+        from flows.quarterly import quarterly  # Prefect reads PREFECT_API_URL when imported
+
+        stack.enter_context(runlog.to_file(log))
+        if not verbose:
+            stack.enter_context(runlog.quiet_console())
+        typer.echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", err=True)
+        if server:
+            server.wait()
+        state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
+                          issued=issued, pks=pk or None, force=force, log=log, return_state=True)
+        summary = state.result(raise_on_failure=False)
+        if server:
+            from flows.server import drain_prefect
+
+            drain_prefect()
+        if not isinstance(summary, Summary):
+            _raise_from_run(summary, log)
     if summary.rows:
         _print_summary(summary, outputs)
     if summary.unknown_pks:
         raise SakipError(f"PK tidak ditemukan di {inputs / str(year)}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
         raise SakipError(f"tidak ada workbook PK di {inputs / str(year)}")
+    raise typer.Exit(summary.exit_code())
+
+
+def _run_server(stack: contextlib.ExitStack, log: Path):
+    """The run's own Prefect server (output to the log, gone with the run), unless one is configured."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    from flows.server import RunServer
+
+    server = stack.enter_context(RunServer(log))
+    os.environ["PREFECT_API_URL"] = server.url
+    stack.callback(os.environ.pop, "PREFECT_API_URL", None)
+    return server
+
+
+def _raise_from_run(value: object, log: Path) -> None:
+    """A flow run that ended without a summary: its error as one line (the traceback is in the log)."""
+    import logging
+
+    if isinstance(value, SakipError):
+        raise value
+    logging.getLogger("sakip").error("run berhenti", exc_info=value if isinstance(value, BaseException) else None)
+    kind = type(value).__name__ if isinstance(value, BaseException) else "tanpa ringkasan"
+    raise SakipError(f"run berhenti karena kesalahan tak terduga ({kind}); rincian di {log}")
 
 
 @app.command()
@@ -146,6 +192,8 @@ def _print_summary(summary, outputs: Path) -> None:
         table.add_column(col, overflow="fold")
     colors = {"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"}
     for r in summary.rows:
+        if r.dari_run_sebelumnya:
+            continue
         out = "\n".join(r.keluaran) if r.keluaran else r.pesan
         revision = (f"{r.revisi}" + (" (tetap)" if r.dipakai_ulang else " (baru)")) if r.revisi else "-"
         table.add_row(_plain(r.pk), Text(r.status, style=colors.get(r.status, "white")), _plain(r.capaian), str(r.galat),
@@ -166,8 +214,18 @@ def _print_summary(summary, outputs: Path) -> None:
         console.print(_plain(f"{name}: {doc}"))
     for note in summary.catatan:
         console.print(Text("Catatan: ", style="yellow") + _plain(note))
-    counts = summary.counts()
-    kept = sum(r.dipakai_ulang for r in summary.rows)
+    counts = summary.counts(this_run=True)
+    kept = sum(r.dipakai_ulang for r in summary.rows if not r.dari_run_sebelumnya)
+    superseded = [r.pk for r in summary.rows if r.menggantikan_ttd and not r.dari_run_sebelumnya]
+    if superseded:
+        console.print(Text("Perhatian: ", style="yellow") + _plain(
+            f"revisi baru menggantikan paket yang sudah ditandatangani: {', '.join(superseded)}. Paket bertanda "
+            "tangan tetap tersimpan; revisi baru perlu ditandatangani lagi."))
+    others = sum(r.dari_run_sebelumnya for r in summary.rows)
+    if others:
+        console.print(f"{others} PK lain tidak diproses pada run ini; keadaannya dari run sebelumnya tetap di ringkasan.")
+    if summary.log:
+        console.print(_plain(f"Catatan teknis run (log): {summary.log}"))
     if kept:
         console.print(f"{kept} PK tidak berubah sejak revisi terakhirnya dan tidak dibuat ulang (--force untuk membuat ulang).")
     console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
@@ -381,6 +439,12 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("dibatalkan.", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback on the operator's console
+        if verbose:
+            raise
+        typer.echo(f"galat: kesalahan tak terduga ({type(exc).__name__}): {visible(' '.join(str(exc).split()))[:300]}; "
+                   "jalankan ulang dengan --verbose untuk rinciannya", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ tr.error td:first-child { background: #ffc7ce; } tr.warning td:first-child { bac
 <tr><th>PK</th><th>Instansi</th><th>Pejabat</th><th>Status</th><th>Galat</th><th>Peringatan</th><th>Lembar koreksi</th></tr>
 {% for p in pks %}
 <tr><td><a href="#{{ p.anchor }}">{{ p.pk }}</a></td><td>{{ p.instansi }}</td><td>{{ p.pejabat }}</td>
-<td class="{{ p.status }}">{{ p.status }}</td><td>{{ p.galat }}</td><td>{{ p.peringatan }}</td>
+<td class="{{ p.status }}">{{ p.status }}{% if p.sebelumnya %} <span class="muted">(pemeriksaan sebelumnya)</span>{% endif %}</td><td>{{ p.galat }}</td><td>{{ p.peringatan }}</td>
 <td>{% for k in p.koreksi %}<a href="{{ k.href }}">{{ k.nama }}</a><br>{% else %}-{% endfor %}</td></tr>
 {% endfor %}
 </table>
@@ -150,9 +150,41 @@ kode expectation sha256 <code>{{ kode_sha[:12] }}</code>.</p>
 """
 
 
+def _anchor(pk: str) -> str:
+    return f"pk-{hashlib.sha1(pk.encode()).hexdigest()[:10]}"
+
+
+def earlier_entries(folder: Path, exclude: set[str]) -> list[dict[str, Any]]:
+    """The page entries of the PKs a rerun with --pk did not check, from the paraf.json each one's
+    last check left (a record that cannot be read is listed as such, never dropped)."""
+    out = []
+    for record_file in sorted(folder.glob(f"*/{RECORD_FILE}")):
+        pk = record_file.parent.name
+        if pk in exclude or pk.startswith((".", "_")):
+            continue
+        try:
+            data = json.loads(record_file.read_bytes())
+            findings = [{k: str(f.get(k) or "") for k in ("tingkat", "pemeriksaan", "berkas", "sheet", "sel", "nilai",
+                                                          "pesan", "diharapkan", "perbaikan")} for f in data["temuan"]]
+            status = str(data["status"])
+            failing = [f"{r['suite']}.{r['id']}" for r in data.get("aturan", []) if r.get("baris_gagal")]
+            instansi = str(data.get("instansi") or "-")
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            findings, status, failing, instansi = [], "RUSAK", [], "-"
+        links = [{"nama": p.name, "href": Path(os.path.relpath(p, folder)).as_posix()}
+                 for p in sorted(record_file.parent.glob("KOREKSI_*.xlsx"))] if status == "DIKEMBALIKAN" else []
+        out.append({"pk": pk, "anchor": _anchor(pk), "instansi": instansi, "pejabat": "-", "status": status,
+                    "galat": sum(f["tingkat"] == "error" for f in findings),
+                    "peringatan": sum(f["tingkat"] == "warning" for f in findings), "koreksi": links,
+                    "temuan": findings, "gagal": failing, "sebelumnya": True})
+    return out
+
+
 def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], corrections: dict[str, list[Path]],
-                 outputs: Path) -> Path:
-    """validasi.html for the period: every PK's verdict and findings, and every rule's outcome."""
+                 outputs: Path, keep_others: bool = False) -> Path:
+    """validasi.html for the period: every PK's verdict and findings, and every rule's outcome.
+    `keep_others` (a rerun with --pk): the period's other PKs stay on the page as their last
+    check left them."""
     from jinja2 import Environment
 
     from .formatting import quarter_name
@@ -162,13 +194,19 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], correct
     pks, failing = [], {}
     for pk, result in verdicts.items():
         links = [{"nama": p.name, "href": Path(os.path.relpath(p, folder)).as_posix()} for p in corrections.get(pk, [])]
-        pks.append({"pk": pk, "anchor": f"pk-{hashlib.sha1(pk.encode()).hexdigest()[:10]}",
+        pks.append({"pk": pk, "anchor": _anchor(pk),
                     "instansi": period.config_for(pk).instansi.nama, "pejabat": names.get(pk) or "-",
                     "status": result.verdict, "galat": len(result.errors), "peringatan": len(result.warnings),
                     "koreksi": links, "temuan": [finding_dict(f) for f in result.findings]})
         for key, n in result.failures.items():
             if n:
                 failing.setdefault(key, []).append(pk)
+    if keep_others:
+        for entry in earlier_entries(folder, set(verdicts)):
+            pks.append(entry)
+            for key in entry["gagal"]:
+                failing.setdefault(key, []).append(entry["pk"])
+        pks.sort(key=lambda p: p["pk"])
     # Every verdict of a run carries the same rules and suites.
     first = next(iter(verdicts.values()), ParafResult("", "PARAF"))
     rules = [{"suite": c.suite, "id": c.id, "tingkat": c.severity, "uraian": c.description,
@@ -179,6 +217,6 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], correct
     html = env.from_string(_PAGE).render(
         tahun=period.year, triwulan=quarter_name(period.quarter), versi=__version__,
         waktu=wib(checked) if checked else "-",
-        jumlah={v: sum(1 for r in verdicts.values() if r.verdict == v) for v in ("PARAF", "DIKEMBALIKAN")},
+        jumlah={v: sum(1 for p in pks if p["status"] == v) for v in ("PARAF", "DIKEMBALIKAN")},
         pks=pks, aturan=rules, suite=first.suites, kode_sha=rule_code_sha256(), berkas_tanpa_pk=period.orphans)
     return write_bytes(folder / "validasi.html", html.encode())

@@ -28,6 +28,7 @@ from . import revisions
 from .capaian import PKResult
 from .convert import MAX_BATCH, Converter
 from .errors import RetryableConversionError, SakipError
+from .isolation import Failures, each, guarded
 from .manifest import RunInfo, sha256
 from .outputs import agency_folder, agency_suffix, period_dir, pk_dir
 from .paraf import ParafResult
@@ -116,6 +117,7 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
     out = Produced(seconds={"render": 0.0, "konversi": 0.0, "paket": 0.0})
     name = {p.pk: package_stage.package_name(p.pk, period.year, period.quarter) for p in plans}
     todo = []
+    by_pk = {p.pk: p for p in plans}
     for p in plans:
         if p.folder.exists():
             out.packages[p.pk] = p.folder / name[p.pk]
@@ -123,11 +125,16 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
             todo.append(p)
     if not todo:
         return out
+    failures: Failures = {}
     with _python_work:
         started = time.perf_counter()
-        folders = {p.pk: revisions.start(p) / "dokumen" for p in todo}
-        out.documents = dict(render_stage.render_pks(period, capaian, verdicts, templates, folders, issued))
+        folders = each([p.pk for p in todo], lambda pk: revisions.start(by_pk[pk]) / "dokumen", failures, "render")
+        out.documents = dict(render_stage.render_pks(period, capaian, verdicts, templates, folders, issued, failures))
         out.seconds["render"] = time.perf_counter() - started
+    for pk, why in failures.items():  # a PK that could not be rendered is not converted
+        shutil.rmtree(by_pk[pk].building, ignore_errors=True)
+        out.packages[pk] = why
+    todo = [p for p in todo if p.pk not in failures]
 
     started = time.perf_counter()
     outcomes = {o.source: o for o in converter.convert_batch([d for parts in out.documents.values() for d in parts.values()], work)}
@@ -160,13 +167,14 @@ def _package_all(period: "PeriodData", capaian: dict[str, PKResult], verdicts: d
             else:
                 out.packages[p.pk] = message
             continue
-        try:
+        failures: Failures = {}
+        with guarded(failures, p.pk, "paket"):
             out.packages[p.pk] = _package(period, capaian[p.pk], verdicts[p.pk], p,
                                           {n: outcomes[d].pdf for n, d in parts.items()},
                                           list(parts.values()), files, created, run) / name[p.pk]
-        except SakipError as exc:
+        if p.pk in failures:
             shutil.rmtree(p.building, ignore_errors=True)
-            out.packages[p.pk] = str(exc)
+            out.packages[p.pk] = failures[p.pk]
     out.seconds["paket"] = time.perf_counter() - started
     return retry
 
@@ -245,7 +253,8 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
     for r in period.records("pks"):
         pkg = packages.get(r["pk"])
         size = pkg.stat().st_size if isinstance(pkg, Path) and pkg.exists() else None
-        keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdicts[r["pk"]]), issued, [], [])
+        verdict = verdicts.get(r["pk"])  # none for a PK whose own work failed (sakip.isolation)
+        keys = revisions.keys(period.inputs_of(r["pk"]), verdict_key(verdict) if verdict else ["GAGAL"], issued, [], [])
         data[r["instansi"]][r["pk"]] = keys.data
         sizes[r["instansi"]][r["pk"]] = [keys.data, str(pkg), size]
     out = {}
@@ -309,24 +318,13 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                                   for n in names})
             out.reused.append(agency)
             continue
-        job = todo[agency] = _AgencyWork(plan_, [*{p: None for pk in pks for p in period.inputs_of(pk)}])
-        building = revisions.start(plan_)
-        officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
-        nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
-        contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, capaian, verdicts, officials, per)}
-        if "lkjip" in names:
-            source = inputs / str(period.year) / agency if agency else inputs / str(period.year)
-            narasi, narasi_path = reports.load_narrative(source)
-            shown = str(narasi_path or source / reports.NARRATIVE_FILE)
-            if narasi_path is None:
-                out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
-            contexts["lkjip"] = reports.lkjip_context(cfg, narasi, shown, pks, nips, capaian, verdicts, officials,
-                                                      earlier or [], per)
-            job.inputs += _year_end_inputs(inputs, period.year, agency)
-        for name in names:
-            stem = stems[name] + agency_suffix(agency)
-            docx = renderer.render(paths[name], contexts[name], building / "dokumen" / f"{stem}.docx")
-            job.rendered[f"{name}{agency_suffix(agency)}"] = (docx, building / f"{stem}.pdf", name)
+        failures: Failures = {}
+        with guarded(failures, agency, "instansi"):
+            todo[agency] = _render_agency(period, capaian, verdicts, inputs, earlier, per, renderer, names, paths,
+                                          stems, agency, cfg, pks, records, plan_, out)
+        if agency in failures:
+            shutil.rmtree(plan_.building, ignore_errors=True)
+            out.documents.update({f"{n}{agency_suffix(agency)}": failures[agency] for n in names})
     if not todo and not (bundle_todo and packages is not None):
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
@@ -348,7 +346,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                                           subject=f"{title}; siap tanda tangan",
                                           keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
                                           created=created)
-            try:
+            failures: Failures = {}
+            with guarded(failures, label, "instansi"):
                 package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
                 plan_key = job.plan.keys
                 manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
@@ -356,17 +355,18 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                                templates=[paths[name]], outputs=[docx], fields=[reports.HEAD_FIELD],
                                keys={"data": plan_key.data, "lengkap": plan_key.full})
                 made[label] = final
-            except SakipError as exc:
-                made[label] = str(exc)
+            if label in failures:
+                made[label] = failures[label]
         if all(isinstance(v, Path) for v in made.values()):
             revisions.write_json(job.plan.building / revisions.CHANGES_FILE,
                                  {"revisi": job.plan.revision, "alasan": job.plan.reason,
                                   "menggantikan": job.plan.previous.name if job.plan.previous else None})
-            try:
+            failures = {}
+            with guarded(failures, agency, "instansi"):
                 folder = revisions.publish(job.plan)
                 made = {label: folder / Path(v).name for label, v in made.items()}
-            except SakipError as exc:
-                made = {label: str(exc) for label in made}
+            if agency in failures:
+                made = {label: failures[agency] for label in made}
         else:  # a revision is published whole or not at all
             shutil.rmtree(job.plan.building, ignore_errors=True)
         out.documents.update(made)
@@ -379,6 +379,35 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
     if bundle_todo:
         revisions.write_json(bundle_record_file, bundles_before)
     return out
+
+
+def _render_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult], inputs: Path,
+                   earlier: "list[reports.EarlierYear] | None", per: render_stage.Period, renderer: render_stage.Renderer,
+                   names: list[str], paths: dict[str, Path], stems: dict[str, str], agency: str, cfg: Any,
+                   pks: list[str], records: list[dict[str, Any]], plan_: revisions.Plan,
+                   out: AgencyDocuments) -> _AgencyWork:
+    """Render one agency's recap (and LKjIP) into its revision's build folder."""
+    from . import reports
+
+    job = _AgencyWork(plan_, [*{p: None for pk in pks for p in period.inputs_of(pk)}])
+    building = revisions.start(plan_)
+    officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
+    nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
+    contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, capaian, verdicts, officials, per)}
+    if "lkjip" in names:
+        source = inputs / str(period.year) / agency if agency else inputs / str(period.year)
+        narasi, narasi_path = reports.load_narrative(source)
+        shown = str(narasi_path or source / reports.NARRATIVE_FILE)
+        if narasi_path is None:
+            out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
+        contexts["lkjip"] = reports.lkjip_context(cfg, narasi, shown, pks, nips, capaian, verdicts, officials,
+                                                  earlier or [], per)
+        job.inputs += _year_end_inputs(inputs, period.year, agency)
+    for name in names:
+        stem = stems[name] + agency_suffix(agency)
+        docx = renderer.render(paths[name], contexts[name], building / "dokumen" / f"{stem}.docx")
+        job.rendered[f"{name}{agency_suffix(agency)}"] = (docx, building / f"{stem}.pdf", name)
+    return job
 
 
 def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
@@ -397,7 +426,8 @@ def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
             continue
         label = f"bundel_paket{agency_suffix(agency)}"
         target = period_dir(outputs, period.year, period.quarter) / f"bundel_paket_{period.year}_TW{period.quarter}{agency_suffix(agency)}.pdf"
-        try:
+        failures: Failures = {}
+        with guarded(failures, label, "instansi"):
             out.documents[label] = bundle_stage.bundle(cfg, per, entries, template, converter, work, target, created)
-        except SakipError as exc:
-            out.documents[label] = str(exc)
+        if label in failures:
+            out.documents[label] = failures[label]

@@ -30,6 +30,7 @@ from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import TemplateError
 from .formatting import ROMAN, date_id, nip, number, quarter_name
+from .isolation import Failures, guarded
 from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
 from .paraf import ParafResult
@@ -371,14 +372,16 @@ DOCUMENTS = ("sampul", "laporan_triwulan", "lampiran_pk", "lampiran_ra", "lembar
 
 
 def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-               templates: Path, folders: dict[str, Path], issued: dt.date) -> Iterator[tuple[str, dict[str, Path]]]:
+               templates: Path, folders: dict[str, Path], issued: dt.date,
+               failures: Failures | None = None) -> Iterator[tuple[str, dict[str, Path]]]:
     """The cover, report, appendices and Lembar Paraf of each PK in `folders` (PK -> the folder
-    its DOCX go to), one PK at a time, so that conversion can start on the first ones."""
+    its DOCX go to), one PK at a time, so that conversion can start on the first ones. Given
+    `failures`, a PK whose documents cannot be rendered is named there and the others go on."""
     paths = {name: template_path(templates, name) for name in DOCUMENTS}
     renderer = Renderer()
     per = Period(period.year, period.quarter, issued)
-    for pk, folder in folders.items():
-        verdict = verdicts[pk]
+
+    def one(pk: str, folder: Path) -> dict[str, Path]:
         who = period.official(pk)
         cfg = period.config_for(pk)
         stem = safe_component(pk)
@@ -386,5 +389,14 @@ def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dic
                     "laporan_triwulan": report_context(cfg, pk, who, capaian[pk], per),
                     "lampiran_pk": lampiran_pk_context(cfg, pk, who, period, per),
                     "lampiran_ra": lampiran_ra_context(cfg, pk, who, period, per),
-                    "lembar_paraf": paraf_context(cfg, pk, who, verdict, per)}
-        yield pk, {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
+                    "lembar_paraf": paraf_context(cfg, pk, who, verdicts[pk], per)}
+        return {name: renderer.render(paths[name], contexts[name], folder / f"{stem}_{name}.docx") for name in DOCUMENTS}
+
+    for pk, folder in folders.items():
+        if failures is None:
+            yield pk, one(pk, folder)
+            continue
+        with guarded(failures, pk, "render"):
+            documents = one(pk, folder)
+        if pk not in failures:
+            yield pk, documents

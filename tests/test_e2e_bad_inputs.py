@@ -92,7 +92,7 @@ def test_bad_submissions_are_returned_and_the_rest_still_packaged(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path, timeout=600, env={**os.environ, "COLUMNS": "200"})
 
     assert "Traceback" not in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-4000:]
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 2, proc.stderr[-3000:]  # returned PKs, none failed
     bad = len(expected) + 1  # and the demo's own PK-IRBAN3
     assert f"4 paket siap tanda tangan, {bad} PK dikembalikan, 0 gagal" in " ".join(proc.stdout.split())
     assert "[red]PK[x]" in proc.stdout and "PK-<U+0007><U+000A>Q<U+202E>" in proc.stdout.replace("\n", "").replace("│", "").replace(" ", "")

@@ -1,0 +1,85 @@
+"""The run's log file: what the operator need not read, kept where they can find it.
+
+The console of `sakip run` shows sakip's own lines and the summary, in Indonesian. Everything
+else (Prefect's engine lines, the Prefect server's output, warnings of libraries, and the
+traceback of any failure that `sakip.isolation` turned into a PK's one-line message) goes to
+`outputs/<year>/TW<n>/log/<time>.log`, named in the summary. `--verbose` keeps Prefect's console
+lines as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import SakipError
+from .formatting import JAKARTA
+from .outputs import period_dir
+
+LOG_DIR = "log"
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+# Loggers Prefect gives console handlers of their own (logging.yml) besides the root's.
+_CONSOLE_LOGGERS = ("", "uvicorn", "fastapi", "prefect._internal")
+
+
+def new_path(outputs: Path, year: int, quarter: int, when: dt.datetime | None = None) -> Path:
+    """A new log file's path for a run of this period (its folder made)."""
+    when = when or dt.datetime.now(JAKARTA)
+    folder = period_dir(outputs, year, quarter) / LOG_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SakipError(f"{folder}: folder log tidak dapat dibuat ({exc.strerror or exc}); "
+                         "periksa izin tulis dan ruang disk folder keluaran") from None
+    path = folder / f"{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    return path
+
+
+@contextlib.contextmanager
+def to_file(path: Path) -> Iterator[Path]:
+    """Every log record (sakip's, Prefect's, Python warnings) also goes to `path` while inside."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setLevel(logging.INFO)
+    targets = [logging.getLogger(name) for name in _CONSOLE_LOGGERS]
+    for logger in targets:
+        logger.addHandler(handler)
+    sakip_logger = logging.getLogger("sakip")
+    level = sakip_logger.level
+    sakip_logger.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        yield path
+    finally:
+        logging.captureWarnings(False)
+        sakip_logger.setLevel(level)
+        for logger in targets:
+            logger.removeHandler(handler)
+        handler.close()
+
+
+def _is_console(handler: logging.Handler) -> bool:
+    return (isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)
+            and getattr(handler, "stream", None) is not None)
+
+
+@contextlib.contextmanager
+def quiet_console() -> Iterator[None]:
+    """No third-party log line on the console while inside (they still reach the log file and,
+    for Prefect, its API)."""
+    removed: list[tuple[logging.Logger, logging.Handler]] = []
+    for name in _CONSOLE_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            if _is_console(handler):
+                logger.removeHandler(handler)
+                removed.append((logger, handler))
+    try:
+        yield
+    finally:
+        for logger, handler in removed:
+            logger.addHandler(handler)
