@@ -120,3 +120,35 @@ def test_a_run_killed_mid_conversion_leaves_nothing_half_made_and_the_next_run_c
     assert manifest.verify(recap).ok
     summary = json.loads((outputs / "2026/TW2/ringkasan.json").read_text())
     assert sorted(r["pk"] for r in summary["pk"] if r["status"] == "PARAF") == PKS
+
+
+def _cmdline(p: psutil.Process) -> str:
+    try:
+        return " ".join(p.cmdline())
+    except psutil.Error:
+        return ""
+
+
+def test_a_run_killed_while_checking_leaves_no_process_behind(tmp_path):
+    """Without a configured Prefect server the run starts its own, and Great Expectations runs in
+    a child: a kill -9 in the middle takes both with it (they were left running, ~500 MB)."""
+    shutil.copytree(INPUTS, tmp_path / "inputs")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "DO_NOT_TRACK": "1",
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen(run_args(tmp_path), cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    watched = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 240
+    while True:
+        assert proc.poll() is None, "the run ended before both helpers were up"
+        assert time.monotonic() < deadline
+        children = watched.children(recursive=True)
+        lines = [_cmdline(c) for c in children]
+        if any("uvicorn" in line for line in lines) and any("multiprocessing" in line for line in lines):
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, [(p.pid, _cmdline(p)) for p in alive]
