@@ -6,23 +6,51 @@ incremental update: the bytes already in the file, including earlier signatures,
 they are, so a second signer signs after the first without breaking it. The signed file is
 written beside the package and renamed over it only once complete.
 
+Nothing is signed that `sakip verify` would not pass (apart from trusting earlier signers'
+certificates, which needs a CA that signing is not given, and templates or suites changed
+since, which never re-issue a revision), and no certificate signs that is not valid for
+signing at the time of signing: expired or not yet valid, a key usage without
+digitalSignature or nonRepudiation, an extended key usage only for other purposes (TLS server,
+code signing, timestamping, OCSP), no key usage at all, a CA certificate, a weak RSA key, or a PKCS#12 file without
+the private key of its certificate.
+
 The passphrase reaches this module as bytes from the CLI (prompt or environment variable); it
 is never logged, printed or put in an error message.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import manifest
-from .package import signature_fields
-from .errors import SigningError
+from .errors import SigningError, visible
+from .formatting import wib
 from .outputs import atomic_path
+from .package import signature_fields
 
 PASSPHRASE_ENV = "SAKIP_P12_PASSPHRASE"
 STAMP_TEXT = "Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s"
+MIN_RSA_BITS = 2048
+
+# Key usage bits as X.509 names them (cryptography's attribute -> RFC 5280 name).
+_KEY_USAGES = {"digital_signature": "digitalSignature", "content_commitment": "nonRepudiation",
+               "key_encipherment": "keyEncipherment", "data_encipherment": "dataEncipherment",
+               "key_agreement": "keyAgreement", "key_cert_sign": "keyCertSign", "crl_sign": "cRLSign"}
+# Extended key usages that say "for something else": a certificate whose EKU holds only these
+# may not sign documents. Any other purpose is accepted, clientAuth included: many national
+# signing certificates (BSrE among them) carry clientAuth with or without emailProtection, and
+# unknown purposes may be a CA's own document-signing OID.
+_OTHER_PURPOSES = {
+    "1.3.6.1.5.5.7.3.1": "serverAuth (server TLS)", "1.3.6.1.5.5.7.3.3": "codeSigning (tanda tangan kode)",
+    "1.3.6.1.5.5.7.3.8": "timeStamping (cap waktu)", "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+    "1.3.6.1.5.5.7.3.5": "ipsecEndSystem", "1.3.6.1.5.5.7.3.6": "ipsecTunnel", "1.3.6.1.5.5.7.3.7": "ipsecUser",
+    "1.3.6.1.5.5.7.3.17": "ipsecIKE",
+}
+_ANY_PURPOSE = "2.5.29.37.0"
 
 
 @dataclass(frozen=True)
@@ -48,33 +76,151 @@ def _superseded_by(package: Path) -> Path | None:
 def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timestamp_url: str = "",
          reason: str = "", location: str = "") -> Signed:
     """Sign `package` in place into the empty signature field `field`."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields as sig_fields
-    from pyhanko.sign import signers
-    from pyhanko.stamp import TextStampStyle
-
     if not package.is_file():
-        raise SigningError(f"{package}: paket tidak ditemukan")
+        raise SigningError(f"{visible(str(package))}: paket tidak ditemukan")
     superseded = _superseded_by(package)
     if superseded is not None:
         raise SigningError(f"{package}: revisi ini sudah digantikan oleh {superseded.name}; "
                            f"tanda tangani paket revisi terbaru ({superseded / package.name})")
-    # Sign only what sakip made: a package that no longer matches its manifest is not signed.
-    if manifest.matches_manifest(package) is False:
-        raise SigningError(f"{package}: isi paket berubah sejak dibuat; periksa dengan 'sakip verify {package}'")
+    _check_field(package, field)
+    moment = dt.datetime.now(dt.timezone.utc)
+    key, cert, others = _open_p12(p12, passphrase)
+    check_certificate(cert, key, moment, p12.name)
+    # Sign only what sakip made and what verify passes: checked after the certificate, so a
+    # wrong passphrase is said at once, and right before signing.
+    _check_package(package)
+    return _sign(package, key, cert, others, field, timestamp_url, reason, location, passphrase)
+
+
+def _check_field(package: Path, field: str) -> None:
     states = signature_fields(package)
     if states.get(field) is not False:
         why = "sudah ditandatangani" if states.get(field) else "tidak ada di paket"
         empty = [name for name, filled in states.items() if not filled]
-        raise SigningError(f"{package.name}: kolom tanda tangan '{field}' {why}; kolom kosong: {', '.join(empty) or '-'}")
+        raise SigningError(f"{package.name}: kolom tanda tangan '{visible(field)}' {why}; "
+                           f"kolom kosong: {', '.join(empty) or '-'}")
+
+
+def _check_package(package: Path) -> None:
+    """Refuse what `sakip verify` would not pass; trust in earlier signers (no CA when signing)
+    and changed templates or suites do not block signing."""
+    result = manifest.verify(package)
+    blocking = result.blocking_signing()
+    if blocking:
+        first = blocking[0].removeprefix(f"{package.name}: ")
+        more = f" (dan {len(blocking) - 1} masalah lain)" if len(blocking) > 1 else ""
+        raise SigningError(f"{package.name}: tidak ditandatangani, paket tidak lolos pemeriksaan: {first}{more}; "
+                           f"periksa dengan 'sakip verify {package}'")
+
+
+def _open_p12(p12: Path, passphrase: bytes | None) -> tuple[Any, Any, list[Any]]:
+    """The private key, its certificate and the other certificates of a PKCS#12 file."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     try:
         data = p12.read_bytes()
     except OSError as exc:
-        raise SigningError(f"{p12}: berkas sertifikat tidak dapat dibaca ({exc.strerror})") from None
+        raise SigningError(f"{visible(str(p12))}: berkas sertifikat tidak dapat dibaca "
+                           f"({visible(exc.strerror or type(exc).__name__)})") from None
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase)
-    except ValueError:
+        key, cert, others = pkcs12.load_key_and_certificates(data, passphrase)
+    except (ValueError, TypeError):
         raise SigningError(f"{p12}: sertifikat PKCS#12 tidak dapat dibuka (kata sandi salah atau berkas rusak)") from None
+    except Exception:  # noqa: BLE001 - an unsupported algorithm inside; the passphrase is never quoted
+        raise SigningError(f"{p12}: sertifikat PKCS#12 tidak dapat dibuka (format atau algoritme tidak didukung)") from None
+    if key is None:
+        raise SigningError(f"{p12.name}: berkas PKCS#12 tidak berisi kunci privat (hanya sertifikat); ekspor ulang "
+                           "sertifikat penanda tangan bersama kunci privatnya")
+    if cert is None:
+        raise SigningError(f"{p12.name}: berkas PKCS#12 tidak berisi sertifikat untuk kunci privatnya")
+    return key, cert, list(others)
+
+
+def _who(cert: Any) -> str:
+    from cryptography.x509.oid import NameOID
+
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return visible(str(names[0].value) if names else cert.subject.rfc4514_string())
+
+
+def check_certificate(cert: Any, key: Any, moment: dt.datetime, label: str) -> None:
+    """Refuse a certificate that may not sign a document at `moment` (one Indonesian line)."""
+    who = f"{label}: sertifikat {_who(cert)}"
+    _check_key(cert, key, who)
+    _check_validity(cert, moment, who)
+    _check_usage(cert, who)
+
+
+def _check_key(cert: Any, key: Any, who: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    def spki(public: Any) -> bytes:
+        return public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+    if spki(key.public_key()) != spki(cert.public_key()):
+        raise SigningError(f"{who}: kunci privat di berkas bukan kunci sertifikat ini; ekspor ulang pasangan "
+                           "sertifikat dan kuncinya")
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size < MIN_RSA_BITS:
+        raise SigningError(f"{who}: kunci RSA {key.key_size} bit terlalu lemah untuk tanda tangan "
+                           f"(paling sedikit {MIN_RSA_BITS} bit); minta sertifikat baru")
+
+
+def _check_validity(cert: Any, moment: dt.datetime, who: str) -> None:
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    span = f"berlaku {wib(start)} s.d. {wib(end)}"
+    if moment > end:
+        days = (moment - end).days
+        raise SigningError(f"{who} sudah kedaluwarsa sejak {wib(end)} ({days} hari lalu; {span}); tanda tangani "
+                           "dengan sertifikat yang masih berlaku (perpanjang di penerbitnya, mis. BSrE)")
+    if moment < start:
+        raise SigningError(f"{who} baru berlaku mulai {wib(start)} ({span}); periksa jam komputer ini atau "
+                           "tunggu sampai sertifikat berlaku")
+
+
+def _check_usage(cert: Any, who: str) -> None:
+    from cryptography import x509
+
+    extensions = {ext.oid: ext.value for ext in cert.extensions}
+    basic = extensions.get(x509.oid.ExtensionOID.BASIC_CONSTRAINTS)
+    if basic is not None and basic.ca:
+        raise SigningError(f"{who} adalah sertifikat CA (penerbit sertifikat), bukan sertifikat penanda tangan")
+    usage = extensions.get(x509.oid.ExtensionOID.KEY_USAGE)
+    # RFC 5280 reads a missing key usage as "any", but pyHanko (and so `sakip verify`) rejects a
+    # signer that does not declare one: a signature made here must verify.
+    if usage is None:
+        raise SigningError(f"{who}: sertifikat tidak menyatakan penggunaan kunci (key usage); sertifikat tanda tangan "
+                           "elektronik menyatakan digitalSignature atau nonRepudiation")
+    if not (usage.digital_signature or usage.content_commitment):
+        held = [name for attr, name in _KEY_USAGES.items() if getattr(usage, attr)]
+        raise SigningError(f"{who}: penggunaan kuncinya ({', '.join(held) or 'kosong'}) tidak mencakup "
+                           "digitalSignature atau nonRepudiation; sertifikat ini bukan untuk tanda tangan elektronik")
+    purposes = extensions.get(x509.oid.ExtensionOID.EXTENDED_KEY_USAGE)
+    if purposes is not None:
+        oids = [p.dotted_string for p in purposes]
+        if _ANY_PURPOSE not in oids and oids and all(oid in _OTHER_PURPOSES for oid in oids):
+            raise SigningError(f"{who}: penggunaan kunci lanjutannya hanya untuk "
+                               f"{', '.join(_OTHER_PURPOSES[o] for o in oids)}, bukan tanda tangan dokumen")
+
+
+def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, timestamp_url: str, reason: str,
+          location: str, passphrase: bytes | None) -> Signed:
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields as sig_fields
+    from pyhanko.sign import signers
+    from pyhanko.stamp import TextStampStyle
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    def asn1(certificate: Any) -> Any:
+        return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+
+    signer = signers.SimpleSigner(
+        signing_cert=asn1(cert),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())),
+        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in others]))
     timestamper = None
     if timestamp_url:
         from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
@@ -87,13 +233,18 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
                                    stamp_style=TextStampStyle(stamp_text=STAMP_TEXT, timestamp_format="%d-%m-%Y %H:%M %Z"))
     with package.open("rb") as fh:
         original = io.BytesIO(fh.read())
-    writer = IncrementalPdfFileWriter(original, strict=False)
-    with atomic_path(package) as tmp:
+    with manifest.library_logs(), atomic_path(package) as tmp:
         try:
+            writer = IncrementalPdfFileWriter(original, strict=False)
             with tmp.open("wb") as out:
                 pdf_signer.sign_pdf(writer, output=out)
-        except Exception as exc:  # the timestamp server or the key refused; the package stays as it was
-            detail = type(exc).__name__ if passphrase and passphrase.decode(errors="ignore") in str(exc) else str(exc)
-            raise SigningError(f"{package.name}: penandatanganan gagal ({detail[:200]}); paket tidak diubah") from None
+        except Exception as exc:  # noqa: BLE001 - the timestamp server or the key refused; the package stays as it was
+            raise SigningError(f"{package.name}: penandatanganan gagal ({_failure(exc, passphrase)}); paket tidak diubah") from None
     return Signed(package, field, signer.signing_cert.subject.human_friendly, "PAdES B-T" if timestamper else "PAdES B-B")
 
+
+def _failure(exc: Exception, passphrase: bytes | None) -> str:
+    """What went wrong, one line, never the passphrase."""
+    detail = visible(" ".join(str(exc).split()))[:200]
+    secret = passphrase.decode(errors="ignore") if passphrase else ""
+    return type(exc).__name__ if not detail or (secret and secret in detail) else detail

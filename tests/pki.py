@@ -1,4 +1,6 @@
-"""A throwaway PKI made in the test: a root CA, signers' PKCS#12 files and a RFC 3161
+"""A throwaway PKI made in the test: a root CA, signers' PKCS#12 files (good ones, and the bad
+ones `sakip sign` must refuse: expired, not yet valid, wrong key usage or extended key usage, a
+CA certificate, a weak key, no private key, a key of another certificate) and a RFC 3161
 timestamp server on loopback (pyHanko's DummyTimeStamper answering real HTTP requests)."""
 
 from __future__ import annotations
@@ -27,15 +29,28 @@ def _name(cn: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _cert(subject: str, key, issuer: x509.Name, issuer_key, ca: bool, eku=None) -> x509.Certificate:
+SIGNING = ("digital_signature", "content_commitment")  # a signer's key usage
+_USAGE_BITS = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement",
+               "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+
+
+def usage(*bits: str) -> x509.KeyUsage:
+    """A key usage extension with exactly these bits (cryptography's attribute names)."""
+    return x509.KeyUsage(**{bit: bit in bits for bit in _USAGE_BITS})
+
+
+def _cert(subject: str, key, issuer: x509.Name, issuer_key, ca: bool, eku=None, *,
+          valid: tuple[dt.datetime, dt.datetime] | None = None, key_usage: tuple[str, ...] | None = None,
+          with_key_usage: bool = True) -> x509.Certificate:
+    start, end = valid or (NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=30))
+    bits = key_usage if key_usage is not None else (("key_cert_sign", "crl_sign") if ca else SIGNING)
     builder = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer)
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW - dt.timedelta(days=1)).not_valid_after(NOW + dt.timedelta(days=30))
+               .not_valid_before(start).not_valid_after(end)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=not ca, content_commitment=not ca, key_cert_sign=ca,
-                                            crl_sign=ca, key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    if with_key_usage:
+        builder = builder.add_extension(usage(*bits), critical=True)
     if eku:
         builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=True)
     return builder.sign(issuer_key, hashes.SHA256())
@@ -56,12 +71,23 @@ class PKI:
         pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return cls(folder, pem, key, cert)
 
-    def p12(self, who: str, passphrase: bytes) -> Path:
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = _cert(who, key, self.ca_cert.subject, self.ca_key, ca=False)
-        path = self.folder / f"{who.split()[0].lower()}.p12"
+    def p12(self, who: str, passphrase: bytes, *, name: str = "", valid: tuple[dt.datetime, dt.datetime] | None = None,
+            key_usage: tuple[str, ...] | None = None, with_key_usage: bool = True, eku=None, ca: bool = False,
+            rsa_bits: int = 0, with_key: bool = True, other_key: bool = False) -> Path:
+        """A signer's PKCS#12 file; the keywords make the certificates `sakip sign` must refuse
+        (`valid` is (not before, not after); `other_key` stores another key, the certificate beside it
+        unpaired, as a careless export does)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits) if rsa_bits \
+            else ec.generate_private_key(ec.SECP256R1())
+        cert = _cert(who, key, self.ca_cert.subject, self.ca_key, ca=ca, eku=eku, valid=valid, key_usage=key_usage,
+                     with_key_usage=with_key_usage)
+        path = self.folder / f"{name or who.split()[0].lower()}.p12"
+        if other_key:  # cryptography refuses to pair a key with a certificate that is not its own
+            stored, paired, extra = ec.generate_private_key(ec.SECP256R1()), None, [cert, self.ca_cert]
+        else:
+            stored, paired, extra = (key if with_key else None), cert, [self.ca_cert]
         path.write_bytes(pkcs12.serialize_key_and_certificates(
-            who.encode(), key, cert, [self.ca_cert], serialization.BestAvailableEncryption(passphrase)))
+            who.encode(), stored, paired, extra, serialization.BestAvailableEncryption(passphrase)))
         return path
 
     def timestamp_server(self) -> "TimestampServer":
