@@ -4,6 +4,7 @@ import io
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,6 +23,22 @@ def test_run_succeeds_and_summarizes(run_tw2):
     assert proc.returncode == 2, proc.stderr[-3000:]  # done, one PK returned (README, exit codes)
     assert "4 paket siap tanda tangan, 1 PK dikembalikan, 0 gagal" in proc.stdout
     assert (out / "2026/TW2/ringkasan.json").is_file()
+
+
+def test_the_console_shows_sakip_lines_only_and_names_the_log(run_tw2):
+    """Prefect's engine lines, its server's output and library warnings go to the run's log file."""
+    proc, out, _, _ = run_tw2
+    console = proc.stdout + proc.stderr
+    for noise in ("Traceback", "Starting temporary server", "Stopping temporary server", "Task run", "Flow run",
+                  "docs.prefect.io", "Error logging to API", "Finished in state", "Warning", "INFO", "ERROR"):
+        assert noise not in console, noise
+    assert [line.split(";")[0] for line in proc.stderr.splitlines()] == ["sakip: memproses Triwulan II Tahun 2026"]
+    summary = json.loads((out / "2026/TW2/ringkasan.json").read_text())
+    log = Path(summary["log"])
+    assert log.parent == out / "2026/TW2/log" and log.name in " ".join(proc.stdout.split()).replace(" ", "")
+    text = log.read_text()
+    assert "Finished in state" in text and "Sebagian dikembalikan" in text  # the flow's state, in the log
+    assert summary["kode_keluar"] == 2
 
 
 def test_inputs_are_never_written(run_tw2):
