@@ -39,10 +39,19 @@ def new_path(outputs: Path, year: int, quarter: int, when: dt.datetime | None = 
     return path
 
 
+class _LogFile(logging.FileHandler):
+    """A log file that never interrupts the run: on a full or read-only disk the record is lost,
+    instead of logging's "--- Logging error ---" and a traceback on the operator's console (the
+    run's own writes report the disk in Indonesian)."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
+
+
 @contextlib.contextmanager
 def to_file(path: Path) -> Iterator[Path]:
     """Every log record (sakip's, Prefect's, Python warnings) also goes to `path` while inside."""
-    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler = _LogFile(path, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.setLevel(logging.INFO)
     targets = [logging.getLogger(name) for name in _CONSOLE_LOGGERS]
