@@ -1,13 +1,16 @@
-"""Indonesian presentation of numbers, dates, quarters and NIPs (thousands '.', decimals ',')."""
+"""Indonesian presentation of numbers, dates, quarters and NIPs (thousands '.', decimals ','),
+and of values taken from submitted cells: as the official sees them, and only what may be printed.
+
+babel is imported where a number or date is formatted: readers and the CLI's start import this
+module for its constants and cell helpers without paying for babel's locale data.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 LOCALE = "id_ID"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -20,7 +23,13 @@ def round2(value: Decimal) -> Decimal:
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
-    """'1.234,5' style; with `places` a fixed number of decimals; None prints as '-'."""
+    """'1.234,5' style; with `places` a fixed number of decimals; None prints as '-'.
+
+    Never '-0' or '-0,00': a negative value that rounds to zero is printed as zero (a signed
+    document showing "-0" makes a reader ask what was lost).
+    """
+    from babel.numbers import format_decimal
+
     if value is None:
         return "-"
     d = Decimal(value)
@@ -32,6 +41,8 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
     else:
         d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         pattern = "#,##0." + "0" * places if places else "#,##0"
+    if d.is_zero():
+        d = abs(d)
     return format_decimal(d, format=pattern, locale=LOCALE)
 
 
@@ -47,6 +58,8 @@ def rupiah(value: Decimal | None) -> str:
 
 def date_id(day: dt.date) -> str:
     """'31 Maret 2026'."""
+    from babel.dates import format_date
+
     return format_date(day, format="d MMMM y", locale="id")
 
 
@@ -76,6 +89,88 @@ def nip(digits: str) -> str:
     if len(digits) == 18 and digits.isdigit():
         return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
     return digits
+
+
+def excel_number(value: int | float | Decimal) -> str:
+    """A number as Excel's General format shows it in an Indonesian Excel: at most 15
+    significant digits (what Excel keeps), decimal comma, no thousands separator, and Excel's
+    exponent form for the very large or small ('1E+30', '1,5E-07'). A float's binary noise
+    (0.1 + 0.2 = 0.30000000000000004) is not shown: Excel shows 0,3."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int) or not value:  # Excel shows a negative zero as 0
+        return str(int(value)) if value == value else "bukan angka (NaN)"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        text = format(value.normalize() if value == value.to_integral_value() else value, "f")
+        return text.replace(".", ",")
+    text = format(value, ".15g")
+    if text in ("inf", "-inf", "nan"):
+        return {"inf": "tak hingga", "-inf": "minus tak hingga", "nan": "bukan angka (NaN)"}[text]
+    mantissa, e, exponent = text.partition("e")
+    if e:
+        return f"{mantissa.replace('.', ',')}E{int(exponent):+03d}"
+    return text.replace(".", ",")
+
+
+def as_typed(value: object) -> str:
+    """A cell's value as the official sees it in Excel, never as Python writes it: a date as
+    30/06/2026 (not '2026-06-30 00:00:00'), a time as 14:30, TRUE/FALSE, a float without its
+    binary noise. Text is returned as it is; None is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        day = value.strftime("%d/%m/%Y")
+        if value.time() == dt.time(0):
+            return day
+        return f"{day} {value.strftime('%H:%M:%S' if value.second else '%H:%M')}"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, dt.timedelta):
+        seconds = int(value.total_seconds())
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    if isinstance(value, (bool, int, float, Decimal)):
+        return excel_number(value)
+    return str(value)
+
+
+# Characters that never show as themselves and may not reach a signed document: format
+# characters (Cf: the bidi embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069,
+# the marks U+200E/U+200F/U+061C, zero-width U+200B-U+200D and U+2060, the BOM U+FEFF, the soft
+# hyphen, tag characters) and control characters (Cc) other than tab and line feed. A
+# right-to-left override prints the rest of a line reversed.
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"}
+
+
+def invisible(ch: str) -> bool:
+    """Whether a character may not be printed from submitted text (see above)."""
+    category = unicodedata.category(ch)
+    return category == "Cf" or (category == "Cc" and ch not in "\t\n")
+
+
+def char_name(ch: str) -> str:
+    """'RIGHT-TO-LEFT OVERRIDE (U+202E)': how a message names a character."""
+    return f"{unicodedata.name(ch, 'tanpa nama Unicode')} (U+{ord(ch):04X})"
+
+
+def printable(text: str) -> tuple[str, list[str]]:
+    """`text` without the characters that may not be printed, and those characters (each once,
+    in order of appearance). Line ends (CR LF, CR, the Unicode line and paragraph separators)
+    become a line feed: the line break the writer meant, not a removal to report."""
+    if text.isprintable():
+        return text, []
+    for old, new in _LINE_BREAKS.items():
+        text = text.replace(old, new)
+    removed = list(dict.fromkeys(ch for ch in text if invisible(ch)))
+    if not removed:
+        return text, []
+    return "".join(ch for ch in text if not invisible(ch)), removed
 
 
 def _decimal(value: object, filter_name: str) -> Decimal | None:

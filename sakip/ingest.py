@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import datetime as dt
 import io
 import multiprocessing
 import os
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz.distance import Levenshtein
 
 from . import config as config_mod
@@ -44,7 +45,8 @@ from . import filecheck
 from .asn import nip_problem
 from .config import Konfigurasi, Pejabat
 from .errors import ConfigError, InputError, Location, visible
-from .model import Finding, Reading, Status
+from .formatting import ROMAN, as_typed, char_name, excel_number, invisible, printable
+from .model import Finding, Reading, Severity, Status
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
     import pandas as pd
@@ -106,6 +108,19 @@ NUMERIC = {
 
 _NUMBER_TEXT = re.compile(r"^[+-]?[\d.,]+$")
 _GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# Thousands separators other than '.' and ',': the spaces Excel and other programs insert (plain,
+# no-break U+00A0, narrow no-break U+202F, thin U+2009, figure and punctuation spaces) and the
+# apostrophes of the Swiss style (1'234,5). Read only where they group digits by three, which is
+# never ambiguous: the '.' or ',' that is left is then the decimal separator.
+_GROUP_MARKS = " \u00a0\u202f\u2009\u2007\u2008\u200a\u2002\u2003\u2004\u2005\u2006'\u2019"
+_MARK_GROUPED = re.compile(r"^(\d{1,3}(?:(?P<mark>[^\d.,])\d{3})(?:(?P=mark)\d{3})*)([.,]\d+)?$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+_RUPIAH = re.compile(r"(?i)^([+-]?)\s*rp\.?\s*")
+# Bounds of a number a report may print. Rupiah amounts of a unit's form are far below 10^15
+# (a province's whole budget is ~10^14), and Excel keeps only 15 significant digits, so nothing
+# at or above 10^15 was typed and kept exactly. Below a millionth nothing in a PK is measured.
+NUMBER_LIMIT = Decimal(10) ** 15
+NUMBER_FLOOR = Decimal("0.000001")
 
 
 def _norm(text: Any) -> str:
@@ -116,17 +131,42 @@ class Formula(str):
     """A formula found where the file holds no computed value (never recalculated by Excel)."""
 
 
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """0 for -0 (and -0,00): a sign on zero is noise that would print as "-0"."""
+    return abs(value) if value.is_zero() else value
+
+
+def _cell_number(raw: int | float | Decimal) -> Decimal:
+    """A numeric cell as a Decimal: a float at Excel's 15 significant digits, the precision the
+    official saw (0.1 + 0.2 is 0,3 on screen, not 0.30000000000000004)."""
+    if isinstance(raw, float):
+        return Decimal(format(raw, ".15g"))
+    return Decimal(raw)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Trailing zeros dropped without exponent notation (100, not 1E+2)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Reading:
     """Read a cell that should hold a number, by one documented rule.
 
     * Numeric cells are taken as they are (a cell formatted as a percentage holds 0,55 for
-      55 %, so it is scaled by 100).
+      55 %, so it is scaled by 100); a float at the 15 significant digits Excel keeps.
     * Text is read the Indonesian way first: "1.234,5" and "4,25"; a lone "." followed by other
       than three digits is a decimal point ("78.95" is 78,95); "1,234.5" (English) is accepted.
+    * Spaces of any width and apostrophes group thousands where they group by three ("1 234,5",
+      "1\u202f234", "1'234.5"); "Rp" before and "%" or the Rupiah ",-" after are allowed.
     * A lone "." or "," followed by exactly three digits ("1.234", "144.000") is ambiguous and is
       reported, never guessed, except for Rupiah where it can only be thousands.
     * "", "-", "n/a" mean missing; Excel errors (#DIV/0!, #REF!) and formulas without a
       computed value are reported as such.
+    * Never read as a number: a date or time (a cell Excel formats as a date), TRUE/FALSE,
+      scientific notation typed as text ("1,5E+11": what Excel's CSV export writes for a number
+      it has already rounded), text holding an invisible character (a right-to-left override
+      shows "5,78" as "87,5"). Their text is quoted as the official sees it.
+    * -0 is 0.
     """
     if raw is None:
         return Reading(None, Status.EMPTY, "")
@@ -134,25 +174,51 @@ def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Read
         return Reading(None, Status.FORMULA, str(raw),
                        "rumus ini belum pernah dihitung; buka berkas di Excel lalu simpan ulang, atau isi angkanya langsung")
     if isinstance(raw, bool):
-        return Reading(None, Status.TEXT, str(raw))
-    if isinstance(raw, (int, float)):
-        value = Decimal(str(raw))
-        if percent_cell:
-            value = (value * 100).normalize()
-        return Reading(value, Status.NUMBER, str(raw))
+        return Reading(None, Status.TEXT, as_typed(raw), "sel berisi nilai logika TRUE/FALSE, bukan angka")
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        return Reading(None, Status.TEXT, as_typed(raw),
+                       "sel berformat tanggal/waktu; ubah format sel menjadi Number/General lalu ketik ulang angkanya")
+    if isinstance(raw, (int, float, Decimal)):
+        value = _cell_number(raw)
+        text = as_typed(raw)
+        if percent_cell and value.is_finite():
+            value = _tidy(value * 100)
+            text = f"{excel_number(value)}%"
+        return Reading(_unsigned_zero(value) if value.is_finite() else value, Status.NUMBER, text)
     text = str(raw).strip()
+    if hidden := [ch for ch in text if invisible(ch)]:
+        return Reading(None, Status.TEXT, visible(text),
+                       f"memuat karakter tak terlihat {', '.join(char_name(ch) for ch in dict.fromkeys(hidden))}")
     if text.upper() in EXCEL_ERRORS:
         return Reading(None, Status.EXCEL_ERROR, text, "hasil rumus Excel berupa galat; perbaiki rumusnya atau isi angkanya langsung")
     if text.lower() in EMPTY_MARKS:
         return Reading(None, Status.EMPTY, text)
-    core = re.sub(r"(?i)^rp\.?|%$", "", text.replace("\u00a0", "").replace(" ", "")).strip()
-    if not core or not _NUMBER_TEXT.match(core):
-        return Reading(None, Status.TEXT, text)
+    return _number_text(text, satuan)
+
+
+def _number_text(text: str, satuan: str) -> Reading:
+    """A number typed as text (see parse_number)."""
+    core = _RUPIAH.sub(r"\1", text.replace("\u2212", "-"))  # U+2212: the minus sign of word processors
+    core = re.sub(r"^([+-])\s+", r"\1", re.sub(r"\s*%$", "", core))
+    is_rupiah = bool(_RUPIAH.match(text)) or "rp" in _norm(satuan) or "rupiah" in _norm(satuan)
+    decimal_sep = ""
+    if core.endswith((",-", ".-")):  # "Rp 5.000,-": the Rupiah's "no cents"
+        decimal_sep, core = core[-2], core[:-2]
     sign = "-" if core.startswith("-") else ""
     digits = core.lstrip("+-")
-    is_rupiah = text.lower().startswith("rp") or "rp" in _norm(satuan) or "rupiah" in _norm(satuan)
+    if _SCIENTIFIC.match(core):
+        return Reading(None, Status.TEXT, text, "angka ditulis dalam notasi ilmiah (E); tulis angka lengkapnya")
+    if any(ch in _GROUP_MARKS for ch in digits):
+        return _mark_grouped(text, sign, digits, decimal_sep)
+    if not digits or not _NUMBER_TEXT.match(digits):
+        return Reading(None, Status.TEXT, text)
     dots, commas = digits.count("."), digits.count(",")
-    if dots and commas:
+    if decimal_sep:
+        thousands = "." if decimal_sep == "," else ","
+        if digits.count(decimal_sep) or (thousands in digits and not _GROUPED.match(digits)):
+            return Reading(None, Status.TEXT, text)
+        normal = digits.replace(thousands, "")
+    elif dots and commas:
         decimal_sep = "," if digits.rfind(",") > digits.rfind(".") else "."
         thousands = "." if decimal_sep == "," else ","
         whole, _, frac = digits.rpartition(decimal_sep)
@@ -182,7 +248,34 @@ def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Read
         value = Decimal(sign + normal)
     except InvalidOperation:
         return Reading(None, Status.TEXT, text)
-    return Reading(value, Status.NUMBER_TEXT, text)
+    return Reading(_unsigned_zero(value), Status.NUMBER_TEXT, text)
+
+
+def _mark_grouped(text: str, sign: str, digits: str, decimal_sep: str) -> Reading:
+    """Digits grouped by a space or an apostrophe: read only when every group has three digits
+    and one mark is used throughout; the '.' or ',' left is the decimal separator."""
+    found = _MARK_GROUPED.match(digits)
+    if not found or found.group("mark") not in _GROUP_MARKS or (decimal_sep and found.group(3)):
+        return Reading(None, Status.TEXT, text)
+    whole, frac = found.group(1).replace(found.group("mark"), ""), found.group(3)
+    value = Decimal(sign + whole + ("." + frac[1:] if frac else ""))
+    return Reading(_unsigned_zero(value), Status.NUMBER_TEXT, text)
+
+
+def magnitude_problem(value: Decimal) -> str | None:
+    """Why a number cannot be taken into a report, or None: not finite, at or above
+    NUMBER_LIMIT, or not zero yet below NUMBER_FLOOR."""
+    from .formatting import number
+
+    if not value.is_finite():
+        return "bukan angka yang sah (tak hingga atau NaN)"
+    if abs(value) >= NUMBER_LIMIT:
+        return (f"terlalu besar untuk isian laporan (batas: di bawah {number(NUMBER_LIMIT)}, 10^15; Excel pun hanya "
+                "menyimpan 15 angka penting); periksa apakah ada angka yang terulang atau salah ketik")
+    if value and abs(value) < NUMBER_FLOOR:
+        return (f"terlalu kecil untuk isian laporan (bukan nol, tetapi di bawah {number(NUMBER_FLOOR, 6)}); periksa "
+                "desimalnya, atau tulis 0 bila memang nol")
+    return None
 
 
 @dataclass
@@ -299,11 +392,62 @@ def _near(header: str, alias: str) -> int | None:
     return d if 0 < d <= (1 if len(alias) <= 6 else 2) else None
 
 
+@dataclass(frozen=True)
+class Note:
+    """What reading a file found that the unit is told about without the file being refused:
+    a lenient or doubtful reading (a warning, printed on the Lembar Paraf), or a problem that
+    returns the PK (an error) while the rest of the file is still read and checked."""
+
+    location: Location
+    text: str
+    fix: str = "Sebaiknya gunakan formulir dari sakip tanpa mengubah judul kolom atau nama sheet."
+    check: str = "berkas.judul"
+    expected: str = "Judul kolom dan nama sheet seperti pada formulir"
+    severity: Severity = "warning"
+    value: str = ""
+
+
+Notes = list[Note]
+
+_HIDDEN_FIX = ("Tampilkan yang disembunyikan (klik kanan > Unhide) dan pastikan isinya benar; bila tidak berlaku, "
+               "hapus (jangan hanya disembunyikan), lalu kirim ulang.")
+_HIDDEN_EXPECTED = "Data yang dibaca tidak disembunyikan"
+_STATES = {"hidden": "tersembunyi (hidden)", "veryHidden": "sangat tersembunyi (very hidden)"}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What openpyxl's read-only rows do not carry: hidden rows and columns (0-based), and the
+    cells whose formula reads another workbook ((row, col) -> that workbook's name)."""
+
+    rows: frozenset[int] = frozenset()
+    cols: frozenset[int] = frozenset()
+    external: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
 @dataclass
 class _Header:
     row: int  # the last header row; data starts below it
     columns: dict[str, int | None]
     notes: list[tuple[int, str]]  # (column, what was read leniently)
+    texts: dict[int, str] = field(default_factory=dict)  # column -> its header as written
+    others: dict[int, list[int]] = field(default_factory=dict)  # column -> other columns of the same name
+
+
+class _Headers(dict):
+    """Header name -> (column, text as written), a visible column before a hidden one of the same
+    name; `others` lists, per chosen column, the other columns that bear its name."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], hidden: frozenset[int]) -> None:
+        super().__init__()
+        self.others: dict[int, list[int]] = {}
+        by_name: dict[str, list[tuple[int, str]]] = {}
+        for col, name, text in entries:
+            by_name.setdefault(name, []).append((col, text))
+        for name, cols in by_name.items():
+            cols.sort(key=lambda ct: ct[0] in hidden)  # stable: the first visible one, in column order
+            self[name] = cols[0]
+            self.others[cols[0][0]] = [c for c, _ in cols[1:]]
 
 
 def _match_headers(headers: dict[str, tuple[int, str]], columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int | None], list[tuple[int, str]]]:
@@ -329,21 +473,18 @@ def _match_headers(headers: dict[str, tuple[int, str]], columns: dict[str, tuple
     return found, notes
 
 
-def _header_cells(row: list[Cell]) -> dict[str, tuple[int, str]]:
-    out: dict[str, tuple[int, str]] = {}
-    for c, (v, _) in enumerate(row):
-        if v is not None and _norm(v):
-            out.setdefault(_norm(v), (c, " ".join(str(v).split())))
-    return out
+def _header_cells(row: list[Cell], hidden: frozenset[int] = frozenset()) -> _Headers:
+    return _Headers([(c, _norm(v), " ".join(str(v).split())) for c, (v, _) in enumerate(row) if v is not None and _norm(v)],
+                    hidden)
 
 
-def _two_row_headers(upper: list[Cell], lower: list[Cell]) -> dict[str, tuple[int, str]]:
+def _two_row_headers(upper: list[Cell], lower: list[Cell], hidden: frozenset[int] = frozenset()) -> _Headers:
     """Headers spread over two rows: a merged group cell ("Target") over its columns ("TW I", ...),
     and single cells merged down over both rows (read as the upper value)."""
     width = max(len(upper), len(lower))
     up = [_norm(upper[c][0]) if c < len(upper) else "" for c in range(width)]
     low = [(" ".join(str(lower[c][0]).split()) if c < len(lower) and lower[c][0] is not None else "") for c in range(width)]
-    out: dict[str, tuple[int, str]] = {}
+    entries = []
     group = ""
     for c in range(width):
         if up[c]:
@@ -354,16 +495,21 @@ def _two_row_headers(upper: list[Cell], lower: list[Cell]) -> dict[str, tuple[in
         else:
             group = ""
             continue
-        out.setdefault(_norm(text), (c, text))
-    return out
+        entries.append((c, _norm(text), text))
+    return _Headers(entries, hidden)
 
 
 class _Sheet:
-    """One worksheet (or one CSV file) read into memory as values with their number formats."""
+    """One worksheet (or one CSV file) read into memory as values with their number formats.
+
+    A sheet that is not visible (hidden, very hidden) keeps only its name: it is never read.
+    """
 
     def __init__(self, shown: str, name: str, rows: list[list[Cell]], book: "_Book | None" = None,
-                 csv_file: str = "") -> None:
+                 csv_file: str = "", state: str = "visible", layout: _Layout | None = None) -> None:
         self.shown, self.name, self.rows, self.book, self.csv_file = shown, name, rows, book, csv_file
+        self.state = state if state in _STATES else "visible"
+        self.layout = layout or _Layout()
 
     def loc(self, row: int, col: int) -> Location:
         cell = f"{get_column_letter(col + 1)}{row + 1}"
@@ -374,37 +520,73 @@ class _Sheet:
     def where(self) -> Location:
         return Location(self.csv_file) if self.csv_file else Location(self.shown, self.name)
 
-    def identity(self) -> dict[str, tuple[Any, Location]]:
-        """Label/value pairs in the first two columns."""
-        out: dict[str, tuple[Any, Location]] = {}
+    def hidden(self, row: int, col: int) -> bool:
+        return row in self.layout.rows or col in self.layout.cols
+
+    def external_note(self, row: int, col: int) -> Note | None:
+        """A warning for a cell whose formula takes its value from another workbook."""
+        source = self.layout.external.get((row, col))
+        if source is None:
+            return None
+        return Note(self.loc(row, col),
+                    f"sel ini berisi rumus yang mengambil nilai dari workbook lain ('{source}'); sakip membaca nilai yang "
+                    "terakhir tersimpan di berkas ini, yang belum tentu sama dengan isi workbook itu sekarang",
+                    "Salin sel ini lalu Tempel Nilai (Paste Special > Values) agar nilainya tertulis langsung, lalu kirim ulang.",
+                    "berkas.tautan_eksternal", "Nilai tertulis langsung, bukan diambil dari workbook lain")
+
+    def identity(self) -> dict[str, list[tuple[Any, Location, bool]]]:
+        """Label/value pairs in the first two columns: label -> every (value, cell, hidden)."""
+        out: dict[str, list[tuple[Any, Location, bool]]] = {}
         for r, row in enumerate(self.rows):
             if len(row) >= 2 and row[0][0] is not None:
-                out[_norm(row[0][0]).rstrip(":").strip()] = (row[1][0], self.loc(r, 1))
+                out.setdefault(_norm(row[0][0]).rstrip(":").strip(), []).append((row[1][0], self.loc(r, 1), self.hidden(r, 1)))
         return out
 
     def header(self, columns: dict[str, tuple[str, ...]]) -> _Header:
         """The header row among the first 20 (or two rows, when a header is merged over two)."""
         required = [k for k in columns if k not in OPTIONAL]
+        hidden = self.layout.cols
         for h, row in enumerate(self.rows[:20]):
-            candidates = [_header_cells(row)]
+            candidates = [_header_cells(row, hidden)]
             if h:
-                candidates.append(_two_row_headers(self.rows[h - 1], row))
+                candidates.append(_two_row_headers(self.rows[h - 1], row, hidden))
             for headers in candidates:
                 found, notes = _match_headers(headers, columns)
                 if all(found[k] is not None for k in required):
-                    return _Header(h, found, notes)
+                    texts = {col: text for col, text in headers.values()}
+                    return _Header(h, found, notes, texts, headers.others)
         names = ", ".join(f"'{label(columns[k][0])}'" for k in required)
         raise InputError(self.where(), f"baris judul kolom tidak ditemukan di 20 baris pertama (harus memuat {names})")
 
-    def table(self, columns: dict[str, tuple[str, ...]], notes: list[tuple[Location, str]] | None = None) -> Iterator[dict[str, Any]]:
+    def _column_notes(self, head: _Header, notes: Notes) -> None:
+        """Hidden columns read, hidden columns of the same name passed over (a visible one is
+        read), and two visible columns of one name (refused: which one counts is not guessed)."""
+        for col in (c for c in head.columns.values() if c is not None):
+            text, letter = head.texts.get(col, ""), get_column_letter(col + 1)
+            if col in self.layout.cols:
+                notes.append(Note(self.loc(head.row, col), f"kolom {letter} ('{text}') disembunyikan (hidden) tetapi tetap dibaca",
+                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+            for other in head.others.get(col, []):
+                where = get_column_letter(other + 1)
+                if other in self.layout.cols:
+                    notes.append(Note(self.loc(head.row, other),
+                                      f"kolom {where} yang disembunyikan (hidden) berjudul sama ('{text}') tidak dibaca; yang "
+                                      f"dibaca kolom {letter}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                else:
+                    raise InputError(self.loc(head.row, other),
+                                     f"judul kolom '{text}' ada dua, di kolom {letter} dan {where}; sakip tidak menebak mana yang "
+                                     "berlaku: hapus kolom yang tidak dipakai atau ganti judulnya")
+
+    def table(self, columns: dict[str, tuple[str, ...]], notes: Notes | None = None) -> Iterator[dict[str, Any]]:
         """Rows below the header row, keyed by field; each field gives (value, number_format, loc).
 
-        Blank rows and a closing "Jumlah"/"Total" row are skipped; headers read leniently are
-        added to `notes`.
+        Blank rows and a closing "Jumlah"/"Total" row are skipped; headers read leniently,
+        hidden rows and columns read, and cells taken from another workbook are added to `notes`.
         """
+        notes = notes if notes is not None else []
         head = self.header(columns)
-        if notes is not None:
-            notes += [(self.loc(head.row, col), text) for col, text in head.notes]
+        notes += [Note(self.loc(head.row, col), text) for col, text in head.notes]
+        self._column_notes(head, notes)
         key = next(iter(columns))
         width = max((c + 1 for c, (v, _) in enumerate(self.rows[head.row]) if _text(v)), default=0)
         for r in range(head.row + 1, len(self.rows)):
@@ -426,6 +608,12 @@ class _Sheet:
                 item[field_name] = (value, fmt, self.loc(r, col))
             if not _text(item[key][0]) and _TOTAL_ROW.match(next((_norm(v) for v, _ in row if _text(v)), "")):
                 continue
+            if r in self.layout.rows:
+                code = _text(item[key][0])
+                notes.append(Note(item[key][2] or self.loc(r, 0),
+                                  f"baris {r + 1} disembunyikan (hidden) tetapi tetap dibaca" + (f" (kode '{code}')" if code else ""),
+                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+            notes += [n for col in head.columns.values() if col is not None and (n := self.external_note(r, col))]
             yield item
 
 
@@ -473,7 +661,7 @@ def _reading(where: Location) -> Iterator[None]:
         raise InputError(where, filecheck.damaged(exc)) from exc
 
 
-def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
+def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
     if path.is_dir():
         return _open_csv_folder(path, shown)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -481,14 +669,120 @@ def _open_workbook(path: Path, shown: str) -> dict[str, _Sheet]:
                                           "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
     filecheck.check_workbook(path, shown)
     book = _Book(path, shown)
-    sheets = {}
+    sheets = []
     with _load(path, shown, data_only=True) as wb:
+        links = _link_names(wb)
         for ws in wb.worksheets:
+            state = getattr(ws, "sheet_state", "visible")
+            if state in _STATES:  # never read: what the checker cannot see is not what gets signed
+                sheets.append(_Sheet(shown, ws.title, [], book, state=state))
+                continue
             ws.reset_dimensions()  # some exporters write a wrong <dimension>; never cut a sheet short
             with _reading(Location(shown, ws.title)):
                 rows = _rows_within_limit(ws, shown)
-            sheets[_norm(ws.title)] = _Sheet(shown, ws.title, rows, book)
+                layout = _layout(ws, links)
+            sheets.append(_Sheet(shown, ws.title, rows, book, layout=layout))
     return sheets
+
+
+def _link_names(wb: Any) -> list[str]:
+    """The file names of the workbooks this one links to, by their index in formulas ([1] first)."""
+    names = []
+    for link in getattr(wb, "_external_links", []):  # openpyxl keeps them only here
+        target = str(getattr(getattr(link, "file_link", None), "Target", "") or "")
+        names.append(re.split(r"[\\/]", target.rstrip("\\/"))[-1] or target or "?")
+    return names
+
+
+# A sheet's XML holds what read-only rows do not: hidden rows (hidden="1", a zero height, or
+# zeroHeight on the sheet: every row hidden unless shown) and columns (hidden, zero width), and
+# formulas. Parsed a second time only when one of these marks is in its bytes.
+_LAYOUT_MARKS = re.compile(rb'hidden="(?:1|true)"|zeroHeight="(?:1|true)"|\b(?:ht|width)="0(?:\.0*)?"|\[|\.xl|\.ods|\.csv')
+# A reference into another workbook as Excel stores it: [n]Sheet!A1, '[n]Sheet name'!A1, [n]!Name;
+# or with the file named: [data.xlsx]Sheet!A1, 'C:\dir\[data.xlsx]Sheet'!A1, 'C:\dir\data.xlsx'!Name.
+# A structured reference (Tabel1[Kolom], Tabel1[[#This Row],[2026]]) is not one: its "[" follows a
+# name, and no "!" follows.
+_EXTERNAL_INDEX = re.compile(r"(?:^|[^\w.\]'])\[(\d+)\][\w.]*!|'\[(\d+)\][^']*'!")
+_EXTERNAL_FILE = re.compile(r"\[([^\[\]]+\.(?:xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv))\]|'([^']*\.(?:xlsx|xlsm|xlsb|xls|ods|csv))'!",
+                            re.IGNORECASE)
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def external_source(formula: str, links: list[str]) -> str | None:
+    """The workbook a formula reads from, when it reads another workbook; else None."""
+    if found := _EXTERNAL_INDEX.search(formula):
+        n = int(found.group(1) or found.group(2))
+        return links[n - 1] if 0 < n <= len(links) else f"[{n}]"
+    if found := _EXTERNAL_FILE.search(formula):
+        return re.split(r"[\\/]", found.group(1) or found.group(2))[-1]
+    return None
+
+
+def _layout(ws: Any, links: list[str]) -> _Layout:
+    # The sheet's part in the open archive (openpyxl's read-only sheet reads it the same way);
+    # its size was bounded by filecheck before anything was parsed, and it holds no DTD.
+    with ws._get_source() as src:
+        data = src.read()
+    return _parse_layout(data, links) if _LAYOUT_MARKS.search(data) else _Layout()
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value.strip().lower() in ("1", "true")
+
+
+def _zero(value: str | None) -> bool:
+    try:
+        return value is not None and float(value) == 0
+    except ValueError:
+        return False
+
+
+def _parse_layout(data: bytes, links: list[str]) -> _Layout:
+    from xml.etree.ElementTree import iterparse
+
+    rows: set[int] = set()
+    cols: set[int] = set()
+    external: dict[tuple[int, int], str] = {}
+    shared: dict[str, str] = {}  # shared formula index -> the formula its first cell holds
+    rows_hidden_by_default = False
+    row = col = 0
+    for event, el in iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = el.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "sheetFormatPr":
+                rows_hidden_by_default = bool(_flag(el.get("zeroHeight")))
+            elif tag == "row":
+                row = _whole(el.get("r"), row + 1)
+                col = 0
+                shown = _flag(el.get("hidden"))
+                height = el.get("ht")
+                if shown or _zero(height) or (rows_hidden_by_default and shown is None and height is None):
+                    rows.add(row - 1)
+            elif tag == "col" and (_flag(el.get("hidden")) or _zero(el.get("width"))):
+                first = _whole(el.get("min"), 1)
+                cols.update(range(first - 1, min(_whole(el.get("max"), first), 16384)))
+            elif tag == "c":
+                ref = _CELL_REF.match(el.get("r") or "")
+                col = column_index_from_string(ref.group(1).upper()) if ref else col + 1
+                if ref:
+                    row = int(ref.group(2))
+            continue
+        if tag == "f":
+            text, index = el.text or "", el.get("si")
+            if el.get("t") == "shared" and index is not None:
+                text = shared.setdefault(index, text) if text else shared.get(index, "")
+            if source := external_source(text, links):
+                external[(row - 1, col - 1)] = source
+        elif tag == "row":
+            el.clear()
+    return _Layout(frozenset(rows), frozenset(cols), external)
+
+
+def _whole(text: str | None, default: int) -> int:
+    try:
+        return int(float(text)) if text is not None else default
+    except ValueError:
+        return default
 
 
 @contextlib.contextmanager
@@ -547,16 +841,16 @@ def _csv_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
 
 
-def _open_csv_folder(folder: Path, shown: str) -> dict[str, _Sheet]:
+def _open_csv_folder(folder: Path, shown: str) -> list[_Sheet]:
     """A workbook given as a folder of CSV files named after its sheets (Identitas.csv, PK.csv, ...)."""
     files = _csv_files(folder)
     if not files:
         raise InputError(Location(shown), "folder ini tidak berisi berkas CSV (satu berkas .csv per sheet, mis. Identitas.csv)")
-    sheets = {}
+    sheets = []
     for path in files:
         where = f"{shown}/{path.name}"
         with _reading(Location(where)):
-            sheets[_norm(path.stem)] = _Sheet(shown, path.stem, _csv_rows(path, where), csv_file=where)
+            sheets.append(_Sheet(shown, path.stem, _csv_rows(path, where), csv_file=where))
     return sheets
 
 
@@ -603,63 +897,174 @@ def _csv_rows(path: Path, where: str) -> list[list[Cell]]:
 
 def csv_folder_rows(folder: Path, shown: str = "") -> dict[str, list[list[Any]]]:
     """The sheets of a CSV-folder workbook as rows of cell texts, by sheet name."""
-    return {s.name: [[v for v, _ in row] for row in s.rows] for s in _open_csv_folder(folder, shown or folder.name).values()}
+    return {s.name: [[v for v, _ in row] for row in s.rows] for s in _open_csv_folder(folder, shown or folder.name)}
 
 
-def _sheet(sheets: dict[str, _Sheet], shown: str, name: str, notes: list[tuple[Location, str]] | None = None) -> _Sheet:
-    """A sheet by name, ignoring case and spaces; a name one or two letters off is taken with a note."""
+def _sheet(sheets: list[_Sheet], shown: str, name: str, notes: Notes | None = None) -> _Sheet:
+    """A visible sheet by name, ignoring case and spaces; a name one or two letters off is taken
+    with a note. Hidden sheets are never read: one matching beside the sheet read is noted, one
+    matching alone refuses the workbook."""
+    notes = notes if notes is not None else []
     want = _norm(name)
-    if want in sheets:
-        return sheets[want]
-    near = sorted((d, key) for key in sheets if (d := _near(key, want)) is not None)
-    if near and (len(near) == 1 or near[0][0] < near[1][0]):
-        found = sheets[near[0][1]]
-        if notes is not None:
-            notes.append((found.where(), f"sheet '{found.name}' dibaca sebagai sheet '{name}'"))
+    shown_sheets = [s for s in sheets if s.state == "visible"]
+    hidden = [s for s in sheets if s.state != "visible"]
+    exact = [s for s in shown_sheets if _norm(s.name) == want]
+    if len(exact) > 1:
+        listed = " dan ".join(f"'{s.name}'" for s in exact)
+        raise InputError(Location(shown), f"ada {len(exact)} sheet bernama '{name}' ({listed}); sakip tidak menebak mana yang "
+                                          "berlaku: hapus atau ganti nama sheet yang tidak dipakai")
+    found = exact[0] if exact else None
+    if found is None:
+        near = sorted((d, i) for i, s in enumerate(shown_sheets) if (d := _near(_norm(s.name), want)) is not None)
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            found = shown_sheets[near[0][1]]
+            notes.append(Note(found.where(), f"sheet '{found.name}' dibaca sebagai sheet '{name}'"))
+    stale = [s for s in hidden if _norm(s.name) == want or _near(_norm(s.name), want) is not None]
+    if found is not None:
+        notes += [Note(Location(shown, s.name), f"sheet '{s.name}' yang {_STATES[s.state]} tidak dibaca; yang dibaca sheet "
+                                                f"'{found.name}' yang tampak",
+                       "Hapus sheet tersembunyi yang sudah tidak berlaku agar isi berkas sama dengan yang diperiksa.",
+                       "berkas.tersembunyi", _HIDDEN_EXPECTED) for s in stale]
         return found
-    have = ", ".join(f"'{s.name}'" for s in sheets.values())
+    if stale:
+        raise InputError(Location(shown, stale[0].name), _hidden_sheet_message(stale[0], name, shown_sheets))
+    have = ", ".join([f"'{s.name}'" for s in shown_sheets] + [f"'{s.name}' ({_STATES[s.state]})" for s in hidden])
     raise InputError(Location(shown), f"sheet '{name}' tidak ada (yang ada: {have})")
 
 
+def _hidden_sheet_message(sheet: _Sheet, name: str, shown_sheets: list[_Sheet]) -> str:
+    want = _norm(name)
+    copies = [s.name for s in shown_sheets if _norm(s.name).startswith(want)]  # "Realisasi (2)", "Realisasi baru"
+    text = (f"sheet '{sheet.name}' {_STATES[sheet.state]}: sakip tidak membaca sheet tersembunyi, karena isinya tidak terlihat "
+            "oleh yang memeriksa dan menandatangani")
+    if copies:
+        listed = ", ".join(f"'{c}'" for c in copies)
+        return (f"{text}. Bila sheet {listed} yang tampak berisi data terbaru, ganti namanya menjadi '{name}' dan hapus sheet "
+                "tersembunyi itu")
+    if sheet.state == "veryHidden":
+        return (f"{text}; sheet ini tidak dapat ditampilkan lewat menu Excel: salin isinya ke formulir baru dari sakip, "
+                "atau kirim formulir aslinya")
+    return f"{text}; tampilkan sheet itu (klik kanan tab sheet > Unhide) bila isinya memang yang berlaku, lalu kirim ulang"
+
+
 def _text(value: Any) -> str:
+    """A text field's value: text as written, anything else as Excel shows it, never as Python
+    writes it (a date 30/06/2026, TRUE; a number in a text column keeps its '.': a program
+    code 1.02 typed as a number stays '1.02')."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return as_typed(value).strip()
 
 
-def _fields(item: dict[str, Any], satuan: str = "") -> dict[str, Any]:
-    """Flatten a table row into value/_status/_text/_loc columns."""
+NOT_PRINTED = {"satuan_form"}  # read for a rule, never printed
+_INVISIBLE_FIX = ("Periksa teks yang akan dicetak; ketik ulang isian ini tanpa menyalin dari web, PDF atau aplikasi pesan "
+                  "(karakter seperti ini ikut tersalin dari sana), lalu kirim ulang bila perlu.")
+
+
+def _printed(text: str, loc: Location | None, notes: Notes | None) -> str:
+    """Submitted text as it may be printed: without the characters that never show as themselves
+    (a right-to-left override would print the rest of the line reversed), each removal noted."""
+    clean, removed = printable(text)
+    if removed and notes is not None and loc is not None:
+        excerpt = clean.strip()
+        excerpt = excerpt if len(excerpt) <= 80 else excerpt[:77] + "..."
+        notes.append(Note(loc, f"karakter tak terlihat {', '.join(char_name(ch) for ch in removed)} dihapus dari isian sel "
+                               f"ini; yang dicetak: '{excerpt}'", _INVISIBLE_FIX, "berkas.karakter_tak_terlihat",
+                          "Teks tanpa karakter tak terlihat (pengatur arah teks, lebar nol, karakter kendali)",
+                          value=visible(text)[:200]))
+    return clean.strip()
+
+
+def _fields(item: dict[str, Any], satuan: str = "", notes: Notes | None = None) -> dict[str, Any]:
+    """Flatten a table row into value/_status/_text/_loc columns.
+
+    A number no report can print (not finite, 10^15 or more, or a non-zero below a millionth)
+    refuses the file at its cell: it would otherwise stop the period's arithmetic.
+    """
     out: dict[str, Any] = {}
     for key, (value, fmt, loc) in item.items():
         out[f"{key}_loc"] = loc
         if key in NUMERIC:
             reading = parse_number(value, satuan, "%" in str(fmt))
+            if reading.value is not None and (problem := magnitude_problem(reading.value)):
+                raise InputError(loc or Location(""), f"angka '{reading.text}' {problem}")
             if fmt == "csv" and reading.status == Status.NUMBER_TEXT:
                 reading = replace(reading, status=Status.NUMBER)  # CSV has no number type: text is normal
             out[key] = reading.value
             out[f"{key}_status"] = str(reading.status)
             out[f"{key}_text"] = reading.text
             out[f"{key}_note"] = reading.note
-        else:
+        elif key == "kode" or key in NOT_PRINTED:  # a code is refused with its character named (code_problem)
             out[key] = _text(value)
+        else:
+            out[key] = _printed(_text(value), loc, notes)
     return out
 
 
-def _identity_value(ident: dict[str, tuple[Any, Location]], key: str, sheet: _Sheet) -> tuple[str, Location]:
+def _identity_value(ident: dict[str, list[tuple[Any, Location, bool]]], key: str, sheet: _Sheet, notes: Notes,
+                    required: bool = True, clean: bool = False) -> tuple[str, Location | None]:
+    """An Identitas value by its label. Written twice with different values it is refused (which
+    one counts is not guessed), unless the other sits in a hidden row: then the visible one is
+    read and the hidden one noted. A hidden value read, or one taken from another workbook, is
+    noted; with `clean`, characters that may not be printed are removed (noted too)."""
     shown = label(key)
-    if key not in ident or _text(ident[key][0]) == "":
-        raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
-    value, loc = ident[key]
+    entries = [e for e in ident.get(key, []) if _text(e[0]) != ""]
+    if not entries:
+        if required:
+            raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
+        return "", None
+    pool = [e for e in entries if not e[2]] or entries
+    distinct = list({_text(v): (v, loc) for v, loc, _ in reversed(pool)}.values())[::-1]
+    if len(distinct) > 1:
+        (v1, l1), (v2, l2) = distinct[:2]
+        raise InputError(l2, f"isian '{shown}' ditulis dua kali dengan nilai berbeda ({l1.cell}: '{_text(v1)}', {l2.cell}: "
+                             f"'{_text(v2)}'); sakip tidak menebak mana yang berlaku: hapus salah satu")
+    value, loc, hidden = pool[0]
+    if hidden:
+        notes.append(Note(loc, f"isian '{shown}' berada di baris atau kolom yang disembunyikan (hidden) tetapi tetap dibaca",
+                          _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+    notes += [Note(other, f"isian '{shown}' lain ('{_text(v)}') di baris yang disembunyikan (hidden) tidak dibaca; yang dibaca "
+                          f"{loc.cell}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED)
+              for v, other, h in entries if h and not hidden and _text(v) != _text(value)]
+    row, col = _cell_index(loc)
+    if note := sheet.external_note(row, col):
+        notes.append(note)
     if isinstance(value, float) and abs(value) >= 1e15:
         # Excel keeps 15 significant digits: an 18-digit NIP typed as a number has lost its last digits
         raise InputError(loc, f"isian '{shown}' tersimpan sebagai angka ({value:.0f}) sehingga digit "
                               "terakhirnya hilang; format sel sebagai Teks lalu ketik ulang")
-    return _text(value), loc
+    return (_printed(_text(value), loc, notes) if clean else _text(value)), loc
 
 
-Notes = list[tuple[Location, str]]
+def _cell_index(loc: Location) -> tuple[int, int]:
+    """(row, column), 0-based, of a cell location such as 'B7'."""
+    found = _CELL_REF.match(loc.cell)
+    return (int(found.group(2)) - 1, column_index_from_string(found.group(1).upper()) - 1) if found else (-1, -1)
+
+
+def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes) -> list[dict[str, Any]]:
+    """Rows with a code written before dropped, each an error at its cell: two rows for one
+    indicator or program (a stale one kept, often hidden) must not leave the choice to whichever
+    stage reads first or last."""
+    first: dict[str, Location] = {}
+    kept = []
+    for row in rows:
+        code, loc = row[key], row[f"{key}_loc"]
+        if code and code in first:
+            notes.append(Note(loc, f"{what} '{code}' ditulis lagi di sel {loc.cell} (pertama di sel {first[code].cell}); "
+                                   "sakip tidak menebak baris mana yang berlaku",
+                              "Tulis setiap kode sekali: hapus baris yang lama atau ganda (termasuk yang disembunyikan), "
+                              "lalu kirim ulang.", "berkas.kode_ganda", "Setiap kode ditulis sekali", "error", code))
+            continue
+        first.setdefault(code, loc)
+        kept.append(row)
+    return kept
+
+
 
 # --- identity codes -------------------------------------------------------------------------------
 # PK and indicator codes join the PK to its realisasi and name output folders. A code is ASCII
@@ -739,29 +1144,31 @@ def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any
     sheets = _open_workbook(path, shown)
     ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
-    code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
+    code, code_loc = _identity_value(ident, "kode pk", ident_sheet, notes)
     _check_code(code, code_loc, "Kode PK", pk_code=True)
-    year, year_loc = _identity_value(ident, "tahun", ident_sheet)
-    nip, nip_loc = _identity_value(ident, "nip", ident_sheet)
+    year, year_loc = _identity_value(ident, "tahun", ident_sheet, notes, clean=True)
+    nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes)
     pk = {
         "pk": code, "pk_loc": code_loc, "tahun": year, "tahun_loc": year_loc,
         "nip": nip.replace(" ", ""), "nip_loc": nip_loc,
-        "nama": _text(ident.get("nama", ("", None))[0]), "file": str(path), "berkas": shown, "catatan": notes,
+        "nama": _identity_value(ident, "nama", ident_sheet, notes, required=False, clean=True)[0],
+        "file": str(path), "berkas": shown, "catatan": notes,
     }
     indicators = []
     for item in _sheet(sheets, shown, "PK", notes).table(PK_COLUMNS, notes):
         satuan = _text(item["satuan"][0])
-        row = _fields(item, satuan)
+        row = _fields(item, satuan, notes)
         _check_code(row["kode"], row["kode_loc"], "Kode indikator")
         row["polaritas"] = POLARITIES.get(_norm(row["polaritas"]), row["polaritas"])
         row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
         indicators.append(row)
     satuan_of = {row["kode"]: row["satuan"] for row in indicators}
-    ra = {}
+    ra_rows = []
     for item in _sheet(sheets, shown, "RA", notes).table(RA_COLUMNS, notes):
-        row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""))
+        row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""), notes)
         _check_code(row["kode"], row["kode_loc"], "Kode indikator")
-        ra.setdefault(row["kode"], row)
+        ra_rows.append(row)
+    ra = {row["kode"]: row for row in _unique(ra_rows, "kode", "Kode indikator", notes)}
     for row in indicators:
         targets = ra.get(row["kode"])
         if targets is None:
@@ -770,7 +1177,8 @@ def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any
         else:
             row["ra_missing"] = False
         row.update({k: v for k, v in targets.items() if not k.startswith("kode")})
-    budgets = [_fields(item, "Rupiah") for item in _sheet(sheets, shown, "Anggaran", notes).table(BUDGET_COLUMNS, notes)]
+    budgets = _unique([_fields(item, "Rupiah", notes) for item in _sheet(sheets, shown, "Anggaran", notes).table(BUDGET_COLUMNS, notes)],
+                      "kode_program", "Kode program", notes)
     return pk, indicators, budgets
 
 
@@ -786,21 +1194,25 @@ def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[s
     sheets = _open_workbook(path, shown)
     ident_sheet = _sheet(sheets, shown, "Identitas", notes)
     ident = ident_sheet.identity()
-    code, code_loc = _identity_value(ident, "kode pk", ident_sheet)
+    code, code_loc = _identity_value(ident, "kode pk", ident_sheet, notes)
     _check_code(code, code_loc, "Kode PK", pk_code=True)
-    tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet)
-    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "file": str(path),
-            "berkas": shown, "catatan": notes}
+    tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet, notes, clean=True)
+    year, year_loc = _identity_value(ident, "tahun", ident_sheet, notes, clean=True)
+    nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes, required=False)
+    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "tahun": year, "tahun_loc": year_loc,
+            "nip": nip.replace(" ", ""), "nip_loc": nip_loc, "file": str(path), "berkas": shown, "catatan": notes}
     columns = REALISASI_COLUMNS
     if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
         roman = ("i", "ii", "iii", "iv")[q - 1]
         columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
-    rows = [_fields(item, _text(item["satuan_form"][0]))
+    rows = [_fields(item, _text(item["satuan_form"][0]), notes)
             for item in _sheet(sheets, shown, "Realisasi", notes).table(columns, notes)]
     for row in rows:
         _check_code(row["kode"], row["kode_loc"], "Kode indikator")
-    budget = [_fields(item, "Rupiah")
-              for item in _sheet(sheets, shown, "Anggaran", notes).table(REALISASI_BUDGET_COLUMNS, notes)]
+    rows = _unique(rows, "kode", "Kode indikator", notes)
+    budget = _unique([_fields(item, "Rupiah", notes)
+                      for item in _sheet(sheets, shown, "Anggaran", notes).table(REALISASI_BUDGET_COLUMNS, notes)],
+                     "kode_program", "Kode program", notes)
     for row in rows:
         del row["satuan_form"], row["satuan_form_loc"]
     return head, rows, budget
@@ -888,16 +1300,30 @@ def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path
     return next((p for p in books if p != path and p.stem == path.stem and not isinstance(read[p], InputError)), None)
 
 
-def _notes(pk: str, notes: Notes) -> list[Finding]:
-    # Notes quote sheet names and column headers as written, which may hold anything.
-    return [Finding(pk, "warning", loc, "", visible(text[:1].upper() + text[1:]), "Sebaiknya gunakan formulir dari sakip tanpa mengubah "
-                    "judul kolom atau nama sheet.", "berkas.judul",
-                    "Judul kolom dan nama sheet seperti pada formulir") for loc, text in notes]
+def _notes(pk: str, notes: Notes, why: str = "") -> list[Finding]:
+    # Notes quote sheet names, headers and cell text as written, which may hold anything.
+    return [Finding(pk, n.severity, n.location, n.value, visible(n.text[:1].upper() + n.text[1:] + why), n.fix, n.check,
+                    n.expected) for n in notes]
+
+
+def _earlier(q: int, quarter: int) -> str:
+    """What a message about an earlier quarter's file adds: why that file still matters."""
+    return f" (berkas triwulan {ROMAN[q]}: dipakai untuk capaian s.d. triwulan {ROMAN[quarter]})" if q < quarter else ""
+
+
+def _folder(agency: str, q: int) -> str:
+    return f"{agency}/realisasi/tw{q}" if agency else f"realisasi/tw{q}"
 
 
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
-    for each agency of the period."""
+    for each agency of the period.
+
+    Every file read is checked by the same rules, an earlier quarter's as strictly as the
+    current one's: its values make the s.d. figures. A problem in any of them returns the PK
+    with a message naming that file; a PK whose current workbook came without an earlier one is
+    returned too.
+    """
     base = inputs / str(year)
     roots = agencies(inputs, year)
     configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
@@ -911,6 +1337,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     findings: list[Finding] = []
     pks, indicators, budgets, orphans = [], [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
+    nips: dict[str, str] = {}
     for agency, root in roots.items():
         cfg = configs[agency]
         for path in pk_books[agency]:
@@ -936,7 +1363,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 continue
             seen[pk["pk"]] = (agency, shown)
             # A NIP that is not even well formed is reported once, by the pejabat suite's NIP rule
-            # (nip_problem, at this cell): "not registered" on top would only repeat it.
+            # (nip_problem, at this cell): "not registered" on top would only repeat it. Only a
+            # sound, registered NIP is what the realisasi workbooks' NIP must match.
+            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is not None:
+                nips[pk["pk"]] = pk["nip"]
             if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is None:
                 findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
                                         f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
@@ -953,9 +1383,9 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
             budgets += [{"pk": pk["pk"], **b} for b in budget]
 
     realisasi, realisasi_budget = [], []
+    received: dict[tuple[str, int], str] = {}  # (PK, quarter) -> its workbook as shown, read or refused
     for agency in roots:
         for q in range(1, quarter + 1):
-            sources: dict[str, str] = {}
             for path in real_books[(agency, q)]:
                 shown = str(path.relative_to(base))
                 result = read[path]
@@ -966,8 +1396,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                         orphans.append(f"{exc} (diabaikan: realisasi dibaca dari {visible(twin.name)})")
                     elif owner is None:
                         orphans.append(f"{exc}")
-                    elif q == quarter:
-                        findings.append(Finding(owner, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format realisasi lalu kirim ulang.",
+                    else:
+                        received.setdefault((owner, q), shown)
+                        findings.append(Finding(owner, "error", exc.location, "", exc.message + _earlier(q, quarter),
+                                                "Perbaiki berkas sesuai format realisasi lalu kirim ulang.",
                                                 "berkas.terbaca", "Workbook realisasi terbaca sesuai format"))
                     continue
                 head, rows, budget = result
@@ -976,25 +1408,23 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     orphans.append(f"{visible(shown)}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
                                    + (f" instansi {agency}" if agency else ""))
                     continue
-                if code in sources:
-                    if q == quarter:
-                        findings.append(Finding(code, "error", head["pk_loc"], code,
-                                                f"Realisasi {code} triwulan {q} dikirim dua kali ({sources[code]} dan {path.name})",
-                                                "Kirim satu berkas realisasi per PK per triwulan.", "berkas.realisasi_tunggal",
-                                                "Satu berkas realisasi per PK per triwulan"))
+                if (code, q) in received:
+                    findings.append(Finding(code, "error", head["pk_loc"], code,
+                                            f"Realisasi {code} triwulan {ROMAN[q]} dikirim dua kali ({visible(received[(code, q)])} "
+                                            f"dan {visible(shown)})", "Kirim satu berkas realisasi per PK per triwulan.",
+                                            "berkas.realisasi_tunggal", "Satu berkas realisasi per PK per triwulan"))
                     continue
-                sources[code] = path.name
-                notes = head.pop("catatan")
-                if q == quarter:
-                    findings += _notes(code, notes)
-                if _quarter_of(head["triwulan_text"]) != q and q == quarter:
-                    findings.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
-                                            f"Berkas ini ada di folder triwulan {q}, tetapi isian triwulan tertulis '{head['triwulan_text']}'",
-                                            f"Isi triwulan {q} atau pindahkan berkas ke folder yang benar.", "berkas.triwulan",
-                                            "Isian triwulan sama dengan folder berkas"))
+                received[(code, q)] = shown
+                findings += _notes(code, head.pop("catatan"), _earlier(q, quarter))
+                findings += _identity_findings(head, q, quarter, year, nips.get(code, ""))
                 where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
                 realisasi += [{**where, **r} for r in rows]
                 realisasi_budget += [{**where, **b} for b in budget]
+    for code, (agency, _) in seen.items():
+        if (code, quarter) in received:
+            findings += [_missing_earlier(code, agency, q, quarter) for q in range(1, quarter) if (code, q) not in received]
+    findings += _earlier_values(indicators, realisasi, realisasi_budget, quarter)
+    findings += plausibility(indicators, realisasi)
 
     import pandas as pd
 
@@ -1007,3 +1437,168 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
         findings=findings, orphans=orphans, roots=roots,
     )
+
+
+def _identity_findings(head: dict[str, Any], q: int, quarter: int, year: int, nip: str) -> list[Finding]:
+    """A realisasi workbook's Identitas against the folder it sits in and its PK: the quarter of
+    its folder (a TW I file saying II would count TW II twice), the period's year, the PK's NIP."""
+    code, out = head["pk"], []
+    why = _earlier(q, quarter)
+    if _quarter_of(head["triwulan_text"]) != q:
+        out.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
+                           f"Berkas ini ada di folder triwulan {q} (tw{q}), tetapi isian triwulan tertulis "
+                           f"'{visible(head['triwulan_text'])}'{why}",
+                           f"Isi triwulan {ROMAN[q]} atau pindahkan berkas ke folder yang benar.", "berkas.triwulan",
+                           "Isian triwulan sama dengan folder berkas"))
+    if head["tahun"] != str(year):
+        out.append(Finding(code, "error", head["tahun_loc"], head["tahun"],
+                           f"Tahun berkas realisasi tertulis {visible(head['tahun'])}, sedangkan periode yang diproses {year}{why}",
+                           f"Isi tahun {year}, atau letakkan berkas di folder tahunnya.", "berkas.tahun", f"Tahun {year}"))
+    if head["nip"] and nip and head["nip"] != nip:
+        out.append(Finding(code, "error", head["nip_loc"], head["nip"],
+                           f"NIP di berkas realisasi ({visible(head['nip'])}) berbeda dengan NIP di workbook PK {code} ({nip}){why}",
+                           "Isi NIP pejabat penanda tangan PK ini, sama seperti di workbook PK.", "berkas.nip_sama",
+                           "NIP berkas realisasi sama dengan NIP workbook PK"))
+    return out
+
+
+def _missing_earlier(code: str, agency: str, q: int, quarter: int) -> Finding:
+    folder = _folder(agency, q)
+    return Finding(code, "error", Location(folder), "",
+                   f"Berkas realisasi triwulan {ROMAN[q]} untuk {code} tidak ada di folder {folder}, padahal capaian s.d. "
+                   f"triwulan {ROMAN[quarter]} dihitung dari realisasi setiap triwulan",
+                   f"Letakkan berkas realisasi triwulan {ROMAN[q]} {code} (yang sudah diparaf) di folder {folder}, lalu jalankan ulang.",
+                   "berkas.realisasi_triwulan_lalu", "Berkas realisasi setiap triwulan sebelumnya ada")
+
+
+_UNREADABLE = {Status.AMBIGUOUS, Status.EXCEL_ERROR, Status.FORMULA}
+
+
+def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]], budget: list[dict[str, Any]],
+                    quarter: int) -> list[Finding]:
+    """The values of earlier quarters' workbooks that the s.d. figures need, checked as the
+    current quarter's are by the paraf suites: every indicator has a row, no unknown code, a
+    value where that quarter had a target, readable (a number for a quantitative indicator)."""
+    out: list[Finding] = []
+    by_pk: dict[str, dict[str, dict[str, Any]]] = {}
+    for ind in indicators:
+        by_pk.setdefault(ind["pk"], {})[ind["kode"]] = ind
+    rows: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for r in realisasi:
+        if r["triwulan"] < quarter:
+            rows.setdefault((r["pk"], r["triwulan"]), {})[r["kode"]] = r
+    for (pk, q), found in rows.items():
+        why = _earlier(q, quarter)
+        known = by_pk.get(pk, {})
+        for code, r in found.items():
+            ind = known.get(code)
+            if ind is None:
+                out.append(Finding(pk, "error", r["kode_loc"], code, f"Kode indikator '{code}' tidak ada di PK {pk}{why}",
+                                   "Gunakan kode indikator persis seperti pada PK.", "berkas.triwulan_lalu",
+                                   "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+                continue
+            status, text = r["realisasi_status"], visible(str(r["realisasi_text"] or ""))
+            quantitative = ind["target_tahunan_status"] in (Status.NUMBER, Status.NUMBER_TEXT)
+            problem = None
+            if status in _UNREADABLE or (status == Status.TEXT and quantitative):
+                note = f" ({r['realisasi_note']})" if r.get("realisasi_note") else ""
+                problem = f"tidak terbaca: tertulis '{text}'{note}"
+            elif status == Status.EMPTY and ind[f"target_tw{q}_status"] != Status.EMPTY:
+                problem = "kosong, padahal triwulan itu ada targetnya"
+            if problem:
+                out.append(Finding(pk, "error", r["realisasi_loc"], text,
+                                   f"Realisasi triwulan {ROMAN[q]} indikator '{ind['indikator']}' {problem}{why}",
+                                   f"Perbaiki isian ini di berkas triwulan {ROMAN[q]} (isi dengan angka; tulis 0 bila memang nol), "
+                                   "lalu kirim ulang.", "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+        first = next(iter(found.values()))
+        for code, ind in known.items():
+            if code not in found:
+                out.append(Finding(pk, "error", Location(first["berkas"], "Realisasi"), code,
+                                   f"Indikator '{code} {ind['indikator']}' tidak ada di sheet Realisasi{why}",
+                                   f"Tambahkan baris dengan kode '{code}' dan isi realisasi triwulan {ROMAN[q]}-nya.",
+                                   "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+    for b in budget:
+        if b["triwulan"] < quarter and (b["realisasi_anggaran_status"] in _UNREADABLE or b["realisasi_anggaran_status"] == Status.TEXT):
+            text = visible(str(b["realisasi_anggaran_text"] or ""))
+            out.append(Finding(b["pk"], "error", b["realisasi_anggaran_loc"], text,
+                               f"Realisasi anggaran triwulan {ROMAN[b['triwulan']]} program '{b['kode_program']}' tidak terbaca: "
+                               f"tertulis '{text}'{_earlier(b['triwulan'], quarter)}",
+                               "Isi realisasi anggaran dalam Rupiah (mis. 125000000), lalu kirim ulang.", "berkas.triwulan_lalu",
+                               "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+    return out
+
+
+def _is_percent(satuan: str) -> bool:
+    return "%" in satuan or "persen" in _norm(satuan)
+
+
+# A value this many times its target, or this fraction of it, is off by orders of magnitude: a
+# typo (zeros too many or too few), thousands for units, or another unit altogether.
+FAR_FROM_TARGET = Decimal(100)
+
+
+def plausibility(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]]) -> list[Finding]:
+    """Warnings for values a supervisor would question: a percentage typed as a fraction (0,875
+    under satuan % against a target of 90), a quarterly % target typed so, and a realisasi two
+    orders of magnitude or more from its target."""
+    from .formatting import number
+
+    out: list[Finding] = []
+    by_key = {(ind["pk"], ind["kode"]): ind for ind in indicators}
+    for ind in indicators:
+        annual = ind["target_tahunan"]
+        if not _is_percent(ind["satuan"]) or annual is None:
+            continue
+        for q in range(1, 5):
+            target = ind[f"target_tw{q}"]
+            if target is not None and _fraction_of(target, annual):
+                out.append(_fraction(ind["pk"], ind[f"target_tw{q}_loc"], f"Target TW {ROMAN[q]}", ind, target, annual))
+    for r in realisasi:
+        ind = by_key.get((r["pk"], r["kode"]))
+        value = r["realisasi"]
+        if ind is None or value is None or value == 0:
+            continue
+        target = _target_for(ind, r["triwulan"])
+        if target is None:
+            continue
+        if _is_percent(ind["satuan"]):
+            if _fraction_of(value, target):
+                out.append(_fraction(r["pk"], r["realisasi_loc"], f"Realisasi TW {ROMAN[r['triwulan']]}", ind, value, target))
+            continue
+        ratio = abs(value) / abs(target)
+        if ratio >= FAR_FROM_TARGET or ratio <= 1 / FAR_FROM_TARGET:
+            times = f"{number(ratio, 0)} kali targetnya" if ratio >= 1 else f"hanya 1/{number(1 / ratio, 0)} dari targetnya"
+            out.append(Finding(r["pk"], "warning", r["realisasi_loc"], number(value),
+                               f"Realisasi TW {ROMAN[r['triwulan']]} indikator '{ind['indikator']}' {number(value)} {ind['satuan']}, "
+                               f"{times} ({number(target)}): jauh dari wajar",
+                               "Periksa apakah ada salah ketik (angka nol berlebih atau kurang, ribuan atau jutaan, tanda desimal) "
+                               "atau satuan yang berbeda; bila benar, abaikan peringatan ini.", "berkas.jauh_dari_target",
+                               "Realisasi sebanding dengan targetnya"))
+    return out
+
+
+def _target_for(ind: dict[str, Any], q: int) -> Decimal | None:
+    """The target a quarter's realisasi is compared with: that quarter's, or else, for a
+    position or an average (not for a sum of quarters), the annual one."""
+    for target in (ind[f"target_tw{q}"], None if ind["akumulasi"] == "jumlah" else ind["target_tahunan"]):
+        if target is not None and target != 0:
+            return target
+    return None
+
+
+def _fraction_of(value: Decimal, target: Decimal) -> bool:
+    """A percentage typed as a fraction: at most 1, the target above 1, and the value a hundred
+    times over much nearer the target than the value itself (0,875 against 90, not 0,9
+    against an inflation target of 2,5)."""
+    return 0 < abs(value) <= 1 < abs(target) and abs(value) * 10 < abs(target)
+
+
+def _fraction(pk: str, loc: Location, what: str, ind: dict[str, Any], value: Decimal, target: Decimal) -> Finding:
+    from .formatting import number
+
+    shown, hundred = number(value), number(value * 100)
+    return Finding(pk, "warning", loc, shown,
+                   f"{what} indikator '{ind['indikator']}' bersatuan % tertulis {shown}, sedangkan targetnya {number(target)}: "
+                   f"ditulis sebagai pecahan? {shown} berarti {shown} %; untuk {hundred} % tulis {hundred}",
+                   f"Tulis persentase sebagai angka persen (mis. {hundred}, bukan {shown}); bila {shown} % memang benar, "
+                   "abaikan peringatan ini.", "berkas.persen_pecahan", "Persentase ditulis dalam persen, bukan pecahan")

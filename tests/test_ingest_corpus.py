@@ -352,12 +352,12 @@ def test_awkward_valid_workbook_reads_to_the_original_values(tmp_path, originals
 
 def test_lenient_readings_are_noted_for_the_unit(tmp_path):
     _, _, _ = result = _read("pk", _build(tmp_path, "pk", _pk_header_typos, None))
-    notes = [(str(loc), text) for loc, text in result[0]["catatan"]]
+    notes = [(str(n.location), n.text) for n in result[0]["catatan"]]
     assert ("PK-SEK.xlsx, sheet 'PK', sel D4", "judul kolom 'Indikator Kinrja' dibaca sebagai 'Indikator Kinerja'") in notes
     assert len(notes) == 3
     (tmp_path / "b").mkdir()
     head, _, _ = _read("pk", _build(tmp_path / "b", "pk", _pk_sheet_names, None))
-    assert [text for _, text in head["catatan"]] == ["sheet 'Angaran' dibaca sebagai sheet 'Anggaran'"]
+    assert [n.text for n in head["catatan"]] == ["sheet 'Angaran' dibaca sebagai sheet 'Anggaran'"]
 
 
 def test_previous_quarter_column_is_never_taken_for_this_quarter(tmp_path):
