@@ -21,6 +21,12 @@ GOLONGAN = tuple(PANGKAT.values())
 MIN_AGE_AT_APPOINTMENT = 18
 
 
+def compact_nip(text: str) -> str:
+    """A NIP without the spaces it is printed and often typed with ('19710412 199603 1 003'),
+    including the no-break spaces (U+00A0, U+202F) a spreadsheet or word processor inserts."""
+    return "".join(text.split())
+
+
 def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
     """What is wrong with a NIP, in Indonesian, or None when it is structurally valid.
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from .asn import compact_nip
 from .errors import ConfigError, visible
 
 NegativeFormula = Literal["selisih", "rasio"]
@@ -162,9 +163,11 @@ def _decode(shown: str, data: bytes) -> str:
             body = data[len(bom):]
             break
     else:
-        # No BOM but NUL bytes: UTF-16 without BOM (TOML itself never holds a NUL).
-        if b"\x00" in data:
-            codec = "utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be"
+        # No BOM, but every other byte NUL: UTF-16 without BOM (text in Latin script has a NUL
+        # beside each letter). A stray NUL in UTF-8 is left for the TOML parser to place.
+        odd, even = data[1::2].count(0), data[0::2].count(0)
+        if max(odd, even) * 3 >= len(data):
+            codec = "utf-16-le" if odd >= even else "utf-16-be"
         else:
             codec = "utf-8"
         body = data
@@ -215,18 +218,21 @@ def _char_name(ch: str) -> str:
 
 def _syntax_cause(msg: str, line: str, col: int) -> str:
     """What a tomllib message means for someone editing instansi.toml, in Indonesian."""
-    here = line[col - 1] if 0 < col <= len(line) else ""
+    # "\0" when the column is past the line: never one of the characters looked for below.
+    here = line[col - 1] if 0 < col <= len(line) else "\0"
     before = line[:col - 1].rstrip()
     if m := re.match(r"Cannot declare \((.*)\) twice", msg):
         parts = [p.strip().strip("'\"") for p in m.group(1).split(",") if p.strip()]
         return (f"bagian [{'.'.join(parts)}] ditulis dua kali; gabungkan isinya menjadi satu bagian "
                 f"(untuk daftar seperti predikat tulis [[...]] di setiap butir)")
+    if msg.startswith("Cannot overwrite a value") and _HEADER.match(line):
+        return "bagian ini bertabrakan dengan kunci yang sudah ditulis sebelumnya; hapus salah satunya"
     if msg.startswith("Cannot overwrite a value") or msg.startswith("Duplicate inline table key"):
         return "kunci ini sudah diisi sebelumnya (ditulis dua kali); hapus salah satunya"
     if msg.startswith(("Cannot redefine namespace", "Cannot mutate immutable namespace")):
         return "bagian ini bertabrakan dengan kunci yang sudah ditulis sebelumnya; hapus salah satunya"
     if msg.startswith("Illegal character"):
-        if here in ("", "\n"):
+        if here in ("\0", "\n"):
             return 'teks belum ditutup: tambahkan tanda kutip (") penutup di akhir nilai'
         return f"karakter tak terlihat {_char_name(here)} tidak boleh ada; ketik ulang baris ini"
     if msg in ("Unterminated string",) or msg.startswith("Expected '\"'") or msg.startswith("Expected \"'\""):
@@ -234,7 +240,7 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
     if msg == "Invalid value":
         if here in _QUOTES:
             return f'tanda kutip lengkung ({here}) dari Word atau WhatsApp; ganti dengan tanda kutip lurus "'
-        if here in ("", "\n", "#"):
+        if here in ("\0", "\n", "#"):
             return 'nilai belum diisi setelah tanda =; tulis mis. nama = "..." atau hapus baris ini'
         return ('nilai tidak sah: teks ditulis dalam tanda kutip ("..."), angka tanpa tanda kutip '
                 'dengan titik desimal (mis. 90.5)')
@@ -264,17 +270,40 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
         if here in _QUOTES:
             return f'tanda kutip lengkung ({here}) dari Word atau WhatsApp; ganti dengan tanda kutip lurus "'
         return ("baris ini bukan judul bagian [..] maupun kunci = nilai; nama kunci hanya huruf, angka, _ dan -"
-                + (f" (karakter {_char_name(here)})" if here and not here.isprintable() else ""))
+                + (f" (karakter {_char_name(here)})" if here != "\0" and not here.isprintable() else ""))
     return f"penulisan TOML tidak sah ({msg})"  # a message tomllib may add later: shown, not lost
 
 
+def _unclosed_quote(line: str) -> bool:
+    """Whether a line opens a '...' or "..." it does not close (outside its comment)."""
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if ch == "#":
+            return False
+        if ch in "'\"":
+            j = i + 1
+            while j < len(line) and line[j] != ch:
+                j += 2 if ch == '"' and line[j] == "\\" else 1
+            if j >= len(line):
+                return True
+            i = j
+        i += 1
+    return False
+
+
 def _opened_at(lines: list[str]) -> int:
-    """Line of a multi-line string left open to the end of the file, else the last line written."""
+    """Line of a string left open to the end of the file (tomllib reports where the file ends:
+    a multi-line string, or a quoted key it reads on), else the last line written."""
     opened, quote = 0, ""
     for n, line in enumerate(lines, start=1):
-        for q in ('"""', "'''"):
-            if (not quote or quote == q) and line.count(q) % 2:
-                opened, quote = (0, "") if quote else (n, q)
+        if not quote and line.lstrip().startswith("#"):
+            continue
+        triple = [q for q in ('"""', "'''") if line.count(q) % 2 and (not quote or quote == q)]
+        if triple:
+            opened, quote = (0, "") if quote else (n, triple[0])
+        elif not quote and '"""' not in line and "'''" not in line and _unclosed_quote(line):
+            return n
     return opened or max((n for n, line in enumerate(lines, start=1) if line.strip()), default=1)
 
 
@@ -289,6 +318,9 @@ def _syntax_message(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
         lineno, colno = _opened_at(lines), 0
     line = lines[lineno - 1] if lineno <= len(lines) else ""
     cause = _syntax_cause(msg, line, colno)
+    here = line[colno - 1] if 0 < colno <= len(line) else ""
+    if here and not here.isprintable() and f"U+{ord(here):04X}" not in cause:
+        cause += f" (pada kolom itu ada karakter tak terlihat {_char_name(here)}; ketik ulang baris ini)"
     if msg.startswith("Cannot declare"):  # name where the first one is, so both can be merged
         header = _HEADER.match(line)
         first = key_lines(text).get(".".join(_dotted(header.group(2)))) if header else None
@@ -315,13 +347,22 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 # --- where a key is written -------------------------------------------------------------------
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+# No two unbounded parts may match the same characters: a line of a million spaces stays linear.
+_HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]*)\]\]?[ \t]*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 _PART = re.compile(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""")
 
 
 def _dotted(text: str) -> list[str]:
-    return [p.strip("'\"") for p in _PART.findall(text)]
+    parts = []
+    for part in _PART.findall(text):
+        if part.startswith('"'):  # a basic string may hold escapes (\u202e): key it as tomllib does
+            try:
+                part = tomllib.loads(f"k = {part}")["k"]
+            except tomllib.TOMLDecodeError:
+                part = part.strip('"')
+        parts.append(part.strip("'"))
+    return parts
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -573,15 +614,16 @@ def _check_officials(cfg: Konfigurasi) -> None:
         if official.status not in ("", "Plt.", "Plh."):
             raise _KeyProblem(f"pejabat.{key}.status", f"harus kosong (pejabat definitif), 'Plt.' atau 'Plh.', "
                                                        f"tertulis '{official.status}'")
-        if official.nip:
-            if official.nip in holders:
-                first = holders[official.nip]
+        # Compared on digits: '19750214-200112-1-002' is the same person as '197502142001121002'.
+        if same := re.sub(r"\D", "", official.nip):
+            if same in holders:
+                first = holders[same]
                 raise _KeyProblem(f"pejabat.{first}.nip dan pejabat.{key}.nip",
-                                  f"NIP {official.nip} dipakai dua pejabat ({cfg.pejabat[first].nama} dan {official.nama}); "
+                                  f"NIP {same} dipakai dua pejabat ({cfg.pejabat[first].nama} dan {official.nama}); "
                                   f"NIP menentukan siapa yang menandatangani PK, jadi setiap pejabat harus ber-NIP "
                                   f"sendiri: perbaiki NIP yang salah salin",
                                   at=(f"pejabat.{first}.nip", f"pejabat.{key}.nip"))
-            holders[official.nip] = key
+            holders[same] = key
 
 
 def _chain(cfg: Konfigurasi, key: str) -> list[str]:
@@ -640,7 +682,7 @@ def _normalise(cfg: Konfigurasi) -> Konfigurasi:
     officials = {}
     for key, p in cfg.pejabat.items():
         status = STATUSES.get(p.status.lower().rstrip(".").strip(), p.status)
-        officials[key] = dataclasses.replace(p, nip="".join(p.nip.split()), status=status)
+        officials[key] = dataclasses.replace(p, nip=compact_nip(p.nip), status=status)
     return dataclasses.replace(cfg, pejabat=officials)
 
 
