@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from .asn import compact_nip
 from .errors import ConfigError, visible
+from .formatting import char_name, number
 
 NegativeFormula = Literal["selisih", "rasio"]
 NEGATIVE_FORMULAS: dict[str, str] = {
@@ -187,11 +188,11 @@ def _decode(shown: str, data: bytes) -> str:
 
 def _read_text(path: Path) -> str:
     """A configuration file's text, decoded and with every line ending made '\\n'."""
-    shown = str(path)
+    shown = visible(str(path))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            big, cap = f"{size:,}".replace(",", "."), f"{MAX_BYTES:,}".replace(",", ".")
+            big, cap = number(size), number(MAX_BYTES)
             raise ConfigError(f"{shown}: berkas berukuran {big} byte, terlalu besar untuk berkas konfigurasi "
                               f"(paling besar {cap} byte); periksa apakah ini berkas yang benar")
         data = path.read_bytes()
@@ -212,8 +213,7 @@ _QUOTES = "“”„‟‘’‚‛«»"
 
 
 def _char_name(ch: str) -> str:
-    name = unicodedata.name(ch, "")
-    return f"U+{ord(ch):04X}" + (f" ({name})" if name else " (karakter kendali)")
+    return char_name(ch)  # one way of naming a character in every message ('... (U+202E)')
 
 
 def _syntax_cause(msg: str, line: str, col: int) -> str:
@@ -329,14 +329,14 @@ def _syntax_message(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
     quoted = visible(line.strip())
     quoted = quoted if len(quoted) <= 60 else quoted[:57] + "..."
     where = f"baris {lineno}" + (f", kolom {colno}" if colno else "")
-    return f"{shown}, {where}: bukan TOML yang sah: {cause}" + (f" (tertulis: {quoted})" if quoted else "")
+    return f"{shown}, {where}: bukan TOML yang sah: {visible(cause)}" + (f" (tertulis: {quoted})" if quoted else "")
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_syntax_message(str(path), text, exc)) from None
+        raise ConfigError(_syntax_message(visible(str(path)), text, exc)) from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -702,7 +702,7 @@ def load_as(cls: type, path: Path) -> Any:
     try:
         return _build(cls, data, "")
     except ConfigError as exc:
-        raise _located(str(path), text, exc) from None
+        raise _located(visible(str(path)), text, exc) from None
 
 
 def load(path: Path) -> Konfigurasi:
@@ -712,4 +712,4 @@ def load(path: Path) -> Konfigurasi:
     try:
         return _check(_build(Konfigurasi, data, ""))
     except ConfigError as exc:
-        raise _located(str(path), text, exc) from None
+        raise _located(visible(str(path)), text, exc) from None

@@ -254,14 +254,14 @@ SYNTAX = [
     ('alamat = "Jl. Pahlawan No. 17, Sukamaju 68123"', 'alamat = "C:\\Users\\kantor"', ("alamat", 0), 15,
      "garis miring terbalik (\\) di dalam \"...\" dibaca sebagai kode khusus"),
     ('kota = "Sukamaju"', 'kota = "Suka\x01maju"', ("kota", 0), 13,
-     "karakter tak terlihat U+0001 (karakter kendali) tidak boleh ada"),
+     "karakter tak terlihat tanpa nama Unicode (U+0001) tidak boleh ada"),
     ('kota = "Sukamaju"', "kota = { nama = \"A\"", ("kota = {", 0), 20, "tabel { ... } belum ditutup dengan }"),
     ('kota = "Sukamaju"', 'kota = "Sukamaju"\nkota.nama = "A"', ("kota.nama", 0), 16, "kunci ini sudah diisi sebelumnya"),
     ('surel = "inspektorat@sukamajukab.go.id"', "surel = 2026-13-01", ("surel", 0), 13,
      'tanggal atau nomor ditulis sebagai teks dalam tanda kutip'),
     ("[pengaturan]", "pengaturan", ("pengaturan", 1), 11, "setelah nama kunci harus ada tanda ="),
     ("[pengaturan]", "\u200b[pengaturan]", ("[pengaturan]", 0), 1,
-     "baris ini bukan judul bagian [..] maupun kunci = nilai; nama kunci hanya huruf, angka, _ dan - (karakter U+200B"),
+     "baris ini bukan judul bagian [..] maupun kunci = nilai; nama kunci hanya huruf, angka, _ dan - (karakter ZERO WIDTH SPACE (U+200B)"),
 ]
 
 
@@ -294,19 +294,14 @@ def test_syntax_error_at_end_of_document_names_where_it_opened(tmp_path):
 
 # --- class 2: texts printed into a signed document -----------------------------------------------
 
-INVISIBLE = [
-    ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"), ("\u202d", "U+202D (LEFT-TO-RIGHT OVERRIDE)"),
-    ("\u202a", "U+202A (LEFT-TO-RIGHT EMBEDDING)"), ("\u202b", "U+202B (RIGHT-TO-LEFT EMBEDDING)"),
-    ("\u202c", "U+202C (POP DIRECTIONAL FORMATTING)"), ("\u200e", "U+200E (LEFT-TO-RIGHT MARK)"),
-    ("\u200f", "U+200F (RIGHT-TO-LEFT MARK)"), ("\u2066", "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
-    ("\u2067", "U+2067 (RIGHT-TO-LEFT ISOLATE)"), ("\u2068", "U+2068 (FIRST STRONG ISOLATE)"),
-    ("\u2069", "U+2069 (POP DIRECTIONAL ISOLATE)"), ("\u061c", "U+061C (ARABIC LETTER MARK)"),
-    ("\u200b", "U+200B (ZERO WIDTH SPACE)"), ("\ufeff", "U+FEFF (ZERO WIDTH NO-BREAK SPACE)"),
-    ("\u00ad", "U+00AD (SOFT HYPHEN)"), ("\u2028", "U+2028 (LINE SEPARATOR)"), ("\u2029", "U+2029 (PARAGRAPH SEPARATOR)"),
-    ("\u0007", "U+0007 (karakter kendali)"), ("\u001b", "U+001B (karakter kendali)"), ("\u007f", "U+007F (karakter kendali)"),
-    ("\u0085", "U+0085 (karakter kendali)"), ("\u009b", "U+009B (karakter kendali)"), ("\ue000", "U+E000 (karakter kendali)"),
-    ("\t", "U+0009 (karakter kendali)"),
-]
+INVISIBLE = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u200e", "\u200f", "\u2066", "\u2067", "\u2068",
+             "\u2069", "\u061c", "\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2028", "\u2029", "\u0007",
+             "\u001b", "\u007f", "\u0085", "\u009b", "\ue000", "\t", "\U000e0041"]
+
+
+def named(ch: str) -> str:
+    """'RIGHT-TO-LEFT OVERRIDE (U+202E)': how every sakip message names a character."""
+    return f"{unicodedata.name(ch, 'tanpa nama Unicode')} (U+{ord(ch):04X})"
 TEXT_KEYS = [
     ('nama = "Inspektorat Daerah Kabupaten Sukamaju"', "instansi.nama"),
     ('kota = "Sukamaju"', "instansi.kota"),
@@ -318,18 +313,18 @@ TEXT_KEYS = [
 
 
 def _escaped(ch: str) -> str:
-    return f"\\u{ord(ch):04X}"  # as TOML escape: the way such a character is typed on purpose
+    return f"\\U{ord(ch):08X}" if ord(ch) > 0xFFFF else f"\\u{ord(ch):04X}"  # as TOML escape: the way such a character is typed on purpose
 
 
-@pytest.mark.parametrize("char,name", INVISIBLE, ids=[n.split()[0] for _, n in INVISIBLE])
+@pytest.mark.parametrize("char", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
 @pytest.mark.parametrize("line,key", TEXT_KEYS, ids=[k for _, k in TEXT_KEYS])
-def test_invisible_characters_in_printed_texts_are_refused(tmp_path, char, name, line, key):
+def test_invisible_characters_in_printed_texts_are_refused(tmp_path, char, line, key):
     left, value = line.split(' = "')
     middle = len(value) // 2
     text = edit(line, f'{left} = "{value[:middle]}{_escaped(char)}{value[middle:]}')
     message = refused(write(tmp_path, text))
     expect(message, tmp_path / "instansi.toml", str(line_of(text, _escaped(char))), key,
-           f"memuat karakter tak terlihat {name} setelah '{value[:middle][-20:]}'; karakter itu dapat membalik")
+           f"memuat karakter tak terlihat {named(char)} setelah '{value[:middle][-20:]}'; karakter itu dapat membalik")
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u200f", "\u2067"])
@@ -337,7 +332,7 @@ def test_invisible_character_written_raw_in_a_cp1252_or_utf8_file(tmp_path, char
     text = edit('nama = "AGUS WIDODO', f'nama = "AGUS {char}WIDODO')
     message = refused(write(tmp_path, text))
     expect(message, tmp_path / "instansi.toml", str(line_of(text, "AGUS")), "pejabat.irban1.nama",
-           f"karakter tak terlihat U+{ord(char):04X}")
+           f"karakter tak terlihat {named(char)}")
 
 
 @pytest.mark.parametrize("written", ['"AGUS\\nWIDODO"', '"""AGUS\nWIDODO"""', "'''AGUS\nWIDODO'''"])
@@ -363,7 +358,7 @@ def test_narrative_keeps_paragraphs_but_not_invisible_characters(tmp_path):
     with pytest.raises(ConfigError) as info:
         config.load_as(Narasi, p)
     assert str(info.value).startswith(f"{p}, baris {line_of(bad, 'ringkasan_eksekutif')}: ringkasan_eksekutif: memuat "
-                                      f"karakter tak terlihat U+202E (RIGHT-TO-LEFT OVERRIDE)")
+                                      f"karakter tak terlihat RIGHT-TO-LEFT OVERRIDE (U+202E)")
 
 
 @pytest.mark.parametrize("old,new,key", [
