@@ -103,6 +103,7 @@ class Konfigurasi:
     pengaturan: Pengaturan = field(default_factory=Pengaturan)
 
     def official_by_nip(self, nip: str) -> tuple[str, Pejabat] | None:
+        nip = compact_nip(str(nip or ""))  # as `load` stores them: without any kind of space
         for key, official in self.pejabat.items():
             if official.nip and official.nip == nip:
                 return key, official

@@ -41,8 +41,11 @@ def test_invalid_config_names_the_key(tmp_path, old, new, message):
 def test_missing_file_and_bad_toml(tmp_path):
     with pytest.raises(ConfigError, match="tidak ditemukan"):
         config.load(tmp_path / "nope.toml")
-    with pytest.raises(ConfigError, match="bukan TOML"):
+    with pytest.raises(ConfigError, match="bukan TOML") as info:
         config.load(write(tmp_path, "[instansi\nnama="))
+    # Indonesian, with the line and column tomllib found and the line as written
+    assert str(info.value) == (f"{tmp_path / 'instansi.toml'}, baris 1, kolom 10: bukan TOML yang sah: judul bagian "
+                               f"belum ditutup dengan ] (mis. [pejabat.sekretaris]) (tertulis: [instansi)")
 
 
 def test_threshold_is_decimal(tmp_path):

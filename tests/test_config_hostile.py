@@ -461,6 +461,9 @@ def test_nip_spaces_are_removed_so_the_pk_workbook_finds_the_official(tmp_path):
     cfg = config.load(write(tmp_path, edit('"197808232003122005"', '"19780823 200312 2 005"')))
     assert cfg.pejabat["sekretaris"].nip == "197808232003122005"
     assert cfg.official_by_nip("197808232003122005") == ("sekretaris", cfg.pejabat["sekretaris"])
+    # a PK workbook's NIP typed with the no-break spaces a spreadsheet inserts finds them too
+    assert cfg.official_by_nip("19780823\u00a0200312\u202f2 005") == ("sekretaris", cfg.pejabat["sekretaris"])
+    assert cfg.official_by_nip("") is None and cfg.official_by_nip("1978082320031220") is None
 
 
 @pytest.mark.parametrize("nip", ["19870910201001201", "197913052005012008", "198709102010013015", "ABCDEFGHIJKLMNOPQR"])
