@@ -13,6 +13,8 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,14 +63,35 @@ def to_file(path: Path) -> Iterator[Path]:
     level = sakip_logger.level
     sakip_logger.setLevel(logging.INFO)
     logging.captureWarnings(True)
+    # A library object that fails as it is collected (a zip writer left open when the disk filled)
+    # or a thread that dies would print a traceback straight to stderr: the log file takes it.
+    hooks = sys.unraisablehook, threading.excepthook
+    sys.unraisablehook = _log_unraisable
+    threading.excepthook = _log_thread_exception
     try:
         yield path
     finally:
+        sys.unraisablehook, threading.excepthook = hooks
         logging.captureWarnings(False)
         sakip_logger.setLevel(level)
         for logger in targets:
             logger.removeHandler(handler)
         handler.close()
+
+
+def _log_unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
+    exc = unraisable.exc_value
+    logging.getLogger("sakip.runlog").warning(
+        "%s: %s", unraisable.err_msg or "Exception ignored in", repr(unraisable.object)[:200],
+        exc_info=(type(exc), exc, unraisable.exc_traceback) if exc is not None else None)
+
+
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:
+        return
+    logging.getLogger("sakip.runlog").error(
+        "thread %s berhenti karena kesalahan", args.thread.name if args.thread else "?",
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback) if args.exc_value is not None else None)
 
 
 def _is_console(handler: logging.Handler) -> bool:
