@@ -141,8 +141,18 @@ def make_folder(folder: Path) -> Path:
         if not isinstance(exc.filename, (str, os.PathLike)):
             raise storage_error(exc, folder) from exc
         made = Path(exc.filename)
+        if exc.errno == errno.ENOTDIR:
+            made = _in_the_way(made)
         raise storage_error(exc, made if exc.errno in (errno.ENOTDIR, errno.EEXIST) else made.parent) from exc
     return folder
+
+
+def _in_the_way(path: Path) -> Path:
+    """The first part of `path` that exists and is not a folder (what ENOTDIR is about)."""
+    for part in [*reversed(path.parents), path]:
+        if (part.exists() or part.is_symlink()) and not part.is_dir():
+            return part
+    return path
 
 
 def _fsync(path: Path) -> None:

@@ -17,6 +17,7 @@ verdict or report date); new templates, suites or a new sakip version do not re-
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +30,7 @@ from typing import Any
 
 from .errors import PackageError
 from .manifest import code_version, manifest_path, matches_manifest, previous_revision, sha256
-from .outputs import write_bytes
+from .outputs import make_folder, storage_error, write_bytes
 
 LATEST = "latest"
 DATA_FILE = "data.json"  # the validated values of the revision, compared by the next one
@@ -57,8 +58,14 @@ def latest(pk_folder: Path) -> Path | None:
     """The newest published revision folder (the `latest` link, or the highest number if the link
     is missing, e.g. after a copy that dropped symlinks)."""
     link = pk_folder / LATEST
-    if link.is_symlink() and _REV.match(os.readlink(link)) and link.resolve().is_dir():
-        return pk_folder / os.readlink(link)
+    try:
+        target = os.readlink(link)
+    except OSError:  # no link (or not a link): the numbers decide
+        target = ""
+    # Only a sibling rev-NN counts, and it is checked without following further links: a link
+    # edited to point elsewhere, at itself or at a missing folder is not taken.
+    if _REV.match(target) and (pk_folder / target).is_dir() and not (pk_folder / target).is_symlink():
+        return pk_folder / target
     numbers = revisions(pk_folder)
     return pk_folder / rev_name(numbers[-1]) if numbers else None
 
@@ -120,10 +127,10 @@ def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False, pattern: 
         return Plan(pk, current, 1, pk_folder / rev_name(1), reuse=False, reason="revisi pertama")
     documents = sorted(prev.glob(pattern))
     package = documents[0] if documents else None
-    made = (previous_revision(package) or {}) if package else {}
-    recorded = made.get("kunci", {})
+    made = _manifest(package) if package else {}
+    recorded = made.get("kunci") if isinstance(made.get("kunci"), dict) else {}
     intact = bool(package and made and matches_manifest(package, made)
-                  and all(matches_manifest(d) for d in documents[1:]))
+                  and all(_manifest(d) and matches_manifest(d) for d in documents[1:]))
     same_full = recorded.get("lengkap") == current.full
     same_data = recorded.get("data") == current.data
     # Opening the PDF for its signatures only matters when the data stayed and the rest changed.
@@ -142,6 +149,17 @@ def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False, pattern: 
     return Plan(pk, current, number, pk_folder / rev_name(number), reuse=False, reason=reason, previous=prev)
 
 
+def _manifest(package: Path) -> dict[str, Any]:
+    """The manifest beside `package` when it has the shape sakip writes ({} otherwise): a manifest
+    edited or damaged by hand makes its revision count as not intact, never stops the run."""
+    made = previous_revision(package)
+    paket = made.get("paket") if isinstance(made, dict) else None
+    if not (package.is_file() and isinstance(paket, dict) and type(paket.get("ukuran")) is int
+            and paket["ukuran"] >= 0 and isinstance(paket.get("sha256"), str)):
+        return {}
+    return made
+
+
 def _signed(package: Path | None) -> bool:
     from .package import is_signed  # pypdf: imported only when a package's signatures matter
 
@@ -150,24 +168,59 @@ def _signed(package: Path | None) -> bool:
 
 def start(plan_: Plan) -> Path:
     """An empty folder to build the planned revision in (a leftover of a killed run is removed)."""
-    shutil.rmtree(plan_.building, ignore_errors=True)
-    plan_.building.mkdir(parents=True)
+    parent = make_folder(plan_.building.parent)
+    try:
+        if plan_.building.is_symlink():
+            plan_.building.unlink()
+        elif plan_.building.exists():
+            shutil.rmtree(plan_.building)
+        plan_.building.mkdir()
+    except OSError as exc:
+        raise storage_error(exc, parent) from exc
     return plan_.building
 
 
 def publish(plan_: Plan) -> Path:
     """Rename the built revision into place, then point `latest` at it. A published revision is
-    never replaced: if the name exists (another run got there first) this refuses."""
+    never replaced: if the name exists (another run got there first) this refuses.
+
+    All or nothing: the new `latest` link is made before the revision is renamed into place, and
+    if the link cannot be moved the rename is undone, so a full or read-only disk never leaves a
+    published revision that `latest` does not name. On any failure the build folder is removed."""
     if plan_.folder.exists():
         shutil.rmtree(plan_.building, ignore_errors=True)
         raise PackageError(f"{plan_.folder}: revisi ini sudah ada dan tidak ditimpa")
-    os.rename(plan_.building, plan_.folder)
-    link = plan_.folder.parent / LATEST
+    parent = plan_.folder.parent
+    link = parent / LATEST
     tmp = link.with_name(f".{LATEST}.{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    os.symlink(plan_.folder.name, tmp)
-    os.replace(tmp, link)
+    published = False
+    try:
+        tmp.unlink(missing_ok=True)
+        os.symlink(plan_.folder.name, tmp)
+        os.rename(plan_.building, plan_.folder)
+        published = True
+        os.replace(tmp, link)
+    except OSError as exc:
+        if published:
+            with contextlib.suppress(OSError):
+                os.rename(plan_.folder, plan_.building)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        shutil.rmtree(plan_.building, ignore_errors=True)
+        raise storage_error(exc, parent) from exc
+    _fsync_folder(parent)
     return plan_.folder
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the renames in `folder` durable (the files themselves were flushed when written).
+    Best effort: some network filesystems refuse to sync a folder, and the renames are done."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def changes(plan_: Plan, values: dict[str, str], inputs: dict[str, str]) -> dict[str, Any]:
@@ -179,10 +232,12 @@ def changes(plan_: Plan, values: dict[str, str], inputs: dict[str, str]) -> dict
                               "berkas_berubah": [], "nilai_berubah": []}
     if plan_.previous is None:
         return record
-    old_values = read_json(plan_.previous / DATA_FILE).get("nilai", {})
+    old_values = read_json(plan_.previous / DATA_FILE).get("nilai")
+    old_values = old_values if isinstance(old_values, dict) else {}
     old_package = package_in(plan_.previous)
-    old_inputs = {e["berkas"]: e["sha256"]
-                  for e in (previous_revision(old_package) or {}).get("berkas", []) if e["jenis"] == "masukan"} if old_package else {}
+    listed = _manifest(old_package).get("berkas") if old_package else None
+    old_inputs = {e["berkas"]: e.get("sha256") for e in (listed if isinstance(listed, list) else [])
+                  if isinstance(e, dict) and e.get("jenis") == "masukan" and isinstance(e.get("berkas"), str)}
     record["berkas_berubah"] = sorted(name for name in {*old_inputs, *inputs} if old_inputs.get(name) != inputs.get(name))
     record["nilai_berubah"] = [{"isian": k, "lama": old_values.get(k), "baru": values.get(k)}
                                for k in sorted({*old_values, *values}) if old_values.get(k) != values.get(k)]
@@ -190,10 +245,12 @@ def changes(plan_: Plan, values: dict[str, str], inputs: dict[str, str]) -> dict
 
 
 def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object sakip wrote, or {} when it is missing, damaged or not an object."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
