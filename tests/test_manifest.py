@@ -66,8 +66,11 @@ def test_verify_without_manifest_is_one_clear_message(tree):
     package = paket(tree / "outputs", "PK-SEK")
     manifest.manifest_path(package).unlink()
     proc = subprocess.run([*SAKIP, "verify", str(package)], capture_output=True, text=True)
-    assert proc.returncode == 1 and proc.stderr.strip().endswith("manifest tidak ditemukan di samping paket")
-    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "MASALAH: paket_PK-SEK_2026_TW2.manifest.json: manifest tidak ditemukan di samping paket" \
+        in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    missing = subprocess.run([*SAKIP, "verify", str(package.with_name("tidak_ada.pdf"))], capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr.strip().endswith("tidak_ada.pdf: paket tidak ditemukan")
 
 
 def set_realisasi(tree, pk: str, cell: str, value: float) -> None:

@@ -1,17 +1,26 @@
 """Signing a real package with a throwaway CA: two signers, PAdES B-B and B-T, and what
-verify says afterwards."""
+verify says afterwards; certificates not valid for signing and packages verify would not pass
+are refused, the package left as it was."""
 
+import datetime as dt
+import json
+import os
+import re
 import shutil
 import subprocess
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID as EKU
 from pypdf import PdfReader
 
 from sakip import manifest, sign
 from sakip.errors import SigningError
 
-from .conftest import SAKIP
-from .pki import PKI
+from .conftest import ROOT, SAKIP
+from .pki import NOW, PKI
+from .test_verify_hostile import annotate
 
 PASSPHRASE = "rahasia-Uji-7731"
 
@@ -61,9 +70,11 @@ def test_two_signers_both_validate_and_verify_reports_them(package, pki):
     shown = cli("verify", str(package), "--ca", str(pki.ca_pem))
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "tanda tangan ttd_pejabat: sah" in shown.stdout and "tanda tangan paraf_pemeriksa: sah" in shown.stdout
-    # Without the CA the signatures are intact but not trusted, and verify says what to do.
+    # Without the CA the signatures are intact but not trusted, and verify says what to do,
+    # without the tracebacks pyHanko logs when it has no trust roots.
     untrusted = cli("verify", str(package))
-    assert untrusted.returncode == 1 and "--ca" in untrusted.stdout
+    assert untrusted.returncode == 1 and "tidak dapat diverifikasi tanpa --ca" in untrusted.stdout
+    assert "Traceback" not in untrusted.stdout + untrusted.stderr and "PathBuildingError" not in untrusted.stderr
     fields = PdfReader(package).get_fields()
     assert fields["ttd_pejabat"].get("/V") is not None and fields["ttd_ra"].get("/V") is None
 
@@ -125,5 +136,121 @@ def test_signing_a_changed_package_is_refused(package, pki):
     data = bytearray(package.read_bytes())
     data[len(data) // 2] ^= 0x01
     package.write_bytes(bytes(data))
-    with pytest.raises(SigningError, match="berubah sejak dibuat"):
+    with pytest.raises(SigningError, match="tidak lolos pemeriksaan: isi paket berbeda dari yang dicatat manifest"):
         sign.sign(package, pki.p12("Kepala", b"x"), "ttd_pejabat", b"x")
+    assert package.read_bytes() == bytes(data)
+
+
+DAY = dt.timedelta(days=1)
+# (certificate, what the refusal must say): the rule is "valid for signing at the signing time".
+REFUSED = {
+    "kedaluwarsa-35-hari": (dict(valid=(NOW - 400 * DAY, NOW - 35 * DAY)), "sudah kedaluwarsa sejak"),
+    "kedaluwarsa-1-menit": (dict(valid=(NOW - 400 * DAY, NOW - dt.timedelta(minutes=1))), "sudah kedaluwarsa sejak"),
+    "belum-berlaku": (dict(valid=(NOW + 3 * DAY, NOW + 300 * DAY)), "baru berlaku mulai"),
+    "hanya-keyEncipherment": (dict(key_usage=("key_encipherment",)), "penggunaan kuncinya (keyEncipherment) tidak mencakup"),
+    "hanya-keyAgreement": (dict(key_usage=("key_agreement", "data_encipherment")), "tidak mencakup digitalSignature"),
+    "tanpa-key-usage": (dict(with_key_usage=False), "tidak menyatakan penggunaan kunci"),
+    "eku-serverAuth": (dict(eku=[EKU.SERVER_AUTH]), "hanya untuk serverAuth"),
+    "eku-codeSigning": (dict(eku=[EKU.CODE_SIGNING]), "hanya untuk codeSigning"),
+    "eku-timeStamping": (dict(eku=[EKU.TIME_STAMPING]), "hanya untuk timeStamping"),
+    "eku-server-dan-ocsp": (dict(eku=[EKU.SERVER_AUTH, EKU.OCSP_SIGNING]), "serverAuth (server TLS), OCSPSigning"),
+    "sertifikat-CA": (dict(ca=True, key_usage=("key_cert_sign", "crl_sign", "digital_signature")), "adalah sertifikat CA"),
+    "rsa-1024": (dict(rsa_bits=1024), "kunci RSA 1024 bit terlalu lemah"),
+    "tanpa-kunci-privat": (dict(with_key=False), "tidak berisi kunci privat"),
+    "kunci-tanpa-pasangan": (dict(other_key=True), "tidak berisi sertifikat untuk kunci privatnya"),
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_certificates_not_valid_for_signing_are_refused(package, pki, kind):
+    options, expected = REFUSED[kind]
+    p12 = pki.p12("Kepala Inspektorat", PASSPHRASE.encode(), **options)
+    before = package.read_bytes()
+    with pytest.raises(SigningError, match=re.escape(expected)) as refused:
+        sign.sign(package, p12, "ttd_pejabat", PASSPHRASE.encode())
+    message = str(refused.value)
+    assert PASSPHRASE not in message and "\n" not in message and message.startswith(p12.name)
+    assert package.read_bytes() == before
+
+
+def test_an_expired_certificate_is_named_with_its_dates_in_wib(package, pki):
+    end = dt.datetime(2026, 10, 28, 3, 45, tzinfo=dt.timezone.utc)
+    p12 = pki.p12("Kepala Inspektorat", b"x", valid=(end - 365 * DAY, end))
+    proc = cli("sign", str(package), "--p12", str(p12), "--field", "ttd_pejabat", env={"SAKIP_P12_PASSPHRASE": "x"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "sertifikat Kepala Inspektorat sudah kedaluwarsa sejak 28-10-2026 10.45 WIB" in proc.stderr, proc.stderr
+    assert "berlaku 28-10-2025 10.45 WIB s.d. 28-10-2026 10.45 WIB" in proc.stderr
+
+
+def test_a_key_that_is_not_the_certificates_is_refused(pki):
+    key = ec.generate_private_key(ec.SECP256R1())
+    p12 = pki.p12("Kepala Inspektorat", b"x")
+    _, cert, _ = pkcs12.load_key_and_certificates(p12.read_bytes(), b"x")
+    with pytest.raises(SigningError, match="kunci privat di berkas bukan kunci sertifikat ini"):
+        sign.check_certificate(cert, key, dt.datetime.now(dt.timezone.utc), p12.name)
+
+
+def test_certificates_valid_for_signing_sign_and_verify(package, pki):
+    """Key usage with one of digitalSignature / nonRepudiation, and extended key usages that
+    signing certificates carry (BSrE's among them: clientAuth, emailProtection): one package,
+    five signers, every signature valid afterwards."""
+    accepted = {
+        "ttd_pejabat": dict(key_usage=("digital_signature",)),
+        "ttd_ra": dict(key_usage=("content_commitment", "key_encipherment")),
+        "ttd_pk_pihak_pertama": dict(eku=[EKU.CLIENT_AUTH]),
+        "ttd_pk_pihak_kedua": dict(eku=[EKU.CLIENT_AUTH, EKU.EMAIL_PROTECTION], rsa_bits=2048),
+        "paraf_pemeriksa": dict(eku=[EKU.SERVER_AUTH, EKU.ANY_EXTENDED_KEY_USAGE]),
+    }
+    for n, (field, options) in enumerate(accepted.items()):
+        sign.sign(package, pki.p12(f"Penanda {n}", b"x", name=f"penanda{n}", **options), field, b"x")
+    result = manifest.verify(package, [pki.ca_pem])
+    assert result.ok, result.problems
+    assert [s.field for s in result.signatures] == list(accepted) and all(s.bottom_line for s in result.signatures)
+
+
+def test_a_package_verify_would_not_pass_is_not_signed(package, pki):
+    """The issue's case: an annotation reading 'CAPAIAN 150%' added after the package was made."""
+    annotate(package)
+    before = package.read_bytes()
+    proc = cli("sign", str(package), "--p12", str(pki.p12("Kepala Inspektorat", b"x")), "--field", "ttd_pejabat",
+               env={"SAKIP_P12_PASSPHRASE": "x"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "tidak lolos pemeriksaan: ada tambahan setelah paket dibuat yang bukan tanda tangan" in proc.stderr
+    assert package.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda p: shutil.copy(p.parents[2] / "PK-INSP/rev-01/data.json", p.parent / "data.json"), "data.json: pk \"PK-INSP\""),
+    (lambda p: (p.parents[5] / "inputs/2026/realisasi/tw2/PK-SEK.xlsx").write_bytes(b"PK\x03\x04"),
+     "masukan ../../../../../inputs/2026/realisasi/tw2/PK-SEK.xlsx: berubah sejak paket dibuat"),
+    (lambda p: (p.parent / "dokumen/PK-SEK_sampul.docx").unlink(), "keluaran dokumen/PK-SEK_sampul.docx: tidak ditemukan"),
+    (lambda p: (p.parent / "catatan.txt").write_text("x"), "tidak dicatat manifest: catatan.txt"),
+    (lambda p: manifest.manifest_path(p).write_text("{}"), "manifest tidak sah: kunci 'format' tidak ada"),
+], ids=["data-pk-lain", "masukan-berubah", "keluaran-hilang", "berkas-asing", "manifest-kosong"])
+def test_sign_refuses_what_verify_refuses(package, pki, damage, expected):
+    damage(package)
+    before = package.read_bytes()
+    with pytest.raises(SigningError, match="tidak lolos pemeriksaan") as refused:
+        sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
+    assert expected in str(refused.value)
+    assert package.read_bytes() == before
+
+
+def test_a_changed_template_does_not_block_signing(package, pki):
+    """Templates and suites say how documents are made: a rerun never re-issues a signed revision
+    for them, so they must not stop the next signer either. Verify still reports them."""
+    templates = package.parents[5] / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    path = manifest.manifest_path(package)
+    data = json.loads(path.read_text())
+    for entry in data["berkas"]:
+        if entry["jenis"] == "template":  # the package's templates are now this copy
+            copy = templates / entry["berkas"].split("templates/")[1]
+            entry["berkas"] = os.path.relpath(copy, package.parent)
+    path.write_text(json.dumps(data))
+    assert manifest.verify(package).ok
+    (templates / "sampul/template.docx").write_bytes(b"diubah")
+    assert manifest.verify(package).problems == [
+        f"template {os.path.relpath(templates / 'sampul/template.docx', package.parent)}: berubah sejak paket dibuat"]
+    sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
+    assert [s.bottom_line for s in manifest.verify(package, [pki.ca_pem]).signatures] == [True]
