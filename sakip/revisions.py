@@ -51,7 +51,8 @@ def revisions(pk_folder: Path) -> list[int]:
     """The published revision numbers of a PK, oldest first."""
     if not pk_folder.is_dir():
         return []
-    return sorted(int(m.group(1)) for p in pk_folder.iterdir() if p.is_dir() and (m := _REV.match(p.name)))
+    return sorted(int(m.group(1)) for p in pk_folder.iterdir()
+                  if (m := _REV.match(p.name)) and p.is_dir() and not p.is_symlink())
 
 
 def latest(pk_folder: Path) -> Path | None:
@@ -152,12 +153,7 @@ def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False, pattern: 
 def _manifest(package: Path) -> dict[str, Any]:
     """The manifest beside `package` when it has the shape sakip writes ({} otherwise): a manifest
     edited or damaged by hand makes its revision count as not intact, never stops the run."""
-    made = previous_revision(package)
-    paket = made.get("paket") if isinstance(made, dict) else None
-    if not (package.is_file() and isinstance(paket, dict) and type(paket.get("ukuran")) is int
-            and paket["ukuran"] >= 0 and isinstance(paket.get("sha256"), str)):
-        return {}
-    return made
+    return (previous_revision(package) or {}) if package.is_file() else {}
 
 
 def _signed(package: Path | None) -> bool:
