@@ -130,7 +130,9 @@ class Konfigurasi:
 
 # --- reading the file ------------------------------------------------------------------------
 
-MAX_BYTES = 5_000_000  # a configuration is a page of text; anything this large is not one
+# instansi.toml is a few kilobytes and a year's LKjIP narrative tens of kilobytes; tomllib needs
+# seconds for a hostile megabyte, so anything larger is refused before it is parsed.
+MAX_BYTES = 1_000_000
 _BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
     (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
@@ -224,7 +226,7 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
     before = line[:col - 1].rstrip()
     if m := re.match(r"Cannot declare \((.*)\) twice", msg):
         parts = [p.strip().strip("'\"") for p in m.group(1).split(",") if p.strip()]
-        return (f"bagian [{'.'.join(parts)}] ditulis dua kali; gabungkan isinya menjadi satu bagian "
+        return (f"bagian [{_shown('.'.join(parts))}] ditulis dua kali; gabungkan isinya menjadi satu bagian "
                 f"(untuk daftar seperti predikat tulis [[...]] di setiap butir)")
     if msg.startswith("Cannot overwrite a value") and _HEADER.match(line):
         return "bagian ini bertabrakan dengan kunci yang sudah ditulis sebelumnya; hapus salah satunya"
@@ -333,7 +335,49 @@ def _syntax_message(shown: str, text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{shown}, {where}: bukan TOML yang sah: {visible(cause)}" + (f" (tertulis: {quoted})" if quoted else "")
 
 
+MAX_DEPTH = 32  # nested [ ] / { }: instansi.toml needs 2
+MAX_DOTS = 8  # dots in the keys of one line: instansi.toml needs 1 ([pengaturan.predikat])
+
+
+def _structure_problem(text: str) -> tuple[int, str] | None:
+    """(line, problem) when the file nests deeper than any configuration does. tomllib recurses
+    once per level and rebuilds the key path once per part of a dotted key: a hostile file of a
+    few hundred kilobytes would end in RecursionError, or take minutes and gigabytes, inside it."""
+    depth, line, dots, i, n = 0, 1, 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line, dots = line + 1, 0
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif ch in "'\"":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j) and (len(quote) == 3 or text[j] != "\n"):
+                j += 2 if quote[0] == '"' and text[j] == "\\" else 1
+            line += text.count("\n", i, j)
+            i = j + len(quote)
+            continue
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "." and not (text[i - 1:i].isdigit() and text[i + 1:i + 2].isdigit()):
+            dots += 1
+        if depth > MAX_DEPTH or dots > MAX_DOTS:
+            return line, (f"tanda [ ] atau {{ }} bersarang lebih dari {MAX_DEPTH} tingkat" if depth > MAX_DEPTH else
+                          f"kunci bertitik dengan lebih dari {MAX_DOTS} titik dalam satu baris")
+        i += 1
+    return None
+
+
 def _parse(path: Path, text: str) -> dict[str, Any]:
+    if problem := _structure_problem(text):
+        line, what = problem
+        raise ConfigError(f"{visible(str(path))}, baris {line}: bukan TOML yang sah: {what}; berkas konfigurasi "
+                          f"tidak pernah sedalam ini, periksa apakah ini berkas yang benar")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -431,6 +475,16 @@ def _leaf(path: str) -> str:
     return re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
 
 
+MAX_TEXT = 250  # characters of a one-line value: the longest jabatan or alamat is under 150
+MAX_KEY = 64  # characters of a [pejabat.<key>]
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A value from the file as a message quotes it: visible, and short enough for one line."""
+    text = visible(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _text_problem(value: str, one_line: bool) -> str | None:
     """Why a text value cannot be printed as written: a character that does not show as itself
     (a right-to-left override reverses a name in a signed document; a zero-width space hides in
@@ -451,7 +505,7 @@ def _text_problem(value: str, one_line: bool) -> str | None:
 def _number(value: Any, path: str) -> Decimal:
     leaf = _leaf(path)
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        shown = visible(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else ""
+        shown = _shown(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else ""
         raise _KeyProblem(path, "harus berupa angka" + (f", tertulis {shown!r}" if shown else "")
                           + f"; tulis angka tanpa tanda kutip dengan titik desimal, mis. {leaf} = 90.5")
     if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
@@ -466,6 +520,9 @@ def _text(value: Any, path: str, one_line: bool) -> str:
         example = value if isinstance(value, int) and not isinstance(value, bool) else "..."
         raise _KeyProblem(path, f'harus berupa teks dalam tanda kutip, mis. {leaf} = "{example}"')
     text = value.strip()
+    if one_line and len(text) > MAX_TEXT:
+        raise _KeyProblem(path, f"terlalu panjang ({number(len(text))} karakter, paling banyak {MAX_TEXT}): "
+                                f"'{_shown(text, 40)}'; tulis hanya {leaf} yang tercetak pada dokumen")
     if problem := _text_problem(text, one_line):
         raise _KeyProblem(path, problem)
     return text
@@ -490,7 +547,7 @@ def _convert(tp: Any, value: Any, path: str, one_line: bool = False) -> Any:
     if origin is Literal:
         allowed = typing.get_args(tp)
         if value not in allowed:
-            shown = visible(value) if isinstance(value, str) else value
+            shown = _shown(value) if isinstance(value, str) else _shown(str(value))
             raise _KeyProblem(path, f"nilai {shown!r} tidak dikenal; pilihan: {', '.join(repr(a) for a in allowed)}")
         return value
     if origin in (typing.Union, types.UnionType):
@@ -509,8 +566,8 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 def _table_key(key: str, path: str) -> str:
     """Keys of [pejabat.<key>] are referred to by kepala, atasan and pemeriksa and shown in
     messages: plain words only, so what is referred to is what is seen."""
-    if not _BARE_KEY.fullmatch(key):
-        raise _KeyProblem(f"{path}.\"{visible(key)}\"", "kunci hanya boleh berisi huruf, angka, _ dan - tanpa spasi "
+    if not _BARE_KEY.fullmatch(key) or len(key) > MAX_KEY:
+        raise _KeyProblem(f"{path}.\"{_shown(key, 40)}\"", f"kunci paling panjang {MAX_KEY} karakter dan hanya boleh berisi huruf, angka, _ dan - tanpa spasi "
                                                     "dan tanpa tanda kutip (mis. [pejabat.kasubbag_perencanaan])",
                           at=(f"{path}.{key}",))
     return key
@@ -529,7 +586,7 @@ def _build(cls: type, data: dict[str, Any], path: str) -> Any:
         hints_text = []
         for name in unknown:
             close = difflib.get_close_matches(name, declared, n=1)
-            hints_text.append(visible(name) + (f" (maksudnya {close[0]}?)" if close else ""))
+            hints_text.append(_shown(name, 40) + (f" (maksudnya {close[0]}?)" if close else ""))
         raise _KeyProblem(path, f"kunci tidak dikenal: {', '.join(hints_text)}; kunci yang dikenal: "
                                 f"{', '.join(declared)}", at=tuple(prefix + k for k in unknown))
     missing = [name for name, f in declared.items()
@@ -559,7 +616,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def _unknown(key: str, where: str, cfg: Konfigurasi) -> _KeyProblem:
     close = difflib.get_close_matches(key, cfg.pejabat, n=1) or [k for k in cfg.pejabat if k.lower() == key.lower()]
     hint = f" (maksudnya '{close[0]}'? huruf besar dan kecil dibedakan)" if close else ""
-    return _KeyProblem(where, f"pejabat '{visible(key)}' tidak ada di [pejabat]{hint}; isi dengan kunci salah satu "
+    return _KeyProblem(where, f"pejabat '{_shown(key, 40)}' tidak ada di [pejabat]{hint}; isi dengan kunci salah satu "
                               f"bagian [pejabat.<kunci>]")
 
 

@@ -254,7 +254,7 @@ SYNTAX = [
     ('alamat = "Jl. Pahlawan No. 17, Sukamaju 68123"', 'alamat = "C:\\Users\\kantor"', ("alamat", 0), 15,
      "garis miring terbalik (\\) di dalam \"...\" dibaca sebagai kode khusus"),
     ('kota = "Sukamaju"', 'kota = "Suka\x01maju"', ("kota", 0), 13,
-     "karakter tak terlihat tanpa nama Unicode (U+0001) tidak boleh ada"),
+     "karakter tak terlihat {named:\x01} tidak boleh ada"),
     ('kota = "Sukamaju"', "kota = { nama = \"A\"", ("kota = {", 0), 20, "tabel { ... } belum ditutup dengan }"),
     ('kota = "Sukamaju"', 'kota = "Sukamaju"\nkota.nama = "A"', ("kota.nama", 0), 16, "kunci ini sudah diisi sebelumnya"),
     ('surel = "inspektorat@sukamajukab.go.id"', "surel = 2026-13-01", ("surel", 0), 13,
@@ -274,7 +274,7 @@ def test_syntax_errors_in_indonesian_with_line_and_column(tmp_path, old, new, at
     line = line_of(text, needle, nth)
     first = line_of(text, needle, 0)
     assert message.startswith(f"{p}, baris {line}, kolom {column}: bukan TOML yang sah: "
-                              + cause.replace("{first}", str(first))), message
+                              + cause.replace("{first}", str(first)).replace("{named:\x01}", named("\x01"))), message
     assert "(tertulis: " in message
 
 
@@ -301,7 +301,10 @@ INVISIBLE = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u200e", "\u200f
 
 def named(ch: str) -> str:
     """'RIGHT-TO-LEFT OVERRIDE (U+202E)': how every sakip message names a character."""
-    return f"{unicodedata.name(ch, 'tanpa nama Unicode')} (U+{ord(ch):04X})"
+    from sakip.formatting import char_name
+
+    assert char_name(ch).endswith(f" (U+{ord(ch):04X})")
+    return char_name(ch)
 TEXT_KEYS = [
     ('nama = "Inspektorat Daerah Kabupaten Sukamaju"', "instansi.nama"),
     ('kota = "Sukamaju"', "instansi.kota"),
@@ -379,9 +382,9 @@ def test_required_texts_cannot_be_empty(tmp_path, old, new, key):
 
 
 @pytest.mark.parametrize("old,new,key,at,fragment", [
-    ('[pejabat.irban3]', '[pejabat."irban 3"]', 'pejabat."irban 3"', '[pejabat."irban 3"]', "kunci hanya boleh berisi huruf, angka, _ dan -"),
-    ('[pejabat.irban3]', '[pejabat."irban.3"]', 'pejabat."irban.3"', '[pejabat."irban.3"]', "kunci hanya boleh berisi huruf"),
-    ('[pejabat.irban3]', '[pejabat."irban3\\u202e"]', 'pejabat."irban3<U+202E>"', "irban3\\u202e", "kunci hanya boleh"),
+    ('[pejabat.irban3]', '[pejabat."irban 3"]', 'pejabat."irban 3"', '[pejabat."irban 3"]', "kunci paling panjang 64 karakter dan hanya boleh berisi huruf, angka, _ dan -"),
+    ('[pejabat.irban3]', '[pejabat."irban.3"]', 'pejabat."irban.3"', '[pejabat."irban.3"]', "kunci paling panjang 64 karakter dan hanya boleh berisi huruf"),
+    ('[pejabat.irban3]', '[pejabat."irban3\\u202e"]', 'pejabat."irban3<U+202E>"', "irban3\\u202e", "kunci paling panjang 64 karakter dan hanya boleh"),
     ('rumus_negatif = "selisih"', 'rumus_negatip = "selisih"', "pengaturan", "rumus_negatip",
      "kunci tidak dikenal: rumus_negatip (maksudnya rumus_negatif?); kunci yang dikenal: rumus_negatif, ambang_kendala"),
     ('kota = "Sukamaju"', 'kota = "Sukamaju"\nwarna = "merah"', "instansi", "warna", "kunci tidak dikenal: warna; kunci yang dikenal"),
@@ -401,6 +404,42 @@ def test_other_values_no_agency_means(tmp_path, old, new, key, at, fragment):
     expect(message, p, str(line_of(text, at)), key, fragment)
 
 
+@pytest.mark.parametrize("old,new,key,fragment", [
+    ('nama = "AGUS WIDODO, S.H., M.H."', 'nama = "' + "AGUS " * 60 + '"', "pejabat.irban1.nama",
+     "terlalu panjang (299 karakter, paling banyak 250): 'AGUS AGUS AGUS AGUS AGUS AGUS AGUS AGUS…'; tulis hanya nama"),
+    ('alamat = "Jl. Pahlawan No. 17, Sukamaju 68123"', 'alamat = "' + "x" * 10_000 + '"', "instansi.alamat",
+     "terlalu panjang (10.000 karakter, paling banyak 250)"),
+    ("[pejabat.irban3]", "[pejabat." + "a" * 65 + "]", 'pejabat."' + "a" * 39 + '…"', "kunci paling panjang 64 karakter"),
+    ('kota = "Sukamaju"', 'kota = "Sukamaju"\n' + "z" * 5000 + ' = "x"', "instansi", "kunci tidak dikenal: " + "z" * 39 + "…;"),
+])
+def test_values_too_long_to_print(tmp_path, old, new, key, fragment):
+    text = edit(old, new)
+    p = write(tmp_path, text)
+    message = refused(p)
+    expect(message, p, str(line_of(text, new.split("\n")[-1][:20])), key, fragment)
+    assert len(message) < len(str(p)) + 400
+
+
+@pytest.mark.parametrize("text,line,what", [
+    ("a = " + "[" * 40 + "]" * 40, 1, "tanda [ ] atau { } bersarang lebih dari 32 tingkat"),
+    ("[instansi]\na = " + "{ b = " * 40 + "1" + " }" * 40, 2, "tanda [ ] atau { } bersarang lebih dari 32 tingkat"),
+    ("\n\n" + ".".join(["a"] * 100_000) + " = 1", 3, "kunci bertitik dengan lebih dari 8 titik dalam satu baris"),
+    ("[" + ".".join(["pejabat"] * 20) + "]", 1, "kunci bertitik dengan lebih dari 8 titik dalam satu baris"),
+])
+def test_nesting_no_configuration_needs_is_refused_before_parsing(tmp_path, text, line, what):
+    """tomllib recurses per level and rebuilds a dotted key per part: RecursionError or minutes."""
+    p = write(tmp_path, text)
+    assert refused(p) == (f"{p}, baris {line}: bukan TOML yang sah: {what}; berkas konfigurasi tidak pernah sedalam "
+                          f"ini, periksa apakah ini berkas yang benar")
+
+
+def test_dots_inside_texts_numbers_and_comments_do_not_count(tmp_path):
+    text = edit('alamat = "Jl. Pahlawan No. 17, Sukamaju 68123"', 'alamat = "J.l. P.a.h.l.a.w.a.n. N.o. 1.7."  # a.b.c.d.e.f.g.h.i.j')
+    text = edit("ambang_kendala = 100", "ambang_kendala = 99.5", text)
+    cfg = config.load(write(tmp_path, text))
+    assert cfg.instansi.alamat == "J.l. P.a.h.l.a.w.a.n. N.o. 1.7." and cfg.pengaturan.ambang_kendala == Decimal("99.5")
+
+
 @pytest.mark.parametrize("written,printed", [("PLT", "Plt."), ("plt", "Plt."), ("Plt", "Plt."), ("plh.", "Plh."), ("Plh.", "Plh.")])
 def test_acting_status_is_printed_in_one_form(tmp_path, written, printed):
     cfg = config.load(write(tmp_path, edit('status = "Plt."', f'status = "{written}"')))
@@ -412,7 +451,9 @@ def test_file_problems_are_one_indonesian_line(tmp_path):
     (tmp_path / "folder.toml").mkdir()
     assert refused(tmp_path / "folder.toml") == f"{tmp_path / 'folder.toml'}: ini sebuah folder, bukan berkas konfigurasi"
     big = write(tmp_path, DEMO + "#" * config.MAX_BYTES)
-    assert refused(big).startswith(f"{big}: berkas berukuran ") and "terlalu besar" in refused(big)
+    size = f"{len(DEMO.encode()) + 1_000_000:,}".replace(",", ".")
+    assert refused(big) == (f"{big}: berkas berukuran {size} byte, terlalu besar untuk berkas "
+                            f"konfigurasi (paling besar 1.000.000 byte); periksa apakah ini berkas yang benar")
     empty = write(tmp_path, b"")
     assert refused(empty) == f"{empty}: bagian wajib belum ditulis: [instansi], [pejabat]; lihat contoh inputs/2026/instansi.toml"
     only_bom = write(tmp_path, b"\xef\xbb\xbf\r\n")
