@@ -392,7 +392,8 @@ def publish_artifacts(summary: Summary, verdicts: dict[str, ParafResult]) -> Non
     key = f"sakip-{summary.year}-tw{summary.quarter}"
     table = [{"PK": r.pk, "Status": r.status, "Capaian": r.capaian,
               "Predikat": ", ".join(f"{k} {v}" for k, v in sorted(r.predikat.items())) or "-",
-              "Revisi": (f"rev-{r.revisi:02d}" + (" (tetap)" if r.dipakai_ulang else "")) if r.revisi else "-",
+              "Revisi": (f"rev-{r.revisi:02d}" + (" (tetap)" if r.dipakai_ulang else "")
+                         + (" (menggantikan paket bertanda tangan)" if r.menggantikan_ttd else "")) if r.revisi else "-",
               "Paket": r.keluaran[0] if r.status == "PARAF" and r.keluaran else "-"} for r in summary.rows]
     create_table_artifact(table, key=f"{key}-ringkasan",
                           description=f"Ringkasan SAKIP {summary.year} Triwulan {summary.quarter}: status, capaian, predikat dan paket per PK")
