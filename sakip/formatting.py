@@ -154,9 +154,26 @@ def invisible(ch: str) -> bool:
     return category == "Cf" or (category == "Cc" and ch not in "\t\n")
 
 
+# Unicode gives control characters no name, only aliases; these are the C0 ones and DELETE.
+_CONTROL_NAMES = (
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY", "ACKNOWLEDGE",
+    "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION", "FORM FEED", "CARRIAGE RETURN",
+    "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL",
+    "END OF MEDIUM", "SUBSTITUTE", "ESCAPE", "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE",
+    "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE")
+
+
 def char_name(ch: str) -> str:
-    """'RIGHT-TO-LEFT OVERRIDE (U+202E)': how a message names a character."""
-    return f"{unicodedata.name(ch, 'tanpa nama Unicode')} (U+{ord(ch):04X})"
+    """'RIGHT-TO-LEFT OVERRIDE (U+202E)', 'BELL (U+0007)': how a message names a character."""
+    code = ord(ch)
+    if code < 32:
+        name = _CONTROL_NAMES[code]
+    elif code == 0x7F:
+        name = "DELETE"
+    else:
+        name = unicodedata.name(ch, "KARAKTER KENDALI" if unicodedata.category(ch) == "Cc" else "tanpa nama Unicode")
+    return f"{name} (U+{code:04X})"
 
 
 def printable(text: str) -> tuple[str, list[str]]:

@@ -560,8 +560,9 @@ class _Sheet:
 
     def _column_notes(self, head: _Header, notes: Notes) -> None:
         """Hidden columns read, hidden columns of the same name passed over (a visible one is
-        read), and two visible columns of one name (refused: which one counts is not guessed)."""
-        for col in (c for c in head.columns.values() if c is not None):
+        read), and two visible columns of one name (refused: which one counts is not guessed).
+        A column read only to help a rule (the form's own Satuan) is not the unit's data."""
+        for col in (c for f, c in head.columns.items() if c is not None and f not in NOT_PRINTED):
             text, letter = head.texts.get(col, ""), get_column_letter(col + 1)
             if col in self.layout.cols:
                 notes.append(Note(self.loc(head.row, col), f"kolom {letter} ('{text}') disembunyikan (hidden) tetapi tetap dibaca",
@@ -1046,23 +1047,27 @@ def _cell_index(loc: Location) -> tuple[int, int]:
     return (int(found.group(2)) - 1, column_index_from_string(found.group(1).upper()) - 1) if found else (-1, -1)
 
 
-def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes) -> list[dict[str, Any]]:
-    """Rows with a code written before dropped, each an error at its cell: two rows for one
-    indicator or program (a stale one kept, often hidden) must not leave the choice to whichever
-    stage reads first or last."""
-    first: dict[str, Location] = {}
-    kept = []
+def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes, sheet: _Sheet) -> list[dict[str, Any]]:
+    """One row per code: two rows for one indicator or program (a stale one kept, often hidden)
+    return the PK with an error at the row passed over, and what is read meanwhile is the first
+    visible row, never one the checker cannot see."""
+    groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        code, loc = row[key], row[f"{key}_loc"]
-        if code and code in first:
-            notes.append(Note(loc, f"{what} '{code}' ditulis lagi di sel {loc.cell} (pertama di sel {first[code].cell}); "
-                                   "sakip tidak menebak baris mana yang berlaku",
-                              "Tulis setiap kode sekali: hapus baris yang lama atau ganda (termasuk yang disembunyikan), "
-                              "lalu kirim ulang.", "berkas.kode_ganda", "Setiap kode ditulis sekali", "error", code))
+        groups.setdefault(row[key] or f"\0{id(row)}", []).append(row)  # rows without a code are not duplicates
+    dropped: set[int] = set()
+    for code, same in groups.items():
+        if len(same) < 2:
             continue
-        first.setdefault(code, loc)
-        kept.append(row)
-    return kept
+        kept = next((r for r in same if not sheet.hidden(*_cell_index(r[f"{key}_loc"]))), same[0])
+        cells = " dan ".join(r[f"{key}_loc"].cell for r in same)
+        for row in same:
+            if row is not kept:
+                dropped.add(id(row))
+                notes.append(Note(row[f"{key}_loc"], f"{what} '{code}' ditulis lebih dari sekali (sel {cells}); sakip tidak "
+                                                     "menebak baris mana yang berlaku",
+                                  "Tulis setiap kode sekali: hapus baris yang lama atau ganda (termasuk yang disembunyikan), "
+                                  "lalu kirim ulang.", "berkas.kode_ganda", "Setiap kode ditulis sekali", "error", code))
+    return [row for row in rows if id(row) not in dropped]
 
 
 
@@ -1163,12 +1168,13 @@ def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any
         row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
         indicators.append(row)
     satuan_of = {row["kode"]: row["satuan"] for row in indicators}
+    ra_sheet = _sheet(sheets, shown, "RA", notes)
     ra_rows = []
-    for item in _sheet(sheets, shown, "RA", notes).table(RA_COLUMNS, notes):
+    for item in ra_sheet.table(RA_COLUMNS, notes):
         row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""), notes)
         _check_code(row["kode"], row["kode_loc"], "Kode indikator")
         ra_rows.append(row)
-    ra = {row["kode"]: row for row in _unique(ra_rows, "kode", "Kode indikator", notes)}
+    ra = {row["kode"]: row for row in _unique(ra_rows, "kode", "Kode indikator", notes, ra_sheet)}
     for row in indicators:
         targets = ra.get(row["kode"])
         if targets is None:
@@ -1177,8 +1183,9 @@ def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any
         else:
             row["ra_missing"] = False
         row.update({k: v for k, v in targets.items() if not k.startswith("kode")})
-    budgets = _unique([_fields(item, "Rupiah", notes) for item in _sheet(sheets, shown, "Anggaran", notes).table(BUDGET_COLUMNS, notes)],
-                      "kode_program", "Kode program", notes)
+    budget_sheet = _sheet(sheets, shown, "Anggaran", notes)
+    budgets = _unique([_fields(item, "Rupiah", notes) for item in budget_sheet.table(BUDGET_COLUMNS, notes)],
+                      "kode_program", "Kode program", notes, budget_sheet)
     return pk, indicators, budgets
 
 
@@ -1205,14 +1212,14 @@ def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[s
     if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
         roman = ("i", "ii", "iii", "iv")[q - 1]
         columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
-    rows = [_fields(item, _text(item["satuan_form"][0]), notes)
-            for item in _sheet(sheets, shown, "Realisasi", notes).table(columns, notes)]
+    real_sheet = _sheet(sheets, shown, "Realisasi", notes)
+    rows = [_fields(item, _text(item["satuan_form"][0]), notes) for item in real_sheet.table(columns, notes)]
     for row in rows:
         _check_code(row["kode"], row["kode_loc"], "Kode indikator")
-    rows = _unique(rows, "kode", "Kode indikator", notes)
-    budget = _unique([_fields(item, "Rupiah", notes)
-                      for item in _sheet(sheets, shown, "Anggaran", notes).table(REALISASI_BUDGET_COLUMNS, notes)],
-                     "kode_program", "Kode program", notes)
+    rows = _unique(rows, "kode", "Kode indikator", notes, real_sheet)
+    budget_sheet = _sheet(sheets, shown, "Anggaran", notes)
+    budget = _unique([_fields(item, "Rupiah", notes) for item in budget_sheet.table(REALISASI_BUDGET_COLUMNS, notes)],
+                     "kode_program", "Kode program", notes, budget_sheet)
     for row in rows:
         del row["satuan_form"], row["satuan_form_loc"]
     return head, rows, budget

@@ -319,3 +319,226 @@ def many_rows(rows: int):
     def build(path: Path) -> None:
         path.write_bytes(_many_rows_bytes(_clean_source(), rows))
     return build
+
+
+# --- what a unit hides, links or pastes into a good workbook (issue 20) -------------------------
+# Each maker is a builder like the ones above: it takes the path of a good workbook copy and
+# edits it in place, through openpyxl where openpyxl can write what Excel writes, else in the XML.
+
+def edited(*edits):
+    """The workbook with openpyxl edits applied (each a function of the openpyxl workbook)."""
+    def build(path: Path) -> None:
+        wb = openpyxl.load_workbook(path)
+        for edit in edits:
+            edit(wb)
+        wb.save(path)
+    return build
+
+
+def cells(sheet: str, values: dict):
+    """Set cells: {"I5": 0.875, "J5": "teks"}."""
+    def edit(wb) -> None:
+        for ref, value in values.items():
+            wb[sheet][ref] = value
+    return edit
+
+
+def hide_sheet(sheet: str, state: str = "hidden", copy_as: str | None = None, copy_values: dict | None = None):
+    """The sheet made hidden or very hidden, as a stale copy is left behind; with `copy_as`, the
+    visible copy Excel makes by "Move or Copy" ("Realisasi (2)"), holding `copy_values`."""
+    def edit(wb) -> None:
+        ws = wb[sheet]
+        if copy_as is not None:
+            copy = wb.copy_worksheet(ws)
+            copy.title = copy_as
+            for ref, value in (copy_values or {}).items():
+                copy[ref] = value
+        ws.sheet_state = state
+        wb.active = next(i for i, s in enumerate(wb.worksheets) if s.sheet_state == "visible")
+    return edit
+
+
+def rename_sheet(sheet: str, title: str):
+    def edit(wb) -> None:
+        wb[sheet].title = title
+    return edit
+
+
+def add_sheet(title: str, source: str, values: dict | None = None, state: str = "visible"):
+    """Another sheet: a copy of `source` named `title`, with some cells changed."""
+    def edit(wb) -> None:
+        copy = wb.copy_worksheet(wb[source])
+        copy.title = title
+        copy.sheet_state = state
+        for ref, value in (values or {}).items():
+            copy[ref] = value
+    return edit
+
+
+def hide_rows(sheet: str, rows: list[int]):
+    """Rows hidden (Excel's Hide, an autofilter, a collapsed group)."""
+    def edit(wb) -> None:
+        for r in rows:
+            wb[sheet].row_dimensions[r].hidden = True
+    return edit
+
+
+def hide_columns(sheet: str, letters: str):
+    def edit(wb) -> None:
+        for letter in letters:
+            wb[sheet].column_dimensions[letter].hidden = True
+    return edit
+
+
+def zero_height_row(sheet: str, row: int):
+    """A row dragged to zero height (openpyxl does not write a zero height: done in the XML)."""
+    def build(path: Path) -> None:
+        member = sheet_member(path, sheet)
+        members = _members(path)
+        xml = members[member].decode()
+        found = re.search(rf'<row r="{row}"([^>]*?)(/?)>', xml)
+        attrs = re.sub(r'\s(ht|customHeight)="[^"]*"', "", found.group(1))
+        xml = xml[:found.start()] + f'<row r="{row}"{attrs} ht="0" customHeight="1"{found.group(2)}>' + xml[found.end():]
+        members[member] = xml.encode()
+        _write_members(path, members)
+    return build
+
+
+def zero_width_column(sheet: str, letter: str):
+    """A column dragged to zero width (done in the XML, as openpyxl drops a zero width)."""
+    from openpyxl.utils import column_index_from_string
+
+    def build(path: Path) -> None:
+        n = column_index_from_string(letter)
+        member = sheet_member(path, sheet)
+        members = _members(path)
+        xml = re.sub(rf'<col [^>]*min="{n}" max="{n}"[^>]*/>', "", members[member].decode())
+        xml = xml.replace("<cols>", f'<cols><col min="{n}" max="{n}" width="0" customWidth="1"/>', 1)
+        members[member] = xml.encode()
+        _write_members(path, members)
+    return build
+
+
+def rows_hidden_by_default(sheet: str, shown: list[int]):
+    """Every row of the sheet hidden by default (sheetFormatPr zeroHeight), but `shown` rows."""
+    def edit(wb) -> None:
+        ws = wb[sheet]
+        ws.sheet_format.zeroHeight = True
+        for r in shown:
+            ws.row_dimensions[r].height = 15
+    return edit
+
+
+def insert_row(sheet: str, at: int, values: dict[str, object], hidden: bool = False):
+    """A row inserted at `at` (the rows below move down) holding `values` by column letter."""
+    def edit(wb) -> None:
+        ws = wb[sheet]
+        ws.insert_rows(at)
+        for letter, value in values.items():
+            ws[f"{letter}{at}"] = value
+        ws.row_dimensions[at].hidden = hidden
+    return edit
+
+
+def copy_column(sheet: str, source: str, target: str, values: dict[int, object] | None = None, hidden: bool = False):
+    """Column `source` copied to `target` (header and values), some values changed: the stale or
+    second copy of a column a unit keeps beside the real one."""
+    def edit(wb) -> None:
+        ws = wb[sheet]
+        for r in range(1, ws.max_row + 1):
+            ws[f"{target}{r}"] = ws[f"{source}{r}"].value
+        for r, value in (values or {}).items():
+            ws[f"{target}{r}"] = value
+        ws.column_dimensions[target].hidden = hidden
+    return edit
+
+
+_EXTERNAL_LINK = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                  '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                  '<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+                  '<sheetDataSet><sheetData sheetId="0"/></sheetDataSet></externalBook></externalLink>')
+
+
+def with_external_book(path: Path, target: str) -> None:
+    """Make the workbook link to another one, as Excel records it: an externalLink part whose
+    relationship names the file, referenced from workbook.xml; formulas then say [1]."""
+    members = _members(path)
+    members["xl/externalLinks/externalLink1.xml"] = _EXTERNAL_LINK.encode()
+    members["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+        f'Target="{target}" TargetMode="External"/></Relationships>').encode()
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        b"</sheets>", b'</sheets><externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/'
+                      b'officeDocument/2006/relationships" r:id="rIdExt1"/></externalReferences>', 1)
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdExt1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/externalLink" Target="externalLinks/externalLink1.xml"/></Relationships>')
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    _write_members(path, members)
+
+
+def raw_cell(sheet: str, ref: str, inner: str, cell_type: str = ""):
+    """One cell rewritten in the sheet's XML: what openpyxl cannot write, such as a formula with
+    the value Excel cached for it (`inner` = "<f>...</f><v>...</v>"), or a number literal."""
+    def build(path: Path) -> None:
+        member = sheet_member(path, sheet)
+        members = _members(path)
+        xml = members[member].decode()
+        found = re.search(rf'<c r="{ref}"( s="\d+")?[^>]*?(/>|>.*?</c>)', xml)
+        if found is None:  # an empty cell: put it in its row
+            row = re.sub(r"\D", "", ref)
+            at = re.search(rf'<row r="{row}"[^>]*?(/>|>)', xml)
+            assert at, f"row {row} not in {member}"
+            tag = at.group(0)
+            opened = tag[:-2] + ">" if tag.endswith("/>") else tag
+            closing = "</row>" if tag.endswith("/>") else ""
+            xml = xml[:at.start()] + opened + f'<c r="{ref}">{inner}</c>' + closing + xml[at.end():]
+        else:
+            kind = f' t="{cell_type}"' if cell_type else ""
+            xml = xml[:found.start()] + f'<c r="{ref}"{found.group(1) or ""}{kind}>{inner}</c>' + xml[found.end():]
+        members[member] = xml.encode()
+        _write_members(path, members)
+    return build
+
+
+def external_formula(sheet: str, ref: str, formula: str, cached: str, target: str | None = "file:///C:\\Data\\data_unit.xlsx"):
+    """A cell whose formula reads another workbook, with the value Excel cached the last time it
+    could: `formula` as Excel stores it ("[1]Sheet1!B2"); with `target`, the link part naming
+    the file (a formula naming its file in brackets needs none)."""
+    def build(path: Path) -> None:
+        if target is not None:
+            with_external_book(path, target)
+        raw_cell(sheet, ref, f"<f>{xml_escape(formula)}</f><v>{cached}</v>", "" if _is_number(cached) else "str")(path)
+    return build
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def chain(*builders):
+    """Several builders applied in order."""
+    def build(path: Path) -> None:
+        for b in builders:
+            b(path)
+    return build
+
+
+def linked_to(target: str):
+    """The workbook linked to another one (see with_external_book), its formulas left alone."""
+    def build(path: Path) -> None:
+        with_external_book(path, target)
+    return build
