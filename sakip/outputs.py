@@ -13,6 +13,7 @@ filesystems), and every storage failure becomes one StorageError naming the fold
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import os
 import re
@@ -155,12 +156,55 @@ def _in_the_way(path: Path) -> Path:
     return path
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync(path: Path, flags: int = os.O_RDONLY) -> None:
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+BUILDING_SUFFIX = ".sementara"  # a revision being built, published whole by a rename
+WORK_FOLDER = ".kerja"  # a run's intermediate files, never published
+
+
+def _flushed_later(final: Path) -> bool:
+    """Whether a file is made durable by someone else: inside a revision being built, all its
+    files are flushed at once when it is published (flush_tree), and work files never need to
+    be. One flush per revision instead of one per file: ~50 ms less per PK on a journaling disk."""
+    return any(part.endswith(BUILDING_SUFFIX) or part == WORK_FOLDER for part in final.parent.parts)
+
+
+def flush_tree(folder: Path) -> None:
+    """Put everything written under `folder` on the disk before it is published by a rename:
+    one syncfs(2) of its filesystem where Linux has it, else an fsync per file. A write the
+    disk could not complete (a network share that filled up) raises StorageError here."""
+    try:
+        if _syncfs is not None:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                if _syncfs(fd) != 0:
+                    code = ctypes.get_errno()
+                    raise OSError(code, os.strerror(code))
+            finally:
+                os.close(fd)
+            return
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                _fsync(Path(root, name))
+    except OSError as exc:
+        raise storage_error(exc, folder.parent) from exc
+
+
+def _load_syncfs():
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 @contextlib.contextmanager
@@ -168,8 +212,8 @@ def atomic_path(final: Path) -> Iterator[Path]:
     """Yield a temporary path beside `final`; rename it over `final` only if the block succeeds.
 
     The temporary file is in `final`'s own folder, so the rename never crosses filesystems, and
-    it is flushed to the disk before the rename, so a crash leaves the old file or the new one
-    whole. A run killed mid-write leaves a '.tmp' file, never a partial file under the final
+    it is flushed to the disk before the rename (or with its whole revision, see flush_tree), so
+    a crash leaves the old file or the new one whole. A run killed mid-write leaves a '.tmp' file, never a partial file under the final
     name. A storage failure (disk full, read-only, not writable, share gone), in the block or
     around it, raises StorageError naming the folder; the temporary file is removed.
     """
@@ -194,7 +238,8 @@ def atomic_path(final: Path) -> Iterator[Path]:
                 raise storage_error(exc, folder) from exc
             raise
         try:
-            _fsync(tmp_path)
+            if not _flushed_later(final):
+                _fsync(tmp_path)
             os.replace(tmp_path, final)
         except OSError as exc:
             raise storage_error(exc, folder) from exc
@@ -239,7 +284,7 @@ def leftovers(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
         for d in list(dirs):
-            if d == ".kerja" or (d.startswith(".rev-") and d.endswith(".sementara")):
+            if d == WORK_FOLDER or (d.startswith(".rev-") and d.endswith(BUILDING_SUFFIX)):
                 found.append(Path(root, d))
                 dirs.remove(d)
         found += [Path(root, f) for f in files

@@ -30,7 +30,7 @@ from typing import Any
 
 from .errors import PackageError
 from .manifest import code_version, manifest_path, matches_manifest, previous_revision, sha256
-from .outputs import make_folder, storage_error, write_bytes
+from .outputs import BUILDING_SUFFIX, StorageError, flush_tree, make_folder, storage_error, write_bytes
 
 LATEST = "latest"
 DATA_FILE = "data.json"  # the validated values of the revision, compared by the next one
@@ -107,7 +107,7 @@ class Plan:
     @property
     def building(self) -> Path:
         """Where the revision is built before it is published by a rename."""
-        return self.folder.with_name(f".{self.folder.name}.sementara")
+        return self.folder.with_name(f".{self.folder.name}{BUILDING_SUFFIX}")
 
 
 PACKAGES = "paket_*.pdf"
@@ -189,6 +189,11 @@ def publish(plan_: Plan) -> Path:
     parent = plan_.folder.parent
     link = parent / LATEST
     tmp = link.with_name(f".{LATEST}.{os.getpid()}")
+    try:
+        flush_tree(plan_.building)  # its files are on the disk before the rename publishes them
+    except StorageError:
+        shutil.rmtree(plan_.building, ignore_errors=True)
+        raise
     published = False
     try:
         tmp.unlink(missing_ok=True)

@@ -443,3 +443,25 @@ def test_the_converter_temporary_folder_hint_replaces_the_generic_one():
     message = str(storage_error(OSError(errno.ENOSPC, "x"), Path("/tmp"), other="atur TMPDIR ke folder di disk lain"))
     assert "atur TMPDIR ke folder di disk lain" in message and "pilih folder lain" not in message
 
+
+
+# durability ---------------------------------------------------------------------------------
+
+
+def test_files_of_a_revision_being_built_are_flushed_once_when_it_is_published(tmp_path, monkeypatch):
+    """A file published alone is fsynced before its rename; the files of a revision are flushed
+    together (one syncfs) just before the revision's rename, and work files never."""
+    from sakip import outputs
+
+    synced, flushed = [], []
+    real_fsync, real_flush = os.fsync, outputs.flush_tree
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    monkeypatch.setattr(outputs, "flush_tree", lambda folder: (flushed.append(folder), real_flush(folder)))
+    monkeypatch.setattr(revisions, "flush_tree", outputs.flush_tree)
+    write_bytes(tmp_path / "ringkasan.json", b"{}")
+    assert [Path(p).name.startswith(".ringkasan.json.") for p in synced] == [True]
+    synced.clear()
+    published = publish(tmp_path / "PK-A")
+    write_bytes(tmp_path / ".kerja" / "x.pdf", b"x")
+    assert [Path(p).name for p in synced] == ["PK-A"]  # the folder holding the renames, nothing else
+    assert flushed == [tmp_path / "PK-A" / ".rev-01.sementara"] and published.name == "rev-01"
