@@ -238,7 +238,7 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
         if here in ("\0", "\n"):
             return 'teks belum ditutup: tambahkan tanda kutip (") penutup di akhir nilai'
         return f"karakter tak terlihat {_char_name(here)} tidak boleh ada; ketik ulang baris ini"
-    if msg in ("Unterminated string",) or msg.startswith("Expected '\"'") or msg.startswith("Expected \"'\""):
+    if msg == "Unterminated string" or re.fullmatch(r"""Expected (["'])["']+\1""", msg):
         return "teks belum ditutup: tambahkan tanda kutip penutup yang sama dengan tanda kutip pembukanya"
     if msg == "Invalid value":
         if here in _QUOTES:
@@ -261,7 +261,7 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
     if msg.startswith("Expected ']' at the end of a table") or msg.startswith("Expected ']]'"):
         return "judul bagian belum ditutup dengan ] (mis. [pejabat.sekretaris])"
     if msg == "Unclosed array":
-        return "daftar [ ... ] belum ditutup dengan ]"
+        return "daftar [ ... ] belum ditutup dengan ], atau butirnya tidak dipisahkan koma"
     if msg == "Unclosed inline table":
         return "tabel { ... } belum ditutup dengan } pada baris yang sama"
     if msg in ("Invalid hex value", "Escaped character is not a Unicode scalar value") or msg.startswith("Unescaped '\\'"):
@@ -274,7 +274,9 @@ def _syntax_cause(msg: str, line: str, col: int) -> str:
             return f'tanda kutip lengkung ({here}) dari Word atau WhatsApp; ganti dengan tanda kutip lurus "'
         return ("baris ini bukan judul bagian [..] maupun kunci = nilai; nama kunci hanya huruf, angka, _ dan -"
                 + (f" (karakter {_char_name(here)})" if here != "\0" and not here.isprintable() else ""))
-    return f"penulisan TOML tidak sah ({msg})"  # a message tomllib may add later: shown, not lost
+    if m := re.fullmatch(r"""Expected (["'])(.+)\1""", msg):
+        return f"tanda {m.group(2)} belum ditulis"
+    return f"penulisan TOML tidak sah (pesan pengurai: {msg})"  # one tomllib may add later: shown, not lost
 
 
 def _unclosed_quote(line: str) -> bool:
