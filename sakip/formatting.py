@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 LOCALE = "id_ID"
@@ -17,9 +17,20 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 TWO_PLACES = Decimal("0.01")
 
 
+def _quantize(value: Decimal, exponent: Decimal) -> Decimal:
+    """`value` rounded half up to `exponent`'s place, with the precision that takes: the default
+    28 digits make quantize raise InvalidOperation for a large value (a capaian of 10^27 %), and
+    formatting must never stop a report."""
+    if not value.is_finite():
+        return value
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() - exponent.as_tuple().exponent + 2)
+        return value.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
 def round2(value: Decimal) -> Decimal:
     """Round half-up to two decimals, as the printed report shows it."""
-    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return _quantize(value, TWO_PLACES)
 
 
 def number(value: Decimal | int | None, places: int | None = None) -> str:
@@ -36,14 +47,18 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
     if places is None:
         # Keep what the official wrote (up to 4 decimals) without trailing zeros; rounded here,
         # half up, because babel would round half to even.
-        d = d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) if d.as_tuple().exponent < -4 else d
+        d = _quantize(d, Decimal("0.0001")) if d.is_finite() and d.as_tuple().exponent < -4 else d
         pattern = "#,##0.####"
     else:
-        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        d = _quantize(d, Decimal(1).scaleb(-places))
         pattern = "#,##0." + "0" * places if places else "#,##0"
+    if not d.is_finite():
+        return "tak hingga" if d.is_infinite() else "-"
     if d.is_zero():
         d = abs(d)
-    return format_decimal(d, format=pattern, locale=LOCALE)
+    with localcontext() as ctx:  # babel quantizes again, in the current context
+        ctx.prec = max(ctx.prec, d.adjusted() + 8)
+        return format_decimal(d, format=pattern, locale=LOCALE)
 
 
 def percent(value: Decimal | None) -> str:
@@ -101,8 +116,8 @@ def excel_number(value: int | float | Decimal) -> str:
     if isinstance(value, int) or not value:  # Excel shows a negative zero as 0
         return str(int(value)) if value == value else "bukan angka (NaN)"
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return str(value)
+        if not value.is_finite() or not -10 < value.adjusted() < 15:  # Excel's exponent form, as for a float
+            return excel_number(float(value))
         text = format(value.normalize() if value == value.to_integral_value() else value, "f")
         return text.replace(".", ",")
     text = format(value, ".15g")

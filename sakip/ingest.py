@@ -145,8 +145,11 @@ def _cell_number(raw: int | float | Decimal) -> Decimal:
 
 
 def _tidy(value: Decimal) -> Decimal:
-    """Trailing zeros dropped without exponent notation (100, not 1E+2)."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    """Trailing zeros dropped without exponent notation (100, not 1E+2); a number too large for
+    that is left as it is (magnitude_problem refuses it)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) if value.adjusted() < 20 else value
+    return value.normalize()
 
 
 def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Reading:

@@ -1,9 +1,14 @@
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sakip import formatting as f
+
+from .conftest import examples
 
 
 @pytest.mark.parametrize("value,places,expected", [
@@ -27,3 +32,28 @@ def test_percent_rupiah_date_quarter():
 def test_nip_groups_8_6_1_3():
     assert f.nip("197004251990031006") == "19700425 199003 1 006"
     assert f.nip("12345") == "12345"
+
+
+@pytest.mark.parametrize("value,places,expected", [
+    (Decimal("-0"), None, "0"),
+    (Decimal("-0.001"), 2, "0,00"),
+    (Decimal("1E+27"), 0, "1.000.000.000.000.000.000.000.000.000"),  # more digits than Decimal's default 28
+    (Decimal("-3.3E+40"), 2, "-" + format(33 * 10**39, ",").replace(",", ".") + ",00"),
+    (Decimal("Infinity"), 2, "tak hingga"),
+])
+def test_number_prints_any_decimal(value, places, expected):
+    assert f.number(value, places) == expected
+
+
+def test_round2_never_raises_for_a_large_value():
+    assert f.round2(Decimal("3.3E+40")) == Decimal("3.3E+40")
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1E+60"), max_value=Decimal("1E+60")))
+@settings(max_examples=examples(300), deadline=None)
+def test_formatting_never_fails_and_never_prints_negative_zero(value):
+    """Whatever capaian computes from values ingest let through, printing it never stops a
+    report (quantize beyond 28 digits raised InvalidOperation), and never shows "-0"."""
+    for shown in (f.number(value), f.number(value, 2), f.number(value, 0), f.percent(value), f.rupiah(value)):
+        assert not re.fullmatch(r"(Rp )?-0(,0+)?( %)?", shown), shown
+    assert f.round2(value) == value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=Context(prec=200))
