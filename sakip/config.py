@@ -464,7 +464,10 @@ def _located(shown: str, text: str, exc: ConfigError) -> ConfigError:
     lines = _lines_for(exc.at, key_lines(text)) if isinstance(exc, _KeyProblem) else []
     if not lines:
         return ConfigError(f"{shown}: {exc}")
-    listed = ", ".join(str(n) for n in lines[:-1]) + (" dan " if len(lines) > 1 else "") + str(lines[-1])
+    if len(lines) > 5:  # a long cycle: its first lines say where to look
+        listed = ", ".join(str(n) for n in lines[:5]) + f" dan {len(lines) - 5} baris lain"
+    else:
+        listed = ", ".join(str(n) for n in lines[:-1]) + (" dan " if len(lines) > 1 else "") + str(lines[-1])
     return ConfigError(f"{shown}, baris {listed}: {exc}")
 
 
@@ -688,10 +691,40 @@ def _check_officials(cfg: Konfigurasi) -> None:
 
 def _chain(cfg: Konfigurasi, key: str) -> list[str]:
     """`key` and its superiors upward, stopping before the first one repeated."""
-    chain = [key]
-    while (up := cfg.pejabat[chain[-1]].atasan) and up not in chain:
+    chain, seen = [key], {key}
+    while (up := cfg.pejabat[chain[-1]].atasan) and up not in seen:
         chain.append(up)
+        seen.add(up)
     return chain
+
+
+def _cycle(cfg: Konfigurasi) -> list[str] | None:
+    """The first atasan cycle in file order, each official walked once (a hostile file may list
+    thousands of officials in one chain)."""
+    done: set[str] = set()
+    for start in cfg.pejabat:
+        path: dict[str, int] = {}
+        key = start
+        while key and key not in done:
+            if key in path:
+                return list(path)[path[key]:]
+            path[key] = len(path)
+            key = cfg.pejabat[key].atasan
+        done.update(path)
+    return None
+
+
+def _under(cfg: Konfigurasi, head: str) -> set[str]:
+    """The officials whose atasan chain reaches `head` (head included), in one pass."""
+    known: dict[str, bool] = {head: True}
+    for start in cfg.pejabat:
+        walked, key = [], start
+        while key and key not in known:
+            walked.append(key)
+            key = cfg.pejabat[key].atasan
+        result = known.get(key, False) if key else False
+        known.update(dict.fromkeys(walked, result))
+    return {k for k, v in known.items() if v}
 
 
 def _check_hierarchy(cfg: Konfigurasi) -> None:
@@ -700,30 +733,27 @@ def _check_hierarchy(cfg: Konfigurasi) -> None:
             raise _KeyProblem(f"pejabat.{key}.atasan", f"pejabat '{key}' menjadi atasannya sendiri: ia akan tercetak "
                                                        f"sebagai Pihak Pertama sekaligus Pihak Kedua PK-nya; isi kunci "
                                                        f"atasan langsungnya")
-    for key in cfg.pejabat:
-        chain = _chain(cfg, key)
-        up = cfg.pejabat[chain[-1]].atasan
-        if up:  # the chain stopped on a repeat: a cycle
-            cycle = chain[chain.index(up):]
-            shown = " → ".join([*cycle, cycle[0]])
-            raise _KeyProblem(f"pejabat.{cycle[0]}.atasan", f"rantai atasan berputar ({shown}): tidak ada yang menjadi "
-                                                            f"atasan tertinggi; perbaiki atasan salah satunya",
-                              at=tuple(f"pejabat.{k}.atasan" for k in cycle))
+    if cycle := _cycle(cfg):
+        shown = " → ".join([*cycle, cycle[0]])
+        raise _KeyProblem(f"pejabat.{cycle[0]}.atasan", f"rantai atasan berputar ({_shown(shown, 200)}): tidak ada yang "
+                                                        f"menjadi atasan tertinggi; perbaiki atasan salah satunya",
+                          at=tuple(f"pejabat.{k}.atasan" for k in cycle))
     head = cfg.instansi.kepala
     above_head = set(_chain(cfg, head))
+    under_head = _under(cfg, head)
     for key, official in cfg.pejabat.items():
         # Civil servants of the agency sign their PK with a superior inside it (DOMAIN: eselon
         # IV with eselon III, III with the Kepala OPD); only the kepala and those above them
         # (the Bupati) may stand outside. Elected officials have no NIP.
-        if key in above_head or not official.nip or head in _chain(cfg, key):
+        if key in above_head or not official.nip or key in under_head:
             continue
-        shown = " → ".join(_chain(cfg, key))
+        shown = _shown(" → ".join(_chain(cfg, key)), 200)
         where = f"pejabat.{key}.atasan" if official.atasan else f"pejabat.{key}"
         raise _KeyProblem(where, f"rantai atasan {shown} tidak sampai ke kepala instansi '{head}': PK pejabat ini akan "
                                  f"ditandatangani Pihak Kedua dari luar instansi; isi atasan langsungnya (kepala "
                                  f"instansi atau pejabat di bawahnya)")
     checker = cfg.pengaturan.pemeriksa
-    if checker and head not in _chain(cfg, checker):
+    if checker and checker not in under_head:
         raise _KeyProblem("pengaturan.pemeriksa", f"pemeriksa '{checker}' bukan kepala instansi '{head}' atau "
                                                   f"bawahannya; paraf diberikan pejabat di dalam instansi sebelum "
                                                   f"kepala menandatangani")

@@ -569,6 +569,20 @@ def test_a_civil_servant_whose_chain_misses_the_head(tmp_path, key, atasan, chai
     expect(refused(p), p, str(line), where, f"rantai atasan {chain} tidak sampai ke kepala instansi 'inspektur'")
 
 
+def test_a_long_chain_of_officials_is_checked_in_one_pass(tmp_path):
+    """Thousands of officials in one chain (a hostile file near the size limit): seconds, not hours."""
+    n = 3000
+    chain = "".join(f'[pejabat.p{i}]\nnama = "A"\njabatan = "B"\nnip = "{198001012005011001 + i}"\n'
+                    f'atasan = "{f"p{i - 1}" if i else "inspektur"}"\n' for i in range(n))
+    cfg = config.load(write(tmp_path, DEMO + chain))
+    assert cfg.pemeriksa_untuk(f"p{n - 1}") == "kasubbag_perencanaan"
+    text = DEMO + chain.replace('atasan = "inspektur"', f'atasan = "p{n - 1}"')
+    p = write(tmp_path, text)
+    first = line_of(text, 'atasan = "p2999"')
+    expect(refused(p), p, f"{first}, {first + 5}, {first + 10}, {first + 15}, {first + 20} dan {n - 5} baris lain",
+           "pejabat.p0.atasan", "rantai atasan berputar (p0 → p2999 → p2998 → ")
+
+
 def test_elected_officials_without_nip_may_stand_outside(tmp_path):
     text = DEMO + '\n[pejabat.wakil_bupati]\nnama = "Ir. H. SUTRISNO"\njabatan = "Wakil Bupati Sukamaju"\n'
     cfg = config.load(write(tmp_path, text))
