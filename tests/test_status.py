@@ -175,6 +175,11 @@ def dangling_summary(outputs):
     os.symlink("tidak-ada.json", summary_file(outputs))
 
 
+def huge_summary(outputs):
+    with summary_file(outputs).open("wb") as fh:
+        fh.truncate(65 << 20)  # sparse: a disk image written over it, say
+
+
 def no_pdf_in_revision(outputs):
     package_a(outputs).unlink()
 
@@ -218,6 +223,7 @@ CASES = {
     "summary a number": (write_summary(b"42"), "problems", "rusak: ringkasan.json: isinya bukan objek JSON (int)"),
     "summary null": (write_summary(b"null"), "problems", "rusak: ringkasan.json: isinya bukan objek JSON (NoneType)"),
     "summary nested deep": (write_summary(b"[" * 200_000), "problems", "rusak: ringkasan.json: JSON bersarang terlalu dalam"),
+    "summary huge": (huge_summary, "problems", "rusak: ringkasan.json: lebih dari 64 MB, bukan berkas yang ditulis sakip"),
     "summary a folder": (replace_summary_by_folder, "problems", "rusak: ringkasan.json: sebuah folder, bukan berkas"),
     "summary dangling link": (dangling_summary, "problems", "rusak: ringkasan.json: tidak ada"),
     "summary pk a string": (edit_summary(lambda d: d.update(pk="PK-A")), "problems", "rusak: ringkasan.json: 'pk' bukan daftar (str)"),
