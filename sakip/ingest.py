@@ -758,9 +758,8 @@ def _parse_layout(data: bytes, links: list[str]) -> _Layout:
             elif tag == "row":
                 row = _whole(el.get("r"), row + 1)
                 col = 0
-                shown = _flag(el.get("hidden"))
-                height = el.get("ht")
-                if shown or _zero(height) or (rows_hidden_by_default and shown is None and height is None):
+                hidden, height = _flag(el.get("hidden")), el.get("ht")
+                if hidden or _zero(height) or (rows_hidden_by_default and hidden is None and height is None):
                     rows.add(row - 1)
             elif tag == "col" and (_flag(el.get("hidden")) or _zero(el.get("width"))):
                 first = _whole(el.get("min"), 1)
@@ -1022,9 +1021,11 @@ def _identity_value(ident: dict[str, list[tuple[Any, Location, bool]]], key: str
             raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
         return "", None
     pool = [e for e in entries if not e[2]] or entries
-    distinct = list({_text(v): (v, loc) for v, loc, _ in reversed(pool)}.values())[::-1]
+    distinct: dict[str, tuple[Any, Location]] = {}
+    for v, at, _ in pool:
+        distinct.setdefault(_text(v), (v, at))
     if len(distinct) > 1:
-        (v1, l1), (v2, l2) = distinct[:2]
+        (v1, l1), (v2, l2) = list(distinct.values())[:2]
         raise InputError(l2, f"isian '{shown}' ditulis dua kali dengan nilai berbeda ({l1.cell}: '{_text(v1)}', {l2.cell}: "
                              f"'{_text(v2)}'); sakip tidak menebak mana yang berlaku: hapus salah satu")
     value, loc, hidden = pool[0]
@@ -1394,6 +1395,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
 
     realisasi, realisasi_budget = [], []
     received: dict[tuple[str, int], str] = {}  # (PK, quarter) -> its workbook as shown, read or refused
+    accepted: dict[tuple[str, int], str] = {}  # the same, read
     for agency in roots:
         for q in range(1, quarter + 1):
             for path in real_books[(agency, q)]:
@@ -1424,7 +1426,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                                             f"dan {visible(shown)})", "Kirim satu berkas realisasi per PK per triwulan.",
                                             "berkas.realisasi_tunggal", "Satu berkas realisasi per PK per triwulan"))
                     continue
-                received[(code, q)] = shown
+                received[(code, q)] = accepted[(code, q)] = shown
                 findings += _notes(code, head.pop("catatan"), _earlier(q, quarter))
                 findings += _identity_findings(head, q, quarter, year, nips.get(code, ""))
                 where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
@@ -1433,7 +1435,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     for code, (agency, _) in seen.items():
         if (code, quarter) in received:
             findings += [_missing_earlier(code, agency, q, quarter) for q in range(1, quarter) if (code, q) not in received]
-    findings += _earlier_values(indicators, realisasi, realisasi_budget, quarter)
+    findings += _earlier_values(indicators, realisasi, realisasi_budget, accepted, quarter)
     findings += plausibility(indicators, realisasi)
 
     import pandas as pd
@@ -1485,7 +1487,7 @@ _UNREADABLE = {Status.AMBIGUOUS, Status.EXCEL_ERROR, Status.FORMULA}
 
 
 def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]], budget: list[dict[str, Any]],
-                    quarter: int) -> list[Finding]:
+                    accepted: dict[tuple[str, int], str], quarter: int) -> list[Finding]:
     """The values of earlier quarters' workbooks that the s.d. figures need, checked as the
     current quarter's are by the paraf suites: every indicator has a row, no unknown code, a
     value where that quarter had a target, readable (a number for a quantitative indicator)."""
@@ -1497,7 +1499,10 @@ def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, 
     for r in realisasi:
         if r["triwulan"] < quarter:
             rows.setdefault((r["pk"], r["triwulan"]), {})[r["kode"]] = r
-    for (pk, q), found in rows.items():
+    for (pk, q), shown in accepted.items():
+        if q >= quarter:
+            continue
+        found = rows.get((pk, q), {})
         why = _earlier(q, quarter)
         known = by_pk.get(pk, {})
         for code, r in found.items():
@@ -1520,10 +1525,9 @@ def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, 
                                    f"Realisasi triwulan {ROMAN[q]} indikator '{ind['indikator']}' {problem}{why}",
                                    f"Perbaiki isian ini di berkas triwulan {ROMAN[q]} (isi dengan angka; tulis 0 bila memang nol), "
                                    "lalu kirim ulang.", "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
-        first = next(iter(found.values()))
         for code, ind in known.items():
             if code not in found:
-                out.append(Finding(pk, "error", Location(first["berkas"], "Realisasi"), code,
+                out.append(Finding(pk, "error", Location(shown, "Realisasi"), code,
                                    f"Indikator '{code} {ind['indikator']}' tidak ada di sheet Realisasi{why}",
                                    f"Tambahkan baris dengan kode '{code}' dan isi realisasi triwulan {ROMAN[q]}-nya.",
                                    "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
