@@ -35,7 +35,7 @@ def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
     """
     if nip is None:
         return None
-    text = str(nip).replace(" ", "")
+    text = compact_nip(str(nip))
     if not (len(text) == 18 and text.isdigit()):
         return f"NIP harus 18 digit angka, tertulis {len(text)} karakter"
     try:

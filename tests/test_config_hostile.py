@@ -507,6 +507,17 @@ def test_nip_spaces_are_removed_so_the_pk_workbook_finds_the_official(tmp_path):
     assert cfg.official_by_nip("") is None and cfg.official_by_nip("1978082320031220") is None
 
 
+@pytest.mark.parametrize("typed", ["19780823 200312 2 005", "19780823\u00a0200312\u00a02\u00a0005",
+                                   "19780823\u202f200312\u202f2\u202f005", "\t197808232003122005 "])
+def test_a_nip_typed_with_any_space_is_one_nip(typed):
+    """What a spreadsheet or word processor puts between the NIP's groups is not part of it."""
+    from sakip.asn import compact_nip, nip_problem
+
+    assert compact_nip(typed) == "197808232003122005"
+    assert nip_problem(typed, 2026) is None
+    assert demo().official_by_nip(typed)[0] == "sekretaris"
+
+
 @pytest.mark.parametrize("nip", ["19870910201001201", "197913052005012008", "198709102010013015", "ABCDEFGHIJKLMNOPQR"])
 def test_a_malformed_nip_is_left_to_the_paraf_of_the_pks_it_signs(tmp_path, nip):
     """NIP structure is a paraf rule (tests/test_paraf.py): in a regency one agency's typo must not
