@@ -42,7 +42,7 @@ from sakip import paraf as paraf_stage
 from sakip import paraf_report
 from sakip import produce as produce_stage
 from sakip.capaian import PKResult
-from sakip.convert import Converter, default_slots
+from sakip.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
 from sakip.formatting import JAKARTA
 from sakip.manifest import RunInfo
@@ -181,6 +181,8 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
         value = future.state.result(raise_on_failure=False)
         if isinstance(value, Produced):
             out.add(value)
+        elif isinstance(value, ConverterUnavailable):  # no PK can be converted: the run fails with one line
+            raise value
         elif isinstance(value, RetryableConversionError):
             out.packages.update({**value.done, **value.failed})
         else:  # an unexpected failure of the whole batch: every PK in it failed, with the reason

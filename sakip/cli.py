@@ -356,6 +356,7 @@ def status(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from .formatting import wib
 
@@ -367,15 +368,18 @@ def status(
     for col in ("PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat", "Paket"):
         table.add_column(col, overflow="fold")
     for r in report.rows:
-        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, *revision(r), r.package or r.note)))
+        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, *revision(r),
+                                                         "\n".join(filter(None, (r.package, r.note))))))
     console.print(table)
     if report.documents:
         table = Table(title="Dokumen instansi")
         for col in ("Dokumen", "Revisi", "Tanda tangan", "Dibuat", "Berkas"):
             table.add_column(col, overflow="fold")
         for r in report.documents:
-            table.add_row(*(_plain(c) for c in (r.pk, *revision(r), r.package)))
+            table.add_row(*(_plain(c, lines=True) for c in (r.pk, *revision(r), "\n".join(filter(None, (r.package, r.note))))))
         console.print(table)
+    for problem in report.problems:
+        console.print(Text("catatan: ", style="yellow") + _plain(problem))
     finished = wib(report.finished) if report.finished else "-"
     typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {finished}).")
 

@@ -7,6 +7,7 @@ Messages are in Indonesian because the people who read them are officials; the C
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def visible(text: str) -> str:
@@ -83,6 +84,19 @@ class RetryableConversionError(ConversionError):
 
     def __reduce__(self):
         return type(self), (self.failed, self.done)
+
+
+class StorageError(SakipError):
+    """A folder sakip must write to is full, read-only, not writable or gone; nothing was left
+    half-written. `folder` is the folder named in the message, `errno` the system's code."""
+
+    def __init__(self, message: str, folder: Path | None = None, code: int | None = None) -> None:
+        self.folder = folder
+        self.errno = code
+        super().__init__(message)
+
+    def __reduce__(self):  # crosses process and Prefect task boundaries
+        return type(self), (str(self), self.folder, self.errno)
 
 
 class PackageError(SakipError):

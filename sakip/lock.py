@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .errors import SakipError
 from .formatting import ROMAN, wib
-from .outputs import period_dir
+from .outputs import make_folder, period_dir, storage_error
 
 LOCK_FILE = ".proses.lock"
 POLL_SECONDS = 0.5
@@ -89,10 +89,12 @@ def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float =
             on_wait: Callable[[str], None] | None = None) -> PeriodLock:
     """Take the period's lock. If another run holds it: refuse at once (wait 0), or wait up to
     `wait` seconds, calling `on_wait` once with a message saying who holds it."""
-    folder = period_dir(outputs, year, quarter)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(period_dir(outputs, year, quarter))
     path = folder / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise storage_error(exc, folder) from exc
     deadline = time.monotonic() + wait
     told = False
     try:
@@ -114,9 +116,12 @@ def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float =
         stale = _holder(_read(fd))
         record = {"pid": os.getpid(), "host": socket.gethostname(), "mulai": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                   "run": run}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(record).encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:  # a full disk: the lock is held all the same, the record is lost
+            raise storage_error(exc, folder) from exc
         return PeriodLock(path, fd, stale)
     except BaseException:
         os.close(fd)

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import PackageError, SakipError, visible
+from .errors import PackageError, SakipError, StorageError, visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -66,19 +66,6 @@ def agency_folder(outputs: Path, year: int, quarter: int, agency: str) -> Path:
 
 def is_agency_folder(name: str) -> bool:
     return name == AGENCY_FOLDER or name.startswith(AGENCY_FOLDER + "_")
-
-
-class StorageError(SakipError):
-    """A folder sakip must write to is full, read-only, not writable or gone; nothing was left
-    half-written. `folder` is the folder named in the message, `errno` the system's code."""
-
-    def __init__(self, message: str, folder: Path | None = None, code: int | None = None) -> None:
-        self.folder = folder
-        self.errno = code
-        super().__init__(message)
-
-    def __reduce__(self):  # crosses process and Prefect task boundaries
-        return type(self), (str(self), self.folder, self.errno)
 
 
 # errno -> what happened, what to do. The advice names the folder's disk, not sakip's options,

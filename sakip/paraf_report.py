@@ -52,8 +52,9 @@ def finding_dict(f: Any) -> dict[str, str]:
 def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
     """The paraf record of one PK as a JSON-ready dict."""
     cfg = period.config_for(result.pk)
-    checker_key = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
-    checker = cfg.pejabat[checker_key]
+    owner = cfg.official_by_nip(str(period.pks.loc[period.pks["pk"] == result.pk, "nip"].iloc[0])) \
+        if not period.pks.empty and result.pk in set(period.pks["pk"]) else None
+    checker = cfg.pejabat[cfg.pemeriksa_untuk(owner[0] if owner else "")]
     rules = []
     for check in result.checks:
         rules.append({"suite": check.suite, "id": check.id, "jenis": check.name, "uraian": check.description,

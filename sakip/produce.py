@@ -26,7 +26,7 @@ from . import datasheet
 from . import render as render_stage
 from . import revisions
 from .capaian import PKResult
-from .convert import MAX_BATCH, Converter
+from .convert import MAX_BATCH, Converter, ConverterUnavailable
 from .errors import RetryableConversionError, SakipError
 from .isolation import Failures, each, guarded
 from .manifest import RunInfo, sha256
@@ -125,6 +125,8 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
             todo.append(p)
     if not todo:
         return out
+    if converter.unavailable:  # LibreOffice cannot start: rendering this batch would be wasted work
+        raise ConverterUnavailable(converter.unavailable)
     failures: Failures = {}
     with _python_work:
         started = time.perf_counter()

@@ -243,7 +243,7 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
                       "capaian_rata": result.capaian_rata_sd.text, "serapan": result.serapan.text},
         "kendala": kendala,
         "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
-        "paraf": checker_cells(cfg),
+        "paraf": checker_cells(cfg, cfg.key_of(p)),
     }
 
 
@@ -266,11 +266,12 @@ def capaian_chart(result: PKResult, period: Period) -> charts.Chart:
         satuan="%", garis=100.0, garis_label="Target (100 %)", catatan=note)
 
 
-def checker_cells(cfg: Konfigurasi) -> list[dict[str, str]]:
-    """The initial (paraf) cells of the report: the checker named in instansi.toml."""
-    key = cfg.pengaturan.pemeriksa
-    if not key:
+def checker_cells(cfg: Konfigurasi, owner: str = "") -> list[dict[str, str]]:
+    """The initial (paraf) cells of the report: the checker named in instansi.toml (on the
+    checker's own PK, their atasan: nobody initials their own data)."""
+    if not cfg.pengaturan.pemeriksa:
         return []
+    key = cfg.pemeriksa_untuk(owner)
     p = cfg.pejabat[key]
     return [{"no": 1, "jabatan": p.jabatan_lengkap, "nama": p.nama, "penanda": signature_marker(REPORT_PARAF_FIELD)}]
 
@@ -340,8 +341,7 @@ def cover_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: Period) -> dict
 
 
 def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, period: Period) -> dict[str, Any]:
-    checker_key = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
-    checker = cfg.pejabat[checker_key]
+    checker = cfg.pejabat[cfg.pemeriksa_untuk(cfg.key_of(p))]
     warnings = [{"no": n, "lokasi": f"{w.location.sheet} {w.location.cell}".strip() or w.location.file, "pesan": w.message}
                 for n, w in enumerate(result.warnings, start=1)]
     # One row per suite, naming only the rules that flagged something: the page must keep the

@@ -10,7 +10,6 @@ paragraphs a machine cannot write come from `inputs/<year>/lkjip.toml`, written 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,8 +18,7 @@ from typing import Any
 
 from . import charts
 from .capaian import IndicatorResult, PKResult, Target, judge
-from .config import Konfigurasi, _build
-from .errors import ConfigError
+from .config import Konfigurasi, load_as
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
 from .render import Period, letterhead, official, signature_block
@@ -71,13 +69,8 @@ def load_narrative(folder: Path) -> tuple[Narasi, Path | None]:
     path = folder / NARRATIVE_FILE
     if not path.is_file():
         return Narasi(), None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return _build(Narasi, data, ""), path
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: bukan TOML yang sah ({exc})") from None
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+    # The same reader as instansi.toml: Windows encodings, Indonesian syntax messages with the line.
+    return load_as(Narasi, path), path
 
 
 def paragraphs(text: str, missing: str) -> list[str]:

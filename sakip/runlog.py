@@ -18,9 +18,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import SakipError
 from .formatting import JAKARTA
-from .outputs import period_dir
+from .outputs import make_folder, period_dir
 
 LOG_DIR = "log"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -31,14 +30,8 @@ _CONSOLE_LOGGERS = ("", "uvicorn", "fastapi", "prefect._internal")
 def new_path(outputs: Path, year: int, quarter: int, when: dt.datetime | None = None) -> Path:
     """A new log file's path for a run of this period (its folder made)."""
     when = when or dt.datetime.now(JAKARTA)
-    folder = period_dir(outputs, year, quarter) / LOG_DIR
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SakipError(f"{folder}: folder log tidak dapat dibuat ({exc.strerror or exc}); "
-                         "periksa izin tulis dan ruang disk folder keluaran") from None
-    path = folder / f"{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    return path
+    folder = make_folder(period_dir(outputs, year, quarter) / LOG_DIR)
+    return folder / f"{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
 
 
 class _LogFile(logging.FileHandler):
