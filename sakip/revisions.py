@@ -103,6 +103,7 @@ class Plan:
     reuse: bool
     reason: str = ""  # why a new revision is made ("" when reused)
     previous: Path | None = None  # the revision it follows
+    supersedes_signed: bool = False  # the revision it follows was signed: the operator is told
 
     @property
     def building(self) -> Path:
@@ -138,16 +139,20 @@ def plan(pk: str, pk_folder: Path, current: Keys, force: bool = False, pattern: 
     signed = intact and not same_full and any(_signed(d) for d in documents)
     if intact and not force and (same_full or (signed and same_data)):
         return Plan(pk, current, int(_REV.match(prev.name).group(1)), prev, reuse=True, previous=prev)
+    # A signed revision superseded is news the operator must see (the signed one stays on disk).
+    signed = signed or (intact and same_full and any(_signed(d) for d in documents))
     if not intact:
         reason = f"paket {prev.name} hilang atau tidak sesuai manifest-nya"
     elif force:
-        reason = "dibuat ulang atas permintaan operator (--force)"
+        reason = "dibuat ulang atas permintaan operator (--force)" + (
+            f"; menggantikan {prev.name} yang sudah ditandatangani" if signed else "")
     elif not same_data:
         reason = "data masukan atau hasil paraf berubah" + (f" setelah {prev.name} ditandatangani" if signed else "")
     else:
         reason = "template, suite, atau versi sakip berubah"
     number = max(revisions(pk_folder)) + 1
-    return Plan(pk, current, number, pk_folder / rev_name(number), reuse=False, reason=reason, previous=prev)
+    return Plan(pk, current, number, pk_folder / rev_name(number), reuse=False, reason=reason, previous=prev,
+                supersedes_signed=signed)
 
 
 def _manifest(package: Path) -> dict[str, Any]:
