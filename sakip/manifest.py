@@ -488,6 +488,7 @@ class SignatureState:
     revision: int = -1  # the file revision the signature signed (0-based)
     modification: str = ""  # pyHanko's judgement of what came after it
     trust_only: bool = False  # the only problem is a chain that could not be built
+    document_timestamp: bool = False  # a PAdES B-LTA document timestamp (in a field of its own)
 
 
 @dataclass
@@ -544,7 +545,7 @@ def verify(package: Path, trust_roots: list[Path] | None = None) -> Verification
 def _revision_folder(package: Path, out: Verification) -> Path:
     """The revision's real folder. The package may be reached through the PK's `latest` link,
     which must name a sibling rev-NN; the package itself must not be a link out of it."""
-    parent = package.parent
+    parent = package.absolute().parent  # absolute, links kept: `sakip verify paket.pdf` inside the folder
     if parent.is_symlink():
         target = os.readlink(parent)
         if parent.name != "latest" or not _REVISION.fullmatch(target):
@@ -893,7 +894,8 @@ def _check_signatures(package: Path, made: Any | None, data: bytes | None, roots
         return
     if not out.signatures or len(data) < size:
         return
-    unknown = [s.field for s in out.signatures if s.field not in made.paket.kolom_tanda_tangan]
+    unknown = [s.field for s in out.signatures
+               if s.field not in made.paket.kolom_tanda_tangan and not s.document_timestamp]
     if unknown:
         out.add("tanda_tangan", f"tanda tangan di kolom yang tidak dibuat sakip: {', '.join(unknown)}")
     try:
@@ -930,7 +932,7 @@ _CHANGES = {"ANNOTATIONS": "anotasi ditambahkan atau diubah", "OTHER": "isi doku
 def _states(data: bytes, roots: list[Any]) -> list[SignatureState]:
     """Each embedded signature, in the order it was made: intact (digest and signature), trusted
     (chain to a given root, a key usage for signing) and what came after it."""
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
@@ -941,18 +943,15 @@ def _states(data: bytes, roots: list[Any]) -> list[SignatureState]:
     for sig in sorted(_embedded(data), key=lambda s: s.signed_revision):
         # No revocation fetching: the machine may be offline, and a BSrE check is the signer's tool's job.
         context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-        if sig.sig_object_type != "/Sig":
-            states.append(SignatureState(str(sig.field_name), "cap waktu dokumen", "", False, False, False, "", "",
-                                         "cap waktu dokumen (DocTimeStamp) tidak diperiksa oleh sakip",
-                                         revision=sig.signed_revision))
-            continue
         try:
-            status = validate_pdf_signature(sig, context, key_usage_settings=usage)
+            if sig.sig_object_type == "/DocTimeStamp":  # PAdES B-LTA: a document timestamp after the signatures
+                status = validate_pdf_timestamp(sig, context)
+            else:
+                status = validate_pdf_signature(sig, context, key_usage_settings=usage)
+            states.append(_state(sig, status, bool(roots)))
         except Exception as exc:  # noqa: BLE001 - a malformed signature is a finding, not a crash
-            states.append(SignatureState(str(sig.field_name), "?", "", False, False, False, "", "",
+            states.append(SignatureState(visible(str(sig.field_name)), "?", "", False, False, False, "", "",
                                          f"tidak dapat divalidasi ({type(exc).__name__})", revision=sig.signed_revision))
-            continue
-        states.append(_state(sig, status, bool(roots)))
     return states
 
 
@@ -971,14 +970,20 @@ def _state(sig: Any, status: Any, have_roots: bool) -> SignatureState:
                        "mis. CA BSrE, dengan --ca)")
         else:
             problem = _TRUST_REASONS.get(indic, f"sertifikat penanda tangan tidak dipercaya ({indic or 'tanpa alasan'})")
-    ts = status.timestamp_validity
+    document_stamp = sig.sig_object_type == "/DocTimeStamp"
+    reported = getattr(status, "signer_reported_dt", None) or (status.timestamp if document_stamp else None)
+    ts = getattr(status, "timestamp_validity", None)
+    stamped = status.timestamp if document_stamp else (ts.timestamp if ts is not None else None)
+    signer = visible(status.signing_cert.subject.human_friendly)
+    # The field and the signer's name come from the PDF (anyone can write them): shown visibly, one line.
     return SignatureState(
-        field=str(sig.field_name), signer=status.signing_cert.subject.human_friendly,
-        signed_at=status.signer_reported_dt.isoformat() if status.signer_reported_dt else "",
+        field=visible(str(sig.field_name)), signer=f"cap waktu dokumen, {signer}" if document_stamp else signer,
+        signed_at=reported.isoformat() if reported else "",
         intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
-        bottom_line=bool(status.bottom_line), coverage=status.coverage.name,
-        timestamp=ts.timestamp.isoformat() if ts is not None else "", problem=problem,
-        revision=sig.signed_revision, modification=modification, trust_only=trust_only)
+        bottom_line=bool(getattr(status, "bottom_line", not problem)), coverage=status.coverage.name,
+        timestamp=stamped.isoformat() if stamped else "", problem=problem,
+        revision=sig.signed_revision, modification=modification, trust_only=trust_only,
+        document_timestamp=document_stamp)
 
 
 def signatures(package: Path, trust_roots: list[Path]) -> list[SignatureState]:

@@ -83,6 +83,9 @@ def test_the_demo_package_and_recap_verify(tree):
         result = manifest.verify(document)
         assert result.ok, (document, result.problems)
         assert result.checked > 10 and result.revision == 1
+    # From inside the revision's folder, by its bare name.
+    inside = subprocess.run([*SAKIP, "verify", paket(tree).name], capture_output=True, text=True, cwd=paket(tree).parent)
+    assert inside.returncode == 0 and "Hasil: sesuai manifest." in inside.stdout, inside.stdout
 
 
 # --- the manifest's shape: every key, its type, nothing else ---------------------------------
@@ -490,3 +493,42 @@ def test_a_bad_ca_file_is_one_line(tree, content, expected):
         ca.write_bytes(content)
     proc = cli("verify", str(paket(tree)), "--ca", str(ca))
     assert proc.returncode == 1 and expected in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_document_timestamp_after_signing_is_accepted(tree):
+    """PAdES B-LTA as a signing service makes it: a document timestamp in a field of its own,
+    after the signature."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    package, pki = paket(tree), PKI.make(tree)
+    sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
+    tsa = pki.timestamp_server()
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(package.read_bytes()), strict=False)
+        out = io.BytesIO()
+        signers.PdfTimeStamper(HTTPTimeStamper(tsa.url)).timestamp_pdf(writer, "sha256", output=out)
+    finally:
+        tsa.close()
+    package.write_bytes(out.getvalue())
+    result = manifest.verify(package, [pki.ca_pem])
+    assert result.ok, result.problems
+    assert [s.document_timestamp for s in result.signatures] == [False, True] and result.signatures[1].timestamp
+
+
+def test_a_signature_in_a_field_sakip_did_not_make(tree):
+    package, pki = paket(tree), PKI.make(tree)
+    sign_directly(package, pki.p12("Orang Lain", b"x"), "ttd_tambahan")
+    only_problem(manifest.verify(package, [pki.ca_pem]), "tanda tangan di kolom yang tidak dibuat sakip: ttd_tambahan")
+
+
+def test_a_signers_name_is_shown_as_it_is(tree):
+    """The signer's name comes from the certificate in the PDF: a right-to-left override in it
+    is shown, not obeyed, and the line stays one line."""
+    package, pki = paket(tree), PKI.make(tree)
+    sign.sign(package, pki.p12("Kepala \u202eatad\nbaris", b"x", name="kepala"), "ttd_pejabat", b"x")
+    proc = cli("verify", str(package), "--ca", str(pki.ca_pem))
+    assert proc.returncode == 0, proc.stdout
+    line = next(line for line in proc.stdout.splitlines() if "tanda tangan ttd_pejabat" in line)
+    assert "<U+202E>atad<U+000A>baris" in line and "\u202e" not in proc.stdout
