@@ -42,6 +42,7 @@ FORMAT = 1
 SUFFIX = ".manifest.json"
 _CHUNK = 1 << 20
 MAX_RECORD_BYTES = 16 << 20  # a manifest or record this large is not one sakip wrote
+MAX_PACKAGE_BYTES = 2 << 30  # verify holds a package in memory; sakip's are a few MB
 PARAF_RECORD = "paraf.json"  # paraf_report.RECORD_FILE (importing it loads the paraf machinery)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _REVISION = re.compile(r"rev-(\d{2,})")
@@ -527,13 +528,14 @@ def verify(package: Path, trust_roots: list[Path] | None = None) -> Verification
     records, and report each signature's state. Raises VerifyError only when there is nothing
     to check (no package) or a --ca file cannot be read; everything else is a finding."""
     if not package.is_file():
-        raise VerifyError(f"{visible(str(package))}: paket tidak ditemukan")
+        raise VerifyError(f"{visible(str(package))}: paket tidak ditemukan" +
+                          (" (bukan berkas biasa)" if package.exists() else ""))
     roots = _load_roots(trust_roots or [])
     out = Verification(package)
     with library_logs() as notes:
         folder = _revision_folder(package, out)
         made = _manifest(package, folder, out)
-        data = _read_package(package, out)
+        data = _read_package(package, out) if _contained(package, folder) else None
         if made is not None:
             out.revision = made.paket.revisi
             _check(package, folder, made, data, out)
@@ -581,6 +583,10 @@ def _manifest(package: Path, folder: Path, out: Verification) -> Any | None:
 
 def _read_package(package: Path, out: Verification) -> bytes | None:
     try:
+        size = package.stat().st_size
+        if size > MAX_PACKAGE_BYTES:
+            out.add("paket", f"{package.name}: berkas {size >> 20} MB, jauh lebih besar dari paket sakip; tidak dibaca")
+            return None
         return package.read_bytes()
     except OSError as exc:
         out.add("paket", f"{package.name}: paket tidak dapat dibaca ({visible(exc.strerror or type(exc).__name__)})")
