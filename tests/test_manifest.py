@@ -113,6 +113,14 @@ def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tr
     assert {"isian": "Realisasi TW2 IK-02: realisasi", "lama": "55.75", "baru": "56.5"} in change["nilai_berubah"]
     assert change["berkas_berubah"] == ["../../../../../inputs/2026/realisasi/tw2/PK-IRBAN1.xlsx"]
     assert manifest.verify(paket(out, "PK-INSP")).ok and manifest.verify(paket(out, "PK-IRBAN1")).ok
+    # The operator is told that a signed package was superseded, and the rerun keeps the period's record.
+    assert "menggantikan paket yang sudah ditandatangani: PK-IRBAN1." in " ".join(proc.stdout.split())
+    rows = {r["pk"]: r for r in json.loads((out / "2026/TW2/ringkasan.json").read_text())["pk"]}
+    assert [pk for pk, r in rows.items() if r["menggantikan_ttd"]] == ["PK-IRBAN1"]
+    assert sorted(pk for pk, r in rows.items() if r["dari_run_sebelumnya"]) == ["PK-IRBAN2", "PK-IRBAN3"]
+    assert rows["PK-IRBAN3"]["status"] == "DIKEMBALIKAN" and rows["PK-IRBAN3"]["keluaran"]
+    page = (out / "2026/TW2/validasi.html").read_text()
+    assert "PK-IRBAN3" in page and "PK-IRBAN2" in page and "pemeriksaan sebelumnya" in page
     # The superseded revision can no longer be signed: its other field would vouch for old data.
     with pytest.raises(SigningError, match="sudah digantikan oleh rev-02"):
         sign.sign(paket(out, "PK-INSP").parent.parent / "rev-01" / "paket_PK-INSP_2026_TW2.pdf",
