@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
+from . import xlsx
 from .capaian import PKResult
 
 if TYPE_CHECKING:
@@ -69,11 +70,13 @@ def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[li
 
 
 def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
+    """The workbook; what units typed (kendala, bukti dukung, names) is written as text, never as
+    a formula (sakip.xlsx)."""
     book = Workbook(write_only=True)
     for title, rows in sheets(period, pk, result).items():
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(row)
+            xlsx.append(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

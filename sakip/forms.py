@@ -2,7 +2,8 @@
 
 Used by the demo and benchmark generators; the quarterly forms sent to units build on it.
 Plain data in, one .xlsx out: the layout lives here once so that what sakip writes is what it
-reads.
+reads. Every text goes into its cell as text (sakip.xlsx): names and indicators come from units'
+workbooks, and one typed as '=HYPERLINK(...)' must not become a formula in the form sent back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from . import xlsx
 from .formatting import ROMAN
 from .outputs import atomic_path
 
@@ -77,7 +79,7 @@ def _style_header(ws, row: int, ncols: int) -> None:
 
 def _title(ws, lines: list[str], ncols: int) -> int:
     for i, text in enumerate(lines, start=1):
-        ws.cell(i, 1, text).font = Font(bold=True, size=12)
+        xlsx.put(ws, i, 1, text).font = Font(bold=True, size=12)
         ws.cell(i, 1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=ncols)
     return len(lines) + 2
@@ -86,11 +88,11 @@ def _title(ws, lines: list[str], ncols: int) -> int:
 def _table(ws, start: int, headers: list[str], rows: list[list], widths: list[int],
            formats: dict[int, str] | None = None, inputs: frozenset[int] = frozenset()) -> None:
     for c, h in enumerate(headers, start=1):
-        ws.cell(start, c, h)
+        xlsx.put(ws, start, c, h)
     _style_header(ws, start, len(headers))
     for r, values in enumerate(rows, start=start + 1):
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(r, c, v)
+            cell = xlsx.put(ws, r, c, v)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if formats and c in formats and isinstance(v, (int, float)):
@@ -106,8 +108,8 @@ def _identity(ws, pairs: list[tuple[str, object]]) -> None:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 60
     for r, (label, value) in enumerate(pairs, start=1):
-        ws.cell(r, 1, label).font = Font(bold=True)
-        ws.cell(r, 2, value).number_format = "@"  # NIP and codes stay text
+        xlsx.put(ws, r, 1, label).font = Font(bold=True)
+        xlsx.put(ws, r, 2, value).number_format = "@"  # NIP and codes stay text
 
 
 def write_pk_workbook(path: Path, code: str, year: int, signer: Signer, indicators: Sequence[Indicator],
@@ -245,9 +247,9 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     ws.title = "Petunjuk"
     ws.column_dimensions["A"].width = 120
     for r, line in enumerate(INSTRUCTIONS, start=1):
-        ws.cell(r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
+        xlsx.put(ws, r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
-    ws.cell(len(INSTRUCTIONS) + 2, 1, f"Formulir {code}, Triwulan {ROMAN[quarter]} Tahun {year}, dibuat oleh sakip.")
+    xlsx.put(ws, len(INSTRUCTIONS) + 2, 1, f"Formulir {code}, Triwulan {ROMAN[quarter]} Tahun {year}, dibuat oleh sakip.")
     ws.protection.sheet = True
 
     ws = wb.create_sheet("Identitas")
@@ -395,12 +397,12 @@ def fill_realisasi_form(form: Path, out: Path, realisasi: dict[str, Realisasi], 
             r = realisasi[kode]
             for name, value in (("Realisasi TW", r.value), ("Kendala", r.kendala), ("Tindak Lanjut", r.tindak_lanjut),
                                 ("Bukti Dukung", r.bukti)):
-                ws.cell(row[0].row, col[name]).value = None if value == "" else value
+                xlsx.write(ws.cell(row[0].row, col[name]), None if value == "" else value)
     ws = wb["Anggaran"]
     header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
     target = next(c.column for c in header if c.value == "Realisasi TW (Rp)")
     for i, value in enumerate(spent):
-        ws.cell(header[0].row + 1 + i, target).value = value
+        xlsx.write(ws.cell(header[0].row + 1 + i, target), value)
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return out
