@@ -296,6 +296,9 @@ class PeriodData:
     findings: list[Finding] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
     roots: dict[str, Path] = field(default_factory=dict)  # agency -> its folder (holding instansi.toml)
+    # (PK, quarter) -> the realisasi workbook received for it, as shown: read, or refused with a
+    # finding (a PK whose current workbook was refused has been told so, not "not received")
+    received: dict[tuple[str, int], str] = field(default_factory=dict)
     _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _inputs: dict[str, list[Path]] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -357,7 +360,8 @@ class PeriodData:
 
         return PeriodData(self.year, self.quarter, self.configs, cut(self.pks), cut(self.indicators),
                           cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
-                          [f for f in self.findings if f.pk in keep], self.orphans, self.roots)
+                          [f for f in self.findings if f.pk in keep], self.orphans, self.roots,
+                          {k: v for k, v in self.received.items() if k[0] in keep})
 
 
 Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
@@ -1447,7 +1451,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         year=year, quarter=quarter, configs=configs,
         pks=frame(pks), indicators=frame(indicators), budgets=frame(budgets),
         realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
-        findings=findings, orphans=orphans, roots=roots,
+        findings=findings, orphans=orphans, roots=roots, received=received,
     )
 
 

@@ -691,3 +691,14 @@ def test_case_counts():
     }
     print(f"\nkasus baru: {counts}")
     assert counts["kelas 4"] >= 60 and counts["kelas 5"] >= 20 and counts["kelas 11"] >= 30
+
+
+def test_the_period_records_which_workbooks_were_received(hostile_period):
+    """paraf tells a unit its current workbook was not received only when none was, read or refused."""
+    period, _, _ = hostile_period
+    by_name = {c.name: _period_code(i) for i, c in enumerate(PERIOD, start=1)}
+    assert period.received[(by_name["TW I terpotong"], 1)] == f"realisasi/tw1/{by_name['TW I terpotong']}.xlsx"
+    assert (by_name["TW I tidak ada"], 1) not in period.received and (by_name["TW I tidak ada"], 2) in period.received
+    assert not {q for (pk, q) in period.received if pk == by_name["TW I dan TW II tidak ada"]}
+    alone = by_name["TW I tidak ada"]
+    assert period.only([alone]).received == {(alone, 2): f"realisasi/tw2/{alone}.xlsx"}
