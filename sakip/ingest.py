@@ -42,7 +42,7 @@ from rapidfuzz.distance import Levenshtein
 
 from . import config as config_mod
 from . import filecheck
-from .asn import nip_problem
+from .asn import compact_nip, nip_problem
 from .config import Konfigurasi, Pejabat
 from .errors import ConfigError, InputError, Location, visible
 from .formatting import ROMAN, as_typed, char_name, excel_number, invisible, printable
@@ -1163,7 +1163,7 @@ def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any
     nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes)
     pk = {
         "pk": code, "pk_loc": code_loc, "tahun": year, "tahun_loc": year_loc,
-        "nip": nip.replace(" ", ""), "nip_loc": nip_loc,
+        "nip": compact_nip(nip), "nip_loc": nip_loc,
         "nama": _identity_value(ident, "nama", ident_sheet, notes, required=False, clean=True)[0],
         "file": str(path), "berkas": shown, "catatan": notes,
     }
@@ -1215,7 +1215,7 @@ def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[s
     year, year_loc = _identity_value(ident, "tahun", ident_sheet, notes, clean=True)
     nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes, required=False)
     head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "tahun": year, "tahun_loc": year_loc,
-            "nip": nip.replace(" ", ""), "nip_loc": nip_loc, "file": str(path), "berkas": shown, "catatan": notes}
+            "nip": compact_nip(nip), "nip_loc": nip_loc, "file": str(path), "berkas": shown, "catatan": notes}
     columns = REALISASI_COLUMNS
     if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
         roman = ("i", "ii", "iii", "iv")[q - 1]

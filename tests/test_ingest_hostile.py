@@ -551,6 +551,9 @@ PERIOD = [
                [("error", T1, "Identitas", "B2", "Tahun berkas realisasi tertulis 2025, sedangkan periode yang diproses 2026 " + WHY)]),
     PeriodCase("TW II tahun 2025", {"tw2": bf.edited(bf.cells("Identitas", {"B2": "2025"}))},
                [("error", T2, "Identitas", "B2", "Tahun berkas realisasi tertulis 2025, sedangkan periode yang diproses 2026")]),
+    PeriodCase("NIP dengan spasi sempit tak terputus (U+202F)", {
+        "pk": bf.edited(bf.cells("Identitas", {"B3": "19780823\u202f200312\u202f2\u202f005"})),
+        "tw1": bf.edited(bf.cells("Identitas", {"B4": "19780823\u00a0200312\u00a02\u00a0005"}))}, [], "PARAF"),
     PeriodCase("TW I NIP pejabat lain", {"tw1": bf.edited(bf.cells("Identitas", {"B4": "197104121996031003"}))},
                [("error", T1, "Identitas", "B4", "NIP di berkas realisasi (197104121996031003) berbeda dengan NIP di workbook PK")]),
     PeriodCase("TW I tidak ada", {"tw1": None},
@@ -684,10 +687,11 @@ def test_what_reaches_the_documents_holds_no_stale_or_invisible_value(hostile_pe
 def test_case_counts():
     """New cases per class of issue 20 (printed for the record; `pytest -s` shows them)."""
     period_4 = [c for c in PERIOD if c.name.startswith("TW II")]
+    period_5 = [c for c in PERIOD if c.name.startswith("TW I ")]
     counts = {
         "kelas 4": len(HIDDEN_SHEETS + HIDDEN_LINES + EXTERNAL + NUMBERS + CHARACTERS) + len(PLAUSIBILITY) + len(period_4) + 2,
-        "kelas 5": len(PERIOD) - len(period_4),
-        "kelas 11": len(AS_TYPED) + len(AS_SHOWN) + len(NEGATIVE_ZERO) + 4,
+        "kelas 5": len(period_5) + 1,
+        "kelas 11": len(AS_TYPED) + len(AS_SHOWN) + len(NEGATIVE_ZERO) + len(PERIOD) - len(period_4) - len(period_5) + 4,
     }
     print(f"\nkasus baru: {counts}")
     assert counts["kelas 4"] >= 60 and counts["kelas 5"] >= 20 and counts["kelas 11"] >= 30
