@@ -926,6 +926,10 @@ def _sheet(sheets: list[_Sheet], shown: str, name: str, notes: Notes | None = No
         if near and (len(near) == 1 or near[0][0] < near[1][0]):
             found = shown_sheets[near[0][1]]
             notes.append(Note(found.where(), f"sheet '{found.name}' dibaca sebagai sheet '{name}'"))
+        elif near:
+            tied = " dan ".join(f"'{shown_sheets[i].name}'" for d, i in near if d == near[0][0])
+            raise InputError(Location(shown), f"sheet '{name}' tidak ada, dan sheet {tied} sama-sama mirip namanya; sakip tidak "
+                                              f"menebak: ganti nama sheet yang berlaku menjadi '{name}'")
     stale = [s for s in hidden if _norm(s.name) == want or _near(_norm(s.name), want) is not None]
     if found is not None:
         notes += [Note(Location(shown, s.name), f"sheet '{s.name}' yang {_STATES[s.state]} tidak dibaca; yang dibaca sheet "

@@ -141,6 +141,9 @@ HIDDEN_SHEETS = [
          _value("IK-01", "realisasi", Decimal(95))),
     Case("dua sheet tampak bernama sama", "tw2", bf.edited(bf.add_sheet("realisasi ", "Realisasi", {"I5": 10})),
          [Expect("refused", "", "", "ada 2 sheet bernama 'Realisasi' ('Realisasi' dan 'realisasi ')")]),
+    Case("dua sheet tampak sama-sama mirip 'Realisasi'", "tw2",
+         bf.edited(bf.rename_sheet("Realisasi", "Realisasl"), bf.add_sheet("Realisai", "Realisasl", {"I5": 10})),
+         [Expect("refused", "", "", "sheet 'Realisasi' tidak ada, dan sheet 'Realisasl' dan 'Realisai' sama-sama mirip namanya")]),
     Case("sheet tersembunyi lain diabaikan tanpa catatan", "tw2",
          bf.edited(bf.add_sheet("Catatan lama", "Realisasi", state="hidden")), []),
 ]
