@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 
 from sakip import capaian, formatting, ingest
-from sakip.errors import InputError, Location
+from sakip.errors import InputError
 from sakip.model import Status
 
 from . import bad_files as bf
