@@ -173,7 +173,8 @@ def _relative(value: str) -> str:
     if "\\" in value or not value.isprintable():
         raise ValueError(f"jalur '{visible(value)}' memuat karakter yang tidak ditulis sakip")
     if os.path.isabs(value):
-        raise ValueError(f"jalur mutlak '{visible(value)}' tidak diterima; manifest mencatat jalur relatif terhadap foldernya")
+        raise ValueError(f"jalur mutlak '{visible(value)}' tidak diterima; manifest mencatat jalur relatif "
+                         "terhadap foldernya")
     return value
 
 

@@ -239,7 +239,8 @@ def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, tim
             with tmp.open("wb") as out:
                 pdf_signer.sign_pdf(writer, output=out)
         except Exception as exc:  # noqa: BLE001 - the timestamp server or the key refused; the package stays as it was
-            raise SigningError(f"{package.name}: penandatanganan gagal ({_failure(exc, passphrase)}); paket tidak diubah") from None
+            raise SigningError(f"{package.name}: penandatanganan gagal ({_failure(exc, passphrase)}); "
+                               "paket tidak diubah") from None
     return Signed(package, field, visible(signer.signing_cert.subject.human_friendly),
                   "PAdES B-T" if timestamper else "PAdES B-B")
 
