@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import string
 from collections import defaultdict
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from .capaian import PKResult
 from .errors import Location, SuiteError, visible
 from .formatting import JAKARTA, number
 from .ingest import PeriodData
+from .lifeline import watch_parent
 from .model import Finding
 from .outputs import atomic_path, inside
 
@@ -154,6 +156,19 @@ def load_suites(folder: Path) -> list[Suite]:
 _CHILD_SUITES: list[Suite] = []
 
 
+def _child_init(parent: int, log: str | None) -> None:
+    # A kill -9 of the run must not leave GX (~300 MB) behind: the child watches its parent.
+    watch_parent(parent)
+    if log:  # GX and its libraries print warnings: the run's log file, not the operator's console
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError:  # a full or read-only disk: nothing to the console either
+            fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
 def _child_load(folder: str) -> list[Suite]:
     _CHILD_SUITES[:] = load_suites(Path(folder))
     return [replace(s, gx_suite=None) for s in _CHILD_SUITES]
@@ -174,15 +189,17 @@ class IsolatedSuites:
 
     _started: dict[Path, "IsolatedSuites"] = {}
 
-    def __init__(self, folder: Path) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    def __init__(self, folder: Path, log: Path | None = None) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_child_init, initargs=(os.getpid(), str(log) if log else None))
         self._loaded = self._pool.submit(_child_load, str(folder))
 
     @classmethod
-    def start_early(cls, folder: Path) -> None:
+    def start_early(cls, folder: Path, log: Path | None = None) -> None:
         """Start loading now (the CLI does, before Prefect spends seconds starting its server);
-        the next `for_folder` with the same folder takes this instance."""
-        cls._started.setdefault(folder.resolve(), cls(folder))
+        the next `for_folder` with the same folder takes this instance. GX's own output goes to
+        `log` (the run's log file) when given."""
+        cls._started.setdefault(folder.resolve(), cls(folder, log))
 
     @classmethod
     def for_folder(cls, folder: Path) -> "IsolatedSuites":
@@ -322,7 +339,7 @@ def pejabat_frame(period: PeriodData) -> Frame:
             continue
         code, cfg, shown = pk["pk"], period.config_for(pk["pk"]), _config_shown(pk["instansi"])
         found = cfg.official_by_nip(pk["nip"])
-        checker = cfg.pengaturan.pemeriksa or cfg.instansi.kepala
+        checker = cfg.pemeriksa_untuk(found[0] if found else "")
         roles: list[tuple[str, str | None]] = [("Pihak Pertama", found[0] if found else None)]
         if found and found[1].atasan:
             roles.append(("Pihak Kedua", found[1].atasan))
@@ -548,9 +565,9 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
     findings: list[Finding] = list(period.findings) + _unknown_rows(period)
-    with_file_errors = {f.pk for f in period.findings if f.severity == "error"}
     for pk in pks:
-        if pk in capaian and pk not in submitted and pk not in with_file_errors:
+        # A workbook received but refused is reported by its own finding; "not received" is the rest.
+        if pk in capaian and pk not in submitted and (pk, period.quarter) not in period.received:
             findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
                                     f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
                                     "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas.realisasi_diterima",
@@ -590,6 +607,10 @@ def _cell_key(cell: str) -> tuple[int, str]:
 
 KOREKSI_HEADERS = ("No", "Tingkat", "Berkas", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Yang diharapkan",
                    "Cara memperbaiki")
+KOREKSI_SHEET = "Koreksi"
+MAX_NOTES = 10  # findings written into one cell's comment; all of them are on the Koreksi sheet
+# A form merges its titles, a few hundred cells; openpyxl makes an object for every merged cell.
+MAX_MERGED_CELLS = 200_000
 
 
 def _source_of(loc: Location, sources: dict[str, Path]) -> tuple[str, str]:
@@ -603,106 +624,209 @@ def _source_of(loc: Location, sources: dict[str, Path]) -> tuple[str, str]:
     return "", ""
 
 
-def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Finding]) -> Any:
-    """The submitted workbook as an openpyxl workbook to mark up, or None to start a blank one.
+@dataclass
+class _Copy:
+    """The unit's workbook to mark up (`book`), or None and why it is not there (`why`, said on
+    the Koreksi sheet); `titles` maps a sheet as findings name it to its title in `book`."""
+
+    book: Any = None
+    titles: dict[str, str] = field(default_factory=dict)
+    why: str = ""
+
+
+def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Finding]) -> _Copy:
+    """The submitted workbook as an openpyxl workbook to mark up, or why there is none.
 
     A file ingest could not read as a whole (a PDF, an encrypted or damaged workbook, a zip bomb,
-    100 000 rows: an unreadable-file finding with no cell) is never opened again; any other file
-    that fails to open here still gets its correction workbook, without the copy.
+    100 000 rows: an unreadable-file finding with no cell) is never opened again; nor is one
+    whose bytes now fail ingest's checks (changed since), or whose merged ranges openpyxl would
+    expand into millions of cells. Any other file that fails to open here still gets its
+    correction workbook, without the copy.
     """
     import openpyxl
 
-    if not name or any(f.check == "berkas.terbaca" and not f.location.cell for f in findings):
-        return None
+    from . import xlsx
+    from .errors import InputError
+    from .filecheck import check_workbook
+
+    if not name:
+        return _Copy()
+    if any(f.check == "berkas.terbaca" and not f.location.cell for f in findings):
+        return _Copy(why=f"Berkas {visible(name)} tidak dapat dibaca sebagai workbook; temuan hanya dicantumkan di sini.")
+    cannot = f"Berkas {visible(name)} tidak dapat dibuka lagi untuk ditandai"
+    path = sources[name]
     try:
-        if sources[name].is_dir():
+        if path.is_dir():
             # A CSV-folder submission comes back as one workbook, a sheet per CSV file.
             from .ingest import csv_folder_rows
 
-            wb = openpyxl.Workbook()
-            wb.remove(wb.active)
-            for sheet_name, rows in csv_folder_rows(sources[name], name).items():
-                ws = wb.create_sheet(sheet_name[:31])
+            book = openpyxl.Workbook()
+            book.remove(book.active)
+            titles: dict[str, str] = {}
+            taken: set[str] = set()
+            for sheet_name, rows in csv_folder_rows(path, name).items():
+                titles[sheet_name] = xlsx.sheet_title(sheet_name, taken)
+                ws = book.create_sheet(titles[sheet_name])
                 for row in rows:
-                    ws.append(row)
-            return wb
+                    xlsx.append(ws, row)  # what the unit typed stays text, '=' or not
+            return _Copy(book, titles)
+        check_workbook(path, name)
+        merged = xlsx.merged_cells(path)
+        if merged > MAX_MERGED_CELLS:
+            return _Copy(why=f"{cannot}: sel gabungannya meliputi {number(merged)} sel; temuan hanya dicantumkan di sini.")
         # From an open file: openpyxl judges a path by its extension, and "..xlsx" has none.
-        with sources[name].open("rb") as f:
-            return openpyxl.load_workbook(f)
-    except Exception:  # the findings still go back, in a workbook of their own
-        return None
+        with path.open("rb") as f:
+            book = openpyxl.load_workbook(f)
+        return _Copy(book, {title: title for title in book.sheetnames})
+    except InputError as exc:
+        return _Copy(why=f"{cannot} ({exc.message}); temuan hanya dicantumkan di sini.")
+    except Exception as exc:  # the findings still go back, in a workbook of their own
+        return _Copy(why=f"{cannot} ({type(exc).__name__}); temuan hanya dicantumkan di sini.")
 
 
-def _cell_text(text: str) -> str:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _target_path(out_dir: Path, name: str, pk: str, sources: dict[str, Path], used: set[Path]) -> Path:
+    """KOREKSI_<name>.xlsx under out_dir; never a submitted file, nor a name this call used (two
+    names may make one safe name): a clash gets a suffix.
 
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    Always an .xlsx name: the copy is saved as .xlsx whatever the submitted file was called (a
+    refused "PK-X.xls" or a CSV folder), and Excel refuses content that is not its name. Cut to
+    fit outputs.safe_component's 80 characters with the suffix kept.
+    """
+    import os
+
+    stem = name or pk
+    stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
+    originals = [p for p in sources.values() if p.exists()]
+    for n in range(1, len(used) + len(originals) + 2):
+        suffix = "" if n == 1 else f"_{n}"
+        target = inside(out_dir, f"KOREKSI_{stem}"[:75 - len(suffix)] + suffix + ".xlsx")
+        if target not in used and not any(target.resolve() == p.resolve()
+                                           or (target.exists() and os.path.samefile(target, p)) for p in originals):
+            used.add(target)
+            return target
+    raise AssertionError("unreachable: there is one more name than names taken")
+
+
+def _mark(copy: _Copy, marked: list[tuple[Finding, str]]) -> tuple[dict[int, str], list[str]]:
+    """Fill and comment, in the unit's own sheets, each cell a finding names. Returns where each
+    marked finding's row on the Koreksi sheet links to (its number -> location), and what the
+    Koreksi sheet should say about the marking."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill, Protection
+    from openpyxl.utils import quote_sheetname
+
+    from . import xlsx
+
+    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
+    notes: dict[Any, list[str]] = defaultdict(list)  # cell -> its findings' notes, in order
+    severity: dict[Any, str] = {}
+    links: dict[int, str] = {}
+    unlocked = False
+    for n, (f, sheet) in enumerate(marked, start=1):
+        title = copy.titles.get(sheet)
+        target = xlsx.target_cell(copy.book[title], f.location.cell) if title and f.location.cell else None
+        if target is None:
+            continue
+        # A warning marks its cell too (input cells are already yellow), but never turns a cell
+        # marked as an error back into a warning.
+        if severity.get(target) != "error":
+            severity[target] = f.severity
+        notes[target].append(f"{f.label}: {f.message}\nPerbaikan: {f.fix}")
+        links[n] = f"{quote_sheetname(title)}!{target.coordinate}"
+        if target.parent.protection.sheet and target.protection.locked:
+            target.protection = Protection(locked=False)  # so that the unit can correct it in a locked sheet
+            unlocked = True
+    for target, texts in notes.items():
+        target.fill = fills[severity[target]]
+        shown = texts[:MAX_NOTES]
+        if len(texts) > MAX_NOTES:
+            shown.append(f"... dan {len(texts) - MAX_NOTES} temuan lain pada sel ini: lihat sheet {KOREKSI_SHEET}.")
+        earlier = target.comment.text + "\n\n" if target.comment is not None else ""
+        target.comment = Comment(xlsx.cell_text(earlier + "\n\n".join(shown)), "sakip (paraf otomatis)",
+                                 width=320, height=140)
+    return links, ["Sel yang ditandai dibuka kuncinya agar dapat diperbaiki pada sheet yang terkunci."] if unlocked else []
+
+
+def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, str]], notes: list[str],
+                   links: dict[int, str]) -> None:
+    """The first sheet, which the workbook opens on: a line saying what to do, then every
+    finding, one a row, its cell linked to the cell it marks."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from . import xlsx
+
+    ws = book.create_sheet(KOREKSI_SHEET, 0)
+    errors = sum(f.severity == "error" for f, _ in marked)
+    head = (f"Lembar Koreksi {visible(result.pk)}: {errors} galat, {len(marked) - errors} peringatan. "
+            "Perbaiki sel yang ditandai merah pada berkas ini, lalu kirim kembali.")
+    xlsx.append(ws, [" ".join([head, *notes])])
+    xlsx.append(ws, list(KOREKSI_HEADERS))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for n, (f, sheet) in enumerate(marked, start=1):
+        # File and sheet names are shown visible (a Linux file name may hold a newline); the rest
+        # as submitted, as text (sakip.xlsx), losing only what a worksheet cannot hold.
+        xlsx.append(ws, [n, f.label, visible(f.location.file), visible(f.location.sheet or sheet), f.location.cell,
+                         f.value, f.message, f.expected or "-", f.fix])
+        if n in links:
+            ws.cell(n + 2, 5).hyperlink = Hyperlink(ref=f"E{n + 2}", location=links[n])
+    for col, width in zip("ABCDEFGHI", (5, 11, 24, 12, 7, 18, 55, 40, 55)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book.active = 0
+    for sheet in book.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+
+
+def _save(book: Any, target: Path) -> None:
+    book.template = False  # a template (.xltx) sent as a workbook comes back as a workbook
+    with atomic_path(target) as tmp:
+        book.save(tmp)
 
 
 def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Path) -> list[Path]:
     """One correction workbook per source file with findings, written under out_dir.
 
     `sources` maps a file name (as in Finding.location.file) to its path in inputs/; the input is
-    copied, never modified. Findings with no workbook to annotate go into "KOREKSI_<pk>.xlsx".
+    copied, never modified, never written over. Findings with no workbook to annotate go into
+    "KOREKSI_<pk>.xlsx". Whatever a unit's workbook holds (merged cells over the data, protected
+    or oddly named sheets, references to no real cell), its findings come back: marked in the
+    copy, or, when the copy cannot be opened or saved again, on the Koreksi sheet of a workbook
+    of their own that says so. Each file is written atomically (outputs.atomic_path).
     """
     import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
 
-    fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
     by_file: dict[str, list[tuple[Finding, str]]] = defaultdict(list)  # source -> (finding, sheet to mark)
     for f in result.findings:
         source, sheet = _source_of(f.location, sources)
         by_file[source].append((f, sheet))
     written = []
+    used: set[Path] = set()
     for name, marked in by_file.items():
-        findings = [f for f, _ in marked]
-        wb = _annotatable_copy(name, sources, findings)
-        if wb is None:
-            wb = openpyxl.Workbook()
-            wb.remove(wb.active)
-        # Always an .xlsx name: the copy is saved as .xlsx whatever the submitted file was called
-        # (a refused "PK-X.xls" or a CSV folder), and Excel refuses content that is not its name.
-        # Cut to fit outputs.safe_component's 80 characters with the suffix kept.
-        stem = name or result.pk
-        stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
-        target = inside(out_dir, f"KOREKSI_{stem}"[:75] + ".xlsx")
-        if "Koreksi" in wb.sheetnames:
-            del wb["Koreksi"]
-        ws = wb.create_sheet("Koreksi", 0)
-        ws.append([f"Lembar Koreksi {visible(result.pk)}: {len([f for f in findings if f.severity == 'error'])} galat, "
-                   f"{len([f for f in findings if f.severity == 'warning'])} peringatan. "
-                   "Perbaiki sel yang ditandai merah pada berkas ini, lalu kirim kembali."])
-        ws.append(list(KOREKSI_HEADERS))
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        errors_marked: set[tuple[str, str]] = set()
-        for n, (f, sheet) in enumerate(marked, start=1):
-            # File and sheet names are shown visible (a Linux file name may hold a newline); the rest
-            # loses only what a worksheet refuses (a control character in a CSV-folder name).
-            ws.append([n, f.label, visible(f.location.file), visible(f.location.sheet or sheet), f.location.cell,
-                       *(_cell_text(t) for t in (f.value, f.message, f.expected or "-", f.fix))])
-            if name and sheet in wb.sheetnames and sheet != "Koreksi" and f.location.cell:
-                target_cell = wb[sheet][f.location.cell]
-                # A warning marks its cell too (input cells are already yellow), but never
-                # turns a cell this sheet marked as an error back into a warning.
-                if f.severity == "error" or (sheet, f.location.cell) not in errors_marked:
-                    target_cell.fill = fills[f.severity]
-                if f.severity == "error":
-                    errors_marked.add((sheet, f.location.cell))
-                note = f"{f.label}: {f.message}\nPerbaikan: {f.fix}"
-                if target_cell.comment is not None:
-                    note = target_cell.comment.text + "\n\n" + note
-                target_cell.comment = Comment(note, "sakip (paraf otomatis)", width=320, height=140)
-        for col, width in zip("ABCDEFGHI", (5, 11, 24, 12, 7, 18, 55, 40, 55)):
-            ws.column_dimensions[col].width = width
-        for row in ws.iter_rows(min_row=3):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
+        target = _target_path(out_dir, name, result.pk, sources, used)
+        copy = _annotatable_copy(name, sources, [f for f, _ in marked])
+        if copy.book is not None:
+            try:
+                for title in list(copy.book.sheetnames):  # an earlier round's sheet, sent back with the corrections
+                    if title.casefold() == KOREKSI_SHEET.casefold():
+                        del copy.book[title]
+                        copy.titles = {k: v for k, v in copy.titles.items() if v != title}
+                links, notes = _mark(copy, marked)
+                _koreksi_sheet(copy.book, result, marked, notes, links)
+                _save(copy.book, target)
+                written.append(target)
+                continue
+            except OSError:
+                raise  # the outputs folder's disk, not the unit's workbook
+            except Exception as exc:  # a workbook openpyxl opened but cannot mark or write back
+                copy = _Copy(why=f"Berkas {visible(name)} tidak dapat disimpan ulang dengan tandanya "
+                                 f"({type(exc).__name__}); temuan hanya dicantumkan di sini.")
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        _koreksi_sheet(book, result, marked, [copy.why] if copy.why else [], {})
+        _save(book, target)
         written.append(target)
     return written
-
-
-
