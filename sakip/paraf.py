@@ -694,12 +694,17 @@ def _target_path(out_dir: Path, name: str, pk: str, sources: dict[str, Path], us
     """
     import os
 
+    from .errors import PackageError
+
     stem = name or pk
     stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
     originals = [p for p in sources.values() if p.exists()]
     for n in range(1, len(used) + len(originals) + 2):
         suffix = "" if n == 1 else f"_{n}"
-        target = inside(out_dir, f"KOREKSI_{stem}"[:75 - len(suffix)] + suffix + ".xlsx")
+        try:
+            target = inside(out_dir, f"KOREKSI_{stem}"[:75 - len(suffix)] + suffix + ".xlsx")
+        except PackageError:
+            continue  # a link under that name to somewhere else: not sakip's to replace
         if target not in used and not any(target.resolve() == p.resolve()
                                            or (target.exists() and os.path.samefile(target, p)) for p in originals):
             used.add(target)
@@ -741,7 +746,7 @@ def _mark(copy: _Copy, marked: list[tuple[Finding, str]]) -> tuple[dict[int, str
         shown = texts[:MAX_NOTES]
         if len(texts) > MAX_NOTES:
             shown.append(f"... dan {len(texts) - MAX_NOTES} temuan lain pada sel ini: lihat sheet {KOREKSI_SHEET}.")
-        earlier = target.comment.text + "\n\n" if target.comment is not None else ""
+        earlier = target.comment.text + "\n\n" if target.comment is not None and target.comment.text else ""
         target.comment = Comment(xlsx.cell_text(earlier + "\n\n".join(shown)), "sakip (paraf otomatis)",
                                  width=320, height=140)
     return links, ["Sel yang ditandai dibuka kuncinya agar dapat diperbaiki pada sheet yang terkunci."] if unlocked else []

@@ -264,7 +264,7 @@ def test_merged_cells_over_the_data_are_marked_on_their_first_cell(tmp_path):
     assert all(f"Temuan {n} di" in ws["I5"].comment.text for n in (1, 2, 3))
     assert ws["J8"].fill.fgColor.rgb.endswith("FFEB9C") and "Temuan 4" in ws["J8"].comment.text
     links = [c.hyperlink.location for c in wb["Koreksi"]["E"][2:]]
-    assert links == ["Realisasi!I5", "Realisasi!I5", "Realisasi!I5", "Realisasi!J8"]
+    assert links == ["'Realisasi'!I5", "'Realisasi'!I5", "'Realisasi'!I5", "'Realisasi'!J8"]
     assert len(koreksi_rows(book)) == 4
 
 
@@ -273,7 +273,20 @@ def test_a_merged_range_over_a_whole_sheet_is_not_opened_but_its_findings_come_b
     A1:XFD1048576. The copy is not made; the findings are listed and the sheet says why."""
     import time
 
-    source = unit_book(tmp_path, lambda wb: wb["Anggaran"].merge_cells("A20:XFD1048576"))
+    import zipfile
+
+    plain = unit_book(tmp_path, name="asal.xlsx")
+    source = tmp_path / "masuk" / "PK-IRBAN3.xlsx"
+    # Written into the sheet's XML: openpyxl's own merge_cells would make the 17 billion cells here.
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        sheets = {ws: f"xl/worksheets/sheet{n}.xml" for n, ws in enumerate(openpyxl.load_workbook(plain).sheetnames, 1)}
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == sheets["Anggaran"]:
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A20:XFD1048576"/>'
+                                                      b"</mergeCells>", 1)
+                assert b"A20:XFD1048576" in data
+            out.writestr(item, data)
     started = time.monotonic()
     [book] = corrections(tmp_path, source, [finding("I5"), finding("J8", n=1)])
     assert time.monotonic() - started < 10
@@ -305,9 +318,8 @@ def test_a_sheet_name_needing_quotes_is_linked_and_marked(tmp_path, title):
     [book] = corrections(tmp_path, source, [finding("I5", sheet=title)])
     wb = openpyxl.load_workbook(book)
     assert wb[title]["I5"].fill.fgColor.rgb.endswith("FFC7CE")
-    quoted = "'" + title.replace("'", "''") + "'"
-    assert wb["Koreksi"]["E3"].hyperlink.location in (f"{quoted}!I5", f"{title}!I5")
-    assert wb["Koreksi"]["E3"].hyperlink.location == openpyxl.utils.quote_sheetname(title) + "!I5"
+    quoted = "'" + title.replace("'", "''") + "'"  # Excel's quoting: a quote inside is doubled
+    assert wb["Koreksi"]["E3"].hyperlink.location == f"{quoted}!I5"
 
 
 def test_very_many_findings_are_all_listed_and_a_cell_comment_stays_readable(tmp_path):
@@ -321,7 +333,7 @@ def test_very_many_findings_are_all_listed_and_a_cell_comment_stays_readable(tmp
     assert time.monotonic() - started < 120
     assert len(koreksi_rows(book)) == len(many) == 2025
     note = openpyxl.load_workbook(book)["Realisasi"]["I5"].comment.text
-    assert note.count("Temuan") == paraf.MAX_NOTES + 1  # ten notes and the pointer to the rest
+    assert note.count("Galat: Temuan") == paraf.MAX_NOTES  # ten notes, then where the rest are
     assert "dan 16 temuan lain pada sel ini: lihat sheet Koreksi" in note
 
 
@@ -351,7 +363,7 @@ def test_references_to_no_cell_are_listed_and_real_cells_are_marked(tmp_path):
         if cell is None:
             assert link is None, ref
         else:
-            assert link.location == f"Realisasi!{cell}", ref
+            assert link.location == f"'Realisasi'!{cell}", ref
             assert f"Temuan {n} di" in wb["Realisasi"][cell].comment.text
 
 
@@ -362,7 +374,24 @@ def test_findings_without_a_cell_or_a_sheet_are_listed(tmp_path):
     assert openpyxl.load_workbook(book)["Realisasi"]["B5"].comment is None
 
 
-@pytest.mark.parametrize("damage", ["not-a-zip", "truncated", "gone", "zip-bomb-part"])
+def crafted(source, part, old, new):
+    """`source` with bytes of one part replaced, as a program other than Excel may write it."""
+    import zipfile
+
+    data = {}
+    with zipfile.ZipFile(source) as z:
+        for item in z.infolist():
+            data[item] = z.read(item)
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as out:
+        for item, content in data.items():
+            if item.filename == part:
+                assert old in content
+                content = content.replace(old, new, 1)
+            out.writestr(item, content)
+
+
+@pytest.mark.parametrize("damage", ["not-a-zip", "truncated", "gone", "zip-bomb-part", "style-out-of-range",
+                                    "validation-out-of-range"])
 def test_a_workbook_that_cannot_be_reopened_gets_its_findings_in_a_workbook_of_their_own(tmp_path, damage):
     """The file ingest read may be unreadable by now (replaced, cut short, deleted): the findings
     go back all the same, and the Koreksi sheet says the copy could not be made."""
@@ -375,9 +404,14 @@ def test_a_workbook_that_cannot_be_reopened_gets_its_findings_in_a_workbook_of_t
         source.write_bytes(source.read_bytes()[:2000])
     elif damage == "gone":
         source.unlink()
-    else:
+    elif damage == "zip-bomb-part":
         with zipfile.ZipFile(source, "a", zipfile.ZIP_DEFLATED) as z:
             z.writestr("xl/media/besar.bin", b"\0" * (120 * 2**20))
+    elif damage == "style-out-of-range":  # read-only reading (ingest) takes it; a full open does not
+        crafted(source, "xl/worksheets/sheet3.xml", b'<c r="A1" s="', b'<c r="A1" s="999" x="')
+    else:
+        crafted(source, "xl/worksheets/sheet3.xml", b"</worksheet>", b'<dataValidations count="1"><dataValidation '
+                b'type="list" sqref="A1 ZZZZZ1"><formula1>"a"</formula1></dataValidation></dataValidations></worksheet>')
     [book] = paraf.write_corrections(ParafResult("PK-IRBAN3", "DIKEMBALIKAN", [finding("I5"), finding("", n=1)]),
                                      {SOURCE: source}, tmp_path / "out")
     wb = openpyxl.load_workbook(book)
@@ -386,24 +420,37 @@ def test_a_workbook_that_cannot_be_reopened_gets_its_findings_in_a_workbook_of_t
     assert [r[4] for r in koreksi_rows(book)] == ["I5", None]
 
 
-def test_a_workbook_openpyxl_cannot_write_back_gets_its_findings_in_a_workbook_of_their_own(tmp_path):
-    """A workbook openpyxl reads but cannot save again (here: a sheet title Excel refuses, which a
-    crafted file can hold): the findings come back on their own, saying so."""
-    import zipfile
-
+def test_a_workbook_openpyxl_cannot_write_back_gets_its_findings_in_a_workbook_of_their_own(tmp_path, monkeypatch):
+    """openpyxl opens some workbooks it cannot write again. No real one was found to do so on
+    demand, so the save of the marked copy is made to fail as openpyxl's writer does (a
+    TypeError from a value it cannot write); the fresh workbook's own save is left alone."""
     source = unit_book(tmp_path)
-    crafted = tmp_path / "masuk" / "crafted.xlsx"
-    with zipfile.ZipFile(source) as z, zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in z.infolist():
-            data = z.read(item)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b'name="Anggaran"', b'name="Anggaran\x01"')
-            out.writestr(item, data)
-    books = paraf.write_corrections(ParafResult("PK-IRBAN3", "DIKEMBALIKAN", [finding("I5")]), {SOURCE: crafted},
-                                    tmp_path / "out")
-    [book] = books
-    first = openpyxl.load_workbook(book)["Koreksi"]["A1"].value
-    assert "temuan hanya dicantumkan di sini" in first or openpyxl.load_workbook(book)["Realisasi"]["I5"].comment
+    real_save = openpyxl.Workbook.save
+
+    def fails_for_the_copy(book, filename):
+        if "Realisasi" in book.sheetnames:
+            raise TypeError("Excel does not support timezones in datetimes")
+        return real_save(book, filename)
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", fails_for_the_copy)
+    [book] = corrections(tmp_path, source, [finding("I5"), finding("", n=1)])
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Koreksi"]
+    assert "tidak dapat disimpan ulang dengan tandanya (TypeError)" in wb["Koreksi"]["A1"].value
+    assert [r[4] for r in koreksi_rows(book)] == ["I5", None]
+
+
+def test_a_units_own_comments_are_kept_under_sakips(tmp_path):
+    from openpyxl.comments import Comment
+
+    def commented(wb):
+        wb["Realisasi"]["I5"].comment = Comment("Catatan unit: angka sementara", "Unit")
+        wb["Realisasi"]["I6"].comment = Comment("", "Unit")  # an empty note
+    source = unit_book(tmp_path, commented)
+    [book] = corrections(tmp_path, source, [finding("I5"), finding("I6", n=1)])
+    ws = openpyxl.load_workbook(book)["Realisasi"]
+    assert ws["I5"].comment.text.startswith("Catatan unit: angka sementara\n\nGalat: Temuan 0")
+    assert ws["I6"].comment.text.startswith("Galat: Temuan 1")
 
 
 def test_an_earlier_koreksi_sheet_sent_back_is_replaced(tmp_path):
