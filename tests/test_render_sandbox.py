@@ -230,7 +230,10 @@ for n, text in enumerate(json.loads(sys.argv[1])):
     tpl = tiny_template(tmp / str(n), text)
     gc.collect()
     ctypes.CDLL("libc.so.6").malloc_trim(0)  # what the previous case freed goes back to the system
-    Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again from here
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # the high-water mark starts again from here
+    except OSError:
+        pass  # a kernel that refuses: the mark then counts from the first case, a stricter measure
     before = mb("VmRSS")
     started = time.monotonic()
     try:
@@ -350,19 +353,20 @@ def test_the_memory_watch_stops_a_render_the_other_limits_do_not_see(monkeypatch
     monkeypatch.setattr(sandbox, "MAX_MEMORY", 64 * 2**20)
     env = sandbox.Environment()
 
+    kept = []
+
     def hoard(value):
-        kept = []
-        for _ in range(600):  # 600 MB if nothing stopped it
+        for _ in range(400):  # 400 MB if nothing stopped it
             kept.append(value * 2**20)
-            sum(range(20000))  # a little work between allocations, as a real loop does
+            time.sleep(0.002)  # a real loop does some work between allocations: the watch looks meanwhile
         return "selesai"
 
     env.filters["hoard"] = hoard  # not guarded: stands for a path the sandbox missed
     template = env.from_string("Judul\n{{ x|hoard }}")  # x, not a constant Jinja would fold at compile time
-    started = time.monotonic()
     with pytest.raises(sandbox.SandboxError, match="render memakai memori lebih dari 64 MB") as caught:
         sandbox.run_with_time_limit(30, lambda: template.render(x="x"))
-    assert time.monotonic() - started < 5
+    assert len(kept) < 200, f"stopped after {len(kept)} MB"  # 64 MB and what one look at the memory lets pass
+    kept.clear()
     assert str(caught.value).endswith("(baris 2 template: \u201c{{ x|hoard }}\u201d)")
     # the thread goes on: nothing pending, and the next render is counted from zero
     until = time.monotonic() + 0.2
