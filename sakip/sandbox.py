@@ -21,12 +21,13 @@ What it guarantees, for a template rendered by `Environment` under `run_with_tim
   template uses it (numbers are written with the `angka`, `persen` and `rupiah` filters).
 - No other file is loaded: {% include %}, {% import %} and {% extends %} are refused.
 - Sizes are limited BEFORE a value is made: every operation that can make a value larger than
-  its operands ('*', '+', '~', '**', sum, join, str methods and filters that pad, join, repeat,
-  replace or change case, strftime, range(), lipsum(), list.extend, dict.update, printing a
-  list) is measured from its operands and refused above MAX_SIZE characters or items (MAX_RANGE
-  for range(), MAX_INT_BITS for integers), so that no single call in C can build gigabytes
-  before the sandbox sees it. `sum` and `join` are sakip's own: Python's sum() concatenating
-  lists is quadratic and runs in C.
+  its operands ('*', '+', '~', '**', slices, sum, join, str methods and filters that pad, join,
+  repeat, split, replace or change case, strftime, range(), lipsum(), list.extend, dict.update,
+  a filter iterating a text or dict into a list, f(*x) and f(**x), printing a list) is measured
+  from its operands and refused above MAX_SIZE characters or items (MAX_RANGE for range(),
+  MAX_INT_BITS for integers), so that no single call in C can build gigabytes before the
+  sandbox sees it. `sum` and `join` are sakip's own: Python's sum() concatenating lists is
+  quadratic and runs in C.
 - Memory is limited three ways: each value by MAX_SIZE; everything one render builds by
   MAX_BUILT bytes, counted at every operation the sandbox intercepts (so that a loop storing
   value after value stops too); and, for a path the first two do not see, the process's memory
