@@ -225,8 +225,8 @@ def test_special_characters_long_names_and_40_indicators_render_completely(tmp_p
 
 
 def test_check_reports_a_sandbox_violation_only_the_trial_render_sees(tmp_path):
-    """`'{0.tpl}'.format(grafik)` names no field the walker could flag; the sandbox stops it."""
-    folder = broken(tmp_path, lambda d: d.add_paragraph("{{ '{0.tpl}'.format(grafik) }}"))
+    """`grafik|attr('tpl')` names no field the walker could flag; the sandbox stops it."""
+    folder = broken(tmp_path, lambda d: d.add_paragraph("{{ grafik|attr('tpl') }}"))
     [problem] = only_errors(templates.check(folder))
     assert problem.where == "saat merender konteks contoh"
     assert problem.message.startswith("template mencoba akses yang dilarang: \u201ctpl\u201d pada grafik")
