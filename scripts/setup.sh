@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libreoffice-calc-nogui: tests open the workbooks sakip writes the way Calc does (formula injection).
 # python3-uno: the warm converter drives LibreOffice over UNO from Debian's /usr/bin/python3.
-APT_PACKAGES=(libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf)
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf)
 
 as_root() { [ "$(id -u)" = 0 ]; }
 
