@@ -102,7 +102,7 @@ def run(
 
             drain_prefect()
         if not isinstance(summary, Summary):
-            _raise_from_run(summary, log)
+            _raise_from_run(summary, log, outputs)
     if summary.rows:
         _print_summary(summary, outputs)
     if summary.unknown_pks:
@@ -124,12 +124,20 @@ def _run_server(stack: contextlib.ExitStack, log: Path):
     return server
 
 
-def _raise_from_run(value: object, log: Path) -> None:
-    """A flow run that ended without a summary: its error as one line (the traceback is in the log)."""
+def _raise_from_run(value: object, log: Path, outputs: Path) -> None:
+    """A flow run that ended without a summary: its error as one line (the traceback is in the log).
+    A storage failure no stage named (a write() on a full disk carries no file name) names the
+    outputs folder."""
     import logging
+
+    from .outputs import storage_error
 
     if isinstance(value, SakipError):
         raise value
+    if isinstance(value, OSError) and value.errno:
+        logging.getLogger("sakip").error("run berhenti", exc_info=value)
+        folder = Path(value.filename).parent if isinstance(value.filename, str) else outputs
+        raise storage_error(value, folder) from value
     logging.getLogger("sakip").error("run berhenti", exc_info=value if isinstance(value, BaseException) else None)
     kind = type(value).__name__ if isinstance(value, BaseException) else "tanpa ringkasan"
     raise SakipError(f"run berhenti karena kesalahan tak terduga ({kind}); rincian di {log}")
@@ -443,6 +451,14 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("dibatalkan.", err=True)
         sys.exit(130)
+    except OSError as exc:  # a storage failure nothing closer named: one line naming the folder
+        if verbose:
+            raise
+        from .outputs import storage_error
+
+        folder = Path(exc.filename).parent if isinstance(exc.filename, str) else Path.cwd()
+        typer.echo(f"galat: {visible(str(storage_error(exc, folder)))}", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback on the operator's console
         if verbose:
             raise

@@ -69,7 +69,10 @@ def to_file(path: Path) -> Iterator[Path]:
         sakip_logger.setLevel(level)
         for logger in targets:
             logger.removeHandler(handler)
-        handler.close()
+        try:
+            handler.close()
+        except OSError:  # the last lines could not be flushed (full disk): the run's own error says so
+            pass
 
 
 def _log_unraisable(unraisable: "sys.UnraisableHookArgs") -> None:

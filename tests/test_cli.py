@@ -47,8 +47,9 @@ def test_unknown_pk_is_one_line_without_traceback(tmp_path):
     assert r.returncode == 1
     assert "Traceback" not in r.stderr + r.stdout
     assert f"galat: PK tidak ditemukan di {INPUTS / '2026'}: PK-TIDAKADA" in r.stderr.splitlines()
-    # nothing produced for a mistyped code: only the period's lock, which the run held
-    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == [".proses.lock"]
+    # The period's lock and the run's log (the attempt is recorded), nothing else.
+    written = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert written[0] == "2026/TW1/.proses.lock" and all(w.startswith("2026/TW1/log/") for w in written[1:]), written
 
 
 def test_warnings_of_initialled_pks_are_printed_under_the_summary(capsys, monkeypatch):
