@@ -190,18 +190,20 @@ def _package(period: "PeriodData", result: PKResult, verdict: ParafResult, p: re
 
     inputs = period.inputs_of(p.pk)
     record = paraf_report.write_record(period, verdict, p.building / paraf_report.RECORD_FILE)
+    # The revision's records first, so that the manifest holds their hashes: another PK's or
+    # period's data.json put in this folder is then caught by `sakip verify`.
+    values = datasheet.values(period, p.pk, result)
+    data = revisions.write_json(p.building / revisions.DATA_FILE, {"pk": p.pk, "revisi": p.revision, "nilai": values})
+    changes = revisions.write_json(p.building / revisions.CHANGES_FILE,
+                                   revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
+                                                                 for f in inputs}))
     package_stage.package_pk(
         p.pk, period.config_for(p.pk).instansi.nama, period.official(p.pk).nama, period.year, period.quarter, pdfs,
-        p.building, created, package_stage.Provenance(inputs, templates, [*documents, record], run),
+        p.building, created, package_stage.Provenance(inputs, templates, [*documents, record, data, changes], run),
         datasheet.workbook(period, p.pk, result), revision=p.revision,
         sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
         report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
         keys={"data": p.keys.data, "lengkap": p.keys.full})
-    values = datasheet.values(period, p.pk, result)
-    revisions.write_json(p.building / revisions.DATA_FILE, {"pk": p.pk, "revisi": p.revision, "nilai": values})
-    revisions.write_json(p.building / revisions.CHANGES_FILE,
-                         revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
-                                                       for f in inputs}))
     return revisions.publish(p)
 
 

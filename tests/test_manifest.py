@@ -39,7 +39,8 @@ def test_manifest_records_every_source_and_output(run_tw2):
     assert kinds["masukan"] == ["instansi.toml", "PK-SEK.xlsx", "PK-SEK.xlsx", "PK-SEK.xlsx"]  # PK, realisasi TW1, TW2
     assert kinds["template"] == ["template.docx"] * 5
     assert sorted(kinds["suite"]) == sorted(p.name for p in (ROOT / "expectations").glob("*.json"))
-    assert sorted(kinds["keluaran"]) == sorted([*(f"PK-SEK_{d}.docx" for d in DOCUMENTS), "paraf.json"])
+    assert sorted(kinds["keluaran"]) == sorted([*(f"PK-SEK_{d}.docx" for d in DOCUMENTS), "paraf.json", "data.json",
+                                                "perubahan.json"])
     for entry in data["berkas"]:  # the hashes are the files' own
         assert manifest.sha256(manifest.manifest_path(paket(out, "PK-SEK")).parent / entry["berkas"]) == entry["sha256"]
 
@@ -125,3 +126,21 @@ def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tr
     with pytest.raises(SigningError, match="sudah digantikan oleh rev-02"):
         sign.sign(paket(out, "PK-INSP").parent.parent / "rev-01" / "paket_PK-INSP_2026_TW2.pdf",
                   ca.p12("Inspektur", b"x"), "ttd_pejabat", b"x")
+
+
+def test_a_data_json_with_other_values_but_the_same_pk_and_revision_is_caught(run_tw2, tmp_path):
+    """data.json is hashed in the manifest: a copy from another period or an edited value of the
+    same PK and revision (which its pk/revisi fields cannot tell apart) fails verification."""
+    _, out, inputs, _ = run_tw2
+    copy = tmp_path / "outputs"
+    shutil.copytree(out, copy, symlinks=True)
+    shutil.copytree(inputs, tmp_path / "inputs")  # the manifest names inputs relative to the package
+    package = paket(copy, "PK-SEK")
+    assert manifest.verify(package).ok
+    data_file = package.parent / "data.json"
+    data = json.loads(data_file.read_text())
+    first = next(iter(data["nilai"]))
+    data["nilai"][first] = "999"
+    data_file.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    result = manifest.verify(package)
+    assert not result.ok and any("data.json" in p for p in result.problems), result.problems
