@@ -220,7 +220,7 @@ def test_a_package_verify_would_not_pass_is_not_signed(package, pki):
 
 
 @pytest.mark.parametrize("damage, expected", [
-    (lambda p: shutil.copy(p.parents[2] / "PK-INSP/rev-01/data.json", p.parent / "data.json"), "data.json: pk \"PK-INSP\""),
+    (lambda p: shutil.copy(p.parents[2] / "PK-INSP/rev-01/data.json", p.parent / "data.json"), "keluaran data.json: berubah sejak paket dibuat"),
     (lambda p: (p.parents[5] / "inputs/2026/realisasi/tw2/PK-SEK.xlsx").write_bytes(b"PK\x03\x04"),
      "masukan ../../../../../inputs/2026/realisasi/tw2/PK-SEK.xlsx: berubah sejak paket dibuat"),
     (lambda p: (p.parent / "dokumen/PK-SEK_sampul.docx").unlink(), "keluaran dokumen/PK-SEK_sampul.docx: tidak ditemukan"),
