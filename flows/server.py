@@ -30,6 +30,19 @@ def healthy(url: str) -> bool:
         return False
 
 
+def answers(url: str, proc: subprocess.Popen) -> bool:
+    """Whether the server started as `proc` answers at `url` within STARTUP_SECONDS (False at
+    once when it exited)."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if healthy(url):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -58,13 +71,8 @@ class PrefectServer:
         self.proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
                                       "127.0.0.1", "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if healthy(self.url):
-                return self
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.3)
+        if answers(self.url, self.proc):
+            return self
         self.__exit__()
         raise SakipError(f"server Prefect di 127.0.0.1:{self.port} tidak siap dalam {STARTUP_SECONDS} detik "
                          f"(port sudah dipakai? coba `prefect server start` untuk melihat galatnya)")
@@ -108,13 +116,8 @@ class RunServer:
         return self
 
     def wait(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if healthy(self.url):
-                return
-            if self.proc is None or self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
+        if self.proc is not None and answers(self.url, self.proc):
+            return
         self.stop()
         raise SakipError(f"server Prefect untuk run ini tidak menyala dalam {STARTUP_SECONDS} detik; "
                          f"lihat {self.log}")

@@ -83,3 +83,13 @@ def run_tw2(tmp_path_factory):
                           capture_output=True, text=True, cwd=tmp, timeout=400,
                           env={**os.environ, "COLUMNS": "200"})
     return proc, out, inputs, before
+
+
+@pytest.fixture()
+def tree(run_tw2, tmp_path):
+    """A copy of the demo run's inputs and outputs, to damage (manifest paths are relative, so the
+    depth between them is kept)."""
+    _, out, inputs, _ = run_tw2
+    shutil.copytree(inputs, tmp_path / "inputs")
+    shutil.copytree(out, tmp_path / "outputs", symlinks=True)
+    return tmp_path

@@ -22,14 +22,6 @@ from .conftest import SAKIP
 from .pki import PKI
 
 
-@pytest.fixture()
-def tree(run_tw2, tmp_path):
-    """A copy of the demo run's inputs and outputs (manifest paths are relative, the depth is kept)."""
-    _, out, inputs, _ = run_tw2
-    shutil.copytree(inputs, tmp_path / "inputs")
-    shutil.copytree(out, tmp_path / "outputs", symlinks=True)
-    return tmp_path
-
 
 def paket(tree: Path, pk: str = "PK-SEK") -> Path:
     return tree / "outputs/2026/TW2" / pk / "rev-01" / f"paket_{pk}_2026_TW2.pdf"
