@@ -3,7 +3,8 @@ described, and an empty visible signature field on each signature block.
 
 Signature fields are placed where the rendered document puts them: templates carry an
 invisible marker (`sakip.model.signature_marker`) in each signature block, located here in the
-PDF text, so a planner who moves the block in Word moves the field too. Fields are added with
+PDF text, so a planner who moves the block in Word moves the field too; once located, the marker
+text is removed from the page content, so the package's text is the document's. Fields are added with
 pyHanko as an incremental update to the file pypdf wrote (LibreOffice's hybrid xrefs are
 rewritten by pypdf first); nothing rewrites the file after that.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from .errors import PackageError
 from .formatting import JAKARTA, quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
+
+log = logging.getLogger("sakip.paket")
 
 FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
 DEFAULT_FIELD_HEIGHT = 45.0
@@ -150,6 +154,8 @@ def strip_markers(writer: PdfWriter, pdf: bytes) -> int:
         content = ContentStream(page.get_contents(), writer)
         shows = [n for n, (_operands, op) in enumerate(content.operations) if op in _SHOW_TEXT]
         if len(shows) != count:
+            log.warning("penanda tanda tangan di halaman %d tidak dihapus: %d operator teks, %d objek teks",
+                        index + 1, len(shows), count)
             continue
         drop = {shows[n] for n in markers}
         content.operations = [item for n, item in enumerate(content.operations) if n not in drop]
