@@ -125,6 +125,31 @@ def test_signature_fields_are_empty_and_on_the_signature_blocks(run_tw2):
         assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
 
 
+def _page_text(path, label: str) -> str:
+    reader = PdfReader(path)
+    index = reader.page_labels.index(label)
+    return subprocess.run(["pdftotext", "-f", str(index + 1), "-l", str(index + 1), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("pk", ["PK-SEK", "PK-INSP"])
+def test_appendices_print_every_sasaran_and_their_own_dates(run_tw2, pk):
+    """Issue 21: the PK appendix (L-2) and the RA (L-3) print each sasaran of the PK (a merge over the
+    whole column dropped all but the first); the PK is dated with its signing day, the RA with its
+    own date (the PK's here), not the report's 6 Juli 2026."""
+    _, out, inputs, _ = run_tw2
+    book = openpyxl.load_workbook(inputs / "2026/pk" / f"{pk}.xlsx", read_only=True)
+    sasaran = list(dict.fromkeys(r[2] for r in book["PK"].iter_rows(values_only=True) if str(r[1] or "").startswith("IK-")))
+    assert len(sasaran) == 2
+    path = package(out, pk)
+    for label in ("L-2", "L-3"):
+        flat = " ".join(_page_text(path, label).split())
+        for n, name in enumerate(sasaran, start=1):
+            assert f"{n}. {name}" in flat, (label, name)
+    assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-1")
+    assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-3") and "6 Juli 2026" not in _page_text(path, "L-3")
+
+
 def test_returned_pk_gets_corrections_and_no_package(run_tw2):
     _, out, _, _ = run_tw2
     folder = out / "2026/TW2/PK-IRBAN3"
