@@ -209,7 +209,7 @@ def early_date_warning(year: int, quarter: int, issued: dt.date) -> str | None:
         return None
     return (f"Tanggal dokumen {date_id(issued)} belum melewati akhir {quarter_name(quarter)} Tahun {year} "
             f"({date_id(end)}): Lembar Paraf dan laporan akan bertanggal sebelum triwulannya selesai. Periksa "
-            f"--tanggal, atau jalankan ulang setelah {date_id(end)}")
+            f"--tanggal, atau jalankan ulang setelah {date_id(end)}.")
 
 
 def _document_date(cfg: Konfigurasi, key: str, year: int, what: str) -> dt.date:
