@@ -495,7 +495,7 @@ def sasaran_order(doc: Doc, groups: list[tuple[str, list[str]]]) -> list[str]:
 def distribution(text: str) -> dict[str, int]:
     """Predikat counts printed in a piece of text ('Sangat Baik 2, Tidak dapat dihitung 3')."""
     out: dict[str, int] = {}
-    for m in re.finditer(_LABELS + r"\s*:?\s*(\d+)(?![\d.,]\d)", text, re.I):
+    for m in re.finditer(_LABELS + r"(?:\s*\([^)]{0,40}\))?\s*:?\s*(\d+)(?![\d.,]\d)", text, re.I):
         label = m.group(1).lower()
         out[label] = out.get(label, 0) + int(m.group(2))
     return out

@@ -227,3 +227,4 @@ def test_hidden_markers_and_numbers_as_printed():
     assert d.nip_printed("197104121996031003") == "19710412 199603 1 003"
     assert d.distribution("Sangat Baik 12 63,16 % Baik 4 21,05 % Tidak dapat dihitung 3 15,79 %") == {
         "sangat baik": 12, "baik": 4, "tidak dapat dihitung": 3}
+    assert d.distribution("Tercapai (kualitatif) 2, Tidak tercapai: 1") == {"tercapai": 2, "tidak tercapai": 1}
