@@ -213,6 +213,7 @@ telepon = "(0331) 421100"
 surel = "bappeda@sukamajukab.go.id"
 kota = "Sukamaju"
 kepala = "kepala"
+tanggal_pk = "{year}-01-08"
 
 [pengaturan]
 rumus_negatif = "selisih"
@@ -359,7 +360,7 @@ def synthetic_agency(root: Path, year: int, quarters: list[int]) -> None:
     Budget realisasi is 20 % of each line's pagu per quarter, so children stay within parents."""
     base = root / str(year)
     base.mkdir(parents=True, exist_ok=True)
-    (base / "instansi.toml").write_text(SYNTH_INSTANSI, encoding="utf-8")
+    (base / "instansi.toml").write_text(SYNTH_INSTANSI.replace("{year}", str(year)), encoding="utf-8")
     for code, spec in SYNTH_PKS.items():
         nip, nama, jabatan = SYNTH_OFFICIALS[code]
         who = Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
