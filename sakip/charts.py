@@ -9,6 +9,7 @@ template without the chart does not pay for drawing it.
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,8 +104,11 @@ def _figure(width_cm: float, height_cm: float):
     return fig
 
 
-def _value_label(v: float | None) -> str:
-    return "-" if v is None else f"{v:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+def _value_label(v: float | None, whole: bool = False) -> str:
+    """A bar's value in Indonesian notation; a count (indicators) without a decimal."""
+    if v is None:
+        return "-"
+    return f"{v:,.0f}".replace(",", ".") if whole else f"{v:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def png(chart: Chart, dpi: int = DPI) -> bytes:
@@ -113,7 +117,10 @@ def png(chart: Chart, dpi: int = DPI) -> bytes:
     many = len(chart.label) > 12
     legend = len(chart.seri) > 1 or bool(chart.garis_label)
     top = 1.0 - (0.1 if chart.judul else 0.03) - (0.09 if legend else 0)
-    fig.subplots_adjust(left=0.08, right=0.99, top=top, bottom=0.24 if many else 0.12)
+    # Long category names ("Tidak tercapai (kualitatif)") wrap instead of running into each other.
+    shown = list(chart.label) if many else [textwrap.fill(label, 16) for label in chart.label]
+    lines = max((t.count("\n") + 1 for t in shown), default=1)
+    fig.subplots_adjust(left=0.08, right=0.99, top=top, bottom=0.24 if many else 0.12 + 0.05 * (lines - 1))
     ax = fig.add_subplot()
     n = max(1, len(chart.seri))
     width = 0.8 / n
@@ -126,11 +133,12 @@ def png(chart: Chart, dpi: int = DPI) -> bytes:
         bars = ax.bar(offsets, heights, width * 0.92, label=name, color=colours)
         if not many:
             texts = chart.teks[i] if i < len(chart.teks) else ()
-            ax.bar_label(bars, labels=[texts[j] if j < len(texts) and texts[j] else _value_label(v)
+            whole = "%" not in chart.satuan and all(v is None or float(v).is_integer() for v in values)
+            ax.bar_label(bars, labels=[texts[j] if j < len(texts) and texts[j] else _value_label(v, whole)
                                        for j, v in enumerate(values)], fontsize=5.5, padding=1, fontfamily="Liberation Sans")
     if chart.garis is not None:
         ax.axhline(chart.garis, color="#c00000", linewidth=0.8, linestyle="--", label=chart.garis_label or None)
-    ax.set_xticks(list(xs), chart.label, rotation=90 if many else 0, fontdict=font)
+    ax.set_xticks(list(xs), shown, rotation=90 if many else 0, fontdict=font)
     ax.tick_params(axis="y", labelsize=6.5)
     ax.set_ylabel(chart.satuan, fontdict=font)
     ax.spines[["top", "right"]].set_visible(False)
