@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 class Coded(Protocol):
@@ -22,16 +22,12 @@ class Coded(Protocol):
 
 
 L = TypeVar("L", bound=Coded)
+T = TypeVar("T")
 
 
 def key(code: str) -> str:
     """The code as compared: no spaces, no leading or trailing dots ("5.01.02. " is "5.01.02")."""
     return "".join(str(code or "").split()).strip(".")
-
-
-def is_ancestor(code: str, of: str) -> bool:
-    a, b = key(code), key(of)
-    return bool(a) and b.startswith(a + ".")
 
 
 def _ancestors(k: str) -> list[str]:
@@ -40,23 +36,24 @@ def _ancestors(k: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1)]
 
 
+def _parent(k: str, present: set[str]) -> str | None:
+    return next((a for a in _ancestors(k) if a in present), None) if k else None
+
+
 def parent_of(code: str, codes: Iterable[str]) -> str | None:
     """The nearest ancestor of `code` among `codes` (as its key), or None at the top level."""
-    present = codes if isinstance(codes, (set, frozenset)) else {key(c) for c in codes}
-    k = key(code)
-    return next((a for a in _ancestors(k) if a in present and a != k), None) if k else None
+    return _parent(key(code), {key(c) for c in codes})
 
 
-def depth(code: str, codes: Iterable[str]) -> int:
-    """How many ancestors of `code` are present: 0 for the top level."""
-    present = codes if isinstance(codes, (set, frozenset)) else {key(c) for c in codes}
-    return sum(a in present for a in _ancestors(key(code)))
+def _code(x: Any) -> str:
+    return x.kode
 
 
-def top_level(lines: Sequence[L]) -> list[L]:
-    """The lines whose code has no ancestor among the lines: the ones a total adds up."""
-    codes = {key(x.kode) for x in lines}
-    return [x for x in lines if parent_of(x.kode, codes) is None]
+def top_level(lines: Sequence[T], code: Callable[[T], str] = _code) -> list[T]:
+    """The lines whose code has no ancestor among the lines: the ones a total adds up. `code`
+    reads a line's code (default: its `kode`; e.g. `lambda b: b["kode_program"]` for ingest's rows)."""
+    present = {key(code(x)) for x in lines}
+    return [x for x in lines if _parent(key(code(x)), present) is None]
 
 
 class Tree:
@@ -72,7 +69,7 @@ class Tree:
             k = key(x.kode)
             self.holders.setdefault(k, []).append(x)
             if k not in self.parent:
-                self.parent[k] = parent_of(k, self.codes)
+                self.parent[k] = _parent(k, self.codes)
             if (p := self.parent[k]) is not None:
                 self.children.setdefault(p, []).append(x)
 
@@ -91,11 +88,11 @@ def sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in key(code).split("."))
 
 
-def in_tree_order(lines: Sequence[L]) -> list[tuple[int, L]]:
+def in_tree_order(lines: Sequence[T], code: Callable[[T], str] = _code) -> list[tuple[int, T]]:
     """(depth, line) with every parent followed by its descendants; lines of one code keep their order."""
-    codes = {key(x.kode) for x in lines}
-    ordered = sorted(lines, key=lambda x: sort_key(x.kode))
-    return [(depth(x.kode, codes), x) for x in ordered]
+    present = {key(code(x)) for x in lines}
+    ordered = sorted(lines, key=lambda x: sort_key(code(x)))
+    return [(sum(a in present for a in _ancestors(key(code(x)))), x) for x in ordered]
 
 
 def known_sum(values: Iterable[Decimal | None]) -> Decimal | None:

@@ -53,3 +53,9 @@ def test_children_above_their_parent_are_found_at_every_level():
     shared = [Line("5.01.02", D(100), "PK-H"), Line("5.01.02.2.01", D(60), "PK-1"), Line("5.01.02.2.01", D(50), "PK-2")]
     assert [(e.parent, e.children_total) for e in anggaran.excesses(shared, lambda x: x.pagu)] == [("5.01.02", D(110))]
     assert anggaran.known_sum(x.pagu for x in anggaran.top_level(shared)) == D(100)
+
+
+def test_rows_as_ingest_reads_them_name_their_code_by_a_function():
+    rows = [{"kode_program": "5.01.02", "pagu": D(10)}, {"kode_program": "5.01.02.2.01", "pagu": D(4)}]
+    assert anggaran.top_level(rows, code=lambda b: b["kode_program"]) == rows[:1]
+    assert [d for d, _ in anggaran.in_tree_order(rows[::-1], code=lambda b: b["kode_program"])] == [0, 1]
