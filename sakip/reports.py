@@ -136,7 +136,14 @@ def _spread(cfg: Konfigurasi, predikat: list[str]) -> str:
 
 
 def _range_text(result: PKResult) -> str:
-    return capaian_range(result.capaian_range())
+    """The PK's range of capaian in % this quarter, followed by its qualitative results, which
+    have no percentage to join the range: "93,60 % – 104,00 %; Tercapai 1"."""
+    numeric = capaian_range(result.capaian_range())
+    results = Counter(i.capaian_tw.text for i in result.indicators if i.capaian_tw.state in QUALITATIVE_PREDIKAT)
+    qualitative = ", ".join(f"{label} {results[label]}" for label in QUALITATIVE_PREDIKAT.values() if results[label])
+    if not qualitative:
+        return numeric
+    return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,8 @@ def test_achieved_qualitative_indicators_are_results_in_the_recap(period_tw2, ca
     assert "Tercapai (kualitatif) 1" in ctx["sasaran"][0]["sebaran"]
     assert ctx["grafik"].label[-3:] == ("Tercapai (kualitatif)", "Tidak tercapai (kualitatif)", reports.NOT_COMPUTABLE)
     assert "kategori tersendiri" in ctx["grafik"].catatan
+    head = next(p for p in ctx["pk"] if p["pk"] == "PK-INSP")
+    assert head["capaian"] == "93,60 % – 104,00 %; Tercapai 1"
 
 
 def test_the_lkjip_counts_and_draws_a_sasaran_of_qualitative_indicators(whole_year):
