@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sakip import anggaran
 from sakip.forms import (Indicator, Program, Realisasi, Signer, fill_realisasi_form, generate_forms, write_pk_workbook,
                          write_realisasi_workbook)
 
@@ -50,7 +51,8 @@ PKS: dict[str, dict] = {
         ],
         "anggaran": [
             ("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota", 3125000000),
-            ("5.01.02", "Program Penyelenggaraan Pengawasan", 2480000000),
+            # Holds the units' kegiatan 5.01.02.2.xx (2.790.000.000 in the Irban PKs) and the rest of the programme.
+            ("5.01.02", "Program Penyelenggaraan Pengawasan", 3085000000),
             ("5.01.03", "Program Perumusan Kebijakan, Pendampingan dan Asistensi", 615000000),
         ],
         "realisasi": {
@@ -61,7 +63,8 @@ PKS: dict[str, dict] = {
                 "IK-04": (46.8, "Sebagian rekomendasi memerlukan pengembalian kerugian oleh pihak ketiga", "Penagihan bersama BPKAD dan pendampingan majelis TP-TGR"),
                 "IK-05": (2.4, "", "")},
         },
-        "realisasi_anggaran": {1: [612450000, 398750000, 84200000], 2: [845300000, 702115500, 163900000]},
+        # 5.01.02 spends at least what its kegiatan in the Irban PKs spend (544.000.000 in TW I, 728.650.000 in TW II).
+        "realisasi_anggaran": {1: [612450000, 598750000, 84200000], 2: [845300000, 752115500, 163900000]},
     },
     "PK-SEK": {
         "pejabat": "sekretaris",
@@ -174,6 +177,23 @@ def _planned(code: str, kode: str, q: int, year: int) -> float:
     return 0.82 + (h % 27) / 100
 
 
+def _all_programs() -> list[tuple[str, Program]]:
+    return [(code, Program(*p)) for code in PKS for p in _spec(code)["anggaran"]]
+
+
+def _spent(code: str, program: Program, q: int, year: int) -> int:
+    """A quarter's budget realisation: about 24 % of the pagu; a programme whose kegiatan sit in
+    other PKs spends what they spend plus its share of the rest, so a parent never spends less
+    than its children (the paraf's budget hierarchy check)."""
+    every = _all_programs()
+    codes = {anggaran.key(p.kode) for _, p in every}
+    children = [(c, p) for c, p in every if anggaran.parent_of(p.kode, codes) == anggaran.key(program.kode)]
+    if not children:
+        return int(program.pagu * 0.24 * _planned(code, program.kode, q, year))
+    rest = program.pagu - sum(p.pagu for _, p in children)
+    return sum(_spent(c, p, q, year) for c, p in children) + int(rest * 0.24 * _planned(code, program.kode, q, year))
+
+
 def synthetic_quarters(root: Path, year: int, quarters: list[int], with_pk: bool = False) -> None:
     """Realisasi of the demo agency for further quarters (or a whole earlier year, `with_pk`),
     derived from the RA targets; used for LKjIP samples and tests, not committed to inputs/.
@@ -196,7 +216,7 @@ def synthetic_quarters(root: Path, year: int, quarters: list[int], with_pk: bool
                                                "Percepatan jadwal pelaksanaan" if below else "")
                 else:
                     real[ind.kode] = Realisasi(target)
-            spent = [int(p.pagu * 0.24 * _planned(code, p.kode, q, year)) for p in programs]
+            spent = [_spent(code, p, q, year) for p in programs]
             write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, year, q, signer(spec), inds, real,
                                      programs, spent)
 
