@@ -21,7 +21,7 @@ from .capaian import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Target, ba
 from .config import Konfigurasi, Predikat, load_as
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
-from .render import Period, letterhead, official, signature_block
+from .render import INDENT, Period, letterhead, official, signature_block
 from .summary import capaian_range
 
 HEAD_FIELD = "ttd_kepala"
@@ -158,7 +158,6 @@ class _Line:
     serapan: str
 
 
-INDENT = "\u00a0\u00a0\u00a0"  # per level below the top: Word and LibreOffice keep non-breaking spaces
 
 
 def _budget_rows(results: list[PKResult], with_code: bool = False) -> tuple[list[dict[str, Any]], dict[str, str]]:
