@@ -36,6 +36,10 @@ def round2(value: Decimal) -> Decimal:
 def number(value: Decimal | int | None, places: int | None = None) -> str:
     """'1.234,5' style; with `places` a fixed number of decimals; None prints as '-'.
 
+    Without `places`, the one rule for every printed figure: at most two decimals, half up,
+    trailing zeros dropped (25, 21,75, 94,33 for a mean of 94,3333...), the precision capaian is
+    printed and judged at (`round2`).
+
     Never '-0' or '-0,00': a negative value that rounds to zero is printed as zero (a signed
     document showing "-0" makes a reader ask what was lost).
     """
@@ -45,10 +49,9 @@ def number(value: Decimal | int | None, places: int | None = None) -> str:
         return "-"
     d = Decimal(value)
     if places is None:
-        # Keep what the official wrote (up to 4 decimals) without trailing zeros; rounded here,
-        # half up, because babel would round half to even.
-        d = _quantize(d, Decimal("0.0001")) if d.is_finite() and d.as_tuple().exponent < -4 else d
-        pattern = "#,##0.####"
+        # Rounded here, half up, because babel would round half to even.
+        d = round2(d) if d.is_finite() and d.as_tuple().exponent < -2 else d
+        pattern = "#,##0.##"
     else:
         d = _quantize(d, Decimal(1).scaleb(-places))
         pattern = "#,##0." + "0" * places if places else "#,##0"

@@ -82,10 +82,15 @@ def paragraphs(text: str, missing: str) -> list[str]:
 # --- shared pieces --------------------------------------------------------------------------
 
 def predikat_of(ind: IndicatorResult) -> str:
+    if not ind.measured:
+        return "-"
     return ind.predikat if ind.predikat and ind.predikat != "-" else NOT_COMPUTABLE
 
 
 def distribution(cfg: Konfigurasi, inds: list[IndicatorResult]) -> list[dict[str, Any]]:
+    # An indicator not yet measured (targets from a later quarter) has no predikat, not even
+    # "tidak dapat dihitung": it is left out of the counts and of the share's base.
+    inds = [i for i in inds if i.measured]
     labels = [b.label for b in cfg.pengaturan.predikat]
     counts = Counter(predikat_of(i) for i in inds)
     labels += [k for k in counts if k not in labels and k != NOT_COMPUTABLE] + [NOT_COMPUTABLE]
@@ -144,7 +149,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         for ind in members:
             count += 1
             rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
-                         "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text,
+                         "target_tw": ind.target_tw.shown, "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text,
                          "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
         sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, members),
                         "indikator": rows})
@@ -208,10 +213,14 @@ def _renstra_capaian(ind: IndicatorResult, target: str) -> str:
 
     if not target.strip():
         return "-"
+    if not ind.measured:
+        return ind.capaian_sd.text
+    # The target is what planners wrote in lkjip.toml; the realisasi is the engine's own number,
+    # never its printed text read back ("12.500" orang would be ambiguous).
     reading = parse_number(target, ind.satuan)
-    real = parse_number(ind.realisasi_sd, ind.satuan)
+    real = ind.realisasi_sd
     # rumus_negatif is the rule the engine used for this indicator ("" for positive polarity)
-    return judge(Target.of(reading.value, target, reading.status), real.value, ind.realisasi_sd, ind.polaritas,
+    return judge(Target.of(reading.value, target, reading.status), real.value, real.text, ind.polaritas,
                  ind.rumus_negatif).text
 
 
@@ -250,10 +259,10 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         sasaran[-1]["_inds"].append((ind, prev2, prev1))
         sasaran[-1]["indikator"].append({
             "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
-            "target": ind.target_tahunan, "realisasi": ind.realisasi_sd, "capaian": ind.capaian_sd.text,
+            "target": ind.target_tahunan.shown, "realisasi": ind.realisasi_sd.shown, "capaian": ind.capaian_sd.text,
             "predikat": predikat_of(ind),
-            "realisasi_n1": prev1.realisasi_sd if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
-            "realisasi_n2": prev2.realisasi_sd if prev2 else "-",
+            "realisasi_n1": prev1.realisasi_sd.shown if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
+            "realisasi_n2": prev2.realisasi_sd.shown if prev2 else "-",
             "target_renstra": target_r.target if target_r else "-",
             "capaian_renstra": _renstra_capaian(ind, target_r.target) if target_r else "-",
         })
@@ -288,7 +297,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
                  for k in ("latar_belakang", "tugas_fungsi", "struktur_organisasi", "isu_strategis")},
         "perencanaan": {"pk": ", ".join(main) or "-",
                         "indikator": [{"no": n, "sasaran": i.sasaran, "indikator": i.indikator, "satuan": i.satuan,
-                                       "target": i.target_tahunan} for n, i in enumerate(inds, start=1)],
+                                       "target": i.target_tahunan.shown} for n, i in enumerate(inds, start=1)],
                         "anggaran": main_budget, "anggaran_total": main_total},
         "sasaran": sasaran,
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian indikator Tahun {year}", dist),

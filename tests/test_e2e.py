@@ -157,7 +157,7 @@ def test_paraf_records_and_validation_page(run_tw2):
     # The Lembar Paraf page of a package carries the same record: time and suite hashes.
     text = "".join(p.extract_text() for p in PdfReader(package(out, "PK-SEK")).pages)
     sha = json.loads((period / "PK-SEK/paraf.json").read_text())["suite"][0]["sha256"][:12]
-    assert "LEMBAR PARAF" in text and sha in text and "35 aturan pemeriksaan" in text
+    assert "LEMBAR PARAF" in text and sha in text and "36 aturan pemeriksaan" in text
     # The revision keeps the record of the check its data passed, beside the package it vouches for.
     frozen = json.loads((package(out, "PK-SEK").parent / "paraf.json").read_text())
     assert frozen == json.loads((period / "PK-SEK/paraf.json").read_text())  # one run: the same check

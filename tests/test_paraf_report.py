@@ -81,4 +81,4 @@ def test_lembar_paraf_shows_time_and_suite_hashes(period_tw2, verdicts_tw2):
                                render.Period(2026, 2, verdicts_tw2["PK-SEK"].checked_at.date()))
     assert ctx["diperiksa_pada"].endswith("WIB")
     assert all(s["sha256"][:12] in ctx["aturan_sumber"] for s in verdicts_tw2["PK-SEK"].suites)
-    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 6, 9, 3)]
+    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 7, 9, 3)]

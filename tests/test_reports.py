@@ -57,7 +57,7 @@ def test_lkjip_at_tw4_compares_with_the_earlier_year_and_uses_the_narrative(whol
         assert expected in text, expected
     # BAB III compares with 2025: the head's IK-04 realisasi of 2025 is printed in its row
     ik04_2025 = next(i for i in compute(read_period(whole_year, 2025, 4))["PK-INSP"].indicators if i.kode == "IK-04")
-    assert ik04_2025.realisasi_sd in text
+    assert ik04_2025.realisasi_sd.shown in text
     assert set(reader.get_fields()) == {"ttd_kepala"}
     assert lkjip == tmp_path / "2026/TW4/_instansi/rev-01/LKjIP_2026.pdf"
     assert (lkjip.parent / "rekap_instansi_2026_TW4.pdf").is_file()
@@ -99,7 +99,7 @@ def test_renstra_capaian_uses_the_indicators_polarity(whole_year):
     period = read_period(whole_year, 2026, 4)
     ind = next(i for i in compute(period)["PK-INSP"].indicators if i.kode == "IK-05")  # negative polarity index
     assert ind.polaritas == "negatif"
-    real = float(ind.realisasi_sd.replace(",", "."))
+    real = float(ind.realisasi_sd.value)
     got = reports._renstra_capaian(ind, "2")
     expected = (2 * 2 - real) / 2 * 100
     assert got == f"{expected:.2f} %".replace(".", ",")
