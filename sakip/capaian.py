@@ -41,7 +41,7 @@ from typing import Any, Literal
 from .config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from .errors import Location
 from .isolation import Failures, each
-from .formatting import ROMAN, number, percent, round2
+from .formatting import ROMAN, number, percent, round2, written
 from .ingest import PeriodData, parse_number
 from .model import Finding, Status
 
@@ -544,8 +544,8 @@ def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: 
                     (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
         for loc, value, what in suspects:
             if value is not None and value > PERCENT_SUSPECT:
-                out.append(_finding(pk, "warning", loc, number(value),
-                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {number(value)}, jauh di atas 100",
+                out.append(_finding(pk, "warning", loc, written(value),
+                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {written(value)}, jauh di atas 100",
                                     "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144).",
                                     "persen_besar"))
     values = [t.value for t in targets]
@@ -556,10 +556,10 @@ def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: 
         rising = all(a <= b for a, b in zip(values, values[1:])) and 0 <= 2 * values[0] <= values[-1] and values[-1] > 0
         against = rising and reals[-1] < reals[-2]
         if against:
-            out.append(_finding(pk, "warning", current.get("realisasi_loc"), number(reals[-1]),
+            out.append(_finding(pk, "warning", current.get("realisasi_loc"), written(reals[-1]),
                                 f"Realisasi indikator kumulatif '{ind['indikator']}' "
-                                f"turun dari {number(reals[-2])} menjadi {number(reals[-1])}, "
-                                f"berlawanan dengan arah target ({' / '.join(number(v) for v in values)})",
+                                f"turun dari {written(reals[-2])} menjadi {written(reals[-1])}, "
+                                f"berlawanan dengan arah target ({' / '.join(written(v) for v in values)})",
                                 "Untuk cara akumulasi Akhir, isi posisi s.d. triwulan ini (bukan capaian triwulan saja); "
                                 "bila memang turun, jelaskan pada kolom Kendala.", "arah_kumulatif"))
     return out

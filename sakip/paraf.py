@@ -32,7 +32,7 @@ import pandas as pd
 
 from .capaian import PKResult
 from .errors import Location, SuiteError, visible
-from .formatting import JAKARTA, number, round2
+from .formatting import JAKARTA, number, round2, written
 from .ingest import PeriodData
 from .lifeline import watch_parent
 from .model import Finding
@@ -265,7 +265,7 @@ class Frame:
 def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
     value = row.get(fieldname)
     if isinstance(value, Decimal):
-        shown = number(value)
+        shown = written(value)  # a message quotes the cell as written, not rounded for print
     else:
         shown = "" if value is None else str(value)
     note = row.get(f"{fieldname}_note", "") or ""
@@ -305,10 +305,10 @@ def _measured_mean(targets: list[Decimal | None]) -> Decimal | None:
 
 
 def _ra_context(r: dict[str, Any], q: int, targets: list[Decimal | None], back: int | None) -> dict[str, dict[str, str]]:
-    shown = [number(t) if t is not None else "-" for t in targets]
+    shown = [written(t) if t is not None else "-" for t in targets]
     total = sum((t for t in targets if t is not None), Decimal(0))
-    ctx = {"rincian": " / ".join(shown), "jumlah": number(total), "tw4": shown[3], "rata": number(_measured_mean(targets)),
-           "target_tahunan": number(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
+    ctx = {"rincian": " / ".join(shown), "jumlah": written(total), "tw4": shown[3], "rata": number(_measured_mean(targets)),
+           "target_tahunan": written(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
            "triwulan_mundur": QUARTERS[back] if back is not None else ""}
     return {"kode": {**ctx, **_value_ctx(r, "kode")}, "target_tw": {**ctx, **_value_ctx(r, f"target_tw{q}")},
             "target_tw4": {**ctx, **_value_ctx(r, "target_tw4")},

@@ -68,3 +68,8 @@ def test_formatting_never_fails_and_never_prints_negative_zero(value):
 def test_every_printed_number_has_at_most_two_decimals_half_up(value, expected):
     assert f.number(value) == expected
     assert f.f_angka(value) == expected  # the templates' filter follows the same rule
+
+
+def test_a_message_quotes_a_cell_as_written_not_rounded_for_print():
+    assert f.written(Decimal("0.875")) == "0,875" and f.number(Decimal("0.875")) == "0,88"
+    assert f.written(Decimal("1234.56789")) == "1.234,5679"  # beyond four decimals: float noise
