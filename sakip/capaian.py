@@ -116,7 +116,7 @@ def not_computable(note: str, rule: str = "") -> Result:
 
 def not_measured(first: int) -> Result:
     """Before the first quarter with a target: no capaian, and the report says from when."""
-    return Result(None, "belum_diukur", f"diukur mulai TW {ROMAN[first]}")
+    return Result(None, "belum_diukur", f"mulai TW {ROMAN[first]}")
 
 
 def achievement(realisasi: Decimal | None, target: Decimal | None, polarity: str, formula: str) -> Result:

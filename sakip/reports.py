@@ -171,7 +171,8 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
     return {
         "kop": letterhead(cfg), "periode": per.context,
         "ringkasan": {"jumlah_pk": len(pks), "jumlah_paraf": len(included), "jumlah_dikembalikan": len(returned),
-                      "jumlah_indikator": len(inds)},
+                      # "dinilai": an indicator not yet measured this quarter is listed but not judged
+                      "jumlah_indikator": sum(1 for i in inds if i.measured)},
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian {quarter_name(per.quarter)} Tahun {per.year}", dist),
         "sasaran": sasaran, "pk": daftar, "dikembalikan": returned,
         "ttd": signature_block(cfg, cfg.kepala, per, HEAD_FIELD),

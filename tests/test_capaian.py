@@ -77,7 +77,7 @@ def test_demo_qualitative_indicators_never_nan(capaian_tw2):
     inds = {i.kode: i for i in capaian_tw2["PK-INSP"].indicators}
     assert inds["IK-01"].capaian_tw.text == "Tercapai"
     # RA -/-/-/BB: measured from TW IV on, so at TW II neither a capaian nor "tidak dapat dihitung"
-    assert inds["IK-02"].capaian_tw.text == "belum diukur (diukur mulai TW IV)"
+    assert inds["IK-02"].capaian_tw.text == "belum diukur (mulai TW IV)"
     texts = [i.capaian_tw.text for r in capaian_tw2.values() for i in r.indicators]
     assert not any("nan" in t.lower() for t in texts)
 
@@ -155,7 +155,7 @@ CASES = [
     # Before its first target an indicator is "belum diukur": the TW II value is kept but not judged
     # (this case was "tidak dapat dihitung" / 33,33 % before issue 21).
     ("target akhir tahun saja 0/0/0/3, TW II", indicator([0, 0, 0, 3], 3, "Dokumen"), [0, 1],
-     ("0", "-", "belum diukur (diukur mulai TW IV)", "belum diukur (diukur mulai TW IV)", "")),
+     ("0", "-", "belum diukur (mulai TW IV)", "belum diukur (mulai TW IV)", "")),
     ("target akhir tahun saja 0/0/0/3, TW IV", indicator([0, 0, 0, 3], 3, "Dokumen"), [0, 0, 0, 3],
      ("3", "3", "100,00 %", "100,00 %", "positif")),
     ("datar 2/2/2/2 jumlah, tahunan 8", indicator([2, 2, 2, 2], 8, "Kegiatan"), [2, 2], ("4", "4", "100,00 %", "50,00 %", "positif")),
@@ -366,7 +366,7 @@ def test_indicator_measured_from_tw_iv_is_not_measured_before_it():
     ind = indicator([0, 0, 0, "3,5"], "3,5", "Nilai", nama="Nilai maturitas SPIP", akumulasi="akhir")
     r = one(ind, realisasi([0, 0], satuan="Nilai")).indicators[0]
     assert (r.capaian_tw.state, r.capaian_sd.state) == ("belum_diukur", "belum_diukur")
-    assert r.capaian_sd.text == "belum diukur (diukur mulai TW IV)" and r.capaian_sd.value is None
+    assert r.capaian_sd.text == "belum diukur (mulai TW IV)" and r.capaian_sd.value is None
     assert r.predikat == "-" and not r.measured and not r.has_target_tw and not r.below(D(100))
     assert r.realisasi_tw.shown == "0" and r.realisasi_sd.shown == "-"  # kept, not accumulated
 
@@ -393,6 +393,22 @@ def test_distribution_leaves_out_indicators_not_yet_measured():
     assert reports.predikat_of(inds[0]) == "-"
 
 
+def test_rekap_counts_as_judged_only_the_indicators_already_measured():
+    import datetime as dt
+
+    from sakip import reports, render
+    from sakip.paraf import ParafResult
+
+    later = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1)
+    now = one(indicator([5] * 4, 20, "Dokumen", kode="IK-02"), realisasi([5], kode="IK-02"), q=1)
+    later.indicators += now.indicators
+    ctx = reports.rekap_context(CFG, ["PK-UJI"], {"PK-UJI": later}, {"PK-UJI": ParafResult("PK-UJI", "PARAF")},
+                                {"PK-UJI": "Uji"}, render.Period(2026, 1, dt.date(2026, 4, 6)))
+    assert ctx["ringkasan"]["jumlah_indikator"] == 1
+    assert [d["jumlah"] for d in ctx["sebaran"] if d["jumlah"]] == [1]
+    assert [r["capaian_sd"] for s in ctx["sasaran"] for r in s["indikator"]] == ["belum diukur (mulai TW IV)", "25,00 %"]
+
+
 def test_report_says_when_an_indicator_is_measured():
     import datetime as dt
 
@@ -402,7 +418,7 @@ def test_report_says_when_an_indicator_is_measured():
     ctx = render.report_context(CFG, "PK-UJI", CFG.pejabat["sekretaris"], result, render.Period(2026, 2, dt.date(2026, 7, 6)))
     row = ctx["indikator"][0]
     assert (row["capaian_tw"], row["capaian_sd"], row["predikat"]) == (
-        "belum diukur (diukur mulai TW IV)", "belum diukur (diukur mulai TW IV)", "-")
+        "belum diukur (mulai TW IV)", "belum diukur (mulai TW IV)", "-")
     assert "\"belum diukur\" (IK-07)" in ctx["catatan_capaian"]
     assert "Belum diukur pada triwulan ini: IK-07." in ctx["grafik"].catatan
 
