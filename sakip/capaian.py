@@ -357,7 +357,6 @@ class Target:
                 return cls("ordinal", text=text)
         return cls("tidak_dikenal", text=text)
 
-
     @property
     def figure(self) -> Figure:
         return Figure(self.value if self.kind == "angka" else None, self.text)
