@@ -308,6 +308,15 @@ class PKResult:
         values = [v for v in values if v is not None]
         return (min(values), max(values)) if values else None
 
+    def predikat_counts(self) -> dict[str, int]:
+        """Indicators per predikat ("-" when none could be given); an indicator not yet measured
+        has no predikat and is not counted."""
+        counts: dict[str, int] = {}
+        for ind in self.indicators:
+            if ind.predikat and ind.measured:
+                counts[ind.predikat] = counts.get(ind.predikat, 0) + 1
+        return counts
+
     def formulas_used(self) -> dict[str, list[str]]:
         """Rule key -> indicator codes computed with it (for the report's notes)."""
         used: dict[str, list[str]] = {}

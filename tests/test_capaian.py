@@ -452,3 +452,10 @@ def test_datasheet_stores_the_number_not_its_printed_text():
                                                                  "realisasi_budget")})
     values = datasheet.values(empty, "PK-UJI", result)
     assert values["Capaian IK-01: realisasi_sd"] == "12500.0" and values["Capaian IK-01: target_sd"] == "12500.0"
+
+
+def test_run_summary_counts_no_predikat_for_an_indicator_not_yet_measured():
+    later = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1)
+    zero = one(indicator([0] * 4, 0, "Dokumen", kode="IK-02"), realisasi([1], kode="IK-02"), q=1)
+    later.indicators += zero.indicators
+    assert later.predikat_counts() == {"-": 1}  # IK-02 (target 0); IK-01 is not counted at all
