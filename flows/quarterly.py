@@ -18,7 +18,6 @@ import re
 import shutil
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 import contextlib
 from contextlib import contextmanager
@@ -227,7 +226,7 @@ def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[s
                   capaian=capaian_range(result.capaian_range() if result else None),
                   galat=len(verdict.errors) if verdict else 0, peringatan=len(verdict.warnings) if verdict else 0,
                   peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings] if verdict else [],
-                  predikat=dict(Counter(i.predikat for i in result.indicators if i.predikat)) if result else {})
+                  predikat=result.predikat_counts() if result else {})
         if pk in failed:
             row.status, row.pesan = "GAGAL", failed[pk]
         elif verdict is None:

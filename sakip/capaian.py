@@ -8,6 +8,10 @@
   quarters), compared with the annual target; a quarter's capaian compares with that quarter's
   RA target;
 * target 0 or missing: "tidak dapat dihitung", a state, never 0 % or infinity;
+* measured from a later quarter (RA targets 0/0/0/X or -/-/-/X: Nilai SPIP, Indeks Integritas,
+  Level Kapabilitas APIP): before the first quarter with a target the indicator is "belum
+  diukur", a state with no capaian and no predikat, whose realisasi is not asked for; a value
+  given anyway is kept and printed, but neither judged nor accumulated;
 * qualitative targets: ordinal scales (opini WTP > WDP > TW > TMP, nilai AA > ... > D, zona
   integritas, "Level n", a month as a deadline), judged tercapai / tidak tercapai, never NaN;
 * ranges ("70-80", "70 s.d. 80"): both bounds inclusive; the bound that must be reached is the
@@ -21,8 +25,10 @@
   akhir with rising targets starting at most half the last, e.g. 25/50/75/100), quarterly
   targets on a different scale from the annual target, unknown qualitative targets.
 
-Rounding happens only when a value is printed (half up, two decimals, `sakip.formatting`); the
-predikat is judged on the printed value so that a report never shows 90,00 % as "Sangat Baik".
+Targets and realisasi stay Decimal in the results (`Figure`): rounding happens only when a
+value is printed (half up, two decimals, `sakip.formatting`), and no consumer reads a printed
+number back ("12.500" orang is ambiguous once printed). The predikat is judged on the printed
+value so that a report never shows 90,00 % as "Sangat Baik".
 """
 
 from __future__ import annotations
@@ -36,11 +42,11 @@ from . import anggaran
 from .config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from .errors import Location
 from .isolation import Failures, each
-from .formatting import number, percent, round2
+from .formatting import ROMAN, number, percent, round2, written
 from .ingest import PeriodData, parse_number
 from .model import Finding, Status
 
-State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai"]
+State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
 HUNDRED = Decimal(100)
 
 # Every rule a Result can come from, as the report prints it.
@@ -95,6 +101,8 @@ class Result:
     def text(self) -> str:
         if self.state == "dihitung":
             return percent(self.value)
+        if self.state == "belum_diukur":
+            return f"belum diukur ({self.note})" if self.note else "belum diukur"
         return {"tidak_dapat_dihitung": "tidak dapat dihitung", "tercapai": "Tercapai",
                 "tidak_tercapai": "Tidak tercapai"}[self.state]
 
@@ -105,6 +113,11 @@ class Result:
 
 def not_computable(note: str, rule: str = "") -> Result:
     return Result(None, "tidak_dapat_dihitung", note, rule)
+
+
+def not_measured(first: int) -> Result:
+    """Before the first quarter with a target: no capaian, and the report says from when."""
+    return Result(None, "belum_diukur", f"mulai TW {ROMAN[first]}")
 
 
 def achievement(realisasi: Decimal | None, target: Decimal | None, polarity: str, formula: str) -> Result:
@@ -217,6 +230,22 @@ def band(result: Result, bands: tuple[Predikat, ...]) -> str:
 Kind = Literal["angka", "rentang", "kualitatif"]
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A target or realisasi as the engine keeps it: the exact number, or the text written for a
+    qualitative or range value. Printed only through `shown` (or str()), never parsed back."""
+
+    value: Decimal | None = None
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        return number(self.value) if self.value is not None else (self.text or "-")
+
+    def __str__(self) -> str:
+        return self.shown
+
+
 @dataclass
 class IndicatorResult:
     pk: str
@@ -227,11 +256,11 @@ class IndicatorResult:
     polaritas: str
     akumulasi: str
     kind: Kind
-    target_tahunan: str
-    target_tw: str
-    target_sd: str
-    realisasi_tw: str
-    realisasi_sd: str
+    target_tahunan: Figure
+    target_tw: Figure
+    target_sd: Figure
+    realisasi_tw: Figure
+    realisasi_sd: Figure
     capaian_tw: Result
     capaian_sd: Result
     predikat: str
@@ -244,6 +273,11 @@ class IndicatorResult:
     @property
     def qualitative(self) -> bool:
         return self.kind == "kualitatif"
+
+    @property
+    def measured(self) -> bool:
+        """False before the indicator's first quarter with a target ("belum diukur")."""
+        return self.capaian_tw.state != "belum_diukur"
 
     def below(self, threshold: Decimal) -> bool:
         """Under target for the quarter: the unit must explain kendala and tindak lanjut."""
@@ -282,6 +316,15 @@ class PKResult:
         values = [i.capaian_tw.shown for i in self.indicators if i.capaian_tw.state == "dihitung"]
         values = [v for v in values if v is not None]
         return (min(values), max(values)) if values else None
+
+    def predikat_counts(self) -> dict[str, int]:
+        """Indicators per predikat ("-" when none could be given); an indicator not yet measured
+        has no predikat and is not counted."""
+        counts: dict[str, int] = {}
+        for ind in self.indicators:
+            if ind.predikat and ind.measured:
+                counts[ind.predikat] = counts.get(ind.predikat, 0) + 1
+        return counts
 
     def formulas_used(self) -> dict[str, list[str]]:
         """Rule key -> indicator codes computed with it (for the report's notes)."""
@@ -332,16 +375,31 @@ class Target:
                 return cls("ordinal", text=text)
         return cls("tidak_dikenal", text=text)
 
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.value if self.kind == "angka" else None, self.text)
+
 
 def quarter_targets(ind: dict[str, Any]) -> list[Target]:
     """The RA targets TW I..IV of an indicator row as ingest reads it."""
     return [Target.of(ind[f"target_tw{i}"], ind[f"target_tw{i}_text"], ind[f"target_tw{i}_status"]) for i in range(1, 5)]
 
 
+def first_measured(targets: list[Target]) -> int | None:
+    """The first quarter (1..4) with a target: neither empty nor 0. None when no quarter has one
+    (a missing RA is "tidak dapat dihitung", not "belum diukur")."""
+    for q, t in enumerate(targets, start=1):
+        if t.kind != "kosong" and not (t.kind == "angka" and t.value == 0):
+            return q
+    return None
+
+
 def target_to_date(targets: list[Target], q: int, method: str) -> Target:
-    """Target s.d. TW q: the quarterly numbers accumulated like the realisasi, or else (a range,
-    a qualitative or a missing target) the quarter's own target."""
-    values = [t.value if t.kind == "angka" else None for t in targets[:q]]
+    """Target s.d. TW q: the quarterly numbers from the first measured quarter accumulated like
+    the realisasi (a mean of 0/0/0/X is X, not X/4), or else (a range, a qualitative or a
+    missing target) the quarter's own target."""
+    start = min(first_measured(targets) or 1, q)
+    values = [t.value if t.kind == "angka" else None for t in targets[start - 1:q]]
     total = accumulate(values, method) if all(v is not None for v in values) else None
     return Target("angka", value=total) if total is not None else targets[q - 1]
 
@@ -433,13 +491,18 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                                          "Isi angka (mis. 85), rentang (mis. 70-80), atau nilai kualitatif: WTP/WDP/TW/TMP, "
                                          "AA..D, WBK/WBBM, 'Level n', atau nama bulan.", "target_dikenal"))
         real_now, real_text = current.get("realisasi"), current.get("realisasi_text", "") or ""
-        reals = [by_quarter.get((kode, i), {}).get("realisasi") for i in range(1, q + 1)]
+        first = first_measured(targets)
+        start = first or 1
+        measured = first is None or q >= first
+        # Quarters before the first target are not measured: a value given there is neither judged
+        # nor accumulated (a TW II "0" for Nilai SPIP must not make its TW IV mean or sum).
+        reals = [by_quarter.get((kode, i), {}).get("realisasi") for i in range(start, q + 1)]
         cap_tw = judge(this_quarter, real_now, real_text, polarity, formula)
         if kind == "kualitatif":
             cap_sd = judge(annual, real_now, real_text, polarity, formula)
-            shown_real_sd = real_text or "-"
-            target_sd = to_date.text or annual.text
-            if this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
+            real_sd = Figure(None, real_text)
+            target_sd = Figure(None, to_date.text or annual.text)
+            if measured and this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
                 out.findings.append(_finding(
                     pk, "warning", ind.get(f"target_tw{q}_loc"), this_quarter.text,
                     f"Target triwulan indikator '{ind['indikator']}' berupa angka ({this_quarter.text}), sedangkan target "
@@ -449,13 +512,16 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                 if real_now is not None:
                     cap_sd = not_computable(f"target tahunan '{annual.text}' kualitatif, realisasi berupa angka", "ordinal")
         else:
-            real_sd = accumulate(reals, method)
-            cap_sd = judge(annual, real_sd, "", polarity, formula)
-            if real_sd is None and method == "jumlah" and real_now is not None:
+            total = accumulate(reals, method) if reals else None
+            cap_sd = judge(annual, total, "", polarity, formula)
+            if total is None and method == "jumlah" and real_now is not None:
                 cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap", cap_sd.rule)
-            shown_real_sd = number(real_sd)
-            target_sd = number(to_date.value) if to_date.kind == "angka" else (to_date.text or "-")
+            real_sd = Figure(total)
+            target_sd = to_date.figure
             out.findings += _value_findings(pk, ind, targets, reals, current, q)
+        if not measured:
+            cap_tw = cap_sd = not_measured(first)
+            real_sd = Figure(None, real_text) if kind == "kualitatif" else Figure()
         out.findings += _name_findings(pk, ind)
         negative = [f"{what} {percent(r.value)}" for r, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini"))
                     if r.note.startswith("capaian negatif")]
@@ -465,7 +531,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                 f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
                 "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "negatif"))
         target_text = this_quarter.text or annual.text
-        if kind == "kualitatif" and real_text and rank(target_text) is not None and not comparable(real_text, target_text):
+        if measured and kind == "kualitatif" and real_text and rank(target_text) is not None and not comparable(real_text, target_text):
             out.findings.append(_finding(
                 pk, "error", loc, real_text,
                 f"Realisasi '{real_text}' tidak sebanding dengan target kualitatif '{target_text}'",
@@ -474,14 +540,12 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
         out.indicators.append(IndicatorResult(
             pk=pk, kode=kode, sasaran=ind["sasaran"], indikator=ind["indikator"], satuan=ind["satuan"],
             polaritas=polarity, akumulasi=method, kind=kind,
-            target_tahunan=number(annual.value) if annual.kind == "angka" else (annual.text or "-"),
-            target_tw=number(this_quarter.value) if this_quarter.kind == "angka" else (this_quarter.text or "-"),
-            target_sd=target_sd,
-            realisasi_tw=real_text or "-" if kind == "kualitatif" else number(real_now),
-            realisasi_sd=shown_real_sd, capaian_tw=cap_tw, capaian_sd=cap_sd,
+            target_tahunan=annual.figure, target_tw=this_quarter.figure, target_sd=target_sd,
+            realisasi_tw=Figure(None, real_text) if kind == "kualitatif" else Figure(real_now),
+            realisasi_sd=real_sd, capaian_tw=cap_tw, capaian_sd=cap_sd,
             predikat=band(cap_tw, cfg.pengaturan.predikat),
             rumus_negatif=formula if polarity == "negatif" else "",
-            has_target_tw=ind[f"target_tw{q}_status"] != Status.EMPTY,
+            has_target_tw=measured and ind[f"target_tw{q}_status"] != Status.EMPTY,
             kendala=current.get("kendala", ""), tindak_lanjut=current.get("tindak_lanjut", ""), location=loc,
         ))
     _budget(out, q, budgets, budget_realisasi)
@@ -497,22 +561,22 @@ def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: 
                     (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
         for loc, value, what in suspects:
             if value is not None and value > PERCENT_SUSPECT:
-                out.append(_finding(pk, "warning", loc, number(value),
-                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {number(value)}, jauh di atas 100",
+                out.append(_finding(pk, "warning", loc, written(value),
+                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {written(value)}, jauh di atas 100",
                                     "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144).",
                                     "persen_besar"))
     values = [t.value for t in targets]
-    if (ind["akumulasi"] == "akhir" and q > 1 and all(v is not None for v in values)
+    if (ind["akumulasi"] == "akhir" and len(reals) > 1 and all(v is not None for v in values)
             and reals[-1] is not None and reals[-2] is not None):
         # A progress target (25/50/75/100, 20/45/70/95) measures a stock that only grows; an index
         # with gently rising targets (3,2/3,25/3,3/3,4) may fall for real and is not judged.
         rising = all(a <= b for a, b in zip(values, values[1:])) and 0 <= 2 * values[0] <= values[-1] and values[-1] > 0
         against = rising and reals[-1] < reals[-2]
         if against:
-            out.append(_finding(pk, "warning", current.get("realisasi_loc"), number(reals[-1]),
+            out.append(_finding(pk, "warning", current.get("realisasi_loc"), written(reals[-1]),
                                 f"Realisasi indikator kumulatif '{ind['indikator']}' "
-                                f"turun dari {number(reals[-2])} menjadi {number(reals[-1])}, "
-                                f"berlawanan dengan arah target ({' / '.join(number(v) for v in values)})",
+                                f"turun dari {written(reals[-2])} menjadi {written(reals[-1])}, "
+                                f"berlawanan dengan arah target ({' / '.join(written(v) for v in values)})",
                                 "Untuk cara akumulasi Akhir, isi posisi s.d. triwulan ini (bukan capaian triwulan saja); "
                                 "bila memang turun, jelaskan pada kolom Kendala.", "arah_kumulatif"))
     return out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 
 from . import xlsx
-from .capaian import PKResult
+from .capaian import Figure, PKResult
 
 if TYPE_CHECKING:
     from .ingest import PeriodData
@@ -33,6 +33,12 @@ SHEETS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 CAPAIAN_COLUMNS = ("kode", "sasaran", "indikator", "satuan", "target_tw", "realisasi_tw", "capaian_tw",
                    "target_sd", "realisasi_sd", "capaian_sd", "predikat", "catatan")
+
+
+def _figure(f: Figure) -> Any:
+    """An engine figure as the other sheets store numbers: the number itself (12500, not the
+    printed '12.500'), else the text written."""
+    return float(f.value) if f.value is not None else (f.text or None)
 
 
 def _cell(row: dict[str, Any], column: str) -> Any:
@@ -63,9 +69,10 @@ def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[li
             [_cell(row, c) for c in columns] + [str(row.get(f"{anchor}_loc") or "")] for row in rows]
     out["Capaian"] = [list(CAPAIAN_COLUMNS)]
     for ind in result.indicators:
-        notes = "; ".join(filter(None, [ind.capaian_tw.note, ind.capaian_sd.note]))
-        out["Capaian"].append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, ind.target_tw, ind.realisasi_tw,
-                               ind.capaian_tw.text, ind.target_sd, ind.realisasi_sd, ind.capaian_sd.text, ind.predikat, notes])
+        notes = "; ".join(dict.fromkeys(filter(None, [ind.capaian_tw.note, ind.capaian_sd.note])))
+        out["Capaian"].append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, _figure(ind.target_tw),
+                               _figure(ind.realisasi_tw), ind.capaian_tw.text, _figure(ind.target_sd),
+                               _figure(ind.realisasi_sd), ind.capaian_sd.text, ind.predikat, notes])
     return out
 
 

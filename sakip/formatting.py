@@ -36,19 +36,34 @@ def round2(value: Decimal) -> Decimal:
 def number(value: Decimal | int | None, places: int | None = None) -> str:
     """'1.234,5' style; with `places` a fixed number of decimals; None prints as '-'.
 
+    Without `places`, the one rule for every figure a document prints: at most two decimals,
+    half up, trailing zeros dropped (25, 21,75, 94,33 for a mean of 94,3333...), the precision
+    capaian is printed and judged at (`round2`). A message about what a cell holds uses
+    `written` instead.
+
     Never '-0' or '-0,00': a negative value that rounds to zero is printed as zero (a signed
     document showing "-0" makes a reader ask what was lost).
     """
+    return _number(value, places, 2)
+
+
+def written(value: Decimal | int | None) -> str:
+    """A number as the official wrote it, for a message about their cell ("tertulis 0,875"):
+    every decimal up to four (beyond, a float cell's binary noise), trailing zeros dropped.
+    Rounding it to two decimals would quote them wrongly."""
+    return _number(value, None, 4)
+
+
+def _number(value: Decimal | int | None, places: int | None, most: int) -> str:
     from babel.numbers import format_decimal
 
     if value is None:
         return "-"
     d = Decimal(value)
     if places is None:
-        # Keep what the official wrote (up to 4 decimals) without trailing zeros; rounded here,
-        # half up, because babel would round half to even.
-        d = _quantize(d, Decimal("0.0001")) if d.is_finite() and d.as_tuple().exponent < -4 else d
-        pattern = "#,##0.####"
+        # Rounded here, half up, because babel would round half to even.
+        d = _quantize(d, Decimal(1).scaleb(-most)) if d.is_finite() and d.as_tuple().exponent < -most else d
+        pattern = "#,##0." + "#" * most
     else:
         d = _quantize(d, Decimal(1).scaleb(-places))
         pattern = "#,##0." + "0" * places if places else "#,##0"

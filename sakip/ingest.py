@@ -1563,7 +1563,7 @@ def plausibility(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any
     """Warnings for values a supervisor would question: a percentage typed as a fraction (0,875
     under satuan % against a target of 90), a quarterly % target typed so, and a realisasi two
     orders of magnitude or more from its target."""
-    from .formatting import number
+    from .formatting import number, written
 
     out: list[Finding] = []
     by_key = {(ind["pk"], ind["kode"]): ind for ind in indicators}
@@ -1590,9 +1590,9 @@ def plausibility(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any
         ratio = abs(value) / abs(target)
         if ratio >= FAR_FROM_TARGET or ratio <= 1 / FAR_FROM_TARGET:
             times = f"{number(ratio, 0)} kali targetnya" if ratio >= 1 else f"hanya 1/{number(1 / ratio, 0)} dari targetnya"
-            out.append(Finding(r["pk"], "warning", r["realisasi_loc"], number(value),
-                               f"Realisasi TW {ROMAN[r['triwulan']]} indikator '{ind['indikator']}' {number(value)} {ind['satuan']}, "
-                               f"{times} ({number(target)}): jauh dari wajar",
+            out.append(Finding(r["pk"], "warning", r["realisasi_loc"], written(value),
+                               f"Realisasi TW {ROMAN[r['triwulan']]} indikator '{ind['indikator']}' {written(value)} {ind['satuan']}, "
+                               f"{times} ({written(target)}): jauh dari wajar",
                                "Periksa apakah ada salah ketik (angka nol berlebih atau kurang, ribuan atau jutaan, tanda desimal) "
                                "atau satuan yang berbeda; bila benar, abaikan peringatan ini.", "berkas.jauh_dari_target",
                                "Realisasi sebanding dengan targetnya"))
@@ -1616,11 +1616,12 @@ def _fraction_of(value: Decimal, target: Decimal) -> bool:
 
 
 def _fraction(pk: str, loc: Location, what: str, ind: dict[str, Any], value: Decimal, target: Decimal) -> Finding:
-    from .formatting import number
+    from .formatting import written
 
-    shown, hundred = number(value), number(value * 100)
+    # Quoted as written: "0,875" rounded to "0,88" would not be what the official typed.
+    shown, hundred = written(value), written(value * 100)
     return Finding(pk, "warning", loc, shown,
-                   f"{what} indikator '{ind['indikator']}' bersatuan % tertulis {shown}, sedangkan targetnya {number(target)}: "
+                   f"{what} indikator '{ind['indikator']}' bersatuan % tertulis {shown}, sedangkan targetnya {written(target)}: "
                    f"ditulis sebagai pecahan? {shown} berarti {shown} %; untuk {hundred} % tulis {hundred}",
                    f"Tulis persentase sebagai angka persen (mis. {hundred}, bukan {shown}); bila {shown} % memang benar, "
                    "abaikan peringatan ini.", "berkas.persen_pecahan", "Persentase ditulis dalam persen, bukan pecahan")

@@ -33,7 +33,7 @@ import pandas as pd
 from . import anggaran
 from .capaian import PKResult
 from .errors import Location, SuiteError, visible
-from .formatting import JAKARTA, number
+from .formatting import JAKARTA, number, round2, written
 from .ingest import PeriodData
 from .lifeline import watch_parent
 from .model import Finding
@@ -266,7 +266,7 @@ class Frame:
 def _value_ctx(row: dict[str, Any], fieldname: str) -> dict[str, str]:
     value = row.get(fieldname)
     if isinstance(value, Decimal):
-        shown = number(value)
+        shown = written(value)  # a message quotes the cell as written, not rounded for print
     else:
         shown = "" if value is None else str(value)
     note = row.get(f"{fieldname}_note", "") or ""
@@ -297,11 +297,19 @@ def _pejabat_context(nip: str | None, pangkat: str | None, golongan: str | None,
                          "golongan_seharusnya": PANGKAT.get(pangkat or "", "-")}}
 
 
+def _measured_mean(targets: list[Decimal | None]) -> Decimal | None:
+    """Mean of the quarterly targets from the first one that is neither empty nor 0, as the
+    engine accumulates a Rata-rata indicator (a 0/0/0/X indicator is not measured before TW IV)."""
+    start = next((i for i, t in enumerate(targets) if t is not None and t != 0), None)
+    known = [t for t in targets[start:] if t is not None] if start is not None else []
+    return sum(known, Decimal(0)) / len(known) if known else None
+
+
 def _ra_context(r: dict[str, Any], q: int, targets: list[Decimal | None], back: int | None) -> dict[str, dict[str, str]]:
-    shown = [number(t) if t is not None else "-" for t in targets]
+    shown = [written(t) if t is not None else "-" for t in targets]
     total = sum((t for t in targets if t is not None), Decimal(0))
-    ctx = {"rincian": " / ".join(shown), "jumlah": number(total), "tw4": shown[3],
-           "target_tahunan": number(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
+    ctx = {"rincian": " / ".join(shown), "jumlah": written(total), "tw4": shown[3], "rata": number(_measured_mean(targets)),
+           "target_tahunan": written(r["target_tahunan"]) if r["target_tahunan"] is not None else "-",
            "triwulan_mundur": QUARTERS[back] if back is not None else ""}
     return {"kode": {**ctx, **_value_ctx(r, "kode")}, "target_tw": {**ctx, **_value_ctx(r, f"target_tw{q}")},
             "target_tw4": {**ctx, **_value_ctx(r, "target_tw4")},
@@ -406,11 +414,15 @@ def ra_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None)
         targets = [r[f"target_tw{i}"] for i in range(1, 5)]
         numeric = (not r["ra_missing"] and r["target_tahunan_status"] in ("angka", "angka_teks")
                    and all(r[f"target_tw{i}_status"] in _READABLE for i in range(1, 5)))
+        mean = _measured_mean(targets) if numeric else None
         rows.append({
             "pk": r["pk"], "kode": _blank(r["kode"]), "akumulasi": r["akumulasi"], "polaritas": r["polaritas"],
             "ra_ada": not r["ra_missing"], "kualitatif": r["target_tahunan_status"] == "teks",
             "target_tw_status": r[f"target_tw{q}_status"], "angka": numeric,
             "target_tahunan": _float(r["target_tahunan"]), **{f"target_tw{i}": _float(t) for i, t in enumerate(targets, 1)},
+            # Compared as printed (two decimals, half up): a mean of 10/10/11 is 10,33 like its target.
+            "target_rata": _float(round2(mean)) if mean is not None else None,
+            "target_tahunan_2d": _float(round2(r["target_tahunan"])) if r["target_tahunan"] is not None else None,
         })
         back = _step_back(targets, rising=r["polaritas"] == "positif")
         tw_loc = [r[f"target_tw{i}_loc"] or r["kode_loc"] for i in range(1, 5)]
@@ -454,6 +466,8 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
                 "tindak_lanjut": _blank(r["tindak_lanjut"]) if r else None,
                 "perlu_penjelasan": bool(explain and r),
                 "target_tw_ada": ind.has_target_tw,
+                # Before its first quarter with a target, no realisasi is asked for (not even a row).
+                "diukur": ind.measured,
                 "boleh_negatif": allowed.get((pk, ind.kode), False),
             })
             locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)

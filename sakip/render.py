@@ -251,6 +251,11 @@ def formula_notes(result: PKResult) -> list[str]:
         if rule in used:
             notes.append(f"{label} ({', '.join(used[rule])}): {FORMULAS[rule]}.")
     notes.append("\"tidak dapat dihitung\": target atau realisasi pada periode itu tidak ada atau target bernilai 0.")
+    later = [i.kode for i in result.indicators if not i.measured]
+    if later:
+        notes.append(f"\"belum diukur\" ({', '.join(later)}): indikator yang diukur mulai triwulan yang disebutkan (target "
+                     "Rencana Aksi triwulan sebelumnya kosong atau 0); realisasinya belum diminta dan capaiannya belum "
+                     "dinilai.")
     return notes
 
 
@@ -265,8 +270,8 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
         rows.append({
             "no": n, "kode": ind.kode, "sasaran": f"{sasaran[-1]['nomor']}. {ind.sasaran}", "indikator": ind.indikator,
             "satuan": ind.satuan,
-            "target_tahunan": ind.target_tahunan, "target_tw": ind.target_tw, "target_sd": ind.target_sd,
-            "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd,
+            "target_tahunan": ind.target_tahunan.shown, "target_tw": ind.target_tw.shown, "target_sd": ind.target_sd.shown,
+            "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd.shown,
             "capaian_sd": ind.capaian_sd.text, "predikat": ind.predikat, "polaritas": ind.polaritas,
             "akumulasi": ind.akumulasi, "rumus_tw": ind.capaian_tw.rule, "rumus_sd": ind.capaian_sd.rule,
         })
@@ -303,8 +308,11 @@ def capaian_chart(result: PKResult, period: Period) -> charts.Chart:
     units only compare as a share of their own target, so capaian is drawn, not raw values."""
     inds = result.indicators
     roman = ROMAN[period.quarter]
-    unplotted = [i.kode for i in inds if _chart_value(i.capaian_tw) is None and _chart_value(i.capaian_sd) is None]
-    note = (f"Tidak digambarkan (kualitatif atau tidak dapat dihitung): {', '.join(unplotted)}." if unplotted else "")
+    later = [i.kode for i in inds if not i.measured]
+    unplotted = [i.kode for i in inds if i.measured and _chart_value(i.capaian_tw) is None and _chart_value(i.capaian_sd) is None]
+    note = " ".join(filter(None, (
+        f"Tidak digambarkan (kualitatif atau tidak dapat dihitung): {', '.join(unplotted)}." if unplotted else "",
+        f"Belum diukur pada triwulan ini: {', '.join(later)}." if later else "")))
     return charts.Chart(
         judul=f"Capaian indikator {quarter_name(period.quarter)} Tahun {period.year} (% terhadap target)",
         label=tuple(i.kode for i in inds),

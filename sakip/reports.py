@@ -26,6 +26,7 @@ from .summary import capaian_range
 
 HEAD_FIELD = "ttd_kepala"
 NOT_COMPUTABLE = "Tidak dapat dihitung"
+NOT_MEASURED = "-"  # what predikat_of gives an indicator whose targets start in a later quarter
 BAND_COLOURS = ("#1a7f37", "#4caf50", "#e6b800", "#e67e00", "#c00000", "#7f0000")
 NARRATIVE_FILE = "lkjip.toml"
 
@@ -96,13 +97,18 @@ QUALITATIVE_NOTE = ("Indikator kualitatif (opini, nilai, level, bulan) tidak mem
 def predikat_of(ind: IndicatorResult, bands: tuple[Predikat, ...] | None = None) -> str:
     """The indicator's predikat for the quarter, as the engine judged it; with `bands`, of its
     capaian s.d. the quarter (the year's, in the LKjIP)."""
+    if not ind.measured:
+        return NOT_MEASURED
     label = band(ind.capaian_sd, bands) if bands is not None else ind.predikat
     return label if label and label != "-" else NOT_COMPUTABLE
 
 
 def distribution(cfg: Konfigurasi, predikat: list[str]) -> list[dict[str, Any]]:
     """Indicators per predikat (labels as `predikat_of` gives them): every band, then Tercapai and
-    Tidak tercapai when any indicator is qualitative, then any other label, then Tidak dapat dihitung."""
+    Tidak tercapai when any indicator is qualitative, then any other label, then Tidak dapat dihitung. An indicator not yet measured (its targets
+    start in a later quarter) has no predikat, not even "tidak dapat dihitung": it is left out of
+    the counts and of the share's base."""
+    predikat = [p for p in predikat if p != NOT_MEASURED]
     labels = [b.label for b in cfg.pengaturan.predikat]
     counts = Counter(QUALITATIVE_LABELS.get(p, p) for p in predikat)
     qualitative = list(QUALITATIVE_LABELS.values())
@@ -196,7 +202,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         for ind in members:
             count += 1
             rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
-                         "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text,
+                         "target_tw": ind.target_tw.shown, "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text,
                          "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
         sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, [predikat_of(i) for i in members]),
                         "indikator": rows})
@@ -218,7 +224,8 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
     return {
         "kop": letterhead(cfg), "periode": per.context,
         "ringkasan": {"jumlah_pk": len(pks), "jumlah_paraf": len(included), "jumlah_dikembalikan": len(returned),
-                      "jumlah_indikator": len(inds)},
+                      # "dinilai": an indicator not yet measured this quarter is listed but not judged
+                      "jumlah_indikator": sum(1 for i in inds if i.measured)},
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian {quarter_name(per.quarter)} Tahun {per.year}", dist),
         "sasaran": sasaran, "pk": daftar, "dikembalikan": returned,
         "ttd": signature_block(cfg, cfg.kepala, per, HEAD_FIELD),
@@ -260,10 +267,14 @@ def _renstra_capaian(ind: IndicatorResult, target: str) -> str:
 
     if not target.strip():
         return "-"
+    if not ind.measured:
+        return ind.capaian_sd.text
+    # The target is what planners wrote in lkjip.toml; the realisasi is the engine's own number,
+    # never its printed text read back ("12.500" orang would be ambiguous).
     reading = parse_number(target, ind.satuan)
-    real = parse_number(ind.realisasi_sd, ind.satuan)
+    real = ind.realisasi_sd
     # rumus_negatif is the rule the engine used for this indicator ("" for positive polarity)
-    return judge(Target.of(reading.value, target, reading.status), real.value, ind.realisasi_sd, ind.polaritas,
+    return judge(Target.of(reading.value, target, reading.status), real.value, real.text, ind.polaritas,
                  ind.rumus_negatif).text
 
 
@@ -304,10 +315,10 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         sasaran[-1]["_inds"].append((ind, prev2, prev1))
         sasaran[-1]["indikator"].append({
             "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
-            "target": ind.target_tahunan, "realisasi": ind.realisasi_sd, "capaian": ind.capaian_sd.text,
+            "target": ind.target_tahunan.shown, "realisasi": ind.realisasi_sd.shown, "capaian": ind.capaian_sd.text,
             "predikat": predikat_of(ind, annual),
-            "realisasi_n1": prev1.realisasi_sd if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
-            "realisasi_n2": prev2.realisasi_sd if prev2 else "-",
+            "realisasi_n1": prev1.realisasi_sd.shown if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
+            "realisasi_n2": prev2.realisasi_sd.shown if prev2 else "-",
             "target_renstra": target_r.target if target_r else "-",
             "capaian_renstra": _renstra_capaian(ind, target_r.target) if target_r else "-",
         })
@@ -346,7 +357,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
                  for k in ("latar_belakang", "tugas_fungsi", "struktur_organisasi", "isu_strategis")},
         "perencanaan": {"pk": ", ".join(main) or "-",
                         "indikator": [{"no": n, "sasaran": i.sasaran, "indikator": i.indikator, "satuan": i.satuan,
-                                       "target": i.target_tahunan} for n, i in enumerate(inds, start=1)],
+                                       "target": i.target_tahunan.shown} for n, i in enumerate(inds, start=1)],
                         "anggaran": main_budget, "anggaran_total": main_total},
         "sasaran": sasaran,
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian indikator Tahun {year}", dist),

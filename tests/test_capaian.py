@@ -64,9 +64,9 @@ def test_bands_are_judged_on_the_printed_value(value, label):
 
 def test_demo_pk_sek_tw2(capaian_tw2):
     inds = {i.kode: i for i in capaian_tw2["PK-SEK"].indicators}
-    assert inds["IK-01"].realisasi_sd == "93,75"  # rata-rata of 100 and 87,5
+    assert inds["IK-01"].realisasi_sd.shown == "93,75"  # rata-rata of 100 and 87,5
     assert inds["IK-01"].capaian_tw.text == "87,50 %"
-    assert inds["IK-02"].realisasi_sd == "3"  # jumlah of 1 and 2
+    assert inds["IK-02"].realisasi_sd.value == D(3)  # jumlah of 1 and 2
     assert inds["IK-02"].capaian_sd.text == "50,00 %"  # vs the annual target 6
     assert inds["IK-05"].capaian_tw.text == "93,33 %"  # negatif, selisih: (6 - 3,2) / 3
     budget = capaian_tw2["PK-SEK"].budgets[1]
@@ -76,7 +76,8 @@ def test_demo_pk_sek_tw2(capaian_tw2):
 def test_demo_qualitative_indicators_never_nan(capaian_tw2):
     inds = {i.kode: i for i in capaian_tw2["PK-INSP"].indicators}
     assert inds["IK-01"].capaian_tw.text == "Tercapai"
-    assert inds["IK-02"].capaian_tw.text == "tidak dapat dihitung"  # no TW II target in the RA
+    # RA -/-/-/BB: measured from TW IV on, so at TW II neither a capaian nor "tidak dapat dihitung"
+    assert inds["IK-02"].capaian_tw.text == "belum diukur (mulai TW IV)"
     texts = [i.capaian_tw.text for r in capaian_tw2.values() for i in r.indicators]
     assert not any("nan" in t.lower() for t in texts)
 
@@ -151,8 +152,10 @@ CASES = [
      ["135,15"], ("88,82", "135,15", "65,72 %", "65,72 %", "rasio")),
     ("negatif selisih di bawah nol", indicator([10] * 4, 10, "Kasus", "negatif", "akhir"), [25],
      ("10", "25", "-50,00 %", "-50,00 %", "selisih")),
+    # Before its first target an indicator is "belum diukur": the TW II value is kept but not judged
+    # (this case was "tidak dapat dihitung" / 33,33 % before issue 21).
     ("target akhir tahun saja 0/0/0/3, TW II", indicator([0, 0, 0, 3], 3, "Dokumen"), [0, 1],
-     ("0", "1", "tidak dapat dihitung", "33,33 %", "positif")),
+     ("0", "-", "belum diukur (mulai TW IV)", "belum diukur (mulai TW IV)", "")),
     ("target akhir tahun saja 0/0/0/3, TW IV", indicator([0, 0, 0, 3], 3, "Dokumen"), [0, 0, 0, 3],
      ("3", "3", "100,00 %", "100,00 %", "positif")),
     ("datar 2/2/2/2 jumlah, tahunan 8", indicator([2, 2, 2, 2], 8, "Kegiatan"), [2, 2], ("4", "4", "100,00 %", "50,00 %", "positif")),
@@ -180,7 +183,7 @@ CASES = [
 def test_indicator_rules(name, ind, reals, expected):
     result = one(ind, realisasi(reals, satuan=ind["satuan"]))
     r = result.indicators[0]
-    got = (r.target_sd, r.realisasi_sd, r.capaian_tw.text, r.capaian_sd.text, r.capaian_tw.rule)
+    got = (r.target_sd.shown, r.realisasi_sd.shown, r.capaian_tw.text, r.capaian_sd.text, r.capaian_tw.rule)
     assert got == expected
     assert "nan" not in f"{got}".lower() and "inf" not in f"{got}".lower()
     assert not [f for f in result.findings if f.severity == "error"]
@@ -354,3 +357,105 @@ def test_every_capaian_check_says_what_it_expects():
     # The check name is the last argument of every _finding(...) call in the engine.
     called = set(re.findall(r'_finding\((?:[^()]|\([^()]*\))*?"([a-z_]+)"\)', inspect.getsource(capaian), re.S))
     assert len(called) >= 7 and called <= set(capaian.EXPECTED), called - set(capaian.EXPECTED)
+
+
+# --- issue 21: indicators measured once a year, Rata-rata, numbers kept as numbers ---------------
+
+def test_indicator_measured_from_tw_iv_is_not_measured_before_it():
+    # Nilai SPIP: RA 0/0/0/3,5. A TW II "0" (typed because the form asked for it) gives no 0 %.
+    ind = indicator([0, 0, 0, "3,5"], "3,5", "Nilai", nama="Nilai maturitas SPIP", akumulasi="akhir")
+    r = one(ind, realisasi([0, 0], satuan="Nilai")).indicators[0]
+    assert (r.capaian_tw.state, r.capaian_sd.state) == ("belum_diukur", "belum_diukur")
+    assert r.capaian_sd.text == "belum diukur (mulai TW IV)" and r.capaian_sd.value is None
+    assert r.predikat == "-" and not r.measured and not r.has_target_tw and not r.below(D(100))
+    assert r.realisasi_tw.shown == "0" and r.realisasi_sd.shown == "-"  # kept, not accumulated
+
+
+def test_quarters_before_the_first_target_are_not_accumulated():
+    # Rata-rata 0/0/0/80: a TW II value given anyway does not halve the TW IV mean, and a Jumlah
+    # indicator with no TW I-III rows at all is still computed at TW IV.
+    ind = indicator([0, 0, 0, 80], 80, "%", akumulasi="rata-rata")
+    r = one(ind, realisasi(["", 40, "", 80])).indicators[0]
+    assert (r.target_sd.value, r.realisasi_sd.value, r.capaian_sd.text) == (D(80), D(80), "100,00 %")
+    count = indicator(["-", "-", "-", 12], 12, "Laporan")
+    only_tw4 = [row for row in realisasi(["", "", "", 12], satuan="Laporan") if row["triwulan"] == 4]
+    r = one(count, only_tw4, q=4).indicators[0]
+    assert r.capaian_sd.text == "100,00 %" and r.measured
+
+
+def test_distribution_leaves_out_indicators_not_yet_measured():
+    from sakip import reports
+
+    inds = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1).indicators
+    inds += one(indicator([0] * 4, 0, "Dokumen", kode="IK-02"), realisasi([1], kode="IK-02"), q=1).indicators
+    dist = {d["predikat"]: d["jumlah"] for d in reports.distribution(CFG, [reports.predikat_of(i) for i in inds])}
+    assert sum(dist.values()) == 1 and dist[reports.NOT_COMPUTABLE] == 1  # IK-02 only (target 0)
+    assert reports.predikat_of(inds[0]) == "-"
+
+
+def test_rekap_counts_as_judged_only_the_indicators_already_measured():
+    import datetime as dt
+
+    from sakip import reports, render
+    from sakip.paraf import ParafResult
+
+    later = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1)
+    now = one(indicator([5] * 4, 20, "Dokumen", kode="IK-02"), realisasi([5], kode="IK-02"), q=1)
+    later.indicators += now.indicators
+    ctx = reports.rekap_context(CFG, ["PK-UJI"], {"PK-UJI": later}, {"PK-UJI": ParafResult("PK-UJI", "PARAF")},
+                                {"PK-UJI": "Uji"}, render.Period(2026, 1, dt.date(2026, 4, 6)))
+    assert ctx["ringkasan"]["jumlah_indikator"] == 1
+    assert [d["jumlah"] for d in ctx["sebaran"] if d["jumlah"]] == [1]
+    assert [r["capaian_sd"] for s in ctx["sasaran"] for r in s["indikator"]] == ["belum diukur (mulai TW IV)", "25,00 %"]
+
+
+def test_report_says_when_an_indicator_is_measured():
+    import datetime as dt
+
+    from sakip import render
+
+    result = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-07"), realisasi(["", ""]), q=2)
+    ctx = render.report_context(CFG, "PK-UJI", CFG.pejabat["sekretaris"], result, render.Period(2026, 2, dt.date(2026, 7, 6)))
+    row = ctx["indikator"][0]
+    assert (row["capaian_tw"], row["capaian_sd"], row["predikat"]) == (
+        "belum diukur (mulai TW IV)", "belum diukur (mulai TW IV)", "-")
+    assert "\"belum diukur\" (IK-07)" in ctx["catatan_capaian"]
+    assert "Belum diukur pada triwulan ini: IK-07." in ctx["grafik"].catatan
+
+
+@pytest.mark.parametrize("values,shown", [(["100", "91", "92"], "94,33"), (["2,8", "2,9", "2,9"], "2,87")])
+def test_rata_rata_realisasi_prints_two_decimals_and_keeps_the_exact_mean(values, shown):
+    r = one(indicator([95] * 4, 95, "%", akumulasi="rata-rata"), realisasi(values)).indicators[0]
+    assert r.realisasi_sd.shown == shown
+    assert r.realisasi_sd.value == sum(D(v.replace(",", ".")) for v in values) / 3
+
+
+def test_renstra_capaian_of_a_yearly_count_of_thousands():
+    # 12.500 orang against a Renstra target of 15000: the printed "12.500" was read back as ambiguous.
+    from sakip import reports
+
+    ind = one(indicator([3000, 3000, 3000, 3500], 12500, "Orang", nama="Jumlah peserta pelatihan"),
+              realisasi([3000, 3000, 3000, 3500], satuan="Orang")).indicators[0]
+    assert ind.realisasi_sd.value == D(12500) and ind.realisasi_sd.shown == "12.500"
+    assert reports._renstra_capaian(ind, "15000") == "83,33 %"
+
+
+def test_datasheet_stores_the_number_not_its_printed_text():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sakip import datasheet
+
+    result = one(indicator([3000, 3000, 3000, 3500], 12500, "Orang"), realisasi([3000, 3000, 3000, 3500], satuan="Orang"))
+    empty = SimpleNamespace(**{name: pd.DataFrame() for name in ("pks", "indicators", "budgets", "realisasi",
+                                                                 "realisasi_budget")})
+    values = datasheet.values(empty, "PK-UJI", result)
+    assert values["Capaian IK-01: realisasi_sd"] == "12500.0" and values["Capaian IK-01: target_sd"] == "12500.0"
+
+
+def test_run_summary_counts_no_predikat_for_an_indicator_not_yet_measured():
+    later = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1)
+    zero = one(indicator([0] * 4, 0, "Dokumen", kode="IK-02"), realisasi([1], kode="IK-02"), q=1)
+    later.indicators += zero.indicators
+    assert later.predikat_counts() == {"-": 1}  # IK-02 (target 0); IK-01 is not counted at all

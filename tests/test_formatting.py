@@ -57,3 +57,19 @@ def test_formatting_never_fails_and_never_prints_negative_zero(value):
     for shown in (f.number(value), f.number(value, 2), f.number(value, 0), f.percent(value), f.rupiah(value)):
         assert not re.fullmatch(r"(Rp )?-0(,0+)?( %)?", shown), shown
     assert f.round2(value) == value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=Context(prec=200))
+
+
+@pytest.mark.parametrize("value,expected", [
+    (Decimal("94.33333333333333333333333333"), "94,33"),  # a Rata-rata mean, printed as "94,3333" before
+    (Decimal("2.8667"), "2,87"),
+    (Decimal("0.125"), "0,13"),  # half up, not to even
+    (Decimal("21.75"), "21,75"), (Decimal("12500"), "12.500"), (Decimal("2.50"), "2,5"),
+])
+def test_every_printed_number_has_at_most_two_decimals_half_up(value, expected):
+    assert f.number(value) == expected
+    assert f.f_angka(value) == expected  # the templates' filter follows the same rule
+
+
+def test_a_message_quotes_a_cell_as_written_not_rounded_for_print():
+    assert f.written(Decimal("0.875")) == "0,875" and f.number(Decimal("0.875")) == "0,88"
+    assert f.written(Decimal("1234.56789")) == "1.234,5679"  # beyond four decimals: float noise

@@ -678,7 +678,7 @@ def test_what_reaches_the_documents_holds_no_stale_or_invisible_value(hostile_pe
     by_name = {c.name: _period_code(i) for i, c in enumerate(PERIOD, start=1)}
     assert by_name["TW II realisasi 1E+30"] in results  # its PK is computed from what could be read
     zero = next(i for i in results[by_name["TW II -0 (tanpa temuan)"]].indicators if i.kode == "IK-05")
-    assert zero.realisasi_tw == "0" and "-0" not in zero.realisasi_sd
+    assert zero.realisasi_tw.shown == "0" and "-0" not in zero.realisasi_sd.shown
     printed = [v for frame in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)
                for column in frame.columns for v in frame[column] if isinstance(v, str)]
     assert printed and not [v for v in printed if any(formatting.invisible(ch) for ch in v)]

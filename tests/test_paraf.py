@@ -598,3 +598,65 @@ def test_subkegiatan_above_their_kegiatan_in_the_same_pk_return_it(period_tw2, s
                                          ("PK-SEK", "5.01.01.2.01.0002", Decimal(40_000_000), {1: 5_000_000, 2: 10_000_000})])
     found = _hierarchy(paraf.run(more, compute(more), suites))
     assert found["PK-SEK"] == [("error", "anggaran_hierarki_realisasi", "F20"), ("error", "anggaran_hierarki_realisasi", "F21")]
+
+
+# --- issue 21: indicators measured once a year, Rata-rata targets (capaian engine's checks) -------
+
+def _suite(suites, name):
+    return next(s for s in suites if s.name == name)
+
+
+def _ra_findings(suites, targets, annual, akumulasi, polaritas="negatif", q=2):
+    from types import SimpleNamespace
+
+    from .test_capaian import indicator
+
+    row = {**indicator(targets, annual, "%", polaritas, akumulasi, nama="Prevalensi stunting"), "ra_missing": False}
+    frame = paraf.ra_frame(SimpleNamespace(quarter=q), [row])
+    return paraf.validate(_suite(suites, "ra"), frame)[0]
+
+
+def test_cumulative_looking_targets_are_flagged_under_rata_rata(suites):
+    # 2,5 / 5 / 7,5 / 10 is flagged under Akhir (warning) and Jumlah (error); under Rata-rata it
+    # passed, and the report compared the mean of cumulative positions with the annual 10.
+    [f] = _ra_findings(suites, ["2,5", "5", "7,5", "10"], "10", "rata-rata")
+    assert (f.severity, f.check, f.location.sheet, f.location.cell) == ("error", "ra.ra_rata_sama_target", "RA", "G5")
+    assert "Rata-rata target triwulan indikator 'Prevalensi stunting' adalah 6,25 (2,5 / 5 / 7,5 / 10)" in f.message
+    assert "target tahunannya 10" in f.message and "'Akhir'" in f.fix
+    assert [x.check for x in _ra_findings(suites, ["2,5", "5", "7,5", "10"], "10", "akhir")] == ["ra.ra_kumulatif_turun"]
+
+
+@pytest.mark.parametrize("targets,annual", [
+    (["10"] * 4, "10"),
+    (["0", "0", "0", "3"], "3"),  # measured at TW IV only: the mean starts there
+    (["10", "10", "11", "-"], "10,33"),  # compared as printed: 10,333... is 10,33
+])
+def test_rata_rata_targets_whose_mean_is_the_annual_target_pass(suites, targets, annual):
+    assert _ra_findings(suites, targets, annual, "rata-rata") == []
+
+
+def _realisasi_findings(suites, targets, rows, q=2):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from sakip import capaian
+
+    from .test_capaian import CFG, indicator, realisasi
+
+    ind = indicator(targets, targets[-1], "Nilai", akumulasi="akhir", nama="Nilai maturitas SPIP")
+    reals = [{**r, "berkas": "realisasi/tw2/PK-UJI.xlsx", "kendala_loc": None, "tindak_lanjut_loc": None}
+             for r in realisasi(rows, satuan="Nilai") if r["triwulan"] <= q and r["realisasi_status"] != "hilang"]
+    result = capaian.compute_records(CFG, q, "PK-UJI", [ind], reals, [], [])
+    period = SimpleNamespace(quarter=q, realisasi=pd.DataFrame(reals), config_for=lambda pk: CFG)
+    frame = paraf.realisasi_frame(period, {"PK-UJI": result}, {"PK-UJI"}, [ind])
+    return paraf.validate(_suite(suites, "realisasi"), frame)[0]
+
+
+def test_no_realisasi_is_asked_before_the_first_quarter_with_a_target(suites):
+    # Nilai SPIP, RA 0/0/0/3: an empty TW II cell, or no TW II row at all, no longer returns the PK.
+    assert _realisasi_findings(suites, [0, 0, 0, 3], ["", ""]) == []
+    assert _realisasi_findings(suites, [0, 0, 0, 3], []) == []
+    # measured from TW II: both are still demanded
+    assert [f.check for f in _realisasi_findings(suites, [0, 3, 3, 3], ["", ""])] == ["realisasi.realisasi_terisi"]
+    assert [f.check for f in _realisasi_findings(suites, [0, 3, 3, 3], [])] == ["realisasi.realisasi_ada"]

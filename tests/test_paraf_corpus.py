@@ -129,6 +129,9 @@ CASES = [
          set_cells(PK_SEK, "RA", G6=3)),
     Case("ra.ra_akhir_capai_target", "PK-SEK", (PK_SEK, "RA", "G7"), "Target TW IV indikator 'Persentase realisasi anggaran Inspektorat' adalah 90",
          set_cells(PK_SEK, "RA", G7=90)),
+    Case("ra.ra_rata_sama_target", "PK-SEK", (PK_SEK, "RA", "G5"),
+         "adalah 62,5 (25 / 50 / 75 / 100), sedangkan target tahunannya 100",
+         set_cells(PK_SEK, "RA", D5=25, E5=50, F5=75, G5=100)),
     Case("ra.ra_kumulatif_naik", "PK-SEK", (PK_SEK, "RA", "E8"), "Target TW II indikator", set_cells(PK_SEK, "RA", E8=3.1)),
     Case("ra.ra_kumulatif_turun", "PK-IRBAN1", (PK_IRBAN1, "RA", "E7"), "Target TW II indikator", set_cells(PK_IRBAN1, "RA", E7=6)),
     # realisasi: this quarter's workbook

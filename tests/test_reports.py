@@ -58,7 +58,7 @@ def test_lkjip_at_tw4_compares_with_the_earlier_year_and_uses_the_narrative(whol
         assert expected in text, expected
     # BAB III compares with 2025: the head's IK-04 realisasi of 2025 is printed in its row
     ik04_2025 = next(i for i in compute(read_period(whole_year, 2025, 4))["PK-INSP"].indicators if i.kode == "IK-04")
-    assert ik04_2025.realisasi_sd in text
+    assert ik04_2025.realisasi_sd.shown in text
     # BAB III B and the Ringkasan Eksekutif count each rupiah once: the head's programmes, which
     # hold the units' kegiatan (printed indented under them), not programmes plus kegiatan.
     assert "dari pagu 6.825.000.000 rupiah" in text and text.count("6.825.000.000") >= 3
@@ -105,7 +105,7 @@ def test_renstra_capaian_uses_the_indicators_polarity(whole_year):
     period = read_period(whole_year, 2026, 4)
     ind = next(i for i in compute(period)["PK-INSP"].indicators if i.kode == "IK-05")  # negative polarity index
     assert ind.polaritas == "negatif"
-    real = float(ind.realisasi_sd.replace(",", "."))
+    real = float(ind.realisasi_sd.value)
     got = reports._renstra_capaian(ind, "2")
     expected = (2 * 2 - real) / 2 * 100
     assert got == f"{expected:.2f} %".replace(".", ",")
