@@ -112,15 +112,28 @@ def _entry(path: Path, base: Path, kind: str) -> dict[str, Any]:
             "ukuran": path.stat().st_size}
 
 
+def printed_official(official: Any) -> dict[str, str]:
+    """How the manifest records the official a signature block prints (a config.Pejabat):
+    name and jabatan as printed, the NIP as digits ('' for an official without one, a Bupati)."""
+    from .asn import compact_nip
+
+    return {"nama": official.nama, "nip": compact_nip(official.nip or ""), "jabatan": official.jabatan_lengkap}
+
+
 def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, created: dt.datetime, run: RunInfo,
           inputs: list[Path], templates: list[Path], outputs: list[Path], fields: list[str],
-          keys: dict[str, str] | None = None) -> Path:
-    """Write the manifest of a just-assembled, unsigned package."""
+          keys: dict[str, str] | None = None, signers: dict[str, Any] | None = None) -> Path:
+    """Write the manifest of a just-assembled, unsigned package. `signers` names the official
+    printed at each signature field (config.Pejabat); a field that prints nobody is left out,
+    and nobody may sign it."""
     base = package.parent
+    printed = {name: printed_official(official) for name, official in (signers or {}).items() if name in fields}
     data = {
         "format": FORMAT,
         "paket": {**_entry(package, base, "paket"), "pk": pk, "tahun": year, "triwulan": quarter,
-                  "revisi": revision, "dibuat": created.isoformat(timespec="seconds"), "kolom_tanda_tangan": fields},
+                  "revisi": revision, "dibuat": created.isoformat(timespec="seconds"), "kolom_tanda_tangan": fields,
+                  # Who each signature must come from (sakip sign and verify match the certificate to it).
+                  "penanda_tangan": printed},
         "kode": code_version(),
         "run_id": run.run_id,
         # The content keys a rerun compares to decide whether this revision still stands.
@@ -235,6 +248,11 @@ def _schema() -> type:
                 raise ValueError(f"suite '{visible(self.berkas)}' bukan berkas .json")
             return self
 
+    class Dicetak(Strict):  # the official a signature block prints
+        nama: text
+        nip: Annotated[str, Field(pattern=r"^([0-9]{18})?$")]
+        jabatan: Annotated[str, Field(max_length=500)]
+
     class Paket(Strict):
         jenis: Literal["paket"]
         berkas: Annotated[str, Field(max_length=255), AfterValidator(_inside_name)]
@@ -247,6 +265,8 @@ def _schema() -> type:
         dibuat: Annotated[str, Field(max_length=40), AfterValidator(_moment)]
         kolom_tanda_tangan: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]],
                                       Field(min_length=1, max_length=50)]
+        # Absent in manifests of sakip before it recorded who is printed at each field.
+        penanda_tangan: Annotated[dict[str, Dicetak], Field(max_length=50)] | None = None
 
         @model_validator(mode="after")
         def _plain_name(self) -> "Paket":
@@ -254,6 +274,10 @@ def _schema() -> type:
                 raise ValueError(f"nama paket '{visible(self.berkas)}' harus nama berkas di folder manifest")
             if len(set(self.kolom_tanda_tangan)) != len(self.kolom_tanda_tangan):
                 raise ValueError("kolom_tanda_tangan memuat nama yang sama dua kali")
+            unknown = sorted(set(self.penanda_tangan or {}) - set(self.kolom_tanda_tangan))
+            if unknown:
+                raise ValueError(f"penanda_tangan menyebut kolom yang tidak ada di kolom_tanda_tangan: "
+                                 f"{visible(', '.join(unknown))}")
             return self
 
     class Kode(Strict):
@@ -315,6 +339,8 @@ def _describe(error: dict[str, Any]) -> str:
                  "less_than_equal": "paling besar", "less_than": "harus kurang dari"}[kind]
         limit = next(iter(ctx.values()), "?")
         return f"{subject} {bound} {limit}, tertulis {_shown(error.get('input'))}"
+    if kind == "string_pattern_mismatch":  # only the NIP of a printed official has a pattern
+        return f"{subject} harus 18 digit NIP atau kosong, tertulis {_shown(error.get('input'))}"
     if kind in ("string_too_short", "too_short"):
         return f"{subject} kosong"
     if kind in ("string_too_long", "too_long"):
@@ -491,6 +517,10 @@ class SignatureState:
     modification: str = ""  # pyHanko's judgement of what came after it
     trust_only: bool = False  # the only problem is a chain that could not be built
     document_timestamp: bool = False  # a PAdES B-LTA document timestamp (in a field of its own)
+    name: str = ""  # the certificate's subject name (common name), as the certificate writes it
+    nip: str = ""  # the NIP the certificate carries, digits only ('' when it carries none)
+    on_behalf: str = ""  # 'Plt. atas nama <official>' when the signature records acting for the printed official
+    wrong_signer: str = ""  # why the signer is not the official printed at the field (then never bottom_line)
 
 
 @dataclass
@@ -608,6 +638,7 @@ def _check(package: Path, folder: Path, made: Any, data: bytes | None, out: Veri
     as_made = _check_bytes(package, made, data, out)
     if as_made is not None:
         _check_metadata(package, made, as_made, layout, out)
+        _check_printed(package, made, as_made, out)
     for entry in made.berkas:
         _check_entry(folder, entry, out)
     _check_completeness(made, layout, out)
@@ -721,6 +752,54 @@ def _check_metadata(package: Path, made: Any, as_made: bytes, layout: _Layout, o
     if any(fields.values()):
         out.add("paket", f"{package.name}: paket yang dicatat manifest sudah berisi tanda tangan; sakip membuat paket "
                          "dengan kolom kosong")
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _check_printed(package: Path, made: Any, as_made: bytes, out: Verification) -> None:
+    """The manifest is not signed: the official it records at each field must be printed in the
+    package as made (the name on the field's page, the NIP where the official has one in the
+    document), so an edited manifest cannot name someone else as the one who may sign."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    recorded = made.paket.penanda_tangan or {}
+    if not recorded:
+        return
+    try:
+        reader = PdfReader(io.BytesIO(as_made))
+        pages: dict[str, int] = {}
+        for index, page in enumerate(reader.pages):
+            for annot in page.get("/Annots") or []:
+                widget = annot.get_object()
+                name = widget.get("/T")
+                if name is None and "/Parent" in widget:  # a widget whose field holds the name
+                    name = widget["/Parent"].get_object().get("/T")
+                if name is not None and str(name) in recorded:
+                    pages.setdefault(str(name), index)
+        doc = pdfium.PdfDocument(as_made)
+        try:
+            texts = []
+            for page in doc:
+                textpage = page.get_textpage()
+                texts.append(_squeezed(textpage.get_text_range()))
+                textpage.close()
+        finally:
+            doc.close()
+    except Exception as exc:  # noqa: BLE001 - the metadata check has said what is wrong with the file
+        out.add("paket", f"{package.name}: halaman kolom tanda tangan tidak dapat dibaca ({type(exc).__name__})")
+        return
+    for field_name, official in recorded.items():
+        if field_name not in pages:
+            continue  # the metadata check names a field the package lacks
+        # The name at the field's page; the NIP anywhere (an initial cell prints the name alone).
+        if (_squeezed(official.nama) not in texts[pages[field_name]]
+                or (official.nip and not any(official.nip in text for text in texts))):
+            out.add("manifest", f"{made.paket.berkas}: manifest mencatat {visible(_official_shown(official.model_dump()))} "
+                                f"di kolom {visible(field_name)}, tetapi halaman kolom itu (hal. {pages[field_name] + 1}) "
+                                "tidak mencetaknya; manifest diubah?")
 
 
 _ENTRY_KIND = {"masukan": "masukan", "template": SOURCES, "suite": SOURCES, "keluaran": "keluaran"}
@@ -894,6 +973,7 @@ def _check_signatures(package: Path, made: Any | None, data: bytes | None, roots
             out.add(TRUST if sig.trust_only else "tanda_tangan", f"tanda tangan {sig.field}: {sig.problem}")
     if made is None:
         return
+    _check_signers(made, out)
     size = made.paket.ukuran
     if len(data) > size and not out.signatures:
         out.add("paket", f"{package.name}: ada tambahan setelah paket dibuat yang bukan tanda tangan "
@@ -982,8 +1062,11 @@ def _state(sig: Any, status: Any, have_roots: bool) -> SignatureState:
     ts = getattr(status, "timestamp_validity", None)
     stamped = status.timestamp if document_stamp else (ts.timestamp if ts is not None else None)
     signer = visible(status.signing_cert.subject.human_friendly)
+    name, nip = certificate_identity(status.signing_cert)
+    acting = None if document_stamp else on_behalf_of(_text(sig.sig_object.get("/Reason")))
     # The field and the signer's name come from the PDF (anyone can write them): shown visibly, one line.
     return SignatureState(
+        name=visible(name), nip=nip, on_behalf=visible(f"{acting[0]} atas nama {acting[1]}") if acting else "",
         field=visible(str(sig.field_name)), signer=f"cap waktu dokumen, {signer}" if document_stamp else signer,
         signed_at=reported.isoformat() if reported else "",
         intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
@@ -991,6 +1074,102 @@ def _state(sig: Any, status: Any, have_roots: bool) -> SignatureState:
         timestamp=stamped.isoformat() if stamped else "", problem=problem,
         revision=sig.signed_revision, modification=modification, trust_only=trust_only,
         document_timestamp=document_stamp)
+
+
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+# --- who signed, against who is printed ------------------------------------------------------
+
+# Acting officials (Plt. pelaksana tugas, Plh. pelaksana harian) may sign a block printed for
+# the definitive official; `sakip sign --atas-nama` records it in the signature's /Reason, which
+# the signature covers, as "<Plt.|Plh.> atas nama <printed official>[; <alasan>]".
+ACTING = ("Plt.", "Plh.")
+_ACTING_REASON = re.compile(r"(Plt\.|Plh\.) atas nama ([^;]+?)(?:; .*)?", re.DOTALL)
+
+
+def acting_reason(role: str, official: str, reason: str = "") -> str:
+    """The signature's /Reason recording `role` signing on behalf of `official`."""
+    return f"{role} atas nama {official}" + (f"; {reason}" if reason else "")
+
+
+def on_behalf_of(reason: str) -> tuple[str, str] | None:
+    """(role, official) when a signature's /Reason records signing on behalf, else None."""
+    found = _ACTING_REASON.fullmatch(reason.strip())
+    return (found.group(1), found.group(2).strip()) if found else None
+
+
+def certificate_identity(cert: Any) -> tuple[str, str]:
+    """(name, NIP) of an asn1crypto certificate's subject: the common name, and the NIP where
+    the certificate carries one in its subject's serialNumber (X.520 2.5.4.5, where national
+    signing certificates put the holder's identifier) or UID ('' when neither holds one)."""
+    from .asn import nip_in
+
+    subject = cert.subject.native
+
+    def values(key: str) -> list[str]:
+        value = subject.get(key)
+        return [str(v) for v in (value if isinstance(value, list) else [value])] if value is not None else []
+
+    names = values("common_name")
+    nips = [n for n in (nip_in(v) for v in values("serial_number") + values("user_id")) if n]
+    return (names[0] if names else cert.subject.human_friendly), (nips[0] if nips else "")
+
+
+def _official_shown(printed: dict[str, str]) -> str:
+    from .formatting import nip as nip_groups
+
+    return printed["nama"] + (f" (NIP {nip_groups(printed['nip'])})" if printed["nip"] else "")
+
+
+def signer_problem(field_name: str, printed: dict[str, str] | None, name: str, nip: str,
+                   acting: tuple[str, str] | None = None) -> str:
+    """Why the holder of a certificate (`name`, `nip`) may not sign `field_name`, which prints
+    `printed` (None: the field prints nobody), or '' when they may. `acting` is a recorded
+    (Plt.|Plh., official) signing on behalf of the printed official."""
+    from .asn import same_person
+    from .formatting import nip as nip_groups
+
+    holder = visible(name) + (f" (NIP {nip_groups(nip)})" if nip else "")
+    if printed is None:
+        return f"kolom {visible(field_name)} tidak mencetak pejabat mana pun, jadi tidak ada yang berhak menandatanganinya"
+    if acting is not None:
+        role, official = acting
+        if not same_person(printed["nama"], official):
+            return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi tanda tangan "
+                    f"{holder} dicatat sebagai {role} atas nama {visible(official)}")
+        return ""
+    if not same_person(printed["nama"], name):
+        return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi sertifikat "
+                f"penanda tangan atas nama {holder}")
+    if nip and printed["nip"] and nip != printed["nip"]:
+        return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi NIP pada sertifikat "
+                f"penanda tangan {nip_groups(nip)}")
+    return ""
+
+
+def _check_signers(made: Any, out: Verification) -> None:
+    """Every signature in a field sakip made comes from the official printed there, or records
+    an acting official (Plt./Plh.) signing on their behalf."""
+    p = made.paket
+    signed = [s for s in out.signatures if not s.document_timestamp and s.field in p.kolom_tanda_tangan]
+    if not signed:
+        return
+    if p.penanda_tangan is None:
+        for sig in signed:
+            sig.wrong_signer, sig.bottom_line = "manifest tidak mencatat pejabat yang dicetak", False
+        out.add("tanda_tangan", f"{p.berkas}: manifest tidak mencatat pejabat yang dicetak di setiap kolom tanda tangan "
+                                "(dibuat sakip versi sebelumnya), jadi penanda tangan "
+                                f"{', '.join(s.name or s.signer for s in signed)} tidak dapat dicocokkan dengan dokumen")
+        return
+    for sig in signed:
+        printed = p.penanda_tangan.get(sig.field)
+        acting = on_behalf_of(sig.on_behalf) if sig.on_behalf else None
+        problem = signer_problem(sig.field, printed.model_dump() if printed else None, sig.name, sig.nip, acting)
+        if problem:
+            sig.wrong_signer, sig.bottom_line = problem, False
+            out.add("tanda_tangan", f"tanda tangan {sig.field}: {problem}")
 
 
 def signatures(package: Path, trust_roots: list[Path]) -> list[SignatureState]:

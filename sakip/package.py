@@ -208,10 +208,12 @@ class Provenance:
 
 def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdfs: dict[str, Path], folder: Path,
                created: dt.datetime, provenance: Provenance, data: bytes, revision: int = 1, sasaran: tuple[str, ...] = (),
-               report_paraf: bool = True, keys: dict[str, str] | None = None) -> Path:
+               report_paraf: bool = True, keys: dict[str, str] | None = None,
+               signers: dict[str, object] | None = None) -> Path:
     """The package of one PK from its converted cover, report, PK and RA appendices and Lembar
     Paraf, with the validated data attached and its manifest beside it, written into `folder`
-    (the revision's folder; which revision it is, is decided by `revisions.plan`)."""
+    (the revision's folder; which revision it is, is decided by `revisions.plan`). `signers`:
+    the official printed at each field (`render.printed_signers`), recorded in the manifest."""
     out = folder / package_name(pk, year, quarter)
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
@@ -234,7 +236,7 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
     assemble(parts, meta, fields, out, {data_name(pk, year, quarter): data})
     manifest.write(out, pk=pk, year=year, quarter=quarter, revision=revision, created=created, run=provenance.run,
                    inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields,
-                   keys=keys)
+                   keys=keys, signers=signers)
     return out
 
 

@@ -281,6 +281,20 @@ PK_SECOND_FIELD = "ttd_pk_pihak_kedua"
 RA_FIELD = "ttd_ra"
 
 
+def printed_signers(cfg: Konfigurasi, p: Pejabat) -> dict[str, Pejabat]:
+    """The official each signature field of `p`'s package prints, by the lookups the contexts
+    below make (the manifest records it; `sakip sign` and `verify` match certificates to it).
+    A field that prints nobody (a PK without a superior) is left out: nobody may sign it."""
+    checker = cfg.pejabat[cfg.pemeriksa_untuk(cfg.key_of(p))]
+    superior = cfg.pejabat.get(p.atasan) if p.atasan else None
+    out = {OFFICIAL_FIELD: p, PK_FIRST_FIELD: p, RA_FIELD: p, CHECKER_FIELD: checker}
+    if superior is not None:
+        out[PK_SECOND_FIELD] = superior
+    if cfg.pengaturan.pemeriksa:
+        out[REPORT_PARAF_FIELD] = checker
+    return out
+
+
 def _target_text(row: dict[str, Any], key: str) -> str:
     """A target as the report prints it: the number read, else the text written (qualitative)."""
     value = row.get(key)
