@@ -313,7 +313,8 @@ def verify(
             acting = f" sebagai {sig.on_behalf}" if sig.on_behalf else ""
             stamp = f", cap waktu {wib(sig.timestamp, seconds=True)}" if sig.timestamp else ""
             signed_at = wib(sig.signed_at, seconds=True) if sig.signed_at else "waktu tidak dicatat"
-            typer.echo(f"  tanda tangan {sig.field}: {state}; {sig.signer}{acting}; {signed_at}{stamp}")
+            who = manifest.signer_shown(sig.name, sig.nip) if sig.name else sig.signer
+            typer.echo(f"  tanda tangan {sig.field}: {state}; {who}{acting}; {signed_at}{stamp}")
         if not result.signatures:
             typer.echo("  belum ada tanda tangan.")
         for problem in result.problems:

@@ -1123,6 +1123,13 @@ def _official_shown(printed: dict[str, str]) -> str:
     return printed["nama"] + (f" (NIP {nip_groups(printed['nip'])})" if printed["nip"] else "")
 
 
+def signer_shown(name: str, nip: str) -> str:
+    """'DEWI LESTARI (NIP 19870910 201001 2 015)': a certificate's holder as messages name them."""
+    from .formatting import nip as nip_groups
+
+    return visible(name) + (f" (NIP {nip_groups(nip)})" if nip else "")
+
+
 def signer_problem(field_name: str, printed: dict[str, str] | None, name: str, nip: str,
                    acting: tuple[str, str] | None = None) -> str:
     """Why the holder of a certificate (`name`, `nip`) may not sign `field_name`, which prints
@@ -1131,7 +1138,7 @@ def signer_problem(field_name: str, printed: dict[str, str] | None, name: str, n
     from .asn import same_person
     from .formatting import nip as nip_groups
 
-    holder = visible(name) + (f" (NIP {nip_groups(nip)})" if nip else "")
+    holder = signer_shown(name, nip)
     if printed is None:
         return f"kolom {visible(field_name)} tidak mencetak pejabat mana pun, jadi tidak ada yang berhak menandatanganinya"
     if acting is not None:

@@ -97,6 +97,9 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
     the official printed at that field, or, given `acting` ('Plt.' or 'Plh.'), of an acting
     official signing on their behalf (recorded in the signature)."""
     role = acting_role(acting) if acting else ""
+    if manifest.on_behalf_of(reason) is not None:  # the record verify reads is made by --atas-nama alone
+        raise SigningError(f"alasan '{visible(reason)}' berbentuk catatan Plt./Plh.; untuk menandatangani atas nama "
+                           "pejabat yang dicetak gunakan --atas-nama Plt. atau --atas-nama Plh.")
     if not package.is_file():
         raise SigningError(f"{visible(str(package))}: paket tidak ditemukan")
     superseded = _superseded_by(package)
@@ -110,19 +113,26 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
     # Sign only what sakip made and what verify passes: checked after the certificate, so a
     # wrong passphrase is said at once, and right before signing.
     _check_package(package)
-    on_behalf = _check_signer(package, field, cert, role)
-    return _sign(package, key, cert, others, field, timestamp_url,
-                 manifest.acting_reason(role, on_behalf, reason) if on_behalf else reason, location, passphrase,
-                 f"{role} atas nama {on_behalf}" if on_behalf else "")
+    name, nip = holder(cert)
+    on_behalf = _check_signer(package, field, name, nip, role)
+    signed = _sign(package, key, cert, others, field, timestamp_url,
+                   manifest.acting_reason(role, on_behalf, reason) if on_behalf else reason, location, passphrase,
+                   f"{role} atas nama {on_behalf}" if on_behalf else "")
+    return Signed(signed.package, signed.field, manifest.signer_shown(name, nip), signed.level, signed.on_behalf)
 
 
-def _check_signer(package: Path, field: str, cert: Any, role: str) -> str:
+def holder(cert: Any) -> tuple[str, str]:
+    """(name, NIP) of a certificate's holder, as `sakip verify` reads them (manifest.certificate_identity)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return manifest.certificate_identity(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
+
+
+def _check_signer(package: Path, field: str, name: str, nip: str, role: str) -> str:
     """Refuse a certificate of someone other than the official printed at `field` (one line
     naming the field, the official and the certificate's holder); with `role` (Plt./Plh.), the
     printed official's name, whom the acting holder signs for."""
-    from cryptography.hazmat.primitives.serialization import Encoding
-    from asn1crypto import x509 as asn1_x509
-
     made = manifest.load(package)  # _check_package has just verified it
     if made is None or made.paket.penanda_tangan is None:
         raise SigningError(f"{package.name}: manifest paket tidak mencatat pejabat yang dicetak di setiap kolom tanda "
@@ -130,7 +140,6 @@ def _check_signer(package: Path, field: str, cert: Any, role: str) -> str:
                            "revisi baru dengan 'sakip run <tahun> <triwulan> --force' lalu tanda tangani paket itu")
     record = made.paket.penanda_tangan.get(field)
     printed = record.model_dump() if record is not None else None
-    name, nip = manifest.certificate_identity(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
     if role and printed is not None:
         from .asn import same_person
 

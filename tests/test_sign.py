@@ -342,10 +342,12 @@ def test_an_acting_official_signs_only_when_told_and_it_is_recorded_and_shown(pa
         sign.sign(package, dewi, "ttd_pk_pihak_kedua", b"x", acting="Kepala")
     with pytest.raises(SigningError, match="milik pejabat yang dicetak di kolom ttd_pk_pihak_kedua; --atas-nama Plt. hanya"):
         sign.sign(package, pki.p12(HERU, b"x"), "ttd_pk_pihak_kedua", b"x", acting="Plt.")
+    with pytest.raises(SigningError, match="berbentuk catatan Plt./Plh.; untuk menandatangani atas nama"):
+        sign.sign(package, dewi, "ttd_pk_pihak_kedua", b"x", reason="Plt. atas nama Drs. HERU PRASETYO, M.Si.")
     proc = cli("sign", str(package), "--p12", str(dewi), "--field", "ttd_pk_pihak_kedua", "--atas-nama", "plt",
                "--alasan", "Inspektur cuti", env={"SAKIP_P12_PASSPHRASE": "x"})
     assert proc.returncode == 0, proc.stderr
-    assert "oleh Common Name: DEWI LESTARI" in proc.stdout and "sebagai Plt. atas nama Drs. HERU PRASETYO, M.Si." in proc.stdout
+    assert "oleh DEWI LESTARI sebagai" in proc.stdout and "sebagai Plt. atas nama Drs. HERU PRASETYO, M.Si." in proc.stdout
     [state] = manifest.verify(package, [pki.ca_pem]).signatures
     assert state.bottom_line and state.on_behalf == "Plt. atas nama Drs. HERU PRASETYO, M.Si."
     reason = PdfReader(package).get_fields()["ttd_pk_pihak_kedua"]["/V"]["/Reason"]
@@ -353,7 +355,7 @@ def test_an_acting_official_signs_only_when_told_and_it_is_recorded_and_shown(pa
     assert "DEWI LESTARI\nPlt. atas nama Drs. HERU PRASETYO, M.Si.\nWaktu: " in _stamp_text(package, "ttd_pk_pihak_kedua")
     shown = cli("verify", str(package), "--ca", str(pki.ca_pem))
     assert shown.returncode == 0, shown.stdout
-    assert "tanda tangan ttd_pk_pihak_kedua: sah; Common Name: DEWI LESTARI" in shown.stdout
+    assert "tanda tangan ttd_pk_pihak_kedua: sah; DEWI LESTARI" in shown.stdout
     assert "sebagai Plt. atas nama Drs. HERU PRASETYO, M.Si.;" in shown.stdout
 
 
