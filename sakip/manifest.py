@@ -112,6 +112,22 @@ def _entry(path: Path, base: Path, kind: str) -> dict[str, Any]:
             "ukuran": path.stat().st_size}
 
 
+# The package's own document-information key holding the same record as the manifest's
+# penanda_tangan: the package is what signatures cover, the manifest is not signed.
+PRINTED_KEY = "/SakipPenandaTangan"
+
+
+def printed_record(signers: dict[str, Any] | None, fields: list[str]) -> dict[str, dict[str, str]]:
+    """Field -> the official printed there (config.Pejabat -> name, NIP digits, jabatan)."""
+    return {name: printed_official(official) for name, official in (signers or {}).items() if name in fields}
+
+
+def printed_metadata(signers: dict[str, Any] | None, fields: list[str]) -> tuple[str, str]:
+    """The package's (PRINTED_KEY, JSON) document-information entry for `signers`."""
+    return PRINTED_KEY, json.dumps(printed_record(signers, fields), ensure_ascii=False, sort_keys=True,
+                                   separators=(",", ":"))
+
+
 def printed_official(official: Any) -> dict[str, str]:
     """How the manifest records the official a signature block prints (a config.Pejabat):
     name and jabatan as printed, the NIP as digits ('' for an official without one, a Bupati)."""
@@ -127,7 +143,7 @@ def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, cre
     printed at each signature field (config.Pejabat); a field that prints nobody is left out,
     and nobody may sign it."""
     base = package.parent
-    printed = {name: printed_official(official) for name, official in (signers or {}).items() if name in fields}
+    printed = printed_record(signers, fields)
     data = {
         "format": FORMAT,
         "paket": {**_entry(package, base, "paket"), "pk": pk, "tahun": year, "triwulan": quarter,
@@ -638,7 +654,6 @@ def _check(package: Path, folder: Path, made: Any, data: bytes | None, out: Veri
     as_made = _check_bytes(package, made, data, out)
     if as_made is not None:
         _check_metadata(package, made, as_made, layout, out)
-        _check_printed(package, made, as_made, out)
     for entry in made.berkas:
         _check_entry(folder, entry, out)
     _check_completeness(made, layout, out)
@@ -752,54 +767,42 @@ def _check_metadata(package: Path, made: Any, as_made: bytes, layout: _Layout, o
     if any(fields.values()):
         out.add("paket", f"{package.name}: paket yang dicatat manifest sudah berisi tanda tangan; sakip membuat paket "
                          "dengan kolom kosong")
+    _check_printed(package, made, info.get(PRINTED_KEY), out)
 
 
-def _squeezed(text: str) -> str:
-    return "".join(text.split()).casefold()
-
-
-def _check_printed(package: Path, made: Any, as_made: bytes, out: Verification) -> None:
-    """The manifest is not signed: the official it records at each field must be printed in the
-    package as made (the name on the field's page, the NIP where the official has one in the
-    document), so an edited manifest cannot name someone else as the one who may sign."""
-    import pypdfium2 as pdfium
-    from pypdf import PdfReader
-
-    recorded = made.paket.penanda_tangan or {}
-    if not recorded:
+def _check_printed(package: Path, made: Any, stored: str | None, out: Verification) -> None:
+    """The officials the manifest records at the fields against those the package itself records
+    (PRINTED_KEY), which the signatures cover: an edited or removed manifest record cannot name
+    someone else as the one who may sign."""
+    recorded = made.paket.penanda_tangan
+    if stored is None:
+        if recorded is not None:
+            out.add("paket", f"{package.name}: metadata {PRINTED_KEY} (pejabat yang dicetak di kolom tanda tangan) tidak "
+                             "ada di paket, padahal manifest mencatatnya")
         return
     try:
-        reader = PdfReader(io.BytesIO(as_made))
-        pages: dict[str, int] = {}
-        for index, page in enumerate(reader.pages):
-            for annot in page.get("/Annots") or []:
-                widget = annot.get_object()
-                name = widget.get("/T")
-                if name is None and "/Parent" in widget:  # a widget whose field holds the name
-                    name = widget["/Parent"].get_object().get("/T")
-                if name is not None and str(name) in recorded:
-                    pages.setdefault(str(name), index)
-        doc = pdfium.PdfDocument(as_made)
-        try:
-            texts = []
-            for page in doc:
-                textpage = page.get_textpage()
-                texts.append(_squeezed(textpage.get_text_range()))
-                textpage.close()
-        finally:
-            doc.close()
-    except Exception as exc:  # noqa: BLE001 - the metadata check has said what is wrong with the file
-        out.add("paket", f"{package.name}: halaman kolom tanda tangan tidak dapat dibaca ({type(exc).__name__})")
+        in_package = parse_json(stored.encode())
+    except ManifestShapeError as exc:
+        out.add("paket", f"{package.name}: metadata {PRINTED_KEY} tidak sah ({exc})")
         return
-    for field_name, official in recorded.items():
-        if field_name not in pages:
-            continue  # the metadata check names a field the package lacks
-        # The name at the field's page; the NIP anywhere (an initial cell prints the name alone).
-        if (_squeezed(official.nama) not in texts[pages[field_name]]
-                or (official.nip and not any(official.nip in text for text in texts))):
-            out.add("manifest", f"{made.paket.berkas}: manifest mencatat {visible(_official_shown(official.model_dump()))} "
-                                f"di kolom {visible(field_name)}, tetapi halaman kolom itu (hal. {pages[field_name] + 1}) "
-                                "tidak mencetaknya; manifest diubah?")
+    if recorded is None:
+        out.add("manifest", f"{made.paket.berkas}: manifest tidak mencatat pejabat yang dicetak di kolom tanda tangan, "
+                            f"padahal paket mencatatnya ({PRINTED_KEY}); catatan itu dihapus dari manifest?")
+        return
+    as_recorded = {name: official.model_dump() for name, official in recorded.items()}
+    in_package = in_package if isinstance(in_package, dict) else {}
+
+    def named(official: Any) -> str:
+        return visible(_official_shown(official)) if _is_official(official) else "tidak seorang pun"
+
+    for name in sorted(set(as_recorded) | set(in_package)):
+        if as_recorded.get(name) != in_package.get(name):
+            out.add("manifest", f"{made.paket.berkas}: manifest mencatat {named(as_recorded.get(name))} di kolom "
+                                f"{visible(name)}, tetapi paket mencatat {named(in_package.get(name))}; manifest diubah?")
+
+
+def _is_official(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("nama", "nip", "jabatan"))
 
 
 _ENTRY_KIND = {"masukan": "masukan", "template": SOURCES, "suite": SOURCES, "keluaran": "keluaran"}

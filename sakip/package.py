@@ -223,6 +223,7 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
         Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "L-"),
         Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
     ]
+    fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
     meta = Metadata(
         title=f"Laporan Capaian Kinerja {period} - {pk}",
         author=author,
@@ -230,9 +231,8 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
         keywords=f"SAKIP; {pk}; {year}; TW{quarter}; revisi {revision}; siap tanda tangan",
         created=created,
         extra=(("/SakipPeriode", period), ("/SakipPK", pk), ("/SakipRevisi", str(revision)),
-               ("/SakipRunId", provenance.run.run_id)),
+               ("/SakipRunId", provenance.run.run_id), manifest.printed_metadata(signers, fields)),
     )
-    fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
     assemble(parts, meta, fields, out, {data_name(pk, year, quarter): data})
     manifest.write(out, pk=pk, year=year, quarter=quarter, revision=revision, created=created, run=provenance.run,
                    inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields,

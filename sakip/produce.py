@@ -350,7 +350,9 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
             meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
                                           subject=f"{title}; siap tanda tangan",
                                           keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
-                                          created=created)
+                                          created=created,
+                                          extra=(manifest.printed_metadata({reports.HEAD_FIELD: cfg.kepala},
+                                                                           [reports.HEAD_FIELD]),))
             failures: Failures = {}
             with guarded(failures, label, "instansi"):
                 package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)

@@ -20,7 +20,7 @@ from sakip.errors import SigningError
 
 from .conftest import ROOT, SAKIP
 from .pki import DEWI, HERU, NIP, NOW, NURUL, PKI
-from .test_verify_hostile import annotate
+from .test_verify_hostile import annotate, made_before_signers_were_recorded
 
 PASSPHRASE = "rahasia-Uji-7731"
 
@@ -379,10 +379,7 @@ def test_stamp_and_verify_print_the_time_in_wib(package, pki):
 
 def test_signing_refuses_a_package_whose_manifest_does_not_record_the_printed_officials(package, pki):
     """A package made before the manifest recorded who is printed: nothing to match a certificate to."""
-    path = manifest.manifest_path(package)
-    data = json.loads(path.read_text())
-    del data["paket"]["penanda_tangan"]
-    path.write_text(json.dumps(data))
+    made_before_signers_were_recorded(package)
     assert manifest.verify(package).ok  # an older manifest is still one sakip wrote
     with pytest.raises(SigningError, match="manifest paket tidak mencatat pejabat yang dicetak"):
         sign.sign(package, pki.p12(NURUL, b"x"), "ttd_pejabat", b"x")

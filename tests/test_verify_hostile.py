@@ -66,6 +66,17 @@ def annotate(package: Path, text: str = "CAPAIAN 150%") -> None:
         writer.write(fh)
 
 
+def made_before_signers_were_recorded(package: Path) -> None:
+    """The package and manifest as sakip made them before it recorded who is printed at each
+    field: neither the manifest's penanda_tangan nor the package's /SakipPenandaTangan."""
+    writer = PdfWriter(clone_from=package)
+    del writer._info.get_object()[manifest.PRINTED_KEY]
+    with package.open("wb") as fh:
+        writer.write(fh)
+    edit_manifest(package, lambda m: (m["paket"].pop("penanda_tangan"),
+                                      m["paket"].update(sha256=manifest.sha256(package), ukuran=package.stat().st_size)))
+
+
 def sign_directly(package: Path, p12: Path, field: str, reason: str | None = None) -> None:
     """Sign with pyHanko itself, as another tool would: no check of what is signed or by whom."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -573,20 +584,29 @@ def test_a_claimed_acting_signature_for_someone_not_printed_is_flagged(tree):
 
 
 def test_a_manifest_naming_another_official_at_a_field_is_caught(tree):
-    """The manifest is not signed: the official it records must be the one the page prints."""
+    """The manifest is not signed: the officials it records must be those the package records
+    (in its document information, which signatures cover), and may not be dropped from it."""
     package = paket(tree)
     dewi = {"nama": "DEWI LESTARI, S.Kom., M.M.", "nip": NIP[DEWI], "jabatan": "Kepala Subbagian"}
     edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].update(ttd_pk_pihak_kedua=dewi))
     only_problem(manifest.verify(package), "manifest mencatat DEWI LESTARI, S.Kom., M.M. (NIP 19870910 201001 2 015) "
-                                           "di kolom ttd_pk_pihak_kedua, tetapi halaman kolom itu")
+                                           "di kolom ttd_pk_pihak_kedua, tetapi paket mencatat Drs. HERU PRASETYO, "
+                                           "M.Si. (NIP 19710412 199603 1 003)")
     edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].update(ttd_pk_pihak_kedua={**dewi, "nip": "1234"}))
     only_problem(manifest.verify(package), "kunci 'paket.penanda_tangan.ttd_pk_pihak_kedua.nip' harus 18 digit NIP atau kosong")
+    edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].pop("ttd_pk_pihak_kedua"))
+    only_problem(manifest.verify(package), "manifest mencatat tidak seorang pun di kolom ttd_pk_pihak_kedua, tetapi paket "
+                                           "mencatat Drs. HERU PRASETYO")
+    # Dropping the whole record (to pass as a package made before it existed) is caught too.
+    edit_manifest(package, lambda m: m["paket"].pop("penanda_tangan"))
+    only_problem(manifest.verify(package), "manifest tidak mencatat pejabat yang dicetak di kolom tanda tangan, padahal "
+                                           "paket mencatatnya (/SakipPenandaTangan)")
 
 
 def test_a_signature_on_a_package_whose_manifest_records_no_officials_is_not_valid(tree):
     package, pki = paket(tree), PKI.make(tree)
-    edit_manifest(package, lambda m: m["paket"].pop("penanda_tangan"))
-    assert manifest.verify(package).ok
+    made_before_signers_were_recorded(package)
+    assert manifest.verify(package).ok, manifest.verify(package).problems
     sign_directly(package, pki.p12(NURUL, b"x"), "ttd_pejabat")
     result = manifest.verify(package, [pki.ca_pem])
     only_problem(result, "manifest tidak mencatat pejabat yang dicetak di setiap kolom tanda tangan",
