@@ -13,6 +13,11 @@ key by key, and what it claims is checked against the folder it sits in (outputs
 <PK>/rev-NN/), against the package's own metadata and against the revision's records
 (data.json, perubahan.json, paraf.json). Outputs it lists are read only inside the revision's
 folder; a link that leads out of it is refused, not followed.
+
+The manifest also records the official printed at each signature field, as the package does in
+its own document information; each signature must come from that official (name without
+titles, and NIP where the certificate carries one) or record an acting Plt./Plh. signing on
+their behalf, or it is a finding and never "sah".
 """
 
 from __future__ import annotations
@@ -793,7 +798,7 @@ def _check_printed(package: Path, made: Any, stored: str | None, out: Verificati
     in_package = in_package if isinstance(in_package, dict) else {}
 
     def named(official: Any) -> str:
-        return visible(_official_shown(official)) if _is_official(official) else "tidak seorang pun"
+        return _official_shown(official) if _is_official(official) else "tidak seorang pun"
 
     for name in sorted(set(as_recorded) | set(in_package)):
         if as_recorded.get(name) != in_package.get(name):
@@ -1123,7 +1128,7 @@ def certificate_identity(cert: Any) -> tuple[str, str]:
 def _official_shown(printed: dict[str, str]) -> str:
     from .formatting import nip as nip_groups
 
-    return printed["nama"] + (f" (NIP {nip_groups(printed['nip'])})" if printed["nip"] else "")
+    return visible(printed["nama"]) + (f" (NIP {visible(nip_groups(printed['nip']))})" if printed["nip"] else "")
 
 
 def signer_shown(name: str, nip: str) -> str:
