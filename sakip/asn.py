@@ -8,6 +8,8 @@ seventeen ranks of PNS (PP 99/2000 and its amendments): each pangkat has exactly
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 PANGKAT = {
     "Juru Muda": "I/a", "Juru Muda Tingkat I": "I/b", "Juru": "I/c", "Juru Tingkat I": "I/d",
@@ -56,3 +58,49 @@ def nip_problem(nip: str | None, latest_year: int | None = None) -> str | None:
     if text[15:] == "000":
         return "3 digit terakhir NIP (nomor urut) tidak boleh 000"
     return None
+
+
+# --- who a name refers to ------------------------------------------------------------------
+
+# Titles written before a name (gelar akademik, profesi, keagamaan): 'Drs. HERU PRASETYO',
+# 'H. BAMBANG SURYADI', 'Dr. Ir. ...', 'dr. ...'. Degrees follow the name after a comma.
+_PREFIX_TITLES = frozenset({"dr", "drs", "dra", "drg", "ir", "h", "hj", "prof", "kh", "hc", "apt", "ns"})
+# A degree written after the name without a comma: 'M.Si', 'S.E.', 'S.STP.', 'Ph.D.', 'A.Md.'
+_DEGREE = re.compile(r"[a-z]{1,3}\.[a-z]{1,6}\.?(?:[a-z]{1,6}\.?)*", re.IGNORECASE)
+
+
+def _is_prefix_title(token: str) -> bool:
+    parts = [p for p in token.casefold().split(".") if p]
+    return bool(parts) and all(p in _PREFIX_TITLES for p in parts)
+
+
+def name_key(text: str) -> str:
+    """A person's name reduced to what identifies them: no titles or degrees, no case, accents,
+    punctuation or spacing ('Drs. HERU PRASETYO, M.Si.' and 'Heru  Prasetyo' -> 'heruprasetyo').
+    Empty when nothing of a name is left."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    tokens = plain.split(",")[0].split()
+    while len(tokens) > 1 and _is_prefix_title(tokens[0]):
+        tokens.pop(0)
+    while len(tokens) > 1 and _DEGREE.fullmatch(tokens[-1]):
+        tokens.pop()
+    return "".join(ch for ch in " ".join(tokens).casefold() if ch.isalnum())
+
+
+def same_person(printed: str, other: str) -> bool:
+    """Whether two written names are the same person's, titles, case, punctuation and spacing
+    aside. Initials or a shortened name are not taken as the same: a signature must name the
+    official as the document prints them."""
+    key = name_key(printed)
+    return bool(key) and key == name_key(other)
+
+
+def nip_in(text: str) -> str:
+    """The NIP a text carries (a certificate's serialNumber such as 'NIP:19710412 199603 1 003'
+    or 'PNS-197104121996031003'), compact, or '' when it holds no structurally valid 18-digit
+    NIP (a 16-digit NIK is not one)."""
+    for run in re.findall(r"\d+", compact_nip(text)):
+        if len(run) == 18 and nip_problem(run) is None:
+            return run
+    return ""

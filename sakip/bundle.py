@@ -25,7 +25,7 @@ from .formatting import quarter_name, wib
 from .outputs import atomic_path
 from .package import pdf_date, signature_fields
 from .model import REPORT_PARAF_FIELD
-from .render import CHECKER_FIELD, Period, Renderer, letterhead, signers
+from .render import CHECKER_FIELD, Period, Renderer, letterhead, printed_signers
 from .paraf import ParafResult
 from .summary import capaian_range
 
@@ -64,7 +64,7 @@ def entries(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
         official = row["nama"] or "-"
         if isinstance(made, Path):
             result = capaian.get(pk)
-            who = tuple((name, p.nama) for name, p in signers(period.config_for(pk), period.official(pk)).items())
+            who = tuple((name, p.nama) for name, p in printed_signers(period.config_for(pk), period.official(pk)).items())
             out.append(Entry(pk, official, capaian_range(result.capaian_range() if result else None), made,
                              signers=who))
         elif verdict is not None and verdict.verdict != "PARAF":

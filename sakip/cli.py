@@ -300,6 +300,7 @@ def verify(
     import json
 
     from . import manifest
+    from .formatting import wib
 
     result = manifest.verify(paket, ca or [])
     if as_json:
@@ -307,9 +308,13 @@ def verify(
     else:
         typer.echo(f"{paket}: revisi {result.revision}, {result.checked} berkas diperiksa terhadap manifest.")
         for sig in result.signatures:
-            state = "sah" if sig.bottom_line else ("utuh" if sig.intact else "RUSAK")
-            stamp = f", cap waktu {sig.timestamp}" if sig.timestamp else ""
-            typer.echo(f"  tanda tangan {sig.field}: {state}; {sig.signer}; {sig.signed_at}{stamp}")
+            state = ("sah" if sig.bottom_line else "utuh, bukan pejabat yang dicetak" if sig.intact and sig.wrong_signer
+                     else "utuh" if sig.intact else "RUSAK")
+            acting = f" sebagai {sig.on_behalf}" if sig.on_behalf else ""
+            stamp = f", cap waktu {wib(sig.timestamp, seconds=True)}" if sig.timestamp else ""
+            signed_at = wib(sig.signed_at, seconds=True) if sig.signed_at else "waktu tidak dicatat"
+            who = manifest.signer_shown(sig.name, sig.nip) if sig.name else sig.signer
+            typer.echo(f"  tanda tangan {sig.field}: {state}; {who}{acting}; {signed_at}{stamp}")
         if not result.signatures:
             typer.echo("  belum ada tanda tangan.")
         for problem in result.problems:
@@ -327,6 +332,7 @@ def sign(
     tsa: Annotated[str, typer.Option("--tsa", help="URL server cap waktu RFC 3161 (PAdES B-T); tanpa ini PAdES B-B.")] = "",
     alasan: Annotated[str, typer.Option(help="Alasan penandatanganan yang dicatat di tanda tangan.")] = "",
     lokasi: Annotated[str, typer.Option(help="Lokasi penandatanganan yang dicatat di tanda tangan.")] = "",
+    atas_nama: Annotated[str, typer.Option("--atas-nama", help="Plt. atau Plh.: pemegang sertifikat menandatangani sebagai pelaksana tugas/harian atas nama pejabat yang dicetak di kolom itu (dicatat di tanda tangan).")] = "",
 ) -> None:
     """Tanda tangani paket (PAdES) ke kolom bernama. Kata sandi dari variabel lingkungan
     SAKIP_P12_PASSPHRASE atau ditanyakan; tidak pernah lewat argumen."""
@@ -342,8 +348,9 @@ def sign(
     # A run of the package's period may be making its next revision: sign before it or after it.
     where = period_lock.period_of_package(paket)
     with period_lock.held(*where, run=f"sakip sign {paket.name}") if where else contextlib.nullcontext():
-        signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi)
-    typer.echo(f"{signed.package}: ditandatangani di kolom {signed.field} oleh {signed.signer} ({signed.level}).")
+        signed = signing.sign(paket, p12, field, secret.encode() if secret else None, tsa, alasan, lokasi, atas_nama)
+    acting = f" sebagai {signed.on_behalf}" if signed.on_behalf else ""
+    typer.echo(f"{signed.package}: ditandatangani di kolom {signed.field} oleh {signed.signer}{acting} ({signed.level}).")
 
 
 @app.command()

@@ -13,6 +13,11 @@ key by key, and what it claims is checked against the folder it sits in (outputs
 <PK>/rev-NN/), against the package's own metadata and against the revision's records
 (data.json, perubahan.json, paraf.json). Outputs it lists are read only inside the revision's
 folder; a link that leads out of it is refused, not followed.
+
+The manifest also records the official printed at each signature field, as the package does in
+its own document information; each signature must come from that official (name without
+titles, and NIP where the certificate carries one) or record an acting Plt./Plh. signing on
+their behalf, or it is a finding and never "sah".
 """
 
 from __future__ import annotations
@@ -112,15 +117,44 @@ def _entry(path: Path, base: Path, kind: str) -> dict[str, Any]:
             "ukuran": path.stat().st_size}
 
 
+# The package's own document-information key holding the same record as the manifest's
+# penanda_tangan: the package is what signatures cover, the manifest is not signed.
+PRINTED_KEY = "/SakipPenandaTangan"
+
+
+def printed_record(signers: dict[str, Any] | None, fields: list[str]) -> dict[str, dict[str, str]]:
+    """Field -> the official printed there (config.Pejabat -> name, NIP digits, jabatan)."""
+    return {name: printed_official(official) for name, official in (signers or {}).items() if name in fields}
+
+
+def printed_metadata(signers: dict[str, Any] | None, fields: list[str]) -> tuple[str, str]:
+    """The package's (PRINTED_KEY, JSON) document-information entry for `signers`."""
+    return PRINTED_KEY, json.dumps(printed_record(signers, fields), ensure_ascii=False, sort_keys=True,
+                                   separators=(",", ":"))
+
+
+def printed_official(official: Any) -> dict[str, str]:
+    """How the manifest records the official a signature block prints (a config.Pejabat):
+    name and jabatan as printed, the NIP as digits ('' for an official without one, a Bupati)."""
+    from .asn import compact_nip
+
+    return {"nama": official.nama, "nip": compact_nip(official.nip or ""), "jabatan": official.jabatan_lengkap}
+
+
 def write(package: Path, *, pk: str, year: int, quarter: int, revision: int, created: dt.datetime, run: RunInfo,
           inputs: list[Path], templates: list[Path], outputs: list[Path], fields: list[str],
-          keys: dict[str, str] | None = None) -> Path:
-    """Write the manifest of a just-assembled, unsigned package."""
+          keys: dict[str, str] | None = None, signers: dict[str, Any] | None = None) -> Path:
+    """Write the manifest of a just-assembled, unsigned package. `signers` names the official
+    printed at each signature field (config.Pejabat); a field that prints nobody is left out,
+    and nobody may sign it."""
     base = package.parent
+    printed = printed_record(signers, fields)
     data = {
         "format": FORMAT,
         "paket": {**_entry(package, base, "paket"), "pk": pk, "tahun": year, "triwulan": quarter,
-                  "revisi": revision, "dibuat": created.isoformat(timespec="seconds"), "kolom_tanda_tangan": fields},
+                  "revisi": revision, "dibuat": created.isoformat(timespec="seconds"), "kolom_tanda_tangan": fields,
+                  # Who each signature must come from (sakip sign and verify match the certificate to it).
+                  "penanda_tangan": printed},
         "kode": code_version(),
         "run_id": run.run_id,
         # The content keys a rerun compares to decide whether this revision still stands.
@@ -235,6 +269,11 @@ def _schema() -> type:
                 raise ValueError(f"suite '{visible(self.berkas)}' bukan berkas .json")
             return self
 
+    class Dicetak(Strict):  # the official a signature block prints
+        nama: text
+        nip: Annotated[str, Field(pattern=r"^([0-9]{18})?$")]
+        jabatan: Annotated[str, Field(max_length=500)]
+
     class Paket(Strict):
         jenis: Literal["paket"]
         berkas: Annotated[str, Field(max_length=255), AfterValidator(_inside_name)]
@@ -247,6 +286,8 @@ def _schema() -> type:
         dibuat: Annotated[str, Field(max_length=40), AfterValidator(_moment)]
         kolom_tanda_tangan: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]],
                                       Field(min_length=1, max_length=50)]
+        # Absent in manifests of sakip before it recorded who is printed at each field.
+        penanda_tangan: Annotated[dict[str, Dicetak], Field(max_length=50)] | None = None
 
         @model_validator(mode="after")
         def _plain_name(self) -> "Paket":
@@ -254,6 +295,10 @@ def _schema() -> type:
                 raise ValueError(f"nama paket '{visible(self.berkas)}' harus nama berkas di folder manifest")
             if len(set(self.kolom_tanda_tangan)) != len(self.kolom_tanda_tangan):
                 raise ValueError("kolom_tanda_tangan memuat nama yang sama dua kali")
+            unknown = sorted(set(self.penanda_tangan or {}) - set(self.kolom_tanda_tangan))
+            if unknown:
+                raise ValueError(f"penanda_tangan menyebut kolom yang tidak ada di kolom_tanda_tangan: "
+                                 f"{visible(', '.join(unknown))}")
             return self
 
     class Kode(Strict):
@@ -315,6 +360,8 @@ def _describe(error: dict[str, Any]) -> str:
                  "less_than_equal": "paling besar", "less_than": "harus kurang dari"}[kind]
         limit = next(iter(ctx.values()), "?")
         return f"{subject} {bound} {limit}, tertulis {_shown(error.get('input'))}"
+    if kind == "string_pattern_mismatch":  # only the NIP of a printed official has a pattern
+        return f"{subject} harus 18 digit NIP atau kosong, tertulis {_shown(error.get('input'))}"
     if kind in ("string_too_short", "too_short"):
         return f"{subject} kosong"
     if kind in ("string_too_long", "too_long"):
@@ -491,6 +538,10 @@ class SignatureState:
     modification: str = ""  # pyHanko's judgement of what came after it
     trust_only: bool = False  # the only problem is a chain that could not be built
     document_timestamp: bool = False  # a PAdES B-LTA document timestamp (in a field of its own)
+    name: str = ""  # the certificate's subject name (common name), as the certificate writes it
+    nip: str = ""  # the NIP the certificate carries, digits only ('' when it carries none)
+    on_behalf: str = ""  # 'Plt. atas nama <official>' when the signature records acting for the printed official
+    wrong_signer: str = ""  # why the signer is not the official printed at the field (then never bottom_line)
 
 
 @dataclass
@@ -721,6 +772,42 @@ def _check_metadata(package: Path, made: Any, as_made: bytes, layout: _Layout, o
     if any(fields.values()):
         out.add("paket", f"{package.name}: paket yang dicatat manifest sudah berisi tanda tangan; sakip membuat paket "
                          "dengan kolom kosong")
+    _check_printed(package, made, info.get(PRINTED_KEY), out)
+
+
+def _check_printed(package: Path, made: Any, stored: str | None, out: Verification) -> None:
+    """The officials the manifest records at the fields against those the package itself records
+    (PRINTED_KEY), which the signatures cover: an edited or removed manifest record cannot name
+    someone else as the one who may sign."""
+    recorded = made.paket.penanda_tangan
+    if stored is None:
+        if recorded is not None:
+            out.add("paket", f"{package.name}: metadata {PRINTED_KEY} (pejabat yang dicetak di kolom tanda tangan) tidak "
+                             "ada di paket, padahal manifest mencatatnya")
+        return
+    try:
+        in_package = parse_json(stored.encode())
+    except ManifestShapeError as exc:
+        out.add("paket", f"{package.name}: metadata {PRINTED_KEY} tidak sah ({exc})")
+        return
+    if recorded is None:
+        out.add("manifest", f"{made.paket.berkas}: manifest tidak mencatat pejabat yang dicetak di kolom tanda tangan, "
+                            f"padahal paket mencatatnya ({PRINTED_KEY}); catatan itu dihapus dari manifest?")
+        return
+    as_recorded = {name: official.model_dump() for name, official in recorded.items()}
+    in_package = in_package if isinstance(in_package, dict) else {}
+
+    def named(official: Any) -> str:
+        return _official_shown(official) if _is_official(official) else "tidak seorang pun"
+
+    for name in sorted(set(as_recorded) | set(in_package)):
+        if as_recorded.get(name) != in_package.get(name):
+            out.add("manifest", f"{made.paket.berkas}: manifest mencatat {named(as_recorded.get(name))} di kolom "
+                                f"{visible(name)}, tetapi paket mencatat {named(in_package.get(name))}; manifest diubah?")
+
+
+def _is_official(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("nama", "nip", "jabatan"))
 
 
 _ENTRY_KIND = {"masukan": "masukan", "template": SOURCES, "suite": SOURCES, "keluaran": "keluaran"}
@@ -894,6 +981,7 @@ def _check_signatures(package: Path, made: Any | None, data: bytes | None, roots
             out.add(TRUST if sig.trust_only else "tanda_tangan", f"tanda tangan {sig.field}: {sig.problem}")
     if made is None:
         return
+    _check_signers(made, out)
     size = made.paket.ukuran
     if len(data) > size and not out.signatures:
         out.add("paket", f"{package.name}: ada tambahan setelah paket dibuat yang bukan tanda tangan "
@@ -982,8 +1070,11 @@ def _state(sig: Any, status: Any, have_roots: bool) -> SignatureState:
     ts = getattr(status, "timestamp_validity", None)
     stamped = status.timestamp if document_stamp else (ts.timestamp if ts is not None else None)
     signer = visible(status.signing_cert.subject.human_friendly)
+    name, nip = certificate_identity(status.signing_cert)
+    acting = None if document_stamp else on_behalf_of(_text(sig.sig_object.get("/Reason")))
     # The field and the signer's name come from the PDF (anyone can write them): shown visibly, one line.
     return SignatureState(
+        name=visible(name), nip=nip, on_behalf=visible(f"{acting[0]} atas nama {acting[1]}") if acting else "",
         field=visible(str(sig.field_name)), signer=f"cap waktu dokumen, {signer}" if document_stamp else signer,
         signed_at=reported.isoformat() if reported else "",
         intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
@@ -991,6 +1082,109 @@ def _state(sig: Any, status: Any, have_roots: bool) -> SignatureState:
         timestamp=stamped.isoformat() if stamped else "", problem=problem,
         revision=sig.signed_revision, modification=modification, trust_only=trust_only,
         document_timestamp=document_stamp)
+
+
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+# --- who signed, against who is printed ------------------------------------------------------
+
+# Acting officials (Plt. pelaksana tugas, Plh. pelaksana harian) may sign a block printed for
+# the definitive official; `sakip sign --atas-nama` records it in the signature's /Reason, which
+# the signature covers, as "<Plt.|Plh.> atas nama <printed official>[; <alasan>]".
+ACTING = ("Plt.", "Plh.")
+_ACTING_REASON = re.compile(r"(Plt\.|Plh\.) atas nama ([^;]+?)(?:; .*)?", re.DOTALL)
+
+
+def acting_reason(role: str, official: str, reason: str = "") -> str:
+    """The signature's /Reason recording `role` signing on behalf of `official`."""
+    return f"{role} atas nama {official}" + (f"; {reason}" if reason else "")
+
+
+def on_behalf_of(reason: str) -> tuple[str, str] | None:
+    """(role, official) when a signature's /Reason records signing on behalf, else None."""
+    found = _ACTING_REASON.fullmatch(reason.strip())
+    return (found.group(1), found.group(2).strip()) if found else None
+
+
+def certificate_identity(cert: Any) -> tuple[str, str]:
+    """(name, NIP) of an asn1crypto certificate's subject: the common name, and the NIP where
+    the certificate carries one in its subject's serialNumber (X.520 2.5.4.5, where national
+    signing certificates put the holder's identifier) or UID ('' when neither holds one)."""
+    from .asn import nip_in
+
+    subject = cert.subject.native
+
+    def values(key: str) -> list[str]:
+        value = subject.get(key)
+        return [str(v) for v in (value if isinstance(value, list) else [value])] if value is not None else []
+
+    names = values("common_name")
+    nips = [n for n in (nip_in(v) for v in values("serial_number") + values("user_id")) if n]
+    return (names[0] if names else cert.subject.human_friendly), (nips[0] if nips else "")
+
+
+def _official_shown(printed: dict[str, str]) -> str:
+    from .formatting import nip as nip_groups
+
+    return visible(printed["nama"]) + (f" (NIP {visible(nip_groups(printed['nip']))})" if printed["nip"] else "")
+
+
+def signer_shown(name: str, nip: str) -> str:
+    """'DEWI LESTARI (NIP 19870910 201001 2 015)': a certificate's holder as messages name them."""
+    from .formatting import nip as nip_groups
+
+    return visible(name) + (f" (NIP {nip_groups(nip)})" if nip else "")
+
+
+def signer_problem(field_name: str, printed: dict[str, str] | None, name: str, nip: str,
+                   acting: tuple[str, str] | None = None) -> str:
+    """Why the holder of a certificate (`name`, `nip`) may not sign `field_name`, which prints
+    `printed` (None: the field prints nobody), or '' when they may. `acting` is a recorded
+    (Plt.|Plh., official) signing on behalf of the printed official."""
+    from .asn import same_person
+    from .formatting import nip as nip_groups
+
+    holder = signer_shown(name, nip)
+    if printed is None:
+        return f"kolom {visible(field_name)} tidak mencetak pejabat mana pun, jadi tidak ada yang berhak menandatanganinya"
+    if acting is not None:
+        role, official = acting
+        if not same_person(printed["nama"], official):
+            return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi tanda tangan "
+                    f"{holder} dicatat sebagai {role} atas nama {visible(official)}")
+        return ""
+    if not same_person(printed["nama"], name):
+        return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi sertifikat "
+                f"penanda tangan atas nama {holder}")
+    if nip and printed["nip"] and nip != printed["nip"]:
+        return (f"kolom {visible(field_name)} dicetak untuk {_official_shown(printed)}, tetapi NIP pada sertifikat "
+                f"penanda tangan {nip_groups(nip)}")
+    return ""
+
+
+def _check_signers(made: Any, out: Verification) -> None:
+    """Every signature in a field sakip made comes from the official printed there, or records
+    an acting official (Plt./Plh.) signing on their behalf."""
+    p = made.paket
+    signed = [s for s in out.signatures if not s.document_timestamp and s.field in p.kolom_tanda_tangan]
+    if not signed:
+        return
+    if p.penanda_tangan is None:
+        for sig in signed:
+            sig.wrong_signer, sig.bottom_line = "manifest tidak mencatat pejabat yang dicetak", False
+        out.add("tanda_tangan", f"{p.berkas}: manifest tidak mencatat pejabat yang dicetak di setiap kolom tanda tangan "
+                                "(dibuat sakip versi sebelumnya), jadi penanda tangan "
+                                f"{', '.join(s.name or s.signer for s in signed)} tidak dapat dicocokkan dengan dokumen")
+        return
+    for sig in signed:
+        printed = p.penanda_tangan.get(sig.field)
+        acting = on_behalf_of(sig.on_behalf) if sig.on_behalf else None
+        problem = signer_problem(sig.field, printed.model_dump() if printed else None, sig.name, sig.nip, acting)
+        if problem:
+            sig.wrong_signer, sig.bottom_line = problem, False
+            out.add("tanda_tangan", f"tanda tangan {sig.field}: {problem}")
 
 
 def signatures(package: Path, trust_roots: list[Path]) -> list[SignatureState]:

@@ -274,10 +274,12 @@ class Provenance:
 
 def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdfs: dict[str, Path], folder: Path,
                created: dt.datetime, provenance: Provenance, data: bytes, revision: int = 1, sasaran: tuple[str, ...] = (),
-               report_paraf: bool = True, keys: dict[str, str] | None = None) -> Path:
+               report_paraf: bool = True, keys: dict[str, str] | None = None,
+               signers: dict[str, object] | None = None) -> Path:
     """The package of one PK from its converted cover, report, PK and RA appendices and Lembar
     Paraf, with the validated data attached and its manifest beside it, written into `folder`
-    (the revision's folder; which revision it is, is decided by `revisions.plan`)."""
+    (the revision's folder; which revision it is, is decided by `revisions.plan`). `signers`:
+    the official printed at each field (`render.printed_signers`), recorded in the manifest."""
     out = folder / package_name(pk, year, quarter)
     period = f"{quarter_name(quarter)} Tahun {year}"
     parts = [
@@ -287,6 +289,7 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
         Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "L-"),
         Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
     ]
+    fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
     meta = Metadata(
         title=f"Laporan Capaian Kinerja {period} - {pk}",
         author=author,
@@ -294,13 +297,12 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
         keywords=f"SAKIP; {pk}; {year}; TW{quarter}; revisi {revision}; siap tanda tangan",
         created=created,
         extra=(("/SakipPeriode", period), ("/SakipPK", pk), ("/SakipRevisi", str(revision)),
-               ("/SakipRunId", provenance.run.run_id)),
+               ("/SakipRunId", provenance.run.run_id), manifest.printed_metadata(signers, fields)),
     )
-    fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])
     assemble(parts, meta, fields, out, {data_name(pk, year, quarter): data})
     manifest.write(out, pk=pk, year=year, quarter=quarter, revision=revision, created=created, run=provenance.run,
                    inputs=provenance.inputs, templates=provenance.templates, outputs=provenance.documents, fields=fields,
-                   keys=keys)
+                   keys=keys, signers=signers)
     return out
 
 

@@ -203,7 +203,8 @@ def _package(period: "PeriodData", result: PKResult, verdict: ParafResult, p: re
         datasheet.workbook(period, p.pk, result), revision=p.revision,
         sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
         report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
-        keys={"data": p.keys.data, "lengkap": p.keys.full})
+        keys={"data": p.keys.data, "lengkap": p.keys.full},
+        signers=render_stage.printed_signers(period.config_for(p.pk), period.official(p.pk)))
     return revisions.publish(p)
 
 
@@ -349,7 +350,9 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
             meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
                                           subject=f"{title}; siap tanda tangan",
                                           keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
-                                          created=created)
+                                          created=created,
+                                          extra=(manifest.printed_metadata({reports.HEAD_FIELD: cfg.kepala},
+                                                                           [reports.HEAD_FIELD]),))
             failures: Failures = {}
             with guarded(failures, label, "instansi"):
                 package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
@@ -357,7 +360,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                 manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
                                revision=job.plan.revision, created=created, run=run, inputs=job.inputs,
                                templates=[paths[name]], outputs=[docx], fields=[reports.HEAD_FIELD],
-                               keys={"data": plan_key.data, "lengkap": plan_key.full})
+                               keys={"data": plan_key.data, "lengkap": plan_key.full},
+                               signers={reports.HEAD_FIELD: cfg.kepala})
                 made[label] = final
             if label in failures:
                 made[label] = failures[label]

@@ -336,13 +336,15 @@ PK_SECOND_FIELD = "ttd_pk_pihak_kedua"
 RA_FIELD = "ttd_ra"
 
 
-def signers(cfg: Konfigurasi, owner: Pejabat) -> dict[str, Pejabat]:
-    """Who signs or initials each signature field of the PK package of `owner`."""
-    key = cfg.key_of(owner)
-    checker = cfg.pejabat[cfg.pemeriksa_untuk(key)]
-    out = {OFFICIAL_FIELD: owner, PK_FIRST_FIELD: owner, RA_FIELD: owner, CHECKER_FIELD: checker}
-    if owner.atasan in cfg.pejabat:
-        out[PK_SECOND_FIELD] = cfg.pejabat[owner.atasan]
+def printed_signers(cfg: Konfigurasi, p: Pejabat) -> dict[str, Pejabat]:
+    """The official each signature field of `p`'s package prints, by the lookups the contexts
+    below make (the manifest records it; `sakip sign` and `verify` match certificates to it).
+    A field that prints nobody (a PK without a superior) is left out: nobody may sign it."""
+    checker = cfg.pejabat[cfg.pemeriksa_untuk(cfg.key_of(p))]
+    superior = cfg.pejabat.get(p.atasan) if p.atasan else None
+    out = {OFFICIAL_FIELD: p, PK_FIRST_FIELD: p, RA_FIELD: p, CHECKER_FIELD: checker}
+    if superior is not None:
+        out[PK_SECOND_FIELD] = superior
     if cfg.pengaturan.pemeriksa:
         out[REPORT_PARAF_FIELD] = checker
     return out

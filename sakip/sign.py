@@ -14,6 +14,12 @@ digitalSignature or nonRepudiation, an extended key usage only for other purpose
 code signing, timestamping, OCSP), no key usage at all, a CA certificate, a weak RSA key, or a PKCS#12 file without
 the private key of its certificate.
 
+Only the official printed at the field may sign it: the certificate's name (titles, case,
+punctuation and spacing aside) and, where the certificate carries one, its NIP must be those of
+the official the manifest records at the field. An acting official (Plt./Plh.) signs a block
+printed for the definitive official only when told so (`acting`); the signature then records
+"Plt. atas nama <official>" in its /Reason, and the stamp says it too.
+
 The passphrase reaches this module as bytes from the CLI (prompt or environment variable); it
 is never logged, printed or put in an error message.
 """
@@ -33,7 +39,9 @@ from .outputs import atomic_path
 from .package import signature_fields
 
 PASSPHRASE_ENV = "SAKIP_P12_PASSPHRASE"
-STAMP_TEXT = "Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s"
+# pyHanko's own %(ts)s is the machine's local time (UTC on a server): the time is given in WIB
+# as %(waktu)s, like every time an official reads; %(peran)s says "Plt. atas nama ..." when acting.
+STAMP_TEXT = "Ditandatangani secara elektronik oleh:\n%(signer)s%(peran)s\nWaktu: %(waktu)s"
 MIN_RSA_BITS = 2048
 
 # Key usage bits as X.509 names them (cryptography's attribute -> RFC 5280 name).
@@ -59,6 +67,7 @@ class Signed:
     field: str
     signer: str
     level: str  # "PAdES B-B" or "PAdES B-T"
+    on_behalf: str = ""  # "Plt. atas nama <official>" when signed by an acting official
 
 
 def _superseded_by(package: Path) -> Path | None:
@@ -73,9 +82,24 @@ def _superseded_by(package: Path) -> Path | None:
     return newest if newest is not None and newest.resolve() != folder else None
 
 
+def acting_role(text: str) -> str:
+    """'Plt.' or 'Plh.' as `--atas-nama` may be typed ('plt', 'PLH.'); SigningError otherwise."""
+    role = next((r for r in manifest.ACTING if text.strip().rstrip(".").casefold() == r.rstrip(".").casefold()), "")
+    if not role:
+        raise SigningError(f"--atas-nama '{visible(text)}' tidak dikenal; tulis Plt. (pelaksana tugas) atau Plh. "
+                           "(pelaksana harian)")
+    return role
+
+
 def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timestamp_url: str = "",
-         reason: str = "", location: str = "") -> Signed:
-    """Sign `package` in place into the empty signature field `field`."""
+         reason: str = "", location: str = "", acting: str = "") -> Signed:
+    """Sign `package` in place into the empty signature field `field`, with a certificate of
+    the official printed at that field, or, given `acting` ('Plt.' or 'Plh.'), of an acting
+    official signing on their behalf (recorded in the signature)."""
+    role = acting_role(acting) if acting else ""
+    if manifest.on_behalf_of(reason) is not None:  # the record verify reads is made by --atas-nama alone
+        raise SigningError(f"alasan '{visible(reason)}' berbentuk catatan Plt./Plh.; untuk menandatangani atas nama "
+                           "pejabat yang dicetak gunakan --atas-nama Plt. atau --atas-nama Plh.")
     if not package.is_file():
         raise SigningError(f"{visible(str(package))}: paket tidak ditemukan")
     superseded = _superseded_by(package)
@@ -89,7 +113,47 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
     # Sign only what sakip made and what verify passes: checked after the certificate, so a
     # wrong passphrase is said at once, and right before signing.
     _check_package(package)
-    return _sign(package, key, cert, others, field, timestamp_url, reason, location, passphrase)
+    name, nip = holder(cert)
+    on_behalf = _check_signer(package, field, name, nip, role)
+    signed = _sign(package, key, cert, others, field, timestamp_url,
+                   manifest.acting_reason(role, on_behalf, reason) if on_behalf else reason, location, passphrase,
+                   f"{role} atas nama {on_behalf}" if on_behalf else "")
+    return Signed(signed.package, signed.field, manifest.signer_shown(name, nip), signed.level, signed.on_behalf)
+
+
+def holder(cert: Any) -> tuple[str, str]:
+    """(name, NIP) of a certificate's holder, as `sakip verify` reads them (manifest.certificate_identity)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return manifest.certificate_identity(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
+
+
+def _check_signer(package: Path, field: str, name: str, nip: str, role: str) -> str:
+    """Refuse a certificate of someone other than the official printed at `field` (one line
+    naming the field, the official and the certificate's holder); with `role` (Plt./Plh.), the
+    printed official's name, whom the acting holder signs for."""
+    made = manifest.load(package)  # _check_package has just verified it
+    if made is None or made.paket.penanda_tangan is None:
+        raise SigningError(f"{package.name}: manifest paket tidak mencatat pejabat yang dicetak di setiap kolom tanda "
+                           "tangan (paket dibuat sakip versi sebelumnya), jadi sertifikat tidak dapat dicocokkan; buat "
+                           "revisi baru dengan 'sakip run <tahun> <triwulan> --force' lalu tanda tangani paket itu")
+    record = made.paket.penanda_tangan.get(field)
+    printed = record.model_dump() if record is not None else None
+    if role and printed is not None:
+        from .asn import same_person
+
+        if same_person(printed["nama"], name):
+            raise SigningError(f"{package.name}: sertifikat {visible(name)} adalah milik pejabat yang dicetak di kolom "
+                               f"{visible(field)}; --atas-nama {role} hanya untuk pejabat lain yang menandatangani "
+                               "atas namanya, ulangi tanpa --atas-nama")
+        return printed["nama"]
+    problem = manifest.signer_problem(field, printed, name, nip)
+    if problem:
+        hint = ("" if printed is None else "; tanda tangani dengan sertifikat pejabat itu, atau bila Anda Plt./Plh. "
+                "yang menandatangani atas namanya, ulangi dengan --atas-nama Plt. atau --atas-nama Plh.")
+        raise SigningError(f"{package.name}: tidak ditandatangani: {problem}{hint}")
+    return ""
 
 
 def _check_field(package: Path, field: str) -> None:
@@ -204,7 +268,7 @@ def _check_usage(cert: Any, who: str) -> None:
 
 
 def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, timestamp_url: str, reason: str,
-          location: str, passphrase: bytes | None) -> Signed:
+          location: str, passphrase: bytes | None, on_behalf: str = "") -> Signed:
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
@@ -230,19 +294,21 @@ def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, tim
         field_name=field, md_algorithm="sha256", subfilter=sig_fields.SigSeedSubFilter.PADES,
         reason=reason or None, location=location or None, use_pades_lta=False)
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper,
-                                   stamp_style=TextStampStyle(stamp_text=STAMP_TEXT, timestamp_format="%d-%m-%Y %H:%M %Z"))
+                                   stamp_style=TextStampStyle(stamp_text=STAMP_TEXT))
     with package.open("rb") as fh:
         original = io.BytesIO(fh.read())
     with manifest.library_logs(), atomic_path(package) as tmp:
         try:
             writer = IncrementalPdfFileWriter(original, strict=False)
             with tmp.open("wb") as out:
-                pdf_signer.sign_pdf(writer, output=out)
+                # pyHanko records its signing time a moment after this; the stamp shows the minute.
+                pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
+                    "waktu": wib(dt.datetime.now(dt.timezone.utc)), "peran": f"\n{on_behalf}" if on_behalf else ""})
         except Exception as exc:  # noqa: BLE001 - the timestamp server or the key refused; the package stays as it was
             raise SigningError(f"{package.name}: penandatanganan gagal ({_failure(exc, passphrase)}); "
                                "paket tidak diubah") from None
     return Signed(package, field, visible(signer.signing_cert.subject.human_friendly),
-                  "PAdES B-T" if timestamper else "PAdES B-B")
+                  "PAdES B-T" if timestamper else "PAdES B-B", visible(on_behalf))
 
 
 def _failure(exc: Exception, passphrase: bytes | None) -> str:

@@ -22,11 +22,20 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 NOW = dt.datetime.now(dt.timezone.utc)
 
+# The demo's officials (inputs/2026/instansi.toml) as their certificates name them: no titles.
+NURUL = "NURUL HIDAYATI"  # PK-SEK's official: ttd_pejabat, ttd_pk_pihak_pertama, ttd_ra of PK-SEK
+HERU = "HERU PRASETYO"  # the Inspektur: PK-INSP's official, the pihak kedua of PK-SEK and the irban PKs
+DEWI = "DEWI LESTARI"  # the checker: paraf_pemeriksa and paraf_laporan of PK-SEK, PK-INSP and the irban PKs
+AGUS = "AGUS WIDODO"  # PK-IRBAN1's official
+NIP = {NURUL: "197808232003122005", HERU: "197104121996031003", DEWI: "198709102010012015"}
 
-def _name(cn: str) -> x509.Name:
+
+def _name(cn: str, serial: str = "") -> x509.Name:
+    """A subject; `serial` is its serialNumber attribute, where a signing certificate may carry the NIP."""
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA Uji sakip"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+                     + ([x509.NameAttribute(NameOID.SERIAL_NUMBER, serial)] if serial else []))
 
 
 SIGNING = ("digital_signature", "content_commitment")  # a signer's key usage
@@ -41,10 +50,10 @@ def usage(*bits: str) -> x509.KeyUsage:
 
 def _cert(subject: str, key, issuer: x509.Name, issuer_key, ca: bool, eku=None, *,
           valid: tuple[dt.datetime, dt.datetime] | None = None, key_usage: tuple[str, ...] | None = None,
-          with_key_usage: bool = True) -> x509.Certificate:
+          with_key_usage: bool = True, serial: str = "") -> x509.Certificate:
     start, end = valid or (NOW - dt.timedelta(days=1), NOW + dt.timedelta(days=30))
     bits = key_usage if key_usage is not None else (("key_cert_sign", "crl_sign") if ca else SIGNING)
-    builder = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer)
+    builder = (x509.CertificateBuilder().subject_name(_name(subject, serial)).issuer_name(issuer)
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(start).not_valid_after(end)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
@@ -73,14 +82,14 @@ class PKI:
 
     def p12(self, who: str, passphrase: bytes, *, name: str = "", valid: tuple[dt.datetime, dt.datetime] | None = None,
             key_usage: tuple[str, ...] | None = None, with_key_usage: bool = True, eku=None, ca: bool = False,
-            rsa_bits: int = 0, with_key: bool = True, other_key: bool = False) -> Path:
+            rsa_bits: int = 0, with_key: bool = True, other_key: bool = False, serial: str = "") -> Path:
         """A signer's PKCS#12 file; the keywords make the certificates `sakip sign` must refuse
         (`valid` is (not before, not after); `other_key` stores another key, the certificate beside it
-        unpaired, as a careless export does)."""
+        unpaired, as a careless export does); `serial` is the subject's serialNumber (a NIP)."""
         key = rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits) if rsa_bits \
             else ec.generate_private_key(ec.SECP256R1())
         cert = _cert(who, key, self.ca_cert.subject, self.ca_key, ca=ca, eku=eku, valid=valid, key_usage=key_usage,
-                     with_key_usage=with_key_usage)
+                     with_key_usage=with_key_usage, serial=serial)
         path = self.folder / f"{name or who.split()[0].lower()}.p12"
         if other_key:  # cryptography refuses to pair a key with a certificate that is not its own
             stored, paired, extra = ec.generate_private_key(ec.SECP256R1()), None, [cert, self.ca_cert]

@@ -12,7 +12,7 @@ from sakip.errors import SigningError
 from sakip.render import DOCUMENTS
 
 from .conftest import ROOT, SAKIP
-from .pki import PKI
+from .pki import AGUS, HERU, NURUL, PKI
 
 
 def paket(out, pk):
@@ -78,10 +78,10 @@ def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tr
     out = tree / "outputs"
     ca = PKI.make(tree)
     signed = paket(out, "PK-SEK")
-    sign.sign(signed, ca.p12("Kepala", b"x"), "ttd_pejabat", b"x")
+    sign.sign(signed, ca.p12(NURUL, b"x"), "ttd_pejabat", b"x")
     signed_bytes = signed.read_bytes()
     corrected_after_signing = paket(out, "PK-IRBAN1").resolve()
-    sign.sign(corrected_after_signing, ca.p12("Irban", b"x"), "ttd_pejabat", b"x")
+    sign.sign(corrected_after_signing, ca.p12(AGUS, b"x"), "ttd_pejabat", b"x")
     irban_bytes = corrected_after_signing.read_bytes()
     set_realisasi(tree, "PK-INSP", "I8", 48.2)
     set_realisasi(tree, "PK-IRBAN1", "I6", 56.5)
@@ -117,7 +117,7 @@ def test_rerun_keeps_a_signed_package_and_makes_new_revisions_of_changed_ones(tr
     # The superseded revision can no longer be signed: its other field would vouch for old data.
     with pytest.raises(SigningError, match="sudah digantikan oleh rev-02"):
         sign.sign(paket(out, "PK-INSP").parent.parent / "rev-01" / "paket_PK-INSP_2026_TW2.pdf",
-                  ca.p12("Inspektur", b"x"), "ttd_pejabat", b"x")
+                  ca.p12(HERU, b"x"), "ttd_pejabat", b"x")
 
 
 def test_a_data_json_with_other_values_but_the_same_pk_and_revision_is_caught(tree):

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from .conftest import ROOT, SAKIP
-from .pki import PKI
+from .pki import NURUL, PKI
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
 
@@ -49,7 +49,7 @@ def test_no_passphrase_or_key_material_in_any_output_log_artifact_or_message(run
     shutil.copytree(out, tmp_path / "outputs", symlinks=True)
     (tmp_path / "pki").mkdir()
     pki = PKI.make(tmp_path / "pki")
-    p12 = pki.p12("Kepala Inspektorat", PASSPHRASE.encode())
+    p12 = pki.p12(NURUL, PASSPHRASE.encode())
     found = needles(p12)
     # the search finds what it looks for (a search that never matches would pass anything)
     assert leaks(f"galat: {PASSPHRASE}.".encode(), found) == ["kata sandi"]

@@ -18,7 +18,7 @@ from sakip.formatting import JAKARTA
 from sakip.outputs import agency_folder, period_dir, pk_dir
 
 from .conftest import SAKIP
-from .pki import PKI
+from .pki import NURUL, PKI
 
 
 def copy_run(run_tw2, tmp_path):
@@ -34,7 +34,7 @@ def test_status_shows_verdict_revision_and_signatures(run_tw2, tmp_path):
     outputs = copy_run(run_tw2, tmp_path)
     ca = PKI.make(tmp_path)
     package = outputs / "2026/TW2/PK-SEK/latest/paket_PK-SEK_2026_TW2.pdf"
-    sign.sign(package, ca.p12("Kepala", b"x"), "ttd_pejabat", b"x")
+    sign.sign(package, ca.p12(NURUL, b"x"), "ttd_pejabat", b"x")
     proc = subprocess.run([*SAKIP, "status", "2026", "2", "--outputs", str(outputs), "--json"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

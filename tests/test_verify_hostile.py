@@ -19,7 +19,7 @@ from pypdf.annotations import FreeText
 from sakip import manifest, sign
 
 from .conftest import SAKIP
-from .pki import PKI
+from .pki import DEWI, HERU, NIP, NURUL, PKI
 
 
 
@@ -66,15 +66,27 @@ def annotate(package: Path, text: str = "CAPAIAN 150%") -> None:
         writer.write(fh)
 
 
-def sign_directly(package: Path, p12: Path, field: str) -> None:
-    """Sign with pyHanko itself, as another tool would: no check of what is signed."""
+def made_before_signers_were_recorded(package: Path) -> None:
+    """The package and manifest as sakip made them before it recorded who is printed at each
+    field: neither the manifest's penanda_tangan nor the package's /SakipPenandaTangan."""
+    writer = PdfWriter(clone_from=package)
+    del writer._info.get_object()[manifest.PRINTED_KEY]
+    with package.open("wb") as fh:
+        writer.write(fh)
+    edit_manifest(package, lambda m: (m["paket"].pop("penanda_tangan"),
+                                      m["paket"].update(sha256=manifest.sha256(package), ukuran=package.stat().st_size)))
+
+
+def sign_directly(package: Path, p12: Path, field: str, reason: str | None = None) -> None:
+    """Sign with pyHanko itself, as another tool would: no check of what is signed or by whom."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=b"x")
     writer = IncrementalPdfFileWriter(io.BytesIO(package.read_bytes()), strict=False)
     out = io.BytesIO()
-    signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES),
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES,
+                                                   reason=reason),
                       signer=signer).sign_pdf(writer, output=out)
     package.write_bytes(out.getvalue())
 
@@ -118,6 +130,8 @@ SHAPE = [
     ("dibuat-tanpa-zona", lambda d: d["paket"].update(dibuat="2026-07-06T10:00:00"), "tanpa zona waktu"),
     ("kolom-kosong", lambda d: d["paket"].update(kolom_tanda_tangan=[]), "kunci 'paket.kolom_tanda_tangan' kosong"),
     ("kolom-ganda", lambda d: d["paket"]["kolom_tanda_tangan"].append("ttd_pejabat"), "nama yang sama dua kali"),
+    ("penanda-tangan-kolom-asing", lambda d: d["paket"]["penanda_tangan"].update(ttd_bupati=d["paket"]["penanda_tangan"]["ttd_pejabat"]),
+     "penanda_tangan menyebut kolom yang tidak ada di kolom_tanda_tangan: ttd_bupati"),
     ("pk-kosong", lambda d: d["paket"].update(pk=""), "kunci 'paket.pk' kosong"),
     ("kunci-null", lambda d: d["kunci"].update(data=None), "kunci 'kunci.data' harus teks"),
     ("run-id-angka", lambda d: d.update(run_id=7), "kunci 'run_id' harus teks"),
@@ -208,7 +222,8 @@ CLAIMS = [
     ("tahun-lain", lambda d: d["paket"].update(tahun=2025), ["tahun '2026' (manifest: 2025)", "paraf.json: tahun 2026"]),
     ("run-id-lain", lambda d: d.update(run_id="0" * 32), ["/SakipRunId"]),
     ("waktu-lain", lambda d: d["paket"].update(dibuat="2026-07-01T08:00:00+07:00"), ["waktu pembuatan paket"]),
-    ("kolom-kurang", lambda d: d["paket"]["kolom_tanda_tangan"].remove("ttd_ra"), ["kolom tanda tangan paket"]),
+    ("kolom-kurang", lambda d: (d["paket"]["kolom_tanda_tangan"].remove("ttd_ra"), d["paket"]["penanda_tangan"].pop("ttd_ra")),
+     ["kolom tanda tangan paket"]),
     ("kolom-asing", lambda d: d["paket"]["kolom_tanda_tangan"].append("ttd_bupati"), ["kolom tanda tangan paket"]),
     ("hash-berkas-lain", lambda d: d["paket"].update(sha256=d["berkas"][0]["sha256"]), ["isi paket berbeda"]),
     ("ukuran-lebih", lambda d: d["paket"].update(ukuran=d["paket"]["ukuran"] + 10), ["lebih pendek"]),
@@ -448,7 +463,7 @@ def test_an_update_signed_over_by_another_tool_is_found(tree):
     covers the annotation, but what it signs is not the package sakip made."""
     package, pki = paket(tree), PKI.make(tree)
     annotate(package)
-    sign_directly(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat")
+    sign_directly(package, pki.p12(NURUL, b"x"), "ttd_pejabat")
     result = manifest.verify(package, [pki.ca_pem])
     only_problem(result, "ada perubahan (pembaruan inkremental) setelah paket dibuat dan sebelum tanda tangan ttd_pejabat")
     assert [s.bottom_line for s in result.signatures] == [True]  # pyHanko alone would call it valid
@@ -457,7 +472,7 @@ def test_an_update_signed_over_by_another_tool_is_found(tree):
 
 def test_changes_after_a_signature_are_found(tree):
     package, pki = paket(tree), PKI.make(tree)
-    sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
+    sign.sign(package, pki.p12(NURUL, b"x"), "ttd_pejabat", b"x")
     signed = package.read_bytes()
     annotate(package)
     only_problem(manifest.verify(package, [pki.ca_pem]), "tanda tangan ttd_pejabat: ada perubahan setelah tanda tangan ini")
@@ -469,8 +484,8 @@ def test_changes_after_a_signature_are_found(tree):
 
 def test_verify_without_ca_prints_no_library_traceback(tree):
     package, pki = paket(tree), PKI.make(tree)
-    sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
-    sign.sign(package, pki.p12("Pemeriksa Kinerja", b"y"), "paraf_pemeriksa", b"y")
+    sign.sign(package, pki.p12(NURUL, b"x"), "ttd_pejabat", b"x")
+    sign.sign(package, pki.p12(DEWI, b"y"), "paraf_pemeriksa", b"y")
     proc = cli("verify", str(package))
     printed = proc.stdout + proc.stderr
     assert proc.returncode == 1 and proc.stderr == ""
@@ -505,7 +520,7 @@ def test_a_document_timestamp_after_signing_is_accepted(tree):
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
     package, pki = paket(tree), PKI.make(tree)
-    sign.sign(package, pki.p12("Kepala Inspektorat", b"x"), "ttd_pejabat", b"x")
+    sign.sign(package, pki.p12(NURUL, b"x"), "ttd_pejabat", b"x")
     tsa = pki.timestamp_server()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(package.read_bytes()), strict=False)
@@ -527,10 +542,73 @@ def test_a_signature_in_a_field_sakip_did_not_make(tree):
 
 def test_a_signers_name_is_shown_as_it_is(tree):
     """The signer's name comes from the certificate in the PDF: a right-to-left override in it
-    is shown, not obeyed, and the line stays one line."""
+    is shown, not obeyed, and the line stays one line (in the signature's line and in the
+    finding that it is not the official printed at the field)."""
     package, pki = paket(tree), PKI.make(tree)
-    sign.sign(package, pki.p12("Kepala \u202eatad\nbaris", b"x", name="kepala"), "ttd_pejabat", b"x")
+    sign_directly(package, pki.p12("Kepala \u202eatad\nbaris", b"x", name="kepala"), "ttd_pejabat")
     proc = cli("verify", str(package), "--ca", str(pki.ca_pem))
-    assert proc.returncode == 0, proc.stdout
+    assert proc.returncode == 1, proc.stdout
     line = next(line for line in proc.stdout.splitlines() if "tanda tangan ttd_pejabat" in line)
     assert "<U+202E>atad<U+000A>baris" in line and "\u202e" not in proc.stdout
+    problem = next(line for line in proc.stdout.splitlines() if "MASALAH" in line)
+    assert "atas nama Kepala <U+202E>atad<U+000A>baris" in problem
+
+
+def test_a_wrong_signer_put_in_with_another_tool_is_never_reported_valid(tree):
+    """The issue's case, signed with pyHanko directly (sakip sign would refuse it): DEWI
+    LESTARI's certificate in the block printed for Drs. HERU PRASETYO."""
+    package, pki = paket(tree), PKI.make(tree)
+    sign_directly(package, pki.p12(DEWI, b"x"), "ttd_pk_pihak_kedua")
+    result = manifest.verify(package, [pki.ca_pem])
+    only_problem(result, "tanda tangan ttd_pk_pihak_kedua: kolom ttd_pk_pihak_kedua dicetak untuk Drs. HERU PRASETYO, "
+                         "M.Si. (NIP 19710412 199603 1 003), tetapi sertifikat penanda tangan atas nama DEWI LESTARI")
+    [state] = result.signatures
+    assert state.intact and state.trusted and not state.bottom_line and state.wrong_signer
+    proc = cli("verify", str(package), "--ca", str(pki.ca_pem))
+    assert proc.returncode == 1 and ": sah" not in proc.stdout and "sesuai manifest" not in proc.stdout
+    assert "tanda tangan ttd_pk_pihak_kedua: utuh, bukan pejabat yang dicetak; " in proc.stdout
+
+
+def test_a_claimed_acting_signature_for_someone_not_printed_is_flagged(tree):
+    """A Plt. record only passes for the official printed at the field."""
+    package, pki = paket(tree), PKI.make(tree)
+    sign_directly(package, pki.p12(DEWI, b"x"), "ttd_pk_pihak_kedua", reason="Plt. atas nama NURUL HIDAYATI")
+    only_problem(manifest.verify(package, [pki.ca_pem]),
+                 "tetapi tanda tangan DEWI LESTARI dicatat sebagai Plt. atas nama NURUL HIDAYATI")
+    package, pki = paket(tree, "PK-IRBAN1"), PKI.make(tree)
+    sign_directly(package, pki.p12(DEWI, b"x", name="dewi2"), "ttd_pk_pihak_kedua",
+                  reason="Plh. atas nama Heru Prasetyo; Inspektur dinas luar")
+    result = manifest.verify(package, [pki.ca_pem])
+    assert result.ok, result.problems
+    assert result.signatures[0].on_behalf == "Plh. atas nama Heru Prasetyo"
+
+
+def test_a_manifest_naming_another_official_at_a_field_is_caught(tree):
+    """The manifest is not signed: the officials it records must be those the package records
+    (in its document information, which signatures cover), and may not be dropped from it."""
+    package = paket(tree)
+    dewi = {"nama": "DEWI LESTARI, S.Kom., M.M.", "nip": NIP[DEWI], "jabatan": "Kepala Subbagian"}
+    edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].update(ttd_pk_pihak_kedua=dewi))
+    only_problem(manifest.verify(package), "manifest mencatat DEWI LESTARI, S.Kom., M.M. (NIP 19870910 201001 2 015) "
+                                           "di kolom ttd_pk_pihak_kedua, tetapi paket mencatat Drs. HERU PRASETYO, "
+                                           "M.Si. (NIP 19710412 199603 1 003)")
+    edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].update(ttd_pk_pihak_kedua={**dewi, "nip": "1234"}))
+    only_problem(manifest.verify(package), "kunci 'paket.penanda_tangan.ttd_pk_pihak_kedua.nip' harus 18 digit NIP atau kosong")
+    edit_manifest(package, lambda m: m["paket"]["penanda_tangan"].pop("ttd_pk_pihak_kedua"))
+    only_problem(manifest.verify(package), "manifest mencatat tidak seorang pun di kolom ttd_pk_pihak_kedua, tetapi paket "
+                                           "mencatat Drs. HERU PRASETYO")
+    # Dropping the whole record (to pass as a package made before it existed) is caught too.
+    edit_manifest(package, lambda m: m["paket"].pop("penanda_tangan"))
+    only_problem(manifest.verify(package), "manifest tidak mencatat pejabat yang dicetak di kolom tanda tangan, padahal "
+                                           "paket mencatatnya (/SakipPenandaTangan)")
+
+
+def test_a_signature_on_a_package_whose_manifest_records_no_officials_is_not_valid(tree):
+    package, pki = paket(tree), PKI.make(tree)
+    made_before_signers_were_recorded(package)
+    assert manifest.verify(package).ok, manifest.verify(package).problems
+    sign_directly(package, pki.p12(NURUL, b"x"), "ttd_pejabat")
+    result = manifest.verify(package, [pki.ca_pem])
+    only_problem(result, "manifest tidak mencatat pejabat yang dicetak di setiap kolom tanda tangan",
+                 "NURUL HIDAYATI tidak dapat dicocokkan")
+    assert not result.signatures[0].bottom_line
