@@ -25,7 +25,7 @@ from sakip.summary import Row, Summary
 from .conftest import INPUTS, ROOT
 
 PKS = ("PK-INSP", "PK-SEK", "PK-IRBAN1", "PK-IRBAN2", "PK-IRBAN3")
-KOREKSI = "outputs/2026/TW2/PK-IRBAN3/KOREKSI_PK-IRBAN3.xlsx"
+KOREKSI = "outputs/2026/TW2/PK-IRBAN3/KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx"
 
 
 @pytest.fixture(scope="module")
