@@ -44,7 +44,7 @@ from . import config as config_mod
 from . import filecheck
 from .asn import compact_nip, nip_problem
 from .config import Konfigurasi, Pejabat
-from .errors import ConfigError, InputError, Location, visible
+from .errors import ConfigError, InputError, Location, SakipError, visible
 from .formatting import ROMAN, as_typed, char_name, excel_number, invisible, printable
 from .model import REALISASI_BELUM_ADA, Finding, Reading, Severity, Status
 
@@ -1669,7 +1669,7 @@ def _initialled_inputs(outputs: Path, year: int, q: int, pk: str) -> set[str] | 
     try:
         rev = latest(pk_dir(outputs, year, q, pk))
         package = package_in(rev) if rev is not None else None
-    except (OSError, RuntimeError, ValueError):
+    except (OSError, RuntimeError, ValueError, SakipError):  # RuntimeError: a symlink loop
         return None
     made = manifest.load(package) if package is not None else None
     return None if made is None else {e.sha256 for e in made.berkas if e.jenis == "masukan"}
@@ -1687,6 +1687,15 @@ def _files_of(period: PeriodData, pk: str, q: int) -> list[Path]:
     return out
 
 
+def _digest(path: Path) -> str:
+    from .manifest import sha256
+
+    try:
+        return sha256(path)
+    except OSError:  # read a moment ago; gone or unreadable now: not the file initialled
+        return ""
+
+
 def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = None,
                      before: int | None = None) -> tuple[dict[tuple[str, int], Standing], list[str]]:
     """Where quarters 1..before-1 (default: the period's quarter) of each PK stand, from the runs
@@ -1702,13 +1711,20 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
     """
     from .summary import SUMMARY_FILE, Summary
     from .outputs import period_dir
-    from .manifest import sha256
 
     year, quarter = period.year, before or period.quarter
     pks = period.pk_codes() if pks is None else pks
     out: dict[tuple[str, int], Standing] = {}
     notes: list[str] = []
-    recorded = {q: (period_dir(outputs, year, q) / SUMMARY_FILE).exists() for q in range(1, quarter)}
+    recorded: dict[int, bool] = {}
+    unreadable: dict[int, str] = {}  # quarter -> why its folder cannot be looked at
+    for q in range(1, quarter):
+        try:
+            path = period_dir(outputs, year, q) / SUMMARY_FILE
+            recorded[q] = path.exists() or path.is_symlink()
+        except (OSError, SakipError) as exc:  # unreadable, or a link out of outputs/: not "never run"
+            recorded[q] = True
+            unreadable[q] = visible(str(exc))
     first = next((q for q in range(1, quarter) if recorded[q]), quarter)
     if first > 1:
         shown = ", ".join(ROMAN[q] for q in range(1, first))
@@ -1720,8 +1736,8 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
         if q < first:
             out.update({(pk, q): Standing(pk, q, "sebelum_sakip") for pk in pks})
             continue
-        summary = Summary.read(outputs, year, q)
-        where = period_dir(outputs, year, q) / SUMMARY_FILE
+        summary = None if q in unreadable else Summary.read(outputs, year, q)
+        where = f"{outputs}/{year}/TW{q}/{SUMMARY_FILE}" + (f": {unreadable[q]}" if q in unreadable else "")
         rows = {r.pk: r for r in summary.rows} if summary else {}
         for pk in pks:
             rerun = f"jalankan '{_rerun(year, q, pk)}' sampai diparaf, lalu jalankan ulang triwulan {ROMAN[quarter]}."
@@ -1756,7 +1772,7 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
                     out[(pk, q)] = Standing(pk, q, "rusak", f"paket triwulan {ROMAN[q]} yang diparaf tidak ditemukan atau "
                                             "manifestnya tidak terbaca, sehingga tidak dapat dipastikan berkas mana yang diparaf",
                                             rerun[:1].upper() + rerun[1:])
-                elif files and not all(sha256(f) in initialled for f in files):
+                elif files and not all(_digest(f) in initialled for f in files):
                     out[(pk, q)] = Standing(pk, q, "berubah", f"berkasnya berubah sejak diparaf "
                                             f"(isinya tidak sama dengan yang tercatat di manifest paket triwulan {ROMAN[q]})",
                                             f"Bila perubahan itu koreksi yang disengaja, {rerun} Bila tidak, kembalikan berkas "

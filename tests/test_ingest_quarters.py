@@ -165,3 +165,24 @@ def test_the_next_quarters_form_prefills_only_initialled_quarters(inputs, tmp_pa
     ws = openpyxl.load_workbook(made["PK-SEK"])["Realisasi"]
     rows = [r for r in ws.iter_rows(min_row=head[0].row + 1, values_only=True) if r[1]]
     assert [r[tw2 - 1] for r in rows] == [87.5, 2, 42.3, 3.31, 3.2] and all(r[tw1 - 1] is not None for r in rows)
+
+
+def test_earlier_records_that_cannot_be_read_do_not_count_as_never_run(inputs, tmp_path):
+    """A TW II folder linked out of outputs/ (or a damaged summary) is not 'sakip never ran TW II':
+    that would take TW II as initialled by hand. Every PK is returned, saying what is wrong."""
+    elsewhere = tmp_path / "elsewhere"
+    record(elsewhere, inputs, 2, {pk: "PARAF" for pk in PKS})
+    outputs = tmp_path / "outputs"
+    (outputs / "2026").mkdir(parents=True)
+    (outputs / "2026/TW2").symlink_to(elsewhere / "2026/TW2")
+    by_pk, notes = findings(inputs, outputs)
+    assert len(notes) == 1 and notes[0].startswith("Triwulan I tahun 2026")
+    for pk in PKS:
+        (f,) = by_pk[pk]
+        assert "catatan pemeriksaan triwulan II" in f.message and "tidak dapat dibaca" in f.message
+        assert "di luar" in f.message  # why: the folder leads out of outputs/
+    (outputs / "2026/TW2").unlink()
+    (outputs / "2026/TW2").mkdir()
+    (outputs / "2026/TW2/ringkasan.json").write_text("{ bukan json")
+    by_pk, _ = findings(inputs, outputs)
+    assert all(len(found) == 1 and "tidak dapat dibaca" in found[0].message for found in by_pk.values())
