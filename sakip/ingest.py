@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -1645,7 +1645,7 @@ class Standing:
 
     pk: str
     quarter: int
-    state: str
+    state: Literal["paraf", "sebelum_sakip", "dikembalikan", "belum_diperiksa", "berubah", "rusak"]
     why: str = ""
     fix: str = ""
     koreksi: tuple[str, ...] = ()
@@ -1729,7 +1729,7 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
     if first > 1:
         shown = ", ".join(ROMAN[q] for q in range(1, first))
         notes.append(f"Triwulan {shown} tahun {year} belum pernah diproses sakip (tidak ada ringkasan.json di "
-                     f"{period_dir(outputs, year, 1).parent}): realisasinya dianggap sudah diparaf di luar sakip dan "
+                     f"{outputs}/{year}): realisasinya dianggap sudah diparaf di luar sakip dan "
                      f"diperiksa kelengkapan serta keterbacaannya dalam run ini. Untuk pemeriksaan penuh, jalankan "
                      f"'sakip run {year} <triwulan>' untuk triwulan itu lebih dulu.")
     for q in range(1, quarter):
@@ -1755,7 +1755,7 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
                                         f"Letakkan berkas triwulan {ROMAN[q]}-nya, lalu {rerun}")
             elif row.status == "DIKEMBALIKAN":
                 koreksi = tuple(row.keluaran)
-                named = " dan ".join(visible(k) for k in koreksi) or f"lembar koreksi di {period_dir(outputs, year, q) / pk}"
+                named = " dan ".join(visible(k) for k in koreksi) or f"lembar koreksi di {outputs}/{year}/TW{q}/{pk}"
                 out[(pk, q)] = Standing(pk, q, "dikembalikan",
                                         f"dikembalikan pada pemeriksaan triwulan {ROMAN[q]} dan belum diperbaiki (lembar koreksi: {named})",
                                         f"Perbaiki berkas triwulan {ROMAN[q]} sesuai {named}, letakkan di folder "
