@@ -203,7 +203,7 @@ INSTRUCTIONS = [
 ]
 
 
-# The realisasi cell's input message and error alert (each within Excel's 255 characters).
+# The realisasi cell's input message and error alert (within Excel's 255 and 225 characters).
 NUMBER_PROMPT = f"Angka realisasi triwulan ini, tanpa satuan (mis. 45,5). {REALISASI_BELUM_ADA}"
 NUMBER_ERROR = f"Realisasi harus berupa angka 0 atau lebih. {REALISASI_BELUM_ADA}"
 

@@ -67,6 +67,7 @@ def signature_marker(field_name: str) -> str:
 # Petunjuk and cell messages, inputs/README.md and the paraf's finding (expectations/realisasi.json,
 # "realisasi_terisi") all say exactly this; tests/test_forms.py compares them. An empty cell is
 # refused rather than read as 0 because it cannot tell "none yet" from "forgotten". At most 170
-# characters: Excel cuts a cell's input message and error alert past 255, and the form prefixes it.
+# characters: Excel takes an input message of 255 characters and an error alert of 225, and the
+# form puts a sentence of its own before the rule in each.
 REALISASI_BELUM_ADA = ("Belum ada realisasi padahal ada target triwulan ini? Tulis 0 (kualitatif: nilai yang berlaku "
                        "saat ini) dan jelaskan di kolom Kendala. Sel kosong atau '-' dikembalikan.")
