@@ -41,6 +41,7 @@ from sakip import lock as lock_stage
 from sakip import paraf as paraf_stage
 from sakip import paraf_report
 from sakip import produce as produce_stage
+from sakip import render as render_stage
 from sakip.capaian import PKResult
 from sakip.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
@@ -361,6 +362,9 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
             notes.append(page_failure)
         failed.update(more)
     going = {pk: v for pk, v in verdicts.items() if pk not in failed}
+    if going and (early := render_stage.early_date_warning(year, quarter, issued or now.date())):
+        get_run_logger().warning("%s", early)
+        notes.append(early)
     work = period_dir(outputs, year, quarter) / ".kerja"
     try:
         with clock.stage("produksi"):

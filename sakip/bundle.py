@@ -24,7 +24,8 @@ from .errors import PackageError
 from .formatting import quarter_name, wib
 from .outputs import atomic_path
 from .package import pdf_date, signature_fields
-from .render import Period, Renderer, letterhead
+from .model import REPORT_PARAF_FIELD
+from .render import CHECKER_FIELD, Period, Renderer, letterhead, signers
 from .paraf import ParafResult
 from .summary import capaian_range
 
@@ -40,6 +41,7 @@ class Entry:
     package: Path | None  # None: not in the bundle
     status: str = "PARAF"  # or DIKEMBALIKAN / GAGAL
     reason: str = ""  # why there is no package
+    signers: tuple[tuple[str, str], ...] = ()  # (signature field, who signs it: name) of the package
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,9 @@ def entries(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
         official = row["nama"] or "-"
         if isinstance(made, Path):
             result = capaian.get(pk)
-            out.append(Entry(pk, official, capaian_range(result.capaian_range() if result else None), made))
+            who = tuple((name, p.nama) for name, p in signers(period.config_for(pk), period.official(pk)).items())
+            out.append(Entry(pk, official, capaian_range(result.capaian_range() if result else None), made,
+                             signers=who))
         elif verdict is not None and verdict.verdict != "PARAF":
             first = verdict.errors[0] if verdict.errors else None
             out.append(Entry(pk, official, "-", None, verdict.verdict,
@@ -86,6 +90,24 @@ def read(entry: Entry) -> Listed:
     return Listed(entry, pages, revision, signed, outline)
 
 
+# Fields that are initials (paraf) rather than signatures, as the index names them.
+_INITIALS = {CHECKER_FIELD, REPORT_PARAF_FIELD}
+
+
+def who_signs(item: Listed) -> str:
+    """Who initials and who signs a package, by name, and whose signature is already on it (the
+    field names are for the signing service, not for the head reading the index)."""
+    initials = list(dict.fromkeys(n for f, n in item.entry.signers if f in _INITIALS))
+    signs = list(dict.fromkeys(n for f, n in item.entry.signers if f not in _INITIALS))
+    parts = [f"Paraf: {', '.join(initials)}" if initials else "", f"Tanda tangan: {', '.join(signs)}" if signs else ""]
+    text = "; ".join(p for p in parts if p) or "-"
+    named = dict(item.entry.signers)
+    done = list(dict.fromkeys(named.get(f, f) for f in item.signed))
+    total = len(named) or len(item.signed)
+    return text + (f" (sudah {len(item.signed)} dari {total} kolom: {', '.join(done)})" if done else
+                   " (belum ditandatangani)")
+
+
 def context(cfg: Konfigurasi, per: Period, packages: list[Listed], left_out: list[Entry], index_pages: int,
             created: dt.datetime) -> dict[str, Any]:
     rows, start = [], index_pages + 1
@@ -93,7 +115,7 @@ def context(cfg: Konfigurasi, per: Period, packages: list[Listed], left_out: lis
         end = start + item.pages - 1
         rows.append({"no": n, "pk": item.entry.pk, "pejabat": item.entry.pejabat, "capaian": item.entry.capaian,
                      "revisi": item.revision, "halaman": f"{start}–{end}",
-                     "tanda_tangan": ", ".join(item.signed) if item.signed else "belum"})
+                     "tanda_tangan": who_signs(item)})
         start = end + 1
     return {
         "kop": letterhead(cfg), "periode": per.context,

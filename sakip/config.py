@@ -14,6 +14,7 @@ an official who is their own superior) are refused, naming the key.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import math
 import re
@@ -46,6 +47,10 @@ class Instansi:
     kepala: str
     telepon: str = ""
     surel: str = ""
+    # The day the year's Perjanjian Kinerja were signed, printed on the PK appendix; the
+    # Rencana Aksi is dated so too unless it has its own date.
+    tanggal_pk: dt.date | None = None
+    tanggal_ra: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -533,6 +538,20 @@ def _text(value: Any, path: str, one_line: bool) -> str:
     return text
 
 
+def _date(value: Any, path: str) -> dt.date:
+    """A date written as TOML's own date (2026-01-05) or as text (\"2026-01-05\")."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    shown = _shown(value) if isinstance(value, str) else _shown(str(value))
+    raise _KeyProblem(path, f"bukan tanggal yang sah (tertulis {shown!r}); tulis tahun-bulan-tanggal, "
+                            f"mis. {_leaf(path)} = \"2026-01-05\"")
+
+
 def _convert(tp: Any, value: Any, path: str, one_line: bool = False) -> Any:
     origin = typing.get_origin(tp)
     if dataclasses.is_dataclass(tp):
@@ -560,6 +579,8 @@ def _convert(tp: Any, value: Any, path: str, one_line: bool = False) -> Any:
         return _convert(inner[0], value, path, one_line)
     if tp is Decimal:
         return _number(value, path)
+    if tp is dt.date:
+        return _date(value, path)
     if tp is str:
         return _text(value, path, one_line)
     raise TypeError(f"unsupported config type {tp!r} at {path}")  # programming error

@@ -27,9 +27,11 @@ PERIODE = {
 
 
 def person(prefix: str, who: str) -> dict[str, str]:
-    return {f"{prefix}.nama": f"nama {who}", f"{prefix}.nip": f"NIP {who}, sudah dikelompokkan 8 6 1 3 (\"-\" bila tidak ada)",
+    return {f"{prefix}.nama": f"nama {who}",
+            f"{prefix}.nip": f"NIP {who}, sudah dikelompokkan 8 6 1 3 (kosong bila tidak ada, mis. Bupati: "
+                             f"tulis baris NIP di antara {{%p if {prefix}.nip %}} dan {{%p endif %}})",
             f"{prefix}.jabatan": f"jabatan {who} (dengan Plt./Plh. bila ada)",
-            f"{prefix}.pangkat": f"pangkat dan golongan {who}, mis. \"Pembina (IV/a)\""}
+            f"{prefix}.pangkat": f"pangkat dan golongan {who}, mis. \"Pembina (IV/a)\" (kosong bila tidak ada)"}
 
 
 def signature(prefix: str, who: str, place: bool = True) -> dict[str, str]:
@@ -52,6 +54,17 @@ INDIKATOR_LAPORAN = {
     "predikat": "predikat capaian (pita di instansi.toml)", "polaritas": "positif / negatif", "akumulasi": "jumlah / akhir / rata-rata",
     "rumus_tw": "kunci rumus capaian triwulan (lihat `rumus`)", "rumus_sd": "kunci rumus capaian s.d. triwulan",
 }
+
+SASARAN_GRUP = {
+    "sasaran[].nomor": "nomor sasaran", "sasaran[].nama": "nama sasaran strategis",
+    "sasaran[].label": "sasaran bernomor, mis. \"1. Meningkatnya ...\"",
+}
+INDIKATOR_PK = {"no": "nomor urut", "sasaran": "sasaran strategis bernomor", "indikator": "indikator kinerja",
+                "satuan": "satuan", "target": "target tahunan"}
+INDIKATOR_RA = {"no": "nomor urut", "sasaran": "sasaran strategis bernomor", "indikator": "indikator kinerja",
+                "satuan": "satuan", "target_tahunan": "target tahunan", "tw1": "target TW I", "tw2": "target TW II",
+                "tw3": "target TW III", "tw4": "target TW IV", "rencana_aksi": "rencana aksi",
+                "penanggung_jawab": "penanggung jawab"}
 
 GRAFIK = ("grafik (gambar dibuat otomatis); tulis `{{ %s }}` sendirian dalam satu paragraf. `%s.judul` dan "
           "`%s.catatan` berisi judul dan catatannya")
@@ -91,17 +104,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "pihak_pertama.peran": "tulisan \"PIHAK PERTAMA\"",
         **signature("pihak_kedua", "Pihak Kedua (atasan langsung)", place=False),
         "pihak_kedua.peran": "tulisan \"PIHAK KEDUA\"",
-        "indikator[].no": "nomor urut", "indikator[].sasaran": "sasaran strategis bernomor", "indikator[].indikator": "indikator kinerja",
-        "indikator[].satuan": "satuan", "indikator[].target": "target tahunan",
+        "tanggal": "tanggal penandatanganan PK TTTT-BB-HH ([instansi] tanggal_pk; untuk filter `tanggal`)",
+        **SASARAN_GRUP,
+        **{f"sasaran[].indikator[].{k}": v for k, v in INDIKATOR_PK.items()},
+        **{f"indikator[].{k}": v + " (daftar datar semua indikator)" for k, v in INDIKATOR_PK.items()},
         "anggaran[].no": "nomor urut", "anggaran[].kode": "kode program/kegiatan", "anggaran[].program": "program/kegiatan",
         "anggaran[].pagu": "anggaran (angka, tanpa \"Rp\")", "anggaran_total": "jumlah anggaran",
     },
     "lampiran_ra": {
         **KOP, **PERIODE, **person("pejabat", "pejabat pemilik PK"), **PK,
-        "indikator[].no": "nomor urut", "indikator[].sasaran": "sasaran strategis bernomor", "indikator[].indikator": "indikator kinerja",
-        "indikator[].satuan": "satuan", "indikator[].target_tahunan": "target tahunan",
-        "indikator[].tw1": "target TW I", "indikator[].tw2": "target TW II", "indikator[].tw3": "target TW III", "indikator[].tw4": "target TW IV",
-        "indikator[].rencana_aksi": "rencana aksi", "indikator[].penanggung_jawab": "penanggung jawab",
+        "tanggal": "tanggal Rencana Aksi TTTT-BB-HH ([instansi] tanggal_ra, atau tanggal_pk; untuk filter `tanggal`)",
+        **SASARAN_GRUP,
+        **{f"sasaran[].indikator[].{k}": v for k, v in INDIKATOR_RA.items()},
+        **{f"indikator[].{k}": v + " (daftar datar semua indikator)" for k, v in INDIKATOR_RA.items()},
         **signature("ttd", "pejabat pemilik PK"),
     },
     "lembar_paraf": {
@@ -110,7 +125,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "pemeriksaan[].no": "nomor urut suite", "pemeriksaan[].uraian": "apa yang diperiksa suite itu",
         "pemeriksaan[].hasil": "berapa aturan sesuai dan aturan mana yang menandai sesuatu",
         "peringatan[].no": "nomor urut peringatan", "peringatan[].lokasi": "sheet dan sel", "peringatan[].pesan": "isi peringatan",
-        "diperiksa_pada": "waktu pemeriksaan (WIB)", "aturan_sumber": "berkas suite dan sidik SHA-256-nya",
+        "diperiksa_pada": "waktu pemeriksaan (WIB)",
+        "aturan_sumber": "jumlah aturan pemeriksaan dan di mana hasil setiap aturan tercatat (tanpa nama berkas)",
         "pernyataan": "pernyataan pemeriksa",
         **signature("paraf", "pemeriksa (pengaturan.pemeriksa)"),
     },
@@ -140,7 +156,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "paket[].no": "nomor urut", "paket[].pk": "kode PK", "paket[].pejabat": "nama pejabat",
         "paket[].capaian": "rentang capaian triwulan", "paket[].revisi": "nomor revisi paket",
         "paket[].halaman": "halaman paket di bundel, mis. \"2-9\"",
-        "paket[].tanda_tangan": "kolom yang sudah ditandatangani, atau \"belum\"",
+        "paket[].tanda_tangan": "siapa yang memaraf dan menandatangani paket, dan siapa yang sudah, mis. \"Paraf: ...; "
+                                "Tanda tangan: ... (belum ditandatangani)\"",
         "tidak_termasuk[].no": "nomor urut", "tidak_termasuk[].pk": "kode PK", "tidak_termasuk[].pejabat": "nama pejabat",
         "tidak_termasuk[].status": "DIKEMBALIKAN / GAGAL", "tidak_termasuk[].alasan": "mengapa tidak ada paketnya",
         "dibuat": "waktu bundel disusun (WIB)",

@@ -3,21 +3,26 @@ described, and an empty visible signature field on each signature block.
 
 Signature fields are placed where the rendered document puts them: templates carry an
 invisible marker (`sakip.model.signature_marker`) in each signature block, located here in the
-PDF text, so a planner who moves the block in Word moves the field too. Fields are added with
+PDF text, so a planner who moves the block in Word moves the field too; once located, the marker
+text is removed from the page content, so the package's text is the document's. Fields are added with
 pyHanko as an incremental update to the file pypdf wrote (LibreOffice's hybrid xrefs are
 rewritten by pypdf first); nothing rewrites the file after that.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+from pypdf.generic import ContentStream
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
@@ -26,6 +31,8 @@ from .errors import PackageError
 from .formatting import JAKARTA, quarter_name
 from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
+
+log = logging.getLogger("sakip.paket")
 
 FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
 DEFAULT_FIELD_HEIGHT = 45.0
@@ -99,6 +106,62 @@ def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
     if missing:
         raise PackageError(f"blok tanda tangan untuk {', '.join(missing)} tidak ditemukan di dokumen (penanda hilang dari template?)")
     return [spots[n] for n in names]
+
+
+MARKER_PREFIX = signature_marker("")
+_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+
+
+def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
+    size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)  # bytes, with the final NUL
+    if size <= 2:
+        return ""
+    buffer = (ctypes.c_ushort * (size // 2))()
+    pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+    return bytes(buffer)[:size - 2].decode("utf-16-le", errors="replace")
+
+
+def marker_objects(pdf: bytes) -> dict[int, tuple[int, set[int]]]:
+    """Per page (0-based) that prints a signature marker: how many text objects the page has and
+    which of them (in content order) are markers. PDFium makes one text object per text-showing
+    operator of the page's content, in order, which is how `strip_markers` finds them."""
+    doc = pdfium.PdfDocument(pdf)
+    found: dict[int, tuple[int, set[int]]] = {}
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            texts = [_object_text(obj, textpage) for obj in page.get_objects(max_depth=0)
+                     if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT]
+            markers = {n for n, text in enumerate(texts) if MARKER_PREFIX in text}
+            if markers:
+                found[index] = (len(texts), markers)
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return found
+
+
+def strip_markers(writer: PdfWriter, pdf: bytes) -> int:
+    """Remove the marker text from the pages of `writer` (the document `pdf` was written from),
+    once the fields are located: copied or extracted text of the package is the document's
+    text only. A page whose text-showing operators do not pair one to one with PDFium's text
+    objects (content in forms, say) is left as it is rather than edited by guess."""
+    removed = 0
+    for index, (count, markers) in marker_objects(pdf).items():
+        page = writer.pages[index]
+        content = ContentStream(page.get_contents(), writer)
+        shows = [n for n, (_operands, op) in enumerate(content.operations) if op in _SHOW_TEXT]
+        if len(shows) != count:
+            log.warning("penanda tanda tangan di halaman %d tidak dihapus: %d operator teks, %d objek teks",
+                        index + 1, len(shows), count)
+            continue
+        drop = {shows[n] for n in markers}
+        content.operations = [item for n, item in enumerate(content.operations) if n not in drop]
+        page.replace_contents(content)
+        removed += len(drop)
+    return removed
 
 
 def _squash(text: str) -> str:
@@ -177,6 +240,9 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
     merged = io.BytesIO()
     writer.write(merged)
     spots = locate_fields(merged.getvalue(), fields)
+    if strip_markers(writer, merged.getvalue()):
+        merged = io.BytesIO()
+        writer.write(merged)
     merged.seek(0)
     incremental = IncrementalPdfFileWriter(merged, strict=False)
     for spot in spots:

@@ -120,8 +120,11 @@ tr.error td:first-child { background: #ffc7ce; } tr.warning td:first-child { bac
 {% endfor %}
 </table>
 
-{% for p in pks if p.temuan %}
+{% for p in pks %}
 <h2 id="{{ p.anchor }}">{{ p.pk }} &mdash; <span class="{{ p.status }}">{{ p.status }}</span></h2>
+{% if not p.temuan %}
+<p>Tidak ada temuan: semua aturan pemeriksaan sesuai.</p>
+{% else %}
 <table>
 <tr><th>Tingkat</th><th>Berkas</th><th>Sheet</th><th>Sel</th><th>Nilai tertulis</th><th>Temuan</th><th>Yang diharapkan</th><th>Cara memperbaiki</th></tr>
 {% for f in p.temuan %}
@@ -129,6 +132,7 @@ tr.error td:first-child { background: #ffc7ce; } tr.warning td:first-child { bac
 <td>{{ f.sheet | terlihat }}</td><td>{{ f.sel }}</td><td>{{ f.nilai }}</td><td>{{ f.pesan }}</td><td>{{ f.diharapkan or "-" }}</td><td>{{ f.perbaikan }}</td></tr>
 {% endfor %}
 </table>
+{% endif %}
 {% endfor %}
 
 {% if berkas_tanpa_pk %}

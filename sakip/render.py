@@ -28,7 +28,7 @@ from jinja2.exceptions import SecurityError
 from . import charts
 from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
-from .errors import TemplateError
+from .errors import ConfigError, TemplateError
 from .formatting import ROMAN, date_id, nip, number, quarter_name
 from .isolation import Failures, guarded
 from .model import REPORT_PARAF_FIELD, signature_marker
@@ -184,13 +184,58 @@ def letterhead(cfg: Konfigurasi) -> dict[str, str]:
 
 
 def official(p: Pejabat) -> dict[str, str]:
-    return {"nama": p.nama, "nip": nip(p.nip) if p.nip else "-", "jabatan": p.jabatan_lengkap,
-            "pangkat": p.pangkat_golongan or "-"}
+    """An official as printed. NIP and pangkat are empty for one who has none (a Bupati, an
+    elected official): signature blocks then leave those lines out instead of printing "-"."""
+    return {"nama": p.nama, "nip": nip(p.nip) if p.nip else "", "jabatan": p.jabatan_lengkap,
+            "pangkat": p.pangkat_golongan}
 
 
-def signature_block(cfg: Konfigurasi, p: Pejabat, period: Period, field_name: str) -> dict[str, str]:
-    return {**official(p), "tempat_tanggal": f"{cfg.instansi.kota}, {date_id(period.issued)}",
+def signature_block(cfg: Konfigurasi, p: Pejabat, period: Period, field_name: str,
+                    signed: dt.date | None = None) -> dict[str, str]:
+    """A signature block dated `signed` (default: the report's date)."""
+    return {**official(p), "tempat_tanggal": f"{cfg.instansi.kota}, {date_id(signed or period.issued)}",
             "penanda": signature_marker(field_name)}
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    return dt.date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
+
+
+def early_date_warning(year: int, quarter: int, issued: dt.date) -> str | None:
+    """The operator's warning when the documents (the Lembar Paraf among them) would be dated
+    before the quarter they report on has ended: its realisasi cannot have been complete then."""
+    end = quarter_end(year, quarter)
+    if issued > end:
+        return None
+    return (f"Tanggal dokumen {date_id(issued)} belum melewati akhir {quarter_name(quarter)} Tahun {year} "
+            f"({date_id(end)}): Lembar Paraf dan laporan akan bertanggal sebelum triwulannya selesai. Periksa "
+            f"--tanggal, atau jalankan ulang setelah {date_id(end)}.")
+
+
+def _document_date(cfg: Konfigurasi, key: str, year: int, what: str) -> dt.date:
+    """A date of the year's planning documents from instansi.toml, checked against the year:
+    a PK or RA is signed in its year or in December before it."""
+    value = getattr(cfg.instansi, key)
+    if value is None:
+        raise ConfigError(f"instansi.toml: [instansi] {key} belum diisi: tanggal penandatanganan {what} Tahun {year} "
+                          f"dicetak pada lampirannya; tulis mis. {key} = \"{year}-01-05\"")
+    if not dt.date(year - 1, 12, 1) <= value <= dt.date(year, 12, 31):
+        raise ConfigError(f"instansi.toml: [instansi] {key} = \"{value.isoformat()}\" ({date_id(value)}) bukan tanggal "
+                          f"{what} Tahun {year}: harus antara 1 Desember {year - 1} dan 31 Desember {year}")
+    return value
+
+
+def pk_date(cfg: Konfigurasi, year: int) -> dt.date:
+    """The day the year's Perjanjian Kinerja were signed ([instansi] tanggal_pk)."""
+    return _document_date(cfg, "tanggal_pk", year, "Perjanjian Kinerja")
+
+
+def ra_date(cfg: Konfigurasi, year: int) -> dt.date:
+    """The Rencana Aksi's own date ([instansi] tanggal_ra), else the PK's: an annual plan,
+    never the quarterly report's date."""
+    if cfg.instansi.tanggal_ra is None:
+        return pk_date(cfg, year)
+    return _document_date(cfg, "tanggal_ra", year, "Rencana Aksi")
 
 
 def formula_notes(result: PKResult) -> list[str]:
@@ -281,6 +326,18 @@ PK_SECOND_FIELD = "ttd_pk_pihak_kedua"
 RA_FIELD = "ttd_ra"
 
 
+def signers(cfg: Konfigurasi, owner: Pejabat) -> dict[str, Pejabat]:
+    """Who signs or initials each signature field of the PK package of `owner`."""
+    key = cfg.key_of(owner)
+    checker = cfg.pejabat[cfg.pemeriksa_untuk(key)]
+    out = {OFFICIAL_FIELD: owner, PK_FIRST_FIELD: owner, RA_FIELD: owner, CHECKER_FIELD: checker}
+    if owner.atasan in cfg.pejabat:
+        out[PK_SECOND_FIELD] = cfg.pejabat[owner.atasan]
+    if cfg.pengaturan.pemeriksa:
+        out[REPORT_PARAF_FIELD] = checker
+    return out
+
+
 def _target_text(row: dict[str, Any], key: str) -> str:
     """A target as the report prints it: the number read, else the text written (qualitative)."""
     value = row.get(key)
@@ -296,6 +353,17 @@ def _sasaran_label(rows: list[dict[str, Any]]) -> dict[str, str]:
     return {name: f"{n}. {name}" for n, name in enumerate(order, start=1)}
 
 
+def _by_sasaran(rows: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
+    """The printed rows grouped per sasaran (`names[i]` is the sasaran of `rows[i]`), so that a
+    template merges the sasaran cell over its own indicators only, never over the next one's."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row, name in zip(rows, names):
+        if name not in groups:
+            groups[name] = {"nomor": len(groups) + 1, "nama": name, "label": row["sasaran"], "indikator": []}
+        groups[name]["indikator"].append(row)
+    return list(groups.values())
+
+
 def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodData", per: Period) -> dict[str, Any]:
     """The Perjanjian Kinerja as signed at the start of the year: statement, both parties,
     indicators with annual targets, and the programs' budget."""
@@ -304,16 +372,19 @@ def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodDa
     label = _sasaran_label(rows)
     budgets = [b for b in period.records("budgets") if b["pk"] == pk]
     total = sum((Decimal(str(b["pagu"])) for b in budgets if b["pagu"] is not None), Decimal(0))
-    place = f"{cfg.instansi.kota}, Januari {per.year}"
+    signed = pk_date(cfg, per.year)
+    place = f"{cfg.instansi.kota}, {date_id(signed)}"
     first = {**official(p), "tempat_tanggal": place, "penanda": signature_marker(PK_FIRST_FIELD), "peran": "PIHAK PERTAMA"}
     second = ({**official(superior), "penanda": signature_marker(PK_SECOND_FIELD), "peran": "PIHAK KEDUA"} if superior else
-              {"nama": "-", "nip": "-", "jabatan": "-", "pangkat": "-", "penanda": signature_marker(PK_SECOND_FIELD),
+              {"nama": "-", "nip": "", "jabatan": "-", "pangkat": "", "penanda": signature_marker(PK_SECOND_FIELD),
                "peran": "PIHAK KEDUA"})
+    printed = [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
+                "target": _target_text(r, "target_tahunan")} for n, r in enumerate(rows, start=1)]
     return {
-        "kop": letterhead(cfg), "periode": per.context, "pk": {"kode": pk},
+        "kop": letterhead(cfg), "periode": per.context, "pk": {"kode": pk}, "tanggal": signed.isoformat(),
         "pihak_pertama": first, "pihak_kedua": second,
-        "indikator": [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
-                       "target": _target_text(r, "target_tahunan")} for n, r in enumerate(rows, start=1)],
+        "sasaran": _by_sasaran(printed, [r["sasaran"] for r in rows]),
+        "indikator": printed,
         "anggaran": [{"no": n, "kode": b["kode_program"], "program": b["program"],
                       "pagu": number(b["pagu"], 0) if b["pagu"] is not None else "-"} for n, b in enumerate(budgets, start=1)],
         "anggaran_total": number(total, 0),
@@ -324,15 +395,19 @@ def lampiran_ra_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodDa
     """The Rencana Aksi: the quarterly breakdown of every indicator and the actions planned."""
     rows = _pk_rows(period, pk)
     label = _sasaran_label(rows)
+    signed = ra_date(cfg, per.year)
+    printed = [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
+                "target_tahunan": _target_text(r, "target_tahunan"),
+                "tw1": _target_text(r, "target_tw1"), "tw2": _target_text(r, "target_tw2"),
+                "tw3": _target_text(r, "target_tw3"), "tw4": _target_text(r, "target_tw4"),
+                "rencana_aksi": r.get("rencana_aksi") or "-", "penanggung_jawab": r.get("penanggung_jawab") or "-"}
+               for n, r in enumerate(rows, start=1)]
     return {
         "kop": letterhead(cfg), "periode": per.context, "pejabat": official(p), "pk": {"kode": pk},
-        "indikator": [{"no": n, "sasaran": label[r["sasaran"]], "indikator": r["indikator"], "satuan": r["satuan"],
-                       "target_tahunan": _target_text(r, "target_tahunan"),
-                       "tw1": _target_text(r, "target_tw1"), "tw2": _target_text(r, "target_tw2"),
-                       "tw3": _target_text(r, "target_tw3"), "tw4": _target_text(r, "target_tw4"),
-                       "rencana_aksi": r.get("rencana_aksi") or "-", "penanggung_jawab": r.get("penanggung_jawab") or "-"}
-                      for n, r in enumerate(rows, start=1)],
-        "ttd": signature_block(cfg, p, per, RA_FIELD),
+        "tanggal": signed.isoformat(),
+        "sasaran": _by_sasaran(printed, [r["sasaran"] for r in rows]),
+        "indikator": printed,
+        "ttd": signature_block(cfg, p, per, RA_FIELD, signed),
     }
 
 
@@ -360,8 +435,10 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
         "hasil": hasil, "pemeriksaan": checks, "peringatan": warnings,
         "diperiksa_pada": (f"{date_id(result.checked_at.date())} pukul {result.checked_at:%H.%M} WIB"
                            if result.checked_at else "-"),
-        "aturan_sumber": "Suite: " + ", ".join(f"{s['berkas']} (SHA-256 {s['sha256'][:12]})" for s in result.suites)
-                         + f". Hasil setiap aturan tercatat di paraf.json {pk}.",
+        # Officials read the rules in their words; suite files and their SHA-256 are for auditors
+        # (paraf.json, the manifest and validasi.html name them).
+        "aturan_sumber": (f"{len(result.checks)} aturan pemeriksaan dalam {len(result.suites)} kelompok di atas. "
+                          f"Hasil setiap aturan tercatat dalam catatan pemeriksaan yang disimpan bersama paket ini."),
         "pernyataan": (f"Data kinerja {pk} {period.context['triwulan']} Tahun {period.year} telah diperiksa terhadap "
                        f"{len(result.checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),
         "paraf": {**signature_block(cfg, checker, period, CHECKER_FIELD), "jabatan": f"Diperiksa oleh, {checker.jabatan_lengkap}"},

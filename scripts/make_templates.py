@@ -168,8 +168,11 @@ def signature_cell(cell, who: str, place: bool = True, role: str = "") -> None:
     para(cell, "{{ %s.jabatan }}" % who, keep=True)
     marker(cell, "{{ %s.penanda }}" % who, lines=3)
     para(cell, "{{ %s.nama }}" % who, bold=True, underline=True, keep=True, space_after=0)
-    para(cell, "{{ %s.pangkat }}" % who, keep=True, space_after=0)
-    para(cell, "NIP. {{ %s.nip }}" % who, space_after=0)
+    # An official without pangkat or NIP (a Bupati) prints neither line, not a "-".
+    for line, field in (("{{ %s.pangkat }}", "pangkat"), ("NIP. {{ %s.nip }}", "nip")):
+        para(cell, "{%%p if %s.%s %%}" % (who, field), keep=True, space_after=0)
+        para(cell, line % who, keep=field == "pangkat", space_after=0)
+        para(cell, "{%p endif %}", keep=field == "pangkat", space_after=0)
 
 
 def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
@@ -377,7 +380,8 @@ def lampiran_pk() -> Document:
     p.paragraph_format.page_break_before = True
     para(doc, "{{ pihak_pertama.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
-         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr", ["i in indikator"])
+         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
+         ["s in sasaran", "i in s.indikator"])
     para(doc, space_after=6)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Anggaran (Rp)"], [0.9, 3.0, 9.6, 3.5],
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in anggaran"],
@@ -395,7 +399,7 @@ def lampiran_ra() -> Document:
          [0.9, 3.9, 4.6, 1.6, 1.7, 1.4, 1.4, 1.4, 1.4, 4.4, 3.0],
          ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
           "{{ i.tw2 }}", "{{ i.tw3 }}", "{{ i.tw4 }}", "{{ i.rencana_aksi }}", "{{ i.penanggung_jawab }}"],
-         "cllcrrrrrll", ["i in indikator"], size=8.5, head_size=8)
+         "cllcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8.5, head_size=8)
     para(doc, space_after=6)
     signature(doc, 25.7)
     return doc
@@ -486,8 +490,8 @@ def lkjip() -> Document:
                   "indikator kinerja dan target tahunannya adalah sebagai berikut.", space_after=6)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
-         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
-         ["i in perencanaan.indikator"])
+         ["{% vm %}{{ s.no }}", "{% vm %}{{ s.nama }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
+         ["s in sasaran", "i in s.indikator"])
     para(doc, space_after=6)
     para(doc, "Program dan anggaran yang mendukung:", keep=True)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.0, 9.6, 3.5],
@@ -604,7 +608,7 @@ def bundel_paket() -> Document:
               "untuk dibaca sekaligus. Tanda tangan elektronik dibubuhkan pada berkas paket masing-masing PK, bukan pada bundel ini.",
          space_after=6)
     grid(doc, ["No", "Kode PK", "Pejabat", "Capaian TW {{ periode.romawi }}", "Revisi", "Halaman", "Tanda Tangan"],
-         [0.9, 2.4, 5.0, 3.4, 1.3, 1.8, 2.6],
+         [0.9, 2.2, 4.0, 2.6, 1.4, 1.7, 4.6],
          ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.capaian }}", "{{ p.revisi }}", "{{ p.halaman }}", "{{ p.tanda_tangan }}"],
          "cllcccl", ["p in paket"], size=8.5, head_size=8)
     para(doc, space_after=6)

@@ -42,11 +42,12 @@ def test_record_of_a_returned_pk_counts_rules_and_findings(period_tw2, verdicts_
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.text, self.links, self.scripts = [], [], 0
+        self.text, self.links, self.scripts, self.ids = [], [], 0, []
 
     def handle_starttag(self, tag, attrs):
         self.scripts += tag == "script"
         self.links += [v for k, v in attrs if k == "href"]
+        self.ids += [v for k, v in attrs if k == "id"]
 
     def handle_data(self, data):
         self.text.append(data)
@@ -73,12 +74,28 @@ def test_validation_page_lists_every_pk_and_escapes_what_officials_wrote(period_
     assert all(c.id in text for s in suites for c in s.checks)
 
 
-def test_lembar_paraf_shows_time_and_suite_hashes(period_tw2, verdicts_tw2):
+def test_every_pk_link_of_the_validation_page_has_its_section(period_tw2, verdicts_tw2, tmp_path):
+    """PKs without findings are linked from the summary table too: each in-page link must land."""
+    page = paraf_report.write_report(period_tw2, verdicts_tw2, {}, tmp_path)
+    parsed = _Text()
+    parsed.feed(page.read_text())
+    anchors = [h[1:] for h in parsed.links if h.startswith("#")]
+    assert len(anchors) == len(verdicts_tw2) == 5
+    assert set(anchors) <= set(parsed.ids)
+    assert "Tidak ada temuan" in " ".join(parsed.text)
+
+
+def test_lembar_paraf_shows_time_and_rules_in_officials_words(period_tw2, verdicts_tw2):
+    """The page officials sign names how many rules were checked, not suite files or hashes
+    (those are in paraf.json, the manifest and validasi.html for auditors)."""
     from sakip import render
 
     cfg = period_tw2.config
-    ctx = render.paraf_context(cfg, "PK-SEK", period_tw2.official("PK-SEK"), verdicts_tw2["PK-SEK"],
-                               render.Period(2026, 2, verdicts_tw2["PK-SEK"].checked_at.date()))
+    result = verdicts_tw2["PK-SEK"]
+    ctx = render.paraf_context(cfg, "PK-SEK", period_tw2.official("PK-SEK"), result,
+                               render.Period(2026, 2, result.checked_at.date()))
     assert ctx["diperiksa_pada"].endswith("WIB")
-    assert all(s["sha256"][:12] in ctx["aturan_sumber"] for s in verdicts_tw2["PK-SEK"].suites)
+    assert ctx["aturan_sumber"].startswith(f"{len(result.checks)} aturan pemeriksaan dalam 5 kelompok")
+    assert not any(s["sha256"][:12] in ctx["aturan_sumber"] or s["berkas"] in ctx["aturan_sumber"] for s in result.suites)
+    assert "SHA" not in ctx["aturan_sumber"] and ".json" not in ctx["aturan_sumber"]
     assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 6, 9, 3)]

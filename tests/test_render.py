@@ -85,3 +85,145 @@ def test_a_file_that_is_not_a_word_document_is_a_template_error(tmp_path):
     with pytest.raises(TemplateError, match="bukan dokumen Word"):
         render.render_document(bad, {}, tmp_path / "o.docx")
     assert not (tmp_path / "o.docx").exists()
+
+
+# --- issue 21: every sasaran with its own indicators, dated documents, signers without NIP ------------
+
+SASARAN_2 = "Meningkatnya kualitas pelayanan administrasi umum dan kepegawaian"
+
+
+def _rows_by_sasaran(path, header: str, indicator_col: int, sasaran_col: int) -> dict[str, str]:
+    """indicator -> the sasaran cell of its row (python-docx resolves a merged cell to its text),
+    from the first table whose header row holds `header`."""
+    table = next(t for t in Document(path).tables if header in [c.text for c in t.rows[0].cells])
+    return {row.cells[indicator_col].text: row.cells[sasaran_col].text for row in table.rows[1:]}
+
+
+def _cfg(cfg, **instansi):
+    import dataclasses
+
+    return dataclasses.replace(cfg, instansi=dataclasses.replace(cfg.instansi, **instansi))
+
+
+@pytest.mark.parametrize("name", ["lampiran_pk", "lampiran_ra"])
+def test_pk_and_ra_appendices_show_each_sasaran_with_its_own_indicators(tmp_path, period_tw2, name):
+    """PK-SEK's IK-04 and IK-05 belong to its second sasaran: a merge over the whole column put
+    them under the first one and dropped the second from the document."""
+    per = render.Period(2026, 2, dt.date(2026, 7, 6))
+    make = render.lampiran_pk_context if name == "lampiran_pk" else render.lampiran_ra_context
+    for pk in ("PK-SEK", "PK-INSP"):
+        ctx = make(period_tw2.config, pk, period_tw2.official(pk), period_tw2, per)
+        rows = [r for r in period_tw2.records("indicators") if r["pk"] == pk]
+        names = list(dict.fromkeys(r["sasaran"] for r in rows))
+        assert len(names) >= 2
+        assert [s["nama"] for s in ctx["sasaran"]] == names
+        assert [[i["indikator"] for i in s["indikator"]] for s in ctx["sasaran"]] == [
+            [r["indikator"] for r in rows if r["sasaran"] == n] for n in names]
+        out = render.render_document(render.template_path(ROOT / "templates", name), ctx, tmp_path / f"{pk}.docx")
+        printed = _rows_by_sasaran(out, "Indikator Kinerja", 2, 1)
+        assert printed == {r["indikator"]: f"{names.index(r['sasaran']) + 1}. {r['sasaran']}" for r in rows}
+        if pk == "PK-SEK":
+            assert printed["Indeks kepuasan pegawai terhadap layanan kesekretariatan"] == f"2. {SASARAN_2}"
+
+
+def test_a_pk_of_three_sasaran_merges_each_group_apart(tmp_path, period_tw2):
+    per = render.Period(2026, 2, dt.date(2026, 7, 6))
+    ctx = render.lampiran_pk_context(period_tw2.config, "PK-SEK", period_tw2.official("PK-SEK"), period_tw2, per)
+    names = ["Sasaran A", "Sasaran B", "Sasaran C"]
+    owners = ["Sasaran A", "Sasaran B", "Sasaran B", "Sasaran C", "Sasaran C"]
+    rows = [{**r, "sasaran": f"{names.index(o) + 1}. {o}"} for r, o in zip(ctx["indikator"], owners)]
+    ctx = {**ctx, "indikator": rows, "sasaran": render._by_sasaran(rows, owners)}
+    out = render.render_document(render.template_path(ROOT / "templates", "lampiran_pk"), ctx, tmp_path / "pk.docx")
+    printed = _rows_by_sasaran(out, "Indikator Kinerja", 2, 1)
+    assert list(printed.values()) == [r["sasaran"] for r in rows]
+    text = " ".join(c.text for t in Document(out).tables for row in t.rows for c in row.cells)
+    assert all(f"{n}. Sasaran {x}" in text for n, x in ((1, "A"), (2, "B"), (3, "C")))
+
+
+def test_lkjip_bab_ii_shows_each_sasaran_with_its_own_indicators(tmp_path):
+    from sakip import templates
+
+    tpl = render.template_path(ROOT / "templates", "lkjip")
+    ctx = templates.sample_context(tpl)
+    assert len(ctx["sasaran"]) >= 2
+    out = render.render_document(tpl, ctx, tmp_path / "lkjip.docx")
+    table = next(t for t in Document(out).tables if [c.text for c in t.rows[0].cells][:3] == ["No", "Sasaran Strategis", "Indikator Kinerja"])
+    printed = [(row.cells[0].text, row.cells[1].text, row.cells[2].text) for row in table.rows[1:]]
+    assert printed == [(str(s["no"]), s["nama"], i["indikator"]) for s in ctx["sasaran"] for i in s["indikator"]]
+
+
+def test_the_pk_is_dated_with_its_signing_day_and_the_ra_with_its_own(period_tw2):
+    """Not "Januari 2026" without a day, and not the quarterly report's date on an annual plan."""
+    per = render.Period(2026, 2, dt.date(2026, 12, 2))
+    who = period_tw2.official("PK-SEK")
+    cfg = period_tw2.config
+    assert cfg.instansi.tanggal_pk == dt.date(2026, 1, 5)
+    pk = render.lampiran_pk_context(cfg, "PK-SEK", who, period_tw2, per)
+    ra = render.lampiran_ra_context(cfg, "PK-SEK", who, period_tw2, per)
+    assert pk["pihak_pertama"]["tempat_tanggal"] == "Sukamaju, 5 Januari 2026" == ra["ttd"]["tempat_tanggal"]
+    own = _cfg(cfg, tanggal_ra=dt.date(2026, 1, 20))
+    assert render.lampiran_ra_context(own, "PK-SEK", who, period_tw2, per)["ttd"]["tempat_tanggal"] == "Sukamaju, 20 Januari 2026"
+    assert render.lampiran_pk_context(own, "PK-SEK", who, period_tw2, per)["pihak_pertama"]["tempat_tanggal"].endswith("5 Januari 2026")
+
+
+def test_a_missing_or_foreign_pk_date_is_one_indonesian_error(period_tw2):
+    from sakip.errors import ConfigError
+
+    per = render.Period(2026, 2, dt.date(2026, 7, 6))
+    who = period_tw2.official("PK-SEK")
+    with pytest.raises(ConfigError, match=r"\[instansi\] tanggal_pk belum diisi.*tanggal_pk = \"2026-01-05\""):
+        render.lampiran_pk_context(_cfg(period_tw2.config, tanggal_pk=None), "PK-SEK", who, period_tw2, per)
+    with pytest.raises(ConfigError, match="bukan tanggal Perjanjian Kinerja Tahun 2026"):
+        render.lampiran_ra_context(_cfg(period_tw2.config, tanggal_pk=dt.date(2025, 1, 6)), "PK-SEK", who, period_tw2, per)
+
+
+@pytest.mark.parametrize("written", ['"2026-13-05"', '"5 Januari 2026"', "5"])
+def test_an_invalid_pk_date_in_instansi_toml_names_the_key_and_line(tmp_path, written):
+    from sakip.config import load
+    from sakip.errors import ConfigError
+
+    demo = (ROOT / "inputs/2026/instansi.toml").read_text(encoding="utf-8")
+    path = tmp_path / "instansi.toml"
+    path.write_text(re.sub(r'tanggal_pk = "[^"]*"', f"tanggal_pk = {written}", demo), encoding="utf-8")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), start=1) if text.startswith("tanggal_pk"))
+    with pytest.raises(ConfigError, match=rf"baris {line}: instansi.tanggal_pk: bukan tanggal yang sah"):
+        load(path)
+    path.write_text(demo.replace('tanggal_pk = "2026-01-05"', "tanggal_pk = 2026-01-05"), encoding="utf-8")
+    assert load(path).instansi.tanggal_pk == dt.date(2026, 1, 5)  # TOML's own date is read too
+
+
+def test_documents_dated_before_the_quarter_ended_are_warned_about():
+    warning = render.early_date_warning(2026, 4, dt.date(2026, 11, 20))
+    assert warning and "20 November 2026" in warning and "Triwulan IV Tahun 2026 (31 Desember 2026)" in warning
+    assert render.early_date_warning(2026, 4, dt.date(2026, 12, 31))
+    assert render.early_date_warning(2026, 4, dt.date(2027, 1, 5)) is None
+    assert render.early_date_warning(2026, 2, dt.date(2026, 7, 6)) is None
+
+
+def test_a_bupati_signs_without_nip_or_pangkat_lines(tmp_path, period_tw2):
+    """The Bupati (no NIP, no pangkat in instansi.toml) is Pihak Kedua of the Inspektur's PK."""
+    per = render.Period(2026, 2, dt.date(2026, 7, 6))
+    cfg = period_tw2.config
+    ctx = render.lampiran_pk_context(cfg, "PK-INSP", period_tw2.official("PK-INSP"), period_tw2, per)
+    assert ctx["pihak_kedua"]["nama"] == cfg.pejabat["bupati"].nama
+    assert (ctx["pihak_kedua"]["nip"], ctx["pihak_kedua"]["pangkat"]) == ("", "")
+    out = render.render_document(render.template_path(ROOT / "templates", "lampiran_pk"), ctx, tmp_path / "pk.docx")
+    table = next(t for t in Document(out).tables if "PIHAK KEDUA," in t.rows[0].cells[0].text)
+    second, first = ([p.text for p in c.paragraphs] for c in table.rows[0].cells)
+    assert second[-1] == "H. BAMBANG SURYADI, S.E., M.M."  # the block ends with the name: no "-", no "NIP." line
+    assert first[-3:] == ["Drs. HERU PRASETYO, M.Si.", "Pembina Utama Muda (IV/c)", "NIP. 19710412 199603 1 003"]
+
+
+def test_the_bundle_index_names_who_initials_and_signs_each_package(period_tw2, capaian_tw2, verdicts_tw2):
+    """The head reads names and whose signature is on, not the signing service's field names."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_sample_contexts import CHECKED, bundle_sample
+
+    ctx = bundle_sample(period_tw2, capaian_tw2, verdicts_tw2, render.Period(2026, 2, dt.date(2026, 7, 6)), CHECKED)
+    rows = {r["pk"]: r["tanda_tangan"] for r in ctx["paket"]}
+    assert rows["PK-INSP"] == ("Paraf: DEWI LESTARI, S.Kom., M.M.; Tanda tangan: Drs. HERU PRASETYO, M.Si., "
+                               "H. BAMBANG SURYADI, S.E., M.M. (belum ditandatangani)")
+    assert rows["PK-SEK"].endswith("(sudah 1 dari 6 kolom: NURUL HIDAYATI, S.E., M.Ak.)")
+    assert not any(f in text for text in rows.values() for f in ("ttd_", "paraf_", "belum\n"))
