@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from . import anggaran
 from .config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from .errors import Location
 from .isolation import Failures, each
@@ -194,8 +195,16 @@ def accumulate(values: list[Decimal | None], method: str) -> Decimal | None:
     return None
 
 
+# A qualitative indicator has no percentage to put in a band, but reaching it or not is a result:
+# its predikat says so, beside the bands, never "tidak dapat dihitung".
+QUALITATIVE_PREDIKAT: dict[str, str] = {"tercapai": "Tercapai", "tidak_tercapai": "Tidak tercapai"}
+
+
 def band(result: Result, bands: tuple[Predikat, ...]) -> str:
-    """Predikat of a computed capaian, judged on the value as printed (two decimals)."""
+    """Predikat of a computed capaian, judged on the value as printed (two decimals); "Tercapai" /
+    "Tidak tercapai" for a qualitative one; "-" when there is nothing to judge."""
+    if result.state in QUALITATIVE_PREDIKAT:
+        return QUALITATIVE_PREDIKAT[result.state]
     if result.state != "dihitung" or result.value is None:
         return "-"
     shown = round2(result.value)
@@ -527,9 +536,11 @@ def _budget(out: PKResult, q: int, budgets: list[dict[str, Any]], budget_realisa
         def total(values: list[Decimal | None]) -> Decimal | None:
             return None if any(v is None for v in values) else sum(values, Decimal(0))
 
-        out.pagu = total([b.pagu for b in out.budgets])
-        out.realisasi_anggaran_tw = total([b.realisasi_tw for b in out.budgets])
-        out.realisasi_anggaran_sd = total([b.realisasi_sd for b in out.budgets])
+        # A programme's pagu already holds its kegiatan's: the PK's total adds its top level only.
+        top = anggaran.top_level(out.budgets)
+        out.pagu = total([b.pagu for b in top])
+        out.realisasi_anggaran_tw = total([b.realisasi_tw for b in top])
+        out.realisasi_anggaran_sd = total([b.realisasi_sd for b in top])
         s = achievement(out.realisasi_anggaran_sd, out.pagu, "positif", "")
         out.serapan = Result(s.value, s.state, s.note, "serapan")
     computed = [i.capaian_sd.value for i in out.indicators if i.capaian_sd.state == "dihitung"]

@@ -9,6 +9,7 @@ template without the chart does not pay for drawing it.
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,12 +35,16 @@ class Chart:
     lebar_cm: float = 16.0
     tinggi_cm: float = 6.0
     catatan: str = field(default="", compare=False)  # printed under the picture by the template
+    # Per series, what to write on each bar instead of its value ("" or None: the value). A
+    # qualitative result (Tercapai) has a bar for its meaning, not a percentage to print.
+    teks: tuple[tuple[str | None, ...], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {KEY: "batang", "judul": self.judul, "label": list(self.label),
                 "seri": {name: list(values) for name, values in self.seri}, "satuan": self.satuan,
                 "garis": self.garis, "garis_label": self.garis_label, "warna": list(self.warna),
-                "lebar_cm": self.lebar_cm, "tinggi_cm": self.tinggi_cm, "catatan": self.catatan}
+                "lebar_cm": self.lebar_cm, "tinggi_cm": self.tinggi_cm, "catatan": self.catatan,
+                **({"teks": [list(t) for t in self.teks]} if self.teks else {})}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Chart":
@@ -49,7 +54,8 @@ class Chart:
                    seri=tuple((str(k), tuple(None if v is None else float(v) for v in vs)) for k, vs in data["seri"].items()),
                    satuan=str(data.get("satuan", "")), garis=data.get("garis"), garis_label=str(data.get("garis_label", "")),
                    warna=tuple(data.get("warna") or ()), lebar_cm=float(data.get("lebar_cm", 16.0)),
-                   tinggi_cm=float(data.get("tinggi_cm", 6.0)), catatan=str(data.get("catatan", "")))
+                   tinggi_cm=float(data.get("tinggi_cm", 6.0)), catatan=str(data.get("catatan", "")),
+                   teks=tuple(tuple(None if t is None else str(t) for t in ts) for ts in data.get("teks") or ()))
 
     def __str__(self) -> str:  # what a template printing the chart outside docxtpl shows
         return f"[grafik: {self.judul}]"
@@ -98,13 +104,23 @@ def _figure(width_cm: float, height_cm: float):
     return fig
 
 
+def _value_label(v: float | None, whole: bool = False) -> str:
+    """A bar's value in Indonesian notation; a count (indicators) without a decimal."""
+    if v is None:
+        return "-"
+    return f"{v:,.0f}".replace(",", ".") if whole else f"{v:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def png(chart: Chart, dpi: int = DPI) -> bytes:
     """The chart as a PNG at print resolution (Liberation Sans, the metric twin of Arial)."""
     fig = _figure(chart.lebar_cm, chart.tinggi_cm)
     many = len(chart.label) > 12
     legend = len(chart.seri) > 1 or bool(chart.garis_label)
     top = 1.0 - (0.1 if chart.judul else 0.03) - (0.09 if legend else 0)
-    fig.subplots_adjust(left=0.08, right=0.99, top=top, bottom=0.24 if many else 0.12)
+    # Long category names ("Tidak tercapai (kualitatif)") wrap instead of running into each other.
+    shown = list(chart.label) if many else [textwrap.fill(label, 16) for label in chart.label]
+    lines = max((t.count("\n") + 1 for t in shown), default=1)
+    fig.subplots_adjust(left=0.08, right=0.99, top=top, bottom=0.24 if many else 0.12 + 0.05 * (lines - 1))
     ax = fig.add_subplot()
     n = max(1, len(chart.seri))
     width = 0.8 / n
@@ -116,11 +132,13 @@ def png(chart: Chart, dpi: int = DPI) -> bytes:
         colours = list(chart.warna) if chart.warna and n == 1 else PALETTE[i % len(PALETTE)]
         bars = ax.bar(offsets, heights, width * 0.92, label=name, color=colours)
         if not many:
-            ax.bar_label(bars, labels=["-" if v is None else f"{v:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-                                       for v in values], fontsize=5.5, padding=1, fontfamily="Liberation Sans")
+            texts = chart.teks[i] if i < len(chart.teks) else ()
+            whole = "%" not in chart.satuan and all(v is None or float(v).is_integer() for v in values)
+            ax.bar_label(bars, labels=[texts[j] if j < len(texts) and texts[j] else _value_label(v, whole)
+                                       for j, v in enumerate(values)], fontsize=5.5, padding=1, fontfamily="Liberation Sans")
     if chart.garis is not None:
         ax.axhline(chart.garis, color="#c00000", linewidth=0.8, linestyle="--", label=chart.garis_label or None)
-    ax.set_xticks(list(xs), chart.label, rotation=90 if many else 0, fontdict=font)
+    ax.set_xticks(list(xs), shown, rotation=90 if many else 0, fontdict=font)
     ax.tick_params(axis="y", labelsize=6.5)
     ax.set_ylabel(chart.satuan, fontdict=font)
     ax.spines[["top", "right"]].set_visible(False)

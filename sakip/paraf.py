@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from . import anggaran
 from .capaian import PKResult
 from .errors import Location, SuiteError, visible
 from .formatting import JAKARTA, number
@@ -307,11 +308,6 @@ def _ra_context(r: dict[str, Any], q: int, targets: list[Decimal | None], back: 
             "target_mundur": {**ctx, **_value_ctx(r, f"target_tw{back + 1 if back is not None else 1}")}}
 
 
-def _budget_context(r: dict[str, Any], pagu: Decimal | None, to_date: Decimal | None) -> dict[str, dict[str, str]]:
-    return {"realisasi_anggaran": {**_value_ctx(r, "realisasi_anggaran"), "pagu": number(pagu),
-                                   "realisasi_sd": number(to_date)}}
-
-
 YES = {"ya", "y", "yes", "boleh", "benar", "true", "1"}  # "true": an Excel TRUE cell read as text
 NO = {"", "-", "tidak", "t", "no", "tdk", "false", "0"}
 
@@ -468,24 +464,133 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
 
+@dataclass(frozen=True)
+class _BudgetLine:
+    """One budget line of one PK with where its numbers were read, for the hierarchy checks."""
+
+    kode: str
+    pk: str
+    pagu: Decimal | None
+    realisasi_sd: Decimal | None
+    pagu_loc: Location
+    realisasi_loc: Location
+
+
+LEVELS = {3: "program", 5: "kegiatan", 6: "subkegiatan"}  # by the number of dotted parts of a code
+
+
+def _level_name(code: str) -> str:
+    return LEVELS.get(len(anggaran.key(code).split(".")), "baris anggaran")
+
+
+def _listing(lines: list[_BudgetLine], amount: str) -> str:
+    """'5.01.02.2.01 PK-IRBAN1 (pk/PK-IRBAN1.xlsx, sheet 'Anggaran', sel D5) Rp 845.000.000; ...'"""
+    return "; ".join(f"{x.kode} {x.pk} ({x.pagu_loc if amount == 'pagu' else x.realisasi_loc}) "
+                     f"Rp {number(getattr(x, amount), 0) if getattr(x, amount) is not None else '-'}" for x in lines)
+
+
+def _sum_of(lines: list[_BudgetLine], amount: str) -> Decimal | None:
+    return anggaran.known_sum(getattr(x, amount) for x in lines)
+
+
+def _hierarchy_context(line: _BudgetLine, tree: anggaran.Tree) -> dict[str, str]:
+    """What the hierarchy messages of `line` name (made only for a row that fails): its parent
+    with where each part of it was read, the parent's direct children with their cells, both
+    sums, for pagu and realisasi; and, as a parent, its own children likewise."""
+    ctx: dict[str, str] = {"jenis": _level_name(line.kode)}
+    if (parent := tree.parent_of(line.kode)) is not None:
+        holders, kids = tree.holders_of(parent), tree.children_of(parent)
+        ctx.update({"induk": parent, "jenis_induk": _level_name(parent), "jenis_anak": _level_name(line.kode),
+                    "induk_pk": ", ".join(dict.fromkeys(x.pk for x in holders)),
+                    "induk_rincian_pagu": _listing(holders, "pagu"), "induk_rincian_realisasi": _listing(holders, "realisasi_sd"),
+                    "anak_rincian_pagu": _listing(kids, "pagu"), "anak_rincian_realisasi": _listing(kids, "realisasi_sd"),
+                    "induk_pagu": number(_sum_of(holders, "pagu"), 0), "anak_pagu": number(_sum_of(kids, "pagu"), 0),
+                    "induk_realisasi": number(_sum_of(holders, "realisasi_sd"), 0),
+                    "anak_realisasi": number(_sum_of(kids, "realisasi_sd"), 0)})
+    if kids := tree.children_of(line.kode):
+        holders = tree.holders_of(line.kode)
+        ctx.update({"anak_pk": ", ".join(dict.fromkeys(x.pk for x in kids)), "jenis_anak_sendiri": _level_name(kids[0].kode),
+                    "rincian_pagu": _listing(holders, "pagu"), "rincian_realisasi": _listing(holders, "realisasi_sd"),
+                    "anak_sendiri_rincian_pagu": _listing(kids, "pagu"),
+                    "anak_sendiri_rincian_realisasi": _listing(kids, "realisasi_sd"),
+                    "kode_pagu": number(_sum_of(holders, "pagu"), 0), "anak_sendiri_pagu": number(_sum_of(kids, "pagu"), 0),
+                    "kode_realisasi": number(_sum_of(holders, "realisasi_sd"), 0),
+                    "anak_sendiri_realisasi": number(_sum_of(kids, "realisasi_sd"), 0)})
+    return ctx
+
+
+def _hierarchy_columns(line: _BudgetLine, tree: anggaran.Tree) -> dict[str, float | None]:
+    """The sums the hierarchy expectations compare for `line`.
+
+    As a child: its parent's amount against all the parent's direct children; an error, so the
+    PK holding the child is returned (a unit's PK cascades from the one above it and must fit in
+    it). As a parent whose children live in other PKs (the head's programme, the units'
+    kegiatan): the same comparison as a warning on the parent's PK, which may be the one in
+    error but is not returned for another unit's data."""
+    out: dict[str, float | None] = dict.fromkeys(("induk_pagu_angka", "anak_pagu_angka", "induk_realisasi_sd_angka",
+                                                  "anak_realisasi_sd_angka", "kode_pagu_angka", "anak_lain_pagu_angka",
+                                                  "kode_realisasi_sd_angka", "anak_lain_realisasi_sd_angka"))
+    if (parent := tree.parent_of(line.kode)) is not None:
+        holders, kids = tree.holders_of(parent), tree.children_of(parent)
+        out["induk_pagu_angka"], out["anak_pagu_angka"] = _float(_sum_of(holders, "pagu")), _float(_sum_of(kids, "pagu"))
+        out["induk_realisasi_sd_angka"] = _float(_sum_of(holders, "realisasi_sd"))
+        out["anak_realisasi_sd_angka"] = _float(_sum_of(kids, "realisasi_sd"))
+    kids = tree.children_of(line.kode)
+    if any(x.pk != line.pk for x in kids):
+        holders = tree.holders_of(line.kode)
+        out["kode_pagu_angka"], out["anak_lain_pagu_angka"] = _float(_sum_of(holders, "pagu")), _float(_sum_of(kids, "pagu"))
+        out["kode_realisasi_sd_angka"] = _float(_sum_of(holders, "realisasi_sd"))
+        out["anak_lain_realisasi_sd_angka"] = _float(_sum_of(kids, "realisasi_sd"))
+    return out
+
+
+def _budget_lines(period: PeriodData, capaian: dict[str, PKResult]) -> dict[str, list[_BudgetLine]]:
+    """Every PK's budget lines, by agency: the hierarchy spans the PKs of one agency (the head's
+    programmes, the units' kegiatan), never two agencies, whose codes may coincide."""
+    current, files = _current(period.realisasi_budget, period.quarter, "kode_program")
+    pagu_locs = {(b["pk"], b["kode_program"]): b["pagu_loc"] for b in period.records("budgets")}
+    out: dict[str, list[_BudgetLine]] = defaultdict(list)
+    for pk, result in capaian.items():
+        for b in result.budgets:
+            r = current.get((pk, b.kode))
+            sheet = Location(files.get(pk, ""), "Anggaran")
+            out[period.agency(pk)].append(_BudgetLine(
+                b.kode, pk, b.pagu, b.realisasi_sd, pagu_locs.get((pk, b.kode)) or Location("", "Anggaran"),
+                r["realisasi_anggaran_loc"] if r else sheet))
+    return out
+
+
+def _budget_context(r: dict[str, Any], pagu: Decimal | None, to_date: Decimal | None,
+                    line: _BudgetLine, tree: anggaran.Tree) -> dict[str, dict[str, str]]:
+    hierarchy = _hierarchy_context(line, tree)
+    return {"realisasi_anggaran": {**_value_ctx(r, "realisasi_anggaran"), "pagu": number(pagu),
+                                   "realisasi_sd": number(to_date), **hierarchy},
+            "pagu": {"nilai": number(pagu), "teks": number(pagu), **hierarchy}}
+
+
 def budget_frame(period: PeriodData, capaian: dict[str, PKResult], submitted: set[str]) -> Frame:
     current, _ = _current(period.realisasi_budget, period.quarter, "kode_program")
     _, files = _current(period.realisasi, period.quarter, "kode")
+    trees = {agency: anggaran.Tree(lines) for agency, lines in _budget_lines(period, capaian).items()}
     rows, locs, ctxs, base = [], [], [], []
     for pk, result in capaian.items():
         if pk not in submitted:
             continue
         sheet = Location(files.get(pk, ""), "Anggaran")
+        tree = trees[period.agency(pk)]
+        mine = {x.kode: x for x in tree.lines if x.pk == pk}
         for b in result.budgets:
             r = current.get((pk, b.kode))
+            line = mine[b.kode]
             rows.append({
                 "pk": pk, "kode": b.kode,
                 "realisasi_anggaran_status": r["realisasi_anggaran_status"] if r else "kosong",
                 "realisasi_anggaran_angka": _float(r["realisasi_anggaran"]) if r else None,
                 "pagu_angka": _float(b.pagu), "realisasi_sd_angka": _float(b.realisasi_sd),
+                **_hierarchy_columns(line, tree),
             })
-            locs.append({"realisasi_anggaran": (r["realisasi_anggaran_loc"] if r else sheet)})
-            ctxs.append(partial(_budget_context, _pick(r or {}, ("realisasi_anggaran",)), b.pagu, b.realisasi_sd))
+            locs.append({"realisasi_anggaran": (r["realisasi_anggaran_loc"] if r else sheet), "pagu": line.pagu_loc})
+            ctxs.append(partial(_budget_context, _pick(r or {}, ("realisasi_anggaran",)), b.pagu, b.realisasi_sd, line, tree))
             base.append({"pk": pk, "kode": b.kode, "program": b.program})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 

@@ -25,7 +25,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 
-from . import charts
+from . import anggaran, charts
 from .capaian import FORMULAS, PKResult
 from .config import Konfigurasi, Pejabat
 from .errors import ConfigError, TemplateError
@@ -35,6 +35,8 @@ from .model import REPORT_PARAF_FIELD, signature_marker
 from .outputs import atomic_path, safe_component
 from .paraf import ParafResult
 from .sandbox import TIME_LIMIT, Environment, RenderTimeout, SandboxError, run_with_time_limit
+
+INDENT = "\u00a0\u00a0\u00a0"  # per level below the top: Word and LibreOffice keep non-breaking spaces
 
 if TYPE_CHECKING:
     from .ingest import PeriodData
@@ -371,7 +373,11 @@ def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodDa
     rows = _pk_rows(period, pk)
     label = _sasaran_label(rows)
     budgets = [b for b in period.records("budgets") if b["pk"] == pk]
-    total = sum((Decimal(str(b["pagu"])) for b in budgets if b["pagu"] is not None), Decimal(0))
+    code = lambda b: b["kode_program"]  # noqa: E731
+    # A PK may list a programme and its kegiatan: the total adds the top level once, and the rows
+    # show each child under its parent.
+    total = sum((Decimal(str(b["pagu"])) for b in anggaran.top_level(budgets, code=code) if b["pagu"] is not None),
+                Decimal(0))
     signed = pk_date(cfg, per.year)
     place = f"{cfg.instansi.kota}, {date_id(signed)}"
     first = {**official(p), "tempat_tanggal": place, "penanda": signature_marker(PK_FIRST_FIELD), "peran": "PIHAK PERTAMA"}
@@ -385,8 +391,9 @@ def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodDa
         "pihak_pertama": first, "pihak_kedua": second,
         "sasaran": _by_sasaran(printed, [r["sasaran"] for r in rows]),
         "indikator": printed,
-        "anggaran": [{"no": n, "kode": b["kode_program"], "program": b["program"],
-                      "pagu": number(b["pagu"], 0) if b["pagu"] is not None else "-"} for n, b in enumerate(budgets, start=1)],
+        "anggaran": [{"no": n, "kode": b["kode_program"], "program": INDENT * depth + b["program"],
+                      "pagu": number(b["pagu"], 0) if b["pagu"] is not None else "-"}
+                     for n, (depth, b) in enumerate(anggaran.in_tree_order(budgets, code=code), start=1)],
         "anggaran_total": number(total, 0),
     }
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import charts
-from .capaian import IndicatorResult, PKResult, Target, judge
-from .config import Konfigurasi, load_as
+from . import anggaran, charts
+from .capaian import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Target, band, judge
+from .config import Konfigurasi, Predikat, load_as
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
-from .render import Period, letterhead, official, signature_block
+from .render import INDENT, Period, letterhead, official, signature_block
 from .summary import capaian_range
 
 HEAD_FIELD = "ttd_kepala"
@@ -81,47 +81,99 @@ def paragraphs(text: str, missing: str) -> list[str]:
 
 # --- shared pieces --------------------------------------------------------------------------
 
-def predikat_of(ind: IndicatorResult) -> str:
-    return ind.predikat if ind.predikat and ind.predikat != "-" else NOT_COMPUTABLE
+# Qualitative indicators (an opinion, a grade, a level, a month) have no capaian in %: reaching the
+# target or not is their result, counted as a category of its own beside the percentage bands
+# (never folded into a band, which would be a hidden mapping, and never "tidak dapat dihitung").
+QUALITATIVE_LABELS = {QUALITATIVE_PREDIKAT["tercapai"]: "Tercapai (kualitatif)",
+                      QUALITATIVE_PREDIKAT["tidak_tercapai"]: "Tidak tercapai (kualitatif)"}
+QUALITATIVE_COLOURS = ("#1f4e79", "#cc79a7")
+QUALITATIVE_NOTE = ("Indikator kualitatif (opini, nilai, level, bulan) tidak memiliki persentase capaian: hasilnya "
+                    "Tercapai atau Tidak tercapai dan dihitung sebagai kategori tersendiri di samping predikat "
+                    "berdasarkan persentase; \"Tidak dapat dihitung\" hanya untuk indikator yang target atau "
+                    "realisasinya tidak ada.")
 
 
-def distribution(cfg: Konfigurasi, inds: list[IndicatorResult]) -> list[dict[str, Any]]:
+def predikat_of(ind: IndicatorResult, bands: tuple[Predikat, ...] | None = None) -> str:
+    """The indicator's predikat for the quarter, as the engine judged it; with `bands`, of its
+    capaian s.d. the quarter (the year's, in the LKjIP)."""
+    label = band(ind.capaian_sd, bands) if bands is not None else ind.predikat
+    return label if label and label != "-" else NOT_COMPUTABLE
+
+
+def distribution(cfg: Konfigurasi, predikat: list[str]) -> list[dict[str, Any]]:
+    """Indicators per predikat (labels as `predikat_of` gives them): every band, then Tercapai and
+    Tidak tercapai when any indicator is qualitative, then any other label, then Tidak dapat dihitung."""
     labels = [b.label for b in cfg.pengaturan.predikat]
-    counts = Counter(predikat_of(i) for i in inds)
+    counts = Counter(QUALITATIVE_LABELS.get(p, p) for p in predikat)
+    qualitative = list(QUALITATIVE_LABELS.values())
+    if any(counts.get(q) for q in qualitative):
+        labels += qualitative
     labels += [k for k in counts if k not in labels and k != NOT_COMPUTABLE] + [NOT_COMPUTABLE]
-    total = len(inds) or 1
+    total = len(predikat) or 1
     return [{"predikat": label, "jumlah": counts.get(label, 0),
              "persen": percent(Decimal(counts.get(label, 0)) * 100 / total)} for label in labels]
 
 
 def distribution_chart(title: str, dist: list[dict[str, Any]]) -> charts.Chart:
-    colours = tuple(BAND_COLOURS[min(i, len(BAND_COLOURS) - 2)] for i in range(len(dist) - 1)) + ("#999999",)
+    qualitative = list(QUALITATIVE_LABELS.values())
+    colours, band_no = [], 0
+    for d in dist:
+        if d["predikat"] == NOT_COMPUTABLE:
+            colours.append("#999999")
+        elif d["predikat"] in qualitative:
+            colours.append(QUALITATIVE_COLOURS[qualitative.index(d["predikat"])])
+        else:
+            colours.append(BAND_COLOURS[min(band_no, len(BAND_COLOURS) - 1)])
+            band_no += 1
     return charts.Chart(judul=title, label=tuple(d["predikat"] for d in dist),
                         seri=(("Jumlah indikator", tuple(float(d["jumlah"]) for d in dist)),),
-                        satuan="indikator", warna=colours, lebar_cm=15.0, tinggi_cm=5.5)
+                        satuan="indikator", warna=tuple(colours), lebar_cm=15.0, tinggi_cm=5.5,
+                        catatan=QUALITATIVE_NOTE if any(d["predikat"] in qualitative for d in dist) else "")
 
 
-def _spread(cfg: Konfigurasi, inds: list[IndicatorResult]) -> str:
-    return ", ".join(f"{d['predikat']} {d['jumlah']}" for d in distribution(cfg, inds) if d["jumlah"])
+def _spread(cfg: Konfigurasi, predikat: list[str]) -> str:
+    return ", ".join(f"{d['predikat']} {d['jumlah']}" for d in distribution(cfg, predikat) if d["jumlah"])
 
 
 def _range_text(result: PKResult) -> str:
-    return capaian_range(result.capaian_range())
+    """The PK's range of capaian in % this quarter, followed by its qualitative results, which
+    have no percentage to join the range: "93,60 % – 104,00 %; Tercapai 1"."""
+    numeric = capaian_range(result.capaian_range())
+    results = Counter(i.capaian_tw.text for i in result.indicators if i.capaian_tw.state in QUALITATIVE_PREDIKAT)
+    qualitative = ", ".join(f"{label} {results[label]}" for label in QUALITATIVE_PREDIKAT.values() if results[label])
+    if not qualitative:
+        return numeric
+    return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
 
 
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    known = [v for v in values if v is not None]
-    return sum(known, Decimal(0)) if known else None
+@dataclass(frozen=True)
+class _Line:
+    """One budget line of one PK, for the agency's tables."""
+
+    kode: str
+    program: str
+    pagu: Decimal | None
+    realisasi: Decimal | None
+    pk: str
+    serapan: str
 
 
-def _budget_rows(results: list[PKResult]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+
+
+def _budget_rows(results: list[PKResult], with_code: bool = False) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The budget lines of `results` in hierarchy order (each programme followed by its kegiatan and
+    subkegiatan, from whichever PK holds them, indented by level; `with_code` writes the code
+    before the name for tables without a code column) and their total: the top level only, since
+    a programme's pagu already holds its kegiatan's (see `sakip.anggaran`)."""
+    lines = [_Line(b.kode, b.program, b.pagu, b.realisasi_sd, res.pk, b.serapan.text) for res in results for b in res.budgets]
     rows = []
-    for res in results:
-        for b in res.budgets:
-            rows.append({"no": len(rows) + 1, "pk": res.pk, "kode": b.kode, "program": b.program,
-                         "pagu": number(b.pagu, 0), "realisasi": number(b.realisasi_sd, 0), "serapan": b.serapan.text})
-    pagu = _sum([r.pagu for r in results])
-    real = _sum([r.realisasi_anggaran_sd for r in results])
+    for n, (level, x) in enumerate(anggaran.in_tree_order(lines), start=1):
+        name = f"{x.kode} {x.program}" if with_code else x.program
+        rows.append({"no": n, "pk": x.pk, "kode": x.kode, "program": INDENT * level + name,
+                     "pagu": number(x.pagu, 0), "realisasi": number(x.realisasi, 0), "serapan": x.serapan})
+    top = anggaran.top_level(lines)
+    pagu = anggaran.known_sum(x.pagu for x in top)
+    real = anggaran.known_sum(x.realisasi for x in top)
     serapan = percent(real * 100 / pagu) if pagu and real is not None else "-"
     return rows, {"pagu": number(pagu, 0), "realisasi": number(real, 0), "serapan": serapan}
 
@@ -146,9 +198,9 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
             rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
                          "target_tw": ind.target_tw, "realisasi_tw": ind.realisasi_tw, "capaian_tw": ind.capaian_tw.text,
                          "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
-        sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, members),
+        sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, [predikat_of(i) for i in members]),
                         "indikator": rows})
-    dist = distribution(cfg, inds)
+    dist = distribution(cfg, [predikat_of(i) for i in inds])
     daftar = []
     returned = []
     for n, pk in enumerate(pks, start=1):
@@ -236,6 +288,8 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
     n1 = next((e for e in years if e.year == year - 1), None)
     n2 = next((e for e in years if e.year == year - 2), None)
 
+    # The LKjIP judges the year: each indicator's predikat is that of its capaian s.d. TW IV.
+    annual = cfg.pengaturan.predikat
     sasaran = []
     for ind in inds:
         if not sasaran or sasaran[-1]["nama"] != ind.sasaran:
@@ -251,7 +305,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         sasaran[-1]["indikator"].append({
             "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
             "target": ind.target_tahunan, "realisasi": ind.realisasi_sd, "capaian": ind.capaian_sd.text,
-            "predikat": predikat_of(ind),
+            "predikat": predikat_of(ind, annual),
             "realisasi_n1": prev1.realisasi_sd if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
             "realisasi_n2": prev2.realisasi_sd if prev2 else "-",
             "target_renstra": target_r.target if target_r else "-",
@@ -259,21 +313,25 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         })
     for s in sasaran:
         members = s.pop("_inds")
-        s["sebaran"] = _spread(cfg, [m[0] for m in members])
+        s["sebaran"] = _spread(cfg, [predikat_of(m[0], annual) for m in members])
         s["grafik"] = _comparison_chart(s["nama"], members, year, n2, n1)
 
     results = [capaian[pk] for pk in main]
-    budget_rows, budget_total = _budget_rows([capaian[pk] for pk in done])
+    budget_rows, budget_total = _budget_rows([capaian[pk] for pk in done], with_code=True)
     main_budget, main_total = _budget_rows(results)
-    dist = distribution(cfg, inds)
+    predikat = [predikat_of(i, annual) for i in inds]
+    dist = distribution(cfg, predikat)
     computable = [i.capaian_sd.shown for i in inds if i.capaian_sd.state == "dihitung" and i.capaian_sd.shown is not None]
     mean = percent(sum(computable, Decimal(0)) / len(computable)) if computable else "-"
     efisiensi = [{"pk": r.pk, "capaian_rata": r.capaian_rata_sd.text, "serapan": r.serapan.text, "efisiensi": r.efisiensi.text}
                  for r in results]
     auto = (f"Pada Tahun {year}, {cfg.instansi.nama} mengukur {len(inds)} indikator kinerja pada {len(sasaran)} sasaran "
             f"strategis. Rata-rata capaian indikator yang dapat dihitung adalah {mean}; sebaran predikat: "
-            f"{_spread(cfg, inds) or '-'}. Realisasi anggaran {budget_total['realisasi']} dari pagu {budget_total['pagu']} "
-            f"rupiah ({budget_total['serapan']}).")
+            f"{_spread(cfg, predikat) or '-'}. Realisasi anggaran {budget_total['realisasi']} dari pagu {budget_total['pagu']} "
+            f"rupiah ({budget_total['serapan']}); jumlah ini dihitung pada tingkat teratas kode anggaran, karena pagu program "
+            f"sudah memuat pagu kegiatan dan subkegiatan di bawahnya.")
+    if any(p in QUALITATIVE_PREDIKAT.values() for p in predikat):
+        auto += " " + QUALITATIVE_NOTE
     all_pks = [{"no": n, "pk": pk, "pejabat": officials.get(pk, "-"),
                 "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0,
                 "capaian": _range_text(capaian[pk]) if pk in done else "-",
@@ -304,17 +362,28 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
 
 def _comparison_chart(name: str, members: list[tuple[IndicatorResult, IndicatorResult | None, IndicatorResult | None]],
                       year: int, n2: EarlierYear | None, n1: EarlierYear | None) -> charts.Chart:
-    """Capaian per indicator per year; `members` are (this year, two years before, the year before)."""
-    def value(ind: IndicatorResult | None) -> float | None:
-        if ind is None or ind.capaian_sd.state != "dihitung" or ind.capaian_sd.shown is None:
-            return None
-        return float(ind.capaian_sd.shown)
+    """Capaian per indicator per year; `members` are (this year, two years before, the year before).
+    A qualitative result is drawn at the target line when Tercapai and at 0 when Tidak tercapai,
+    the bar labelled with the word, not a percentage: it is a result, and a missing bar would
+    read as "not measured"."""
+    def value(ind: IndicatorResult | None) -> tuple[float | None, str | None]:
+        if ind is None:
+            return None, None
+        cap = ind.capaian_sd
+        if cap.state == "tercapai":
+            return 100.0, cap.text
+        if cap.state == "tidak_tercapai":
+            return 0.0, cap.text
+        if cap.state != "dihitung" or cap.shown is None:
+            return None, None
+        return float(cap.shown), None
 
-    series = [(str(earlier.year), tuple(value(m[k]) for m in members))
-              for k, earlier in ((1, n2), (2, n1)) if earlier is not None]
-    series.append((str(year), tuple(value(m[0]) for m in members)))
+    columns = [(str(earlier.year), k) for k, earlier in ((1, n2), (2, n1)) if earlier is not None] + [(str(year), 0)]
+    drawn = [(col, [value(m[k]) for m in members]) for col, k in columns]
     short = name if len(name) <= 90 else name[:87] + "..."
-    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(m[0].kode for m in members), seri=tuple(series),
+    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(m[0].kode for m in members),
+                        seri=tuple((n, tuple(v for v, _ in vs)) for n, vs in drawn),
+                        teks=tuple(tuple(t for _, t in vs) for _, vs in drawn) if any(t for _, vs in drawn for _, t in vs) else (),
                         satuan="% capaian", garis=100.0, garis_label="Target (100 %)", lebar_cm=15.0, tinggi_cm=5.5)
 
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sakip import anggaran
 from sakip.forms import (Indicator, Program, Realisasi, Signer, fill_realisasi_form, generate_forms, write_pk_workbook,
                          write_realisasi_workbook)
 
@@ -52,7 +53,8 @@ PKS: dict[str, dict] = {
         ],
         "anggaran": [
             ("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota", 3125000000),
-            ("5.01.02", "Program Penyelenggaraan Pengawasan", 2480000000),
+            # Holds the units' kegiatan 5.01.02.2.xx (2.790.000.000 in the Irban PKs) and the rest of the programme.
+            ("5.01.02", "Program Penyelenggaraan Pengawasan", 3085000000),
             ("5.01.03", "Program Perumusan Kebijakan, Pendampingan dan Asistensi", 615000000),
         ],
         "realisasi": {
@@ -63,7 +65,8 @@ PKS: dict[str, dict] = {
                 "IK-04": (46.8, "Sebagian rekomendasi memerlukan pengembalian kerugian oleh pihak ketiga", "Penagihan bersama BPKAD dan pendampingan majelis TP-TGR"),
                 "IK-05": (2.4, "", "")},
         },
-        "realisasi_anggaran": {1: [612450000, 398750000, 84200000], 2: [845300000, 702115500, 163900000]},
+        # 5.01.02 spends at least what its kegiatan in the Irban PKs spend (544.000.000 in TW I, 728.650.000 in TW II).
+        "realisasi_anggaran": {1: [612450000, 598750000, 84200000], 2: [845300000, 752115500, 163900000]},
     },
     "PK-SEK": {
         "pejabat": "sekretaris",
@@ -177,6 +180,23 @@ def _planned(code: str, kode: str, q: int, year: int) -> float:
     return 0.82 + (h % 27) / 100
 
 
+def _all_programs() -> list[tuple[str, Program]]:
+    return [(code, Program(*p)) for code in PKS for p in _spec(code)["anggaran"]]
+
+
+def _spent(code: str, program: Program, q: int, year: int) -> int:
+    """A quarter's budget realisation: about 24 % of the pagu; a programme whose kegiatan sit in
+    other PKs spends what they spend plus its share of the rest, so a parent never spends less
+    than its children (the paraf's budget hierarchy check)."""
+    every = _all_programs()
+    codes = {anggaran.key(p.kode) for _, p in every}
+    children = [(c, p) for c, p in every if anggaran.parent_of(p.kode, codes) == anggaran.key(program.kode)]
+    if not children:
+        return int(program.pagu * 0.24 * _planned(code, program.kode, q, year))
+    rest = program.pagu - sum(p.pagu for _, p in children)
+    return sum(_spent(c, p, q, year) for c, p in children) + int(rest * 0.24 * _planned(code, program.kode, q, year))
+
+
 def synthetic_quarters(root: Path, year: int, quarters: list[int], with_pk: bool = False) -> None:
     """Realisasi of the demo agency for further quarters (or a whole earlier year, `with_pk`),
     derived from the RA targets; used for LKjIP samples and tests, not committed to inputs/.
@@ -199,9 +219,188 @@ def synthetic_quarters(root: Path, year: int, quarters: list[int], with_pk: bool
                                                "Percepatan jadwal pelaksanaan" if below else "")
                 else:
                     real[ind.kode] = Realisasi(target)
-            spent = [int(p.pagu * 0.24 * _planned(code, p.kode, q, year)) for p in programs]
+            spent = [_spent(code, p, q, year) for p in programs]
             write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, year, q, signer(spec), inds, real,
                                      programs, spent)
+
+
+# A second, synthetic agency for the document-truth tests: several sasaran per PK, names long
+# enough to wrap in every table, qualitative targets (an audit opinion, a level, a grade, one of
+# them missed), and a budget in three levels (program > kegiatan > subkegiatan) whose children
+# stay within their parents. Written into a temporary folder by the tests, never into inputs/.
+SYNTH_INSTANSI = """[instansi]
+nama = "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju"
+pemerintah = "Pemerintah Kabupaten Sukamaju"
+alamat = "Jl. Veteran No. 3, Sukamaju 68121"
+telepon = "(0331) 421100"
+surel = "bappeda@sukamajukab.go.id"
+kota = "Sukamaju"
+kepala = "kepala"
+tanggal_pk = "{year}-01-08"
+
+[pengaturan]
+rumus_negatif = "selisih"
+ambang_kendala = 100
+pemeriksa = "kasubbag"
+
+[[pengaturan.predikat]]
+label = "Sangat Baik"
+di_atas = 90
+
+[[pengaturan.predikat]]
+label = "Baik"
+di_atas = 75
+
+[[pengaturan.predikat]]
+label = "Cukup"
+di_atas = 65
+
+[[pengaturan.predikat]]
+label = "Kurang"
+di_atas = 50
+
+[[pengaturan.predikat]]
+label = "Sangat Kurang"
+
+[pejabat.bupati]
+nama = "H. BAMBANG SURYADI, S.E., M.M."
+jabatan = "Bupati Sukamaju"
+
+[pejabat.kepala]
+nama = "Dr. Ir. RAHMAT HIDAYATULLAH SETIAWAN PRAWIRANEGARA, M.Sc."
+nip = "197205141998031004"
+pangkat = "Pembina Utama Muda"
+golongan = "IV/c"
+jabatan = "Kepala Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju"
+atasan = "bupati"
+
+[pejabat.sekretaris]
+nama = "SITI RAHMAWATI, S.E., M.Si."
+nip = "197903212005012006"
+pangkat = "Pembina"
+golongan = "IV/a"
+jabatan = "Sekretaris Badan Perencanaan Pembangunan Daerah"
+atasan = "kepala"
+
+[pejabat.kabid]
+nama = "BUDI SANTOSO, S.T., M.T."
+nip = "198011092006041003"
+pangkat = "Pembina"
+golongan = "IV/a"
+jabatan = "Kepala Bidang Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah"
+atasan = "kepala"
+
+[pejabat.kasubbag]
+nama = "RINA KARTIKA SARI, S.Kom."
+nip = "198806152011012012"
+pangkat = "Penata Tingkat I"
+golongan = "III/d"
+jabatan = "Kepala Subbagian Perencanaan dan Keuangan Bappeda"
+atasan = "sekretaris"
+"""
+
+SYNTH_OFFICIALS = {
+    "PK-KABAN": ("197205141998031004", "Dr. Ir. RAHMAT HIDAYATULLAH SETIAWAN PRAWIRANEGARA, M.Sc.",
+                 "Kepala Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju"),
+    "PK-SEKBAN": ("197903212005012006", "SITI RAHMAWATI, S.E., M.Si.", "Sekretaris Badan Perencanaan Pembangunan Daerah"),
+    "PK-PPE": ("198011092006041003", "BUDI SANTOSO, S.T., M.T.",
+               "Kepala Bidang Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah"),
+}
+_LONG = ("melalui penguatan koordinasi lintas perangkat daerah, pemanfaatan data statistik sektoral yang "
+         "terintegrasi dan partisipasi masyarakat dalam setiap tahapan")
+
+
+def _synth_sasaran(n: int, what: str) -> str:
+    return f"Meningkatnya {what} pembangunan daerah Kabupaten Sukamaju {_LONG} (sasaran {n})"
+
+
+def _synth_indicator(what: str) -> str:
+    return f"{what} yang disusun dan ditetapkan tepat waktu sesuai ketentuan peraturan perundang-undangan {_LONG}"
+
+
+# kode, sasaran, indikator, satuan, polaritas, akumulasi, target, RA TW I-IV, realisasi TW I-IV
+SYNTH_PKS: dict[str, dict] = {
+    "PK-KABAN": {
+        "indikator": [
+            ("IK-01", _synth_sasaran(1, "akuntabilitas keuangan"), "Opini BPK atas Laporan Keuangan Pemerintah Kabupaten Sukamaju "
+             "yang dipertahankan melalui pendampingan penyusunan laporan keuangan seluruh perangkat daerah dan reviu berjenjang",
+             "Opini", "Positif", "Akhir", "WTP", ["-", "WTP", "WTP", "WTP"], ["-", "WTP", "WTP", "WTP"]),
+            ("IK-02", _synth_sasaran(1, "akuntabilitas keuangan"), _synth_indicator("Persentase dokumen perencanaan"),
+             "%", "Positif", "Akhir", 100, [25, 50, 75, 100], [25, 50, 80, 100]),
+            ("IK-03", _synth_sasaran(2, "kualitas perencanaan"), "Nilai evaluasi akuntabilitas kinerja instansi pemerintah "
+             "Kabupaten Sukamaju yang diberikan oleh Kementerian PANRB atas penerapan SAKIP pada seluruh perangkat daerah",
+             "Predikat", "Positif", "Akhir", "BB", ["-", "-", "-", "BB"], ["-", "-", "-", "BB"]),
+            ("IK-04", _synth_sasaran(2, "kualitas perencanaan"), _synth_indicator("Jumlah dokumen evaluasi pembangunan"),
+             "Dokumen", "Positif", "Jumlah", 8, [2, 2, 2, 2], [2, 2, 2, 2]),
+            ("IK-05", _synth_sasaran(3, "kapabilitas pengendalian"), "Level maturitas penyelenggaraan sistem pengendalian "
+             "intern pemerintah terintegrasi pada Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju tahun berjalan",
+             "Level", "Positif", "Akhir", "Level 3", ["-", "-", "Level 3", "Level 3"], ["-", "-", "Level 3", "Level 2"]),
+            ("IK-06", _synth_sasaran(3, "kapabilitas pengendalian"), "Indeks risiko ketidaksesuaian program dan kegiatan "
+             f"perangkat daerah terhadap dokumen rencana pembangunan jangka menengah daerah {_LONG}",
+             "Indeks", "Negatif", "Akhir", 2.5, [2.5, 2.5, 2.5, 2.5], [2.4, 2.3, 2.2, 2.1]),
+        ],
+        "anggaran": [
+            ("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota pada Badan Perencanaan Pembangunan "
+             "Daerah termasuk Administrasi Keuangan, Kepegawaian dan Umum", 2000000000),
+            ("5.01.02", "Program Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah", 1500000000),
+        ],
+    },
+    "PK-SEKBAN": {
+        "indikator": [
+            ("IK-01", _synth_sasaran(4, "kualitas administrasi"), _synth_indicator("Persentase laporan keuangan bulanan"),
+             "%", "Positif", "Akhir", 100, [100, 100, 100, 100], [100, 100, 100, 100]),
+            ("IK-02", _synth_sasaran(5, "kualitas layanan kepegawaian"), _synth_indicator("Persentase usulan kenaikan pangkat"),
+             "%", "Positif", "Rata-rata", 95, [95, 95, 95, 95], [96, 97, 98, 99]),
+            ("IK-03", _synth_sasaran(6, "kualitas pelaporan kinerja"), "Predikat hasil evaluasi internal akuntabilitas "
+             "kinerja Badan Perencanaan Pembangunan Daerah oleh Inspektorat Daerah Kabupaten Sukamaju atas dokumen SAKIP",
+             "Predikat", "Positif", "Akhir", "BB", ["-", "BB", "BB", "BB"], ["-", "BB", "A", "A"]),
+        ],
+        "anggaran": [
+            ("5.01.01.2.01", "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah", 600000000),
+            ("5.01.01.2.02", "Administrasi Keuangan Perangkat Daerah", 700000000),
+        ],
+    },
+    "PK-PPE": {
+        "indikator": [
+            ("IK-01", _synth_sasaran(7, "kualitas pengendalian"), _synth_indicator("Jumlah laporan pengendalian"),
+             "Laporan", "Positif", "Jumlah", 12, [3, 3, 3, 3], [3, 3, 3, 3]),
+            ("IK-02", _synth_sasaran(8, "kualitas evaluasi"), _synth_indicator("Persentase rekomendasi evaluasi"),
+             "%", "Positif", "Akhir", 80, [20, 40, 60, 80], [20, 45, 60, 85]),
+            ("IK-03", _synth_sasaran(9, "kualitas data pembangunan"), _synth_indicator("Persentase data sektoral"),
+             "%", "Positif", "Akhir", 90, [30, 50, 70, 90], [30, 55, 75, 90]),
+        ],
+        "anggaran": [
+            ("5.01.02.2.01", "Koordinasi Pengendalian Perencanaan dan Evaluasi Pembangunan Daerah", 900000000),
+            ("5.01.02.2.01.0001", "Koordinasi, Sinkronisasi dan Evaluasi Pelaksanaan Program Prioritas Daerah", 400000000),
+            ("5.01.02.2.01.0002", "Pemantauan Pelaksanaan Pembangunan Daerah Berbasis Data", 350000000),
+        ],
+    },
+}
+
+
+def synthetic_agency(root: Path, year: int, quarters: list[int]) -> None:
+    """The synthetic agency's instansi.toml, PK workbooks and realisasi of `quarters` into root/<year>/.
+    Budget realisasi is 20 % of each line's pagu per quarter, so children stay within parents."""
+    base = root / str(year)
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "instansi.toml").write_text(SYNTH_INSTANSI.replace("{year}", str(year)), encoding="utf-8")
+    for code, spec in SYNTH_PKS.items():
+        nip, nama, jabatan = SYNTH_OFFICIALS[code]
+        who = Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
+        inds = [Indicator(k, s, ind, sat, pol, ak, tgt, tw, "Pelaksanaan kegiatan sesuai jadwal")
+                for k, s, ind, sat, pol, ak, tgt, tw, _ in spec["indikator"]]
+        programs = [Program(*p) for p in spec["anggaran"]]
+        write_pk_workbook(base / "pk" / f"{code}.xlsx", code, year, who, inds, programs)
+        for q in quarters:
+            real = {}
+            for k, *_, values in spec["indikator"]:
+                value = values[q - 1]
+                missed = value == "Level 2"
+                real[k] = Realisasi(value, "Penilaian mandiri belum didukung bukti pada dua unsur" if missed else "",
+                                    "Pendampingan pemenuhan bukti pada triwulan berikutnya" if missed else "",
+                                    "" if value == "-" else f"https://data.sukamajukab.go.id/{code.lower()}/{k.lower()}/tw{q}")
+            write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, year, q, who, inds, real,
+                                     programs, [p.pagu // 5 for p in programs])
 
 
 def main() -> None:

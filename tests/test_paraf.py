@@ -516,3 +516,85 @@ def test_a_correction_workbook_replaces_the_last_one_whole(tmp_path):
     assert again == first and again.stat().st_ino != inode
     assert [r[4] for r in koreksi_rows(again)] == ["I6"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [first.name]
+
+
+# --- budget hierarchy (issue 21 item 3) -------------------------------------------------------
+
+def _with_budget(period, change=None, add=()):
+    """The period (a copy) with one PK line's pagu changed and lines added: (pk, kode, pagu, {quarter: realisasi})."""
+    import pandas as pd
+
+    from sakip.errors import Location
+
+    copy = period.only(period.pk_codes())
+    if change:
+        pk, kode, pagu = change
+        row = (copy.budgets["pk"] == pk) & (copy.budgets["kode_program"] == kode)
+        copy.budgets.loc[row, "pagu"] = pagu
+    for n, (pk, kode, pagu, spent) in enumerate(add):
+        book = copy.records("pks")[[x["pk"] for x in copy.records("pks")].index(pk)]["berkas"]
+        copy.budgets = pd.concat([copy.budgets, pd.DataFrame([{
+            "pk": pk, "kode_program": kode, "kode_program_loc": Location(book, "Anggaran", f"B{20 + n}"),
+            "program": f"Subkegiatan {kode}", "program_loc": Location(book, "Anggaran", f"C{20 + n}"),
+            "pagu": pagu, "pagu_loc": Location(book, "Anggaran", f"D{20 + n}"), "pagu_status": "angka",
+            "pagu_text": str(pagu), "pagu_note": ""}])], ignore_index=True)
+        for q, value in spent.items():
+            berkas = f"realisasi/tw{q}/{pk}.xlsx"
+            copy.realisasi_budget = pd.concat([copy.realisasi_budget, pd.DataFrame([{
+                "pk": pk, "triwulan": q, "file": "", "berkas": berkas, "kode_program": kode,
+                "kode_program_loc": Location(berkas, "Anggaran", f"B{20 + n}"),
+                "realisasi_anggaran": value, "realisasi_anggaran_loc": Location(berkas, "Anggaran", f"F{20 + n}"),
+                "realisasi_anggaran_status": "angka", "realisasi_anggaran_text": str(value),
+                "realisasi_anggaran_note": ""}])], ignore_index=True)
+    return copy
+
+
+def _hierarchy(verdicts):
+    return {pk: [(f.severity, f.check.split(".")[1], f.location.cell) for f in v.findings if "hierarki" in f.check]
+            for pk, v in verdicts.items()}
+
+
+def test_the_demos_budget_lines_fit_in_their_programmes(verdicts_tw2):
+    assert all(not found for found in _hierarchy(verdicts_tw2).values())
+
+
+def test_kegiatan_of_units_above_the_heads_programme_return_the_units(period_tw2, suites):
+    from decimal import Decimal
+
+    from sakip.capaian import compute
+
+    period = _with_budget(period_tw2, change=("PK-IRBAN3", "5.01.02.2.01", Decimal(1_500_000_000)))
+    verdicts = paraf.run(period, compute(period), suites)
+    found = _hierarchy(verdicts)
+    assert found["PK-IRBAN1"] == [("error", "anggaran_hierarki_pagu", "D5"), ("error", "anggaran_hierarki_pagu", "D6")]
+    assert found["PK-IRBAN3"] == [("error", "anggaran_hierarki_pagu", "D5")]
+    assert verdicts["PK-IRBAN1"].verdict == verdicts["PK-IRBAN2"].verdict == "DIKEMBALIKAN"
+    # The head's programme is the other side: a warning there, the head's PK is not returned for it.
+    assert found["PK-INSP"] == [("warning", "anggaran_hierarki_pagu_pk_lain", "D6")] and verdicts["PK-INSP"].verdict == "PARAF"
+    message = next(f.message for f in verdicts["PK-IRBAN1"].findings if f.location.cell == "D5" and "hierarki" in f.check)
+    assert message.startswith("Pagu seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 3.530.000.000 (")
+    assert "melebihi pagu program 5.01.02 Rp 3.085.000.000 (5.01.02 PK-INSP (pk/PK-INSP.xlsx, sheet 'Anggaran', sel D6)" in message
+    assert "5.01.02.2.01 PK-IRBAN3 (pk/PK-IRBAN3.xlsx, sheet 'Anggaran', sel D5) Rp 1.500.000.000" in message
+
+
+def test_subkegiatan_above_their_kegiatan_in_the_same_pk_return_it(period_tw2, suites):
+    from decimal import Decimal
+
+    from sakip.capaian import compute
+
+    # Three levels: programme 5.01.01 (PK-INSP) > kegiatan 5.01.01.2.01 (PK-SEK, pagu 96.750.000,
+    # realisasi s.d. TW II 40.750.000) > two subkegiatan added to PK-SEK.
+    period = _with_budget(period_tw2, add=[("PK-SEK", "5.01.01.2.01.0001", Decimal(60_000_000), {1: 5_000_000, 2: 5_000_000}),
+                                           ("PK-SEK", "5.01.01.2.01.0002", Decimal(40_000_000), {1: 5_000_000, 2: 5_000_000})])
+    verdicts = paraf.run(period, compute(period), suites)
+    found = _hierarchy(verdicts)
+    assert found["PK-SEK"] == [("error", "anggaran_hierarki_pagu", "D20"), ("error", "anggaran_hierarki_pagu", "D21")]
+    assert verdicts["PK-SEK"].verdict == "DIKEMBALIKAN" and found["PK-INSP"] == []
+    message = next(f.message for f in verdicts["PK-SEK"].findings if "hierarki" in f.check)
+    assert "subkegiatan di bawah kegiatan 5.01.01.2.01 berjumlah Rp 100.000.000" in message
+    assert "melebihi pagu kegiatan 5.01.01.2.01 Rp 96.750.000" in message
+    # Their realisasi (45.000.000 against 40.750.000) too, at the realisasi cells.
+    more = _with_budget(period_tw2, add=[("PK-SEK", "5.01.01.2.01.0001", Decimal(50_000_000), {1: 10_000_000, 2: 20_000_000}),
+                                         ("PK-SEK", "5.01.01.2.01.0002", Decimal(40_000_000), {1: 5_000_000, 2: 10_000_000})])
+    found = _hierarchy(paraf.run(more, compute(more), suites))
+    assert found["PK-SEK"] == [("error", "anggaran_hierarki_realisasi", "F20"), ("error", "anggaran_hierarki_realisasi", "F21")]

@@ -152,6 +152,17 @@ CASES = [
          set_cells(R("PK-IRBAN2"), "Anggaran", F5=-100)),
     Case("anggaran.anggaran_dalam_pagu", "PK-SEK", (R("PK-SEK"), "Anggaran", "F5"), "melebihi pagu (96.750.000)",
          set_cells(R("PK-SEK"), "Anggaran", F5=96750000)),
+    # anggaran: kegiatan against the programme that holds them (the head's, in PK-INSP). The units'
+    # kegiatan 5.01.02.2.xx then total 3.530.000.000 against the programme's 3.085.000.000 ...
+    Case("anggaran.anggaran_hierarki_pagu", "PK-IRBAN3", (PK_IRBAN3, "Anggaran", "D5"),
+         "melebihi pagu program 5.01.02 Rp 3.085.000.000", set_cells(PK_IRBAN3, "Anggaran", D5=1500000000)),
+    Case("anggaran.anggaran_hierarki_pagu_pk_lain", "PK-INSP", (PK_INSP, "Anggaran", "D6"),
+         "seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 3.530.000.000"),
+    # ... and programme 5.01.01 spends 712.450.000 by TW II while PK-SEK's kegiatan spend 1.194.650.000.
+    Case("anggaran.anggaran_hierarki_realisasi", "PK-SEK", (R("PK-SEK"), "Anggaran", "F6"),
+         "melebihi realisasi program 5.01.01 Rp 712.450.000", set_cells(R("PK-INSP"), "Anggaran", F5=100000000)),
+    Case("anggaran.anggaran_hierarki_realisasi_pk_lain", "PK-INSP", (R("PK-INSP"), "Anggaran", "F5"),
+         "seluruh kegiatan di bawah program 5.01.01 berjumlah Rp 1.194.650.000"),
 ]
 
 

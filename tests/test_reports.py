@@ -1,6 +1,7 @@
 """The agency documents: recap context, LKjIP from a whole year with an earlier year to compare."""
 
 import datetime as dt
+from decimal import Decimal as D
 import shutil
 import sys
 
@@ -58,6 +59,11 @@ def test_lkjip_at_tw4_compares_with_the_earlier_year_and_uses_the_narrative(whol
     # BAB III compares with 2025: the head's IK-04 realisasi of 2025 is printed in its row
     ik04_2025 = next(i for i in compute(read_period(whole_year, 2025, 4))["PK-INSP"].indicators if i.kode == "IK-04")
     assert ik04_2025.realisasi_sd in text
+    # BAB III B and the Ringkasan Eksekutif count each rupiah once: the head's programmes, which
+    # hold the units' kegiatan (printed indented under them), not programmes plus kegiatan.
+    assert "dari pagu 6.825.000.000 rupiah" in text and text.count("6.825.000.000") >= 3
+    assert "11.464.250.000" not in text and "12.069.250.000" not in text
+    assert "Tercapai (kualitatif) 3" in text and "Tidak dapat dihitung 3" not in text
     assert set(reader.get_fields()) == {"ttd_kepala"}
     assert lkjip == tmp_path / "2026/TW4/_instansi/rev-01/LKjIP_2026.pdf"
     assert (lkjip.parent / "rekap_instansi_2026_TW4.pdf").is_file()
@@ -127,3 +133,109 @@ def test_an_agencys_lkjip_key_covers_its_own_earlier_years_only(tmp_path):
     assert found == ["2026/opd-a/lkjip.toml", "2024/opd-a/instansi.toml", "2025/opd-a/pk/PK-A.xlsx"]
     assert [p.relative_to(tmp_path).as_posix() for p in _year_end_inputs(tmp_path, 2026, "")] == [
         "2024/opd-a/instansi.toml", "2025/opd-a/pk/PK-A.xlsx", "2025/opd-b/pk/PK-B.xlsx"]
+
+
+# --- item 2: qualitative results; item 3: budget hierarchy -------------------------------------
+
+def all_paraf(period):
+    from sakip.paraf import ParafResult
+
+    return {pk: ParafResult(pk, "PARAF") for pk in period.pk_codes()}
+
+
+def lkjip_of(period, results, quarter):
+    records = period.records("pks")
+    return reports.lkjip_context(period.config, reports.Narasi(), "lkjip.toml", period.pk_codes(),
+                                 {x["pk"]: x["nip"] for x in records}, results, all_paraf(period),
+                                 {x["pk"]: x["nama"] for x in records}, [], r.Period(2026, quarter, dt.date(2026, 7, 6)))
+
+
+def test_the_agency_budget_counts_the_heads_programmes_not_their_kegiatan_again(period_tw2, capaian_tw2):
+    ctx = lkjip_of(period_tw2, capaian_tw2, 2)
+    head = capaian_tw2["PK-INSP"]
+    assert ctx["anggaran_total"]["pagu"] == "6.825.000.000" == reports.number(head.pagu, 0)
+    assert ctx["anggaran_total"]["realisasi"] == reports.number(head.realisasi_anggaran_sd, 0)
+    assert "dari pagu 6.825.000.000 rupiah" in ctx["ringkasan_angka"]
+    rows = [(a["kode"], a["pk"], a["program"].startswith(reports.INDENT)) for a in ctx["anggaran"]]
+    assert rows == [("5.01.01", "PK-INSP", False), *[(k, "PK-SEK", True) for k in ("5.01.01.2.01", "5.01.01.2.02", "5.01.01.2.06")],
+                    ("5.01.02", "PK-INSP", False), ("5.01.02.2.01", "PK-IRBAN1", True), ("5.01.02.2.01", "PK-IRBAN2", True),
+                    ("5.01.02.2.01", "PK-IRBAN3", True), ("5.01.02.2.02", "PK-IRBAN1", True), ("5.01.02.2.02", "PK-IRBAN2", True),
+                    ("5.01.03", "PK-INSP", False)]
+    assert ctx["anggaran"][1]["program"].endswith("5.01.01.2.01 Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah")
+    # Without the head's PK the units' kegiatan are the top level, and add up.
+    units = [pk for pk in period_tw2.pk_codes() if pk != "PK-INSP"]
+    rows, total = reports._budget_rows([capaian_tw2[pk] for pk in units])
+    assert total["pagu"] == "5.244.250.000"
+
+
+def test_budget_totals_on_three_levels_across_pks(period_tw2):
+    from sakip.capaian import compute_records
+
+    def pk(code, lines, spent):
+        budgets = [{"kode_program": k, "program": f"Uraian {k}", "pagu": D(p)} for k, p in lines]
+        real = [{"kode_program": k, "triwulan": 1, "realisasi_anggaran": D(v)} for k, v in spent.items()]
+        return compute_records(period_tw2.config, 1, code, [], [], budgets, real)
+
+    # PK-A holds a programme and one of its kegiatan: its own total is the programme's.
+    a = pk("PK-A", [("1.01.02", 1000), ("1.01.02.2.02", 350)], {"1.01.02": 400, "1.01.02.2.02": 100})
+    b = pk("PK-B", [("1.01.02.2.01", 600), ("1.01.03.2.01", 200)], {"1.01.02.2.01": 250, "1.01.03.2.01": 50})
+    c = pk("PK-C", [("1.01.02.2.01.0001", 250), ("1.01.02.2.01.0002", 300)],
+           {"1.01.02.2.01.0001": 100, "1.01.02.2.01.0002": 120})
+    assert (a.pagu, a.realisasi_anggaran_sd, a.serapan.text) == (D(1000), D(400), "40,00 %")
+    assert (c.pagu, c.realisasi_anggaran_sd) == (D(550), D(220))
+    rows, total = reports._budget_rows([a, b, c], with_code=True)
+    assert total == {"pagu": "1.200", "realisasi": "450", "serapan": "37,50 %"}
+    indent = [(row["kode"], len(row["program"]) - len(row["program"].lstrip("\u00a0"))) for row in rows]
+    assert indent == [("1.01.02", 0), ("1.01.02.2.01", 3), ("1.01.02.2.01.0001", 6), ("1.01.02.2.01.0002", 6),
+                      ("1.01.02.2.02", 3), ("1.01.03.2.01", 0)]
+
+
+def test_achieved_qualitative_indicators_are_results_in_the_recap(period_tw2, capaian_tw2):
+    ctx = reports.rekap_context(period_tw2.config, period_tw2.pk_codes(), capaian_tw2, all_paraf(period_tw2), {},
+                                r.Period(2026, 2, dt.date(2026, 7, 6)))
+    rows = {(i["pk"], i["indikator"]): i for s in ctx["sasaran"] for i in s["indikator"]}
+    opini = rows[("PK-INSP", "Opini BPK atas Laporan Keuangan Pemerintah Daerah")]
+    assert (opini["target_tw"], opini["realisasi_tw"], opini["capaian_tw"], opini["predikat"]) == ("WTP", "WTP", "Tercapai", "Tercapai")
+    dist = {d["predikat"]: d["jumlah"] for d in ctx["sebaran"]}
+    not_computable = sum(i.capaian_tw.state == "tidak_dapat_dihitung" for res in capaian_tw2.values() for i in res.indicators)
+    assert dist["Tercapai (kualitatif)"] == 1 and dist["Tidak tercapai (kualitatif)"] == 0
+    assert dist[reports.NOT_COMPUTABLE] == not_computable
+    assert sum(dist.values()) == ctx["ringkasan"]["jumlah_indikator"]
+    assert "Tercapai (kualitatif) 1" in ctx["sasaran"][0]["sebaran"]
+    assert ctx["grafik"].label[-3:] == ("Tercapai (kualitatif)", "Tidak tercapai (kualitatif)", reports.NOT_COMPUTABLE)
+    assert "kategori tersendiri" in ctx["grafik"].catatan
+    head = next(p for p in ctx["pk"] if p["pk"] == "PK-INSP")
+    assert head["capaian"] == "93,60 % – 104,00 %; Tercapai 1"
+
+
+def test_the_lkjip_counts_and_draws_a_sasaran_of_qualitative_indicators(whole_year):
+    period = read_period(whole_year, 2026, 4)
+    results = compute(period)
+    ctx = lkjip_of(period, results, 4)
+    first = ctx["sasaran"][0]
+    assert [i["kode"] for i in first["indikator"]] == ["IK-01", "IK-02"]  # Opini BPK WTP, Nilai SAKIP BB
+    assert first["sebaran"] == "Tercapai (kualitatif) 2"
+    chart = first["grafik"]
+    assert chart.seri == (("2026", (100.0, 100.0)),) and chart.teks == (("Tercapai", "Tercapai"),)
+    dist = {d["predikat"]: d["jumlah"] for d in ctx["sebaran"]}
+    assert dist["Tercapai (kualitatif)"] == 3 and dist[reports.NOT_COMPUTABLE] == 0
+    assert reports.QUALITATIVE_NOTE in ctx["ringkasan_angka"]
+    # The year's predikat is that of the year's capaian, not of the fourth quarter's.
+    head = {i.kode: i for i in results["PK-INSP"].indicators}
+    for row in ctx["sasaran"][1]["indikator"]:
+        assert row["predikat"] == capaian_band(head[row["kode"]].capaian_sd, period.config)
+
+
+def capaian_band(result, cfg):
+    from sakip.capaian import band
+
+    return band(result, cfg.pengaturan.predikat)
+
+
+def test_a_chart_writes_a_qualitative_result_on_its_bar_and_keeps_it_in_json():
+    from sakip import charts
+
+    chart = charts.Chart("Capaian", ("IK-01", "IK-02"), (("2026", (100.0, 87.5)),), teks=(("Tercapai", None),))
+    assert charts.Chart.from_json(chart.to_json()) == chart
+    assert charts.png(chart, dpi=50)[:4] == b"\x89PNG"
+    assert "teks" not in charts.Chart("x", ("a",), (("s", (1.0,)),)).to_json()  # older contexts stay as they were
