@@ -57,13 +57,21 @@ from sakip.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_rang
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def ingest(inputs: Path, year: int, quarter: int, pks: list[str] | None) -> PeriodData:
-    """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given)."""
+def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] | None) -> tuple[PeriodData, list[str]]:
+    """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given), and where
+    each PK's earlier quarters stand in the runs recorded under `outputs`: a PK with an earlier
+    quarter not initialled is returned (ingest.earlier_findings). Returns the period and notes
+    for the operator."""
     period = ingest_stage.read_period(inputs, year, quarter)
     if pks:
         period = period.only(pks)
-    get_run_logger().info("Membaca %d PK tahun %d triwulan %d", len(period.pk_codes()), year, quarter)
-    return period
+    earlier, notes = ingest_stage.earlier_findings(period, outputs)
+    period.findings += earlier
+    logger = get_run_logger()
+    logger.info("Membaca %d PK tahun %d triwulan %d", len(period.pk_codes()), year, quarter)
+    for note in notes:
+        logger.warning(note)
+    return period, notes
 
 
 @task(name="capaian", cache_policy=NO_CACHE)
@@ -335,7 +343,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     # GX loads its suites in a child process while the workbooks are read.
     with IsolatedSuites.for_folder(expectations) as checker:
         with clock.stage("ingest"):
-            period = ingest(inputs, year, quarter, pks)
+            period, notes = ingest(inputs, outputs, year, quarter, pks)
         unknown = sorted(set(pks or []) - set(period.pk_codes()))
         if not period.pk_codes():
             return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
@@ -345,7 +353,6 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         with clock.stage("paraf"):
             verdicts, more = paraf(quote(period), quote(results), checker, failed)
             failed.update(more)
-    notes: list[str] = []
     with clock.stage("koreksi"):
         fixes, more = corrections(quote(period), quote(verdicts), outputs)
         failed.update(more)

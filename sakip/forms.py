@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from . import xlsx
 from .formatting import ROMAN
+from .model import REALISASI_BELUM_ADA
 from .outputs import atomic_path
 
 THIN = Side(style="thin", color="808080")
@@ -192,14 +193,19 @@ INSTRUCTIONS = [
     "indikator dengan cara akumulasi Jumlah; untuk Akhir dan Rata-rata isi nilai posisi triwulan ini.",
     "3. Tulis angka sebagai angka, tanpa satuan: 45,5 bukan '45,5 %'; Rupiah tanpa 'Rp' dan tanpa titik ribuan.",
     "4. Indikator kualitatif (opini, predikat, level, bulan) dipilih dari daftar pilihan pada sel.",
-    "5. Bila belum ada realisasi, kosongkan sel angka (untuk indikator kualitatif pilih '-') dan jelaskan "
-    "pada kolom Kendala.",
+    f"5. {REALISASI_BELUM_ADA} Triwulan tanpa target boleh dikosongkan.",
     "6. Bila realisasi di bawah target, kolom Kendala dan Tindak Lanjut wajib diisi.",
     "7. Kolom 'Bukti Dukung' diisi tautan dokumen pendukung (mis. Google Drive atau aplikasi daerah).",
     "8. Sheet 'Anggaran': isi realisasi anggaran triwulan ini saja (Rupiah), per program/kegiatan.",
-    "9. Realisasi triwulan sebelumnya (abu-abu) hanya untuk dibaca; perbaikannya diajukan lewat koreksi.",
+    "9. Realisasi triwulan sebelumnya (abu-abu) hanya untuk dibaca; perbaikannya diajukan lewat koreksi. "
+    "Hanya realisasi yang sudah diparaf yang ditampilkan: kolom triwulan yang belum diparaf dikosongkan.",
     "10. Jangan mengubah nama sheet, urutan kolom, atau isian sheet 'Identitas'. Simpan sebagai .xlsx lalu kirim.",
 ]
+
+
+# The realisasi cell's input message and error alert (within Excel's 255 and 225 characters).
+NUMBER_PROMPT = f"Angka realisasi triwulan ini, tanpa satuan (mis. 45,5). {REALISASI_BELUM_ADA}"
+NUMBER_ERROR = f"Realisasi harus berupa angka 0 atau lebih. {REALISASI_BELUM_ADA}"
 
 
 @dataclass(frozen=True)
@@ -236,9 +242,14 @@ def _lock(ws, open_cells: list[str]) -> None:
 
 
 def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer: Signer,
-                         indicators: Sequence[FormIndicator], programs: Sequence[FormProgram]) -> Path:
+                         indicators: Sequence[FormIndicator], programs: Sequence[FormProgram],
+                         pending: dict[int, str] | None = None) -> Path:
     """The realisasi form of one PK for one quarter: pre-filled, locked except the cells to
-    fill, with validation, dropdowns and instructions. Filled, it is a realisasi workbook."""
+    fill, with validation, dropdowns and instructions. Filled, it is a realisasi workbook.
+
+    `pending`: earlier quarters not initialled, with why ("TW II belum diparaf: ..."); their
+    columns are left empty (the caller passes no value for them) and say so, on the Petunjuk
+    sheet and in a comment on each of their cells."""
     from openpyxl.comments import Comment
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -250,6 +261,10 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
         xlsx.put(ws, r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
     xlsx.put(ws, len(INSTRUCTIONS) + 2, 1, f"Formulir {code}, Triwulan {ROMAN[quarter]} Tahun {year}, dibuat oleh sakip.")
+    pending = pending or {}
+    for r, q in enumerate(sorted(pending), start=len(INSTRUCTIONS) + 4):
+        xlsx.put(ws, r, 1, f"Catatan: {pending[q]}").font = Font(bold=True, color="A4000F")
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.protection.sheet = True
 
     ws = wb.create_sheet("Identitas")
@@ -270,11 +285,11 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     for r in range(start + 1, start + 1 + len(rows)):
         for c in range(8, value_col):
             ws.cell(r, c).fill = PAST_FILL
+            if c - 7 in pending:
+                ws.cell(r, c).comment = Comment(xlsx.cell_text(pending[c - 7]), "sakip")
     number_rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi",
-                                 prompt="Isi angka realisasi triwulan ini, tanpa satuan (mis. 45,5).",
-                                 errorTitle="Bukan angka", error="Realisasi harus berupa angka 0 atau lebih. "
-                                 "Bila belum ada, kosongkan sel dan jelaskan pada kolom Kendala.")
+                                 prompt=NUMBER_PROMPT, errorTitle="Bukan angka", error=NUMBER_ERROR)
     ws.add_data_validation(number_rule)
     open_cells = []
     for i, x in enumerate(indicators):
@@ -282,9 +297,11 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
         cell = ws.cell(r, value_col)
         open_cells += [cell.coordinate] + [ws.cell(r, c).coordinate for c in range(value_col + 1, value_col + 4)]
         if x.choices:
-            choice = DataValidation(type="list", formula1='"' + ",".join(["-", *x.choices]) + '"', allow_blank=True,
+            # '-' only where the quarter has no target: with a target it is refused (REALISASI_BELUM_ADA).
+            listed = list(x.choices) if x.target_tw not in (None, "", "-") else ["-", *x.choices]
+            choice = DataValidation(type="list", formula1='"' + ",".join(listed) + '"', allow_blank=True,
                                     showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi",
-                                    prompt="Pilih nilai dari daftar.", errorTitle="Nilai tidak dikenal",
+                                    prompt=f"Pilih nilai dari daftar. {REALISASI_BELUM_ADA}", errorTitle="Nilai tidak dikenal",
                                     error="Pilih salah satu nilai dari daftar.")
             ws.add_data_validation(choice)
             choice.add(cell)
@@ -300,6 +317,7 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
                else "Realisasi sebelumnya (Rp)", "Realisasi TW (Rp)"]
     start = _title(ws, [f"REALISASI ANGGARAN TRIWULAN {ROMAN[quarter]} TAHUN {year}", signer.jabatan.upper()], len(headers))
     rows = [[i, p.kode, p.nama, p.pagu, p.previous, None] for i, p in enumerate(programs, start=1)]
+    budget_note = "; ".join(pending[q] for q in sorted(pending))
     _table(ws, start, headers, rows, [5, 14, 56, 18, 20, 20], {4: RUPIAH, 5: RUPIAH})
     money_rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 showInputMessage=True, showErrorMessage=True, promptTitle="Realisasi anggaran",
@@ -312,6 +330,8 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
         cell.number_format = RUPIAH
     for i in range(len(programs)):
         ws.cell(start + 1 + i, 5).fill = PAST_FILL
+        if budget_note:  # a total over quarters not all initialled is not shown
+            ws.cell(start + 1 + i, 5).comment = Comment(xlsx.cell_text(budget_note), "sakip")
     _lock(ws, [c.coordinate for c in cells])
     for sheet in wb.worksheets:  # open on Realisasi, where the work is
         sheet.sheet_view.tabSelected = sheet.title == "Realisasi"
@@ -335,14 +355,19 @@ def _shown(value: Decimal | None, text: str) -> object:
 
 
 def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list[Path]:
-    """Write the realisasi form of every PK of the period into outputs/<year>/TW<n>/formulir/."""
+    """Write the realisasi form of every PK of the period into outputs/<year>/TW<n>/formulir/.
+
+    Earlier quarters are prefilled only where they count (ingest.earlier_standing, from the runs
+    recorded under `outputs`): a returned, unchecked or since-changed quarter is left empty with
+    a note "TW II belum diparaf: ...", and so is the budget total up to the previous quarter."""
     from . import capaian
-    from .ingest import read_period
+    from .ingest import earlier_standing, read_period
     from .outputs import period_dir, safe_component
 
     period = read_period(inputs, year, quarter - 1)  # the PKs, and the quarters already reported
     if period.pks.empty:
         return []
+    standing, _ = earlier_standing(period, outputs, before=quarter)
     written = []
     choices = scale_choices()
     by_pk = {k: g for k, g in period.indicators.groupby("pk", sort=False)} if not period.indicators.empty else {}
@@ -360,11 +385,13 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
         pk = row["pk"]
         cfg = period.config_for(pk)
         who = period.official(pk)
+        pending = {q: f"TW {ROMAN[q]} belum diparaf: {standing[(pk, q)].why}" for q in range(1, quarter)
+                   if (pk, q) in standing and not standing[(pk, q)].counts}
         items = []
         for ind in by_pk.get(pk, []).to_dict("records") if pk in by_pk else []:
             targets = capaian.quarter_targets(ind)
             this, to_date = targets[quarter - 1], capaian.target_to_date(targets, quarter, ind["akumulasi"])
-            previous = [reported.get((pk, q, ind["kode"])) for q in range(1, quarter)]
+            previous = [None if q in pending else reported.get((pk, q, ind["kode"])) for q in range(1, quarter)]
             ranked = capaian.rank(str(ind["target_tahunan_text"] or "")) if ind["target_tahunan_status"] != "angka" else None
             items.append(FormIndicator(
                 kode=ind["kode"], indikator=ind["indikator"], satuan=ind["satuan"], akumulasi=ind["akumulasi"],
@@ -374,12 +401,13 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
         for b in budgets[pk].to_dict("records") if pk in budgets else []:
             total = spent.get((pk, b["kode_program"]), Decimal(0))
             programs.append(FormProgram(b["kode_program"], b["program"], _shown(b["pagu"], b["pagu_text"]),
-                                        _shown(total, "") if quarter > 1 else None))
+                                        _shown(total, "") if quarter > 1 and not pending else None))
         signer = Signer(who.nip or "", who.nama, who.jabatan, cfg.instansi.nama)
         folder = period_dir(outputs, year, quarter) / "formulir"
         if row["instansi"]:
             folder = folder / safe_component(row["instansi"])
-        written.append(write_realisasi_form(folder / f"{safe_component(pk)}.xlsx", pk, year, quarter, signer, items, programs))
+        written.append(write_realisasi_form(folder / f"{safe_component(pk)}.xlsx", pk, year, quarter, signer, items, programs,
+                                            pending))
     return written
 
 

@@ -61,3 +61,13 @@ def signature_marker(field_name: str) -> str:
     Kept alphanumeric so that PDF text extraction returns it intact.
     """
     return "SAKIPMARK" + field_name.upper().replace("_", "")
+
+
+# The one rule for a realisasi cell of a quarter that has a target but no realisasi yet. The form's
+# Petunjuk and cell messages, inputs/README.md and the paraf's finding (expectations/realisasi.json,
+# "realisasi_terisi") all say exactly this; tests/test_forms.py compares them. An empty cell is
+# refused rather than read as 0 because it cannot tell "none yet" from "forgotten". At most 170
+# characters: Excel takes an input message of 255 characters and an error alert of 225, and the
+# form puts a sentence of its own before the rule in each.
+REALISASI_BELUM_ADA = ("Belum ada realisasi padahal ada target triwulan ini? Tulis 0 (kualitatif: nilai yang berlaku "
+                       "saat ini) dan jelaskan di kolom Kendala. Sel kosong atau '-' dikembalikan.")

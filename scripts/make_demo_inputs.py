@@ -3,8 +3,10 @@
 The demo is a fictional "Inspektorat Daerah Kabupaten Sukamaju". The TW II realisasi workbooks
 are the forms `sakip forms 2026 2` generates, filled in. The committed workbooks are this
 script's output; rerun it only to change the demo on purpose. The TW II workbook of
-PK-IRBAN3 carries the mistakes real units make (text in a number cell, an empty realisasi, a
-decimal comma typed as text, a missing kendala) so that the return path is shown.
+PK-IRBAN3 carries the mistakes real units make (text in a number cell, a realisasi left empty
+where the form's rule, sakip.model.REALISASI_BELUM_ADA, asks for 0, a decimal comma typed as
+text, a missing kendala) so that the return path is shown. The forms' texts (Petunjuk, cell
+messages) come from sakip.forms: regenerate the workbooks after changing them.
 """
 
 from __future__ import annotations
@@ -120,7 +122,8 @@ IRBAN_REAL = {
                "IK-04": (50, "", ""), "IK-05": (9, "Jumlah pengaduan masuk lebih sedikit dari perkiraan", "Sosialisasi kanal pengaduan di kecamatan")}},
     "III": {1: {"IK-01": (6, "", ""), "IK-02": (21.4, "", ""), "IK-03": (5, "", ""), "IK-04": (22, "", "")},
             # Deliberate mistakes, as units make them: a sentence in a number cell, an empty
-            # realisasi, a decimal comma typed as text, and no kendala below target.
+            # realisasi where the quarter has a target (the rule says 0 and a kendala), a decimal
+            # comma typed as text, and no kendala below target.
             2: {"IK-01": ("belum ada data", "", ""), "IK-02": ("41,5", "", ""), "IK-03": (None, "", ""), "IK-04": (38, "", "")}},
 }
 IRBAN_BUDGET = {

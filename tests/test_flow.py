@@ -171,3 +171,54 @@ def test_a_flow_run_on_a_busy_period_fails_naming_the_holder_and_writes_nothing(
         proc.wait()
     assert state.is_failed() and "sedang diproses oleh run lain" in state.message and f"PID {proc.pid}" in state.message
     assert [p.name for p in (tmp_path / "outputs" / PERIOD).iterdir()] == [".proses.lock"]
+
+
+def test_a_later_quarter_waits_until_the_earlier_one_is_initialled(prefect_server, tmp_path):
+    """Issue 21 item 4 through the real flow: PK-IRBAN3's TW II is returned, so its TW III is
+    returned too, naming TW II and its correction workbook, with no package; once TW II is
+    corrected and rerun to PARAF, the TW III rerun passes and its data holds the corrected TW II
+    figures. PK-SEK, initialled in TW II, passes TW III throughout."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from make_demo_inputs import synthetic_quarters
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
+    shutil.copytree(INPUTS, inputs)
+    synthetic_quarters(inputs, 2026, [3])
+
+    def quarter(q, pks):
+        state = quarterly(2026, q, inputs=inputs, outputs=outputs, templates=ROOT / "templates",
+                          expectations=ROOT / "expectations", issued=dt.date(2026, 3 * q + 1, 6), pks=pks,
+                          return_state=True)
+        assert state.is_completed(), state.message
+        return {r["pk"]: r for r in json.loads((outputs / f"2026/TW{q}/ringkasan.json").read_text())["pk"]}
+
+    assert {pk: r["status"] for pk, r in quarter(2, ["PK-SEK", "PK-IRBAN3"]).items()} == {
+        "PK-SEK": "PARAF", "PK-IRBAN3": "DIKEMBALIKAN"}
+    koreksi_tw2 = str(outputs / "2026/TW2/PK-IRBAN3/KOREKSI_realisasi_tw2_PK-IRBAN3.xlsx")
+    rows = quarter(3, ["PK-SEK", "PK-IRBAN3"])
+    assert rows["PK-SEK"]["status"] == "PARAF"
+    assert rows["PK-IRBAN3"]["status"] == "DIKEMBALIKAN"
+    assert not (outputs / "2026/TW3/PK-IRBAN3/latest").exists()  # no package, no data.json
+    record = json.loads((outputs / "2026/TW3/PK-IRBAN3/paraf.json").read_text())
+    (earlier,) = [f for f in record["temuan"] if f["pemeriksaan"] == "berkas.triwulan_lalu_diparaf"]
+    assert earlier["pesan"].startswith("Realisasi triwulan II PK-IRBAN3 belum diparaf: dikembalikan")
+    assert koreksi_tw2 in earlier["pesan"] and "sakip run 2026 2 --pk PK-IRBAN3" in earlier["perbaikan"]
+    assert earlier["berkas"] == "realisasi/tw2"
+    koreksi = openpyxl.load_workbook(outputs / "2026/TW3/PK-IRBAN3/KOREKSI_PK-IRBAN3.xlsx")["Koreksi"]
+    assert any(koreksi_tw2 in str(c.value) for row in koreksi.iter_rows() for c in row)
+
+    path = inputs / "2026/realisasi/tw2/PK-IRBAN3.xlsx"  # the unit corrects TW II as its KOREKSI says
+    book = openpyxl.load_workbook(path)
+    ws = book["Realisasi"]
+    ws["I5"], ws["I6"], ws["I7"] = 6, 41.5, 4
+    ws["J8"], ws["K8"] = "Dua objek audit dijadwalkan ulang", "Audit dilaksanakan pada awal triwulan III"
+    book.save(path)
+    assert quarter(2, ["PK-IRBAN3"])["PK-IRBAN3"]["status"] == "PARAF"
+    assert quarter(3, ["PK-IRBAN3"])["PK-IRBAN3"]["status"] == "PARAF"
+    data = json.loads((outputs / "2026/TW3/PK-IRBAN3/latest/data.json").read_text())["nilai"]
+    assert float(data["Realisasi TW2 IK-01: realisasi"]) == 6 and float(data["Realisasi TW2 IK-03: realisasi"]) == 4
+    assert "belum ada data" not in json.dumps(data)

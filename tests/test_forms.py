@@ -92,3 +92,64 @@ def test_a_filled_form_reads_back_exactly(tw2_forms, tmp_path_factory, values, s
     assert [r["kode"] for r in rows] == codes
     assert [r["realisasi"] for r in rows] == values
     assert [b["realisasi_anggaran"] for b in budget] == [Decimal(v) for v in spent]
+
+
+# ---------------------------------------------------------------- one rule for a realisasi not there yet (issue 21 item 5)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.replace("> ", " ").split())
+
+
+def test_form_readme_demo_and_paraf_give_one_rule_for_a_realisasi_not_there_yet(tw2_forms, tmp_path, monkeypatch):
+    import json
+    import shutil
+    import sys
+
+    from sakip.model import REALISASI_BELUM_ADA as rule
+
+    from .conftest import ROOT
+
+    # The form: Petunjuk #5, the number cell's input message and error alert, the dropdown's message.
+    wb = openpyxl.load_workbook(tw2_forms["PK-INSP"])
+    assert [v for (v,) in wb["Petunjuk"].iter_rows(values_only=True) if v and v.startswith("5. ")] == [
+        f"5. {rule} Triwulan tanpa target boleh dikosongkan."]
+    rules = wb["Realisasi"].data_validations.dataValidation
+    decimal = next(dv for dv in rules if dv.type == "decimal")
+    assert decimal.prompt.endswith(rule) and decimal.error.endswith(rule)
+    assert all(len(dv.prompt) <= 255 and len(dv.error) <= 225 for dv in rules)  # Excel's limits for each
+    assert all(dv.prompt.endswith(rule) for dv in rules if dv.type == "list")
+    # The paraf's finding for an empty cell where the quarter has a target.
+    suite = json.loads((ROOT / "expectations/realisasi.json").read_text())
+    (terisi,) = [e for e in suite["expectations"] if e["meta"]["id"] == "realisasi_terisi"]
+    assert terisi["meta"]["perbaikan"] == rule
+    # inputs/README.md, word for word.
+    assert rule in _one_line((ROOT / "inputs/README.md").read_text())
+    # The demo workbooks as scripts/make_demo_inputs.py writes them: no other rule ("isi tanda '-'", "kosongkan").
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import make_demo_inputs
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    monkeypatch.setattr(make_demo_inputs, "ROOT", tmp_path)
+    (tmp_path / "2026").mkdir()
+    shutil.copy(INPUTS / "2026/instansi.toml", tmp_path / "2026/instansi.toml")  # the script writes workbooks only
+    make_demo_inputs.main()
+    for book in sorted((tmp_path / "2026/realisasi/tw2").glob("*.xlsx")):
+        lines = [v for (v,) in openpyxl.load_workbook(book)["Petunjuk"].iter_rows(values_only=True) if v]
+        text = " ".join(lines)
+        assert f"5. {rule}" in text and "isi tanda '-'" not in text and "kosongkan sel angka" not in text, book.name
+
+
+def test_a_dash_is_offered_only_where_the_quarter_has_no_target(tw2_forms):
+    ws = openpyxl.load_workbook(tw2_forms["PK-INSP"])["Realisasi"]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert not lists["I5"].startswith('"-,')  # Opini BPK: target WTP in TW II
+    assert lists["I6"].startswith('"-,') and lists["I7"].startswith('"-,')  # SAKIP and SPIP: no TW II target
+
+
+def test_an_empty_realisasi_is_returned_with_the_forms_rule(verdicts_tw2):
+    from sakip.model import REALISASI_BELUM_ADA as rule
+
+    empty = [f for f in verdicts_tw2["PK-IRBAN3"].errors if f.check == "realisasi.realisasi_terisi"]
+    assert len(empty) == 1 and empty[0].fix == rule and empty[0].location.cell == "I7"
