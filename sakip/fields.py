@@ -134,8 +134,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         **KOP, **PERIODE,
         "ringkasan.jumlah_pk": "jumlah PK instansi", "ringkasan.jumlah_paraf": "PK yang diparaf",
         "ringkasan.jumlah_dikembalikan": "PK yang dikembalikan", "ringkasan.jumlah_indikator": "indikator yang dinilai",
+        "ringkasan.belum_diukur": "indikator yang belum diukur (target mulai triwulan berikutnya)",
         "sebaran[].predikat": "predikat (ditambah \"Tercapai (kualitatif)\", \"Tidak tercapai (kualitatif)\" bila ada "
-                              "indikator kualitatif, dan \"Tidak dapat dihitung\")", "sebaran[].jumlah": "jumlah indikator",
+                              "indikator kualitatif, \"Tidak dapat dihitung\", dan \"Belum diukur\" bila ada indikator "
+                              "yang targetnya mulai triwulan berikutnya)", "sebaran[].jumlah": "jumlah indikator",
         "sebaran[].persen": "persentase indikator",
         "grafik": grafik("grafik") + ": sebaran predikat",
         "sasaran[].no": "nomor sasaran", "sasaran[].nama": "sasaran", "sasaran[].jumlah_indikator": "jumlah indikator sasaran itu",

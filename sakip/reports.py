@@ -27,6 +27,7 @@ from .summary import capaian_range
 HEAD_FIELD = "ttd_kepala"
 NOT_COMPUTABLE = "Tidak dapat dihitung"
 NOT_MEASURED = "-"  # what predikat_of gives an indicator whose targets start in a later quarter
+BELUM_DIUKUR = "Belum diukur"  # how distributions print those indicators
 BAND_COLOURS = ("#1a7f37", "#4caf50", "#e6b800", "#e67e00", "#c00000", "#7f0000")
 NARRATIVE_FILE = "lkjip.toml"
 
@@ -106,8 +107,9 @@ def predikat_of(ind: IndicatorResult, bands: tuple[Predikat, ...] | None = None)
 def distribution(cfg: Konfigurasi, predikat: list[str]) -> list[dict[str, Any]]:
     """Indicators per predikat (labels as `predikat_of` gives them): every band, then Tercapai and
     Tidak tercapai when any indicator is qualitative, then any other label, then Tidak dapat dihitung. An indicator not yet measured (its targets
-    start in a later quarter) has no predikat, not even "tidak dapat dihitung": it is left out of
-    the counts and of the share's base."""
+    start in a later quarter) has no predikat, not even "tidak dapat dihitung": it is counted last,
+    as "Belum diukur", outside the base of the shares."""
+    unmeasured = sum(p == NOT_MEASURED for p in predikat)
     predikat = [p for p in predikat if p != NOT_MEASURED]
     labels = [b.label for b in cfg.pengaturan.predikat]
     counts = Counter(QUALITATIVE_LABELS.get(p, p) for p in predikat)
@@ -116,8 +118,13 @@ def distribution(cfg: Konfigurasi, predikat: list[str]) -> list[dict[str, Any]]:
         labels += qualitative
     labels += [k for k in counts if k not in labels and k != NOT_COMPUTABLE] + [NOT_COMPUTABLE]
     total = len(predikat) or 1
-    return [{"predikat": label, "jumlah": counts.get(label, 0),
+    rows = [{"predikat": label, "jumlah": counts.get(label, 0),
              "persen": percent(Decimal(counts.get(label, 0)) * 100 / total)} for label in labels]
+    if unmeasured:
+        # Listed so that the counts add up to every indicator of the PKs, with no share: they are
+        # outside the base the percentages are of.
+        rows.append({"predikat": BELUM_DIUKUR, "jumlah": unmeasured, "persen": "-"})
+    return rows
 
 
 def distribution_chart(title: str, dist: list[dict[str, Any]]) -> charts.Chart:
@@ -126,6 +133,8 @@ def distribution_chart(title: str, dist: list[dict[str, Any]]) -> charts.Chart:
     for d in dist:
         if d["predikat"] == NOT_COMPUTABLE:
             colours.append("#999999")
+        elif d["predikat"] == BELUM_DIUKUR:
+            colours.append("#cccccc")
         elif d["predikat"] in qualitative:
             colours.append(QUALITATIVE_COLOURS[qualitative.index(d["predikat"])])
         else:
@@ -225,7 +234,8 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         "kop": letterhead(cfg), "periode": per.context,
         "ringkasan": {"jumlah_pk": len(pks), "jumlah_paraf": len(included), "jumlah_dikembalikan": len(returned),
                       # "dinilai": an indicator not yet measured this quarter is listed but not judged
-                      "jumlah_indikator": sum(1 for i in inds if i.measured)},
+                      "jumlah_indikator": sum(1 for i in inds if i.measured),
+                      "belum_diukur": sum(1 for i in inds if not i.measured)},
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian {quarter_name(per.quarter)} Tahun {per.year}", dist),
         "sasaran": sasaran, "pk": daftar, "dikembalikan": returned,
         "ttd": signature_block(cfg, cfg.kepala, per, HEAD_FIELD),
