@@ -35,10 +35,11 @@ Facts checked, per document kind:
 - Lembar paraf: PK code, official's name and jabatan, the quarter; the checker's (pengaturan.
   pemeriksa) signature block with the report date; no internal suite listing ("Suite:",
   "SHA-256").
-- Rekap instansi: the number of indicators assessed (the initialled PKs'); the predikat
-  distribution (table A): counts add up to that number, and "Tidak dapat dihitung" (together with
-  "Belum diukur" where printed) equals the number of indicators whose quarter target or realisasi
-  is missing or zero; a qualitative indicator with target and realisasi (judged Tercapai / Tidak
+- Rekap instansi: the number of indicators assessed (the initialled PKs') and, when any, the number
+  not yet measured (no RA target up to this quarter, one later: RA 0/0/0/X); the predikat
+  distribution (table A): counts add up to every indicator, "Belum diukur" equals the indicators
+  not yet measured, and "Tidak dapat dihitung" equals the measured indicators whose quarter
+  target or realisasi is missing or zero; a qualitative indicator with target and realisasi (judged Tercapai / Tidak
   tercapai) is a result and never in that category; per sasaran (table B) the number of
   indicators and the same category count; table C: every sasaran with exactly its own indicators;
   each initialled and returned PK listed with its official and status; the head's signature block
@@ -85,7 +86,7 @@ MARKER = "SAKIPMARK"
 PACKAGE_PARTS = {"Sampul": "sampul", "Laporan Capaian Kinerja": "laporan_triwulan",
                  "Lampiran Perjanjian Kinerja": "lampiran_pk", "Lampiran Rencana Aksi": "lampiran_ra",
                  "Lembar Paraf": "lembar_paraf"}
-UNCOMPUTABLE = ("tidak dapat dihitung", "belum diukur")
+UNCOMPUTABLE = ("tidak dapat dihitung",)
 _LABELS = r"(Sangat Baik|Sangat Kurang|Tidak dapat dihitung|Tidak tercapai|Belum diukur|Baik|Cukup|Kurang|Tercapai)"
 
 
@@ -401,6 +402,18 @@ def uncomputable(ind: Indicator, quarter: int, annual: bool = False) -> bool:
     return target[1] == "angka" and target[2] == 0
 
 
+def _no_target(cell: tuple[str, str, Decimal | None] | None) -> bool:
+    return _missing(cell) or (cell[1] == "angka" and cell[2] == 0)
+
+
+def not_measured(ind: Indicator, quarter: int) -> bool:
+    """Measured once a year (or from a later quarter): no RA target up to this quarter, one later
+    (RA 0/0/0/X). Such an indicator is "belum diukur": no capaian, no predikat, and neither a
+    result nor "tidak dapat dihitung"."""
+    return (all(_no_target(t) for t in ind.ra[:quarter])
+            and any(not _no_target(t) for t in ind.ra[quarter:]))
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparisons: each returns the list of problems, each naming document and page
 
@@ -501,12 +514,16 @@ def distribution(text: str) -> dict[str, int]:
     return out
 
 
-def counts(doc: Doc, text: str, where: int, expected_total: int | None, expected_unc: int, what: str) -> list[str]:
+def counts(doc: Doc, text: str, where: int, expected_total: int | None, expected_unc: int, what: str,
+           expected_unmeasured: int = 0) -> list[str]:
     got = distribution(text)
     if not got:
         return [f"{doc.where(where)}: {what}: sebaran predikat tidak tercetak"]
     problems = []
     unc = sum(got.get(k, 0) for k in UNCOMPUTABLE)
+    if got.get("belum diukur", 0) != expected_unmeasured:
+        problems.append(f"{doc.where(where)}: {what}: 'Belum diukur' {got.get('belum diukur', 0)}, seharusnya "
+                        f"{expected_unmeasured} (target triwulannya baru mulai pada triwulan berikutnya); tercetak: {got}")
     if unc != expected_unc:
         problems.append(f"{doc.where(where)}: {what}: 'Tidak dapat dihitung' {unc}, seharusnya {expected_unc} "
                         f"(indikator kualitatif yang dinilai Tercapai/Tidak tercapai adalah hasil); tercetak: {got}")
@@ -636,9 +653,13 @@ def check_rekap(pdf: Path, run: RunData) -> list[str]:
     q = run.quarter
     inds = [i for pk in run.included for i in run.pks[pk].indicators]
     p = markers(doc)
-    p += present(doc, f"{len(inds)} indikator", "jumlah indikator dinilai")
+    later = [i for i in inds if not_measured(i, q)]
+    p += present(doc, f"{len(inds) - len(later)} indikator dinilai", "jumlah indikator dinilai")
+    if later:
+        p += present(doc, f"{len(later)} indikator belum diukur", "jumlah indikator belum diukur")
     a = doc.section(r"A\.\s*Sebaran Predikat", r"B\.\s*Rekapitulasi", "tabel A")
-    p += counts(a, a.text, 0, len(inds), sum(uncomputable(i, q) for i in inds), "sebaran predikat instansi")
+    p += counts(a, a.text, 0, len(inds), sum(uncomputable(i, q) and not not_measured(i, q) for i in inds),
+                "sebaran predikat instansi", len(later))
     b = doc.section(r"B\.\s*Rekapitulasi per Sasaran", r"C\.\s*Capaian per Indikator", "tabel B")
     groups: dict[str, list[Indicator]] = {}
     for i in inds:
@@ -656,8 +677,9 @@ def check_rekap(pdf: Path, run: RunData) -> list[str]:
         if not m or int(m.group(1)) != len(members):
             p.append(f"{b.where(start)}: sasaran '{s}': jumlah indikator tercetak "
                      f"{m.group(1) if m else 'tidak ada'}, seharusnya {len(members)}")
-        p += counts(b, seg[m.end() if m else 0:], start, len(members), sum(uncomputable(i, q) for i in members),
-                    f"sebaran predikat sasaran '{s}'")
+        p += counts(b, seg[m.end() if m else 0:], start, len(members),
+                    sum(uncomputable(i, q) and not not_measured(i, q) for i in members),
+                    f"sebaran predikat sasaran '{s}'", sum(not_measured(i, q) for i in members))
     c = doc.section(r"C\.\s*Capaian per Indikator", r"D\.\s*Status", "tabel C")
     p += sasaran_order(c, groups_of(inds))
     for code, pk in run.pks.items():

@@ -86,7 +86,13 @@ def test_tw4_with_an_earlier_year_and_a_returned_tw2_never_corrected(tmp_path):
 
     from sakip.forms import generate_forms
 
-    form = next(f for f in generate_forms(inputs, tmp_path / "formulir", 2026, 3) if f.stem == "PK-IRBAN3")
+    # The TW III form is made after the TW II run that returned PK-IRBAN3 (recorded in its own
+    # outputs folder: the TW IV run below stands for a first run late in the year).
+    recorded = tmp_path / "tw2"
+    recorded.mkdir()
+    proc = sakip_run(inputs, recorded, 2026, 2, dt.date(2026, 7, 6), "--pk", "PK-IRBAN3")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    form = next(f for f in generate_forms(inputs, recorded, 2026, 3) if f.stem == "PK-IRBAN3")
     ws = openpyxl.load_workbook(form)["Realisasi"]
     header = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
     col = next((c.column for c in header if c.value == "Realisasi TW II (lalu)"), None)
