@@ -219,8 +219,15 @@ def test_a_qualitative_result_counted_as_uncomputable_is_reported():
     wrong = doc("A. Sebaran Predikat Sangat Baik 1 Baik 0 Tidak dapat dihitung 4 80,00 %")
     problems = d.counts(wrong, wrong.text, 0, len(inds), expected, "sebaran predikat")
     assert len(problems) == 1 and "'Tidak dapat dihitung' 4, seharusnya 2" in problems[0] and "hal. L-1" in problems[0]
-    right = doc("Sangat Baik 1, Tercapai 1, Tidak tercapai 1, Tidak dapat dihitung 1, Belum diukur 1.")
+    right = doc("Sangat Baik 1, Tercapai 1, Tidak tercapai 1, Tidak dapat dihitung 2.")
     assert d.counts(right, right.text, 0, len(inds), expected, "x") == []
+    # "Belum diukur" (RA 0/0/0/X before TW IV) is its own category, never "tidak dapat dihitung"
+    annual = _indicator("-", "kosong", "-", "kosong")
+    annual.ra[3] = ("3", "angka", Decimal(3))
+    assert d.not_measured(annual, 2) and not d.not_measured(annual, 4) and not d.not_measured(no_target, 2)
+    later = doc("Sangat Baik 1, Tercapai 1, Tidak tercapai 1, Tidak dapat dihitung 1, Belum diukur 1.")
+    assert d.counts(later, later.text, 0, len(inds), expected - 1, "x", expected_unmeasured=1) == []
+    assert "'Belum diukur' 1, seharusnya 0" in d.counts(later, later.text, 0, len(inds), expected - 1, "x")[0]
     # the year's judgement: a qualitative indicator with a realisasi in any quarter is a result
     assert d.uncomputable(achieved, 4, annual=True) is False
 
