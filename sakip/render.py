@@ -285,10 +285,10 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
         "sasaran": sasaran, "indikator": rows, "grafik": capaian_chart(result, period),
         "catatan_capaian": " ".join(formula_notes(result)),
         "rumus": {rule: FORMULAS[rule] for rule in result.formulas_used()},
-        "anggaran": [{"no": n, "kode": b.kode, "program": b.program, "pagu": number(b.pagu, 0),
+        "anggaran": [{"no": n, "kode": b.kode, "program": INDENT * depth + b.program, "pagu": number(b.pagu, 0),
                       "realisasi_tw": number(b.realisasi_tw, 0),
                       "realisasi_sd": number(b.realisasi_sd, 0), "serapan": b.serapan.text}
-                     for n, b in enumerate(result.budgets, start=1)],
+                     for n, (depth, b) in enumerate(anggaran.in_tree_order(result.budgets), start=1)],
         "anggaran_total": {"pagu": number(result.pagu, 0), "realisasi_tw": number(result.realisasi_anggaran_tw, 0),
                            "realisasi_sd": number(result.realisasi_anggaran_sd, 0), "serapan": result.serapan.text},
         "efisiensi": {"nilai": result.efisiensi.text, "rumus": FORMULAS["efisiensi"],

@@ -227,3 +227,28 @@ def test_the_bundle_index_names_who_initials_and_signs_each_package(period_tw2, 
                                "H. BAMBANG SURYADI, S.E., M.M. (belum ditandatangani)")
     assert rows["PK-SEK"].endswith("(sudah 1 dari 6 kolom: NURUL HIDAYATI, S.E., M.Ak.)")
     assert not any(f in text for text in rows.values() for f in ("ttd_", "paraf_", "belum\n"))
+
+
+def test_a_pk_holding_a_kegiatan_and_its_subkegiatan_totals_and_lists_them_by_the_hierarchy(tmp_path):
+    """PK-PPE of the synthetic agency lists kegiatan 5.01.02.2.01 (900 M) and two of its
+    subkegiatan (400 M, 350 M): the PK appendix and the quarterly
+    report total 900 M (not 1.650 M) and print each child indented under its parent."""
+    import sys
+
+    from sakip import capaian, ingest
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_demo_inputs import synthetic_agency
+
+    synthetic_agency(tmp_path, 2026, [1])
+    period = ingest.read_period(tmp_path, 2026, 1)
+    owner = period.official("PK-PPE")
+    per = render.Period(2026, 1, dt.date(2026, 4, 6))
+    appendix = render.lampiran_pk_context(period.config_for("PK-PPE"), "PK-PPE", owner, period, per)
+    assert appendix["anggaran_total"] == "900.000.000"
+    assert [(r["kode"], r["program"].startswith("\u00a0")) for r in appendix["anggaran"]] == [
+        ("5.01.02.2.01", False), ("5.01.02.2.01.0001", True), ("5.01.02.2.01.0002", True)]
+    report = render.report_context(period.config_for("PK-PPE"), "PK-PPE", owner, capaian.compute(period)["PK-PPE"], per)
+    assert report["anggaran_total"]["pagu"] == "900.000.000"
+    assert [r["kode"] for r in report["anggaran"]] == ["5.01.02.2.01", "5.01.02.2.01.0001", "5.01.02.2.01.0002"]
+    assert [r["program"].count("\u00a0") for r in report["anggaran"]] == [0, 3, 3]
