@@ -187,7 +187,7 @@ def generate(root: Path, size: Size = Size(), seed: int = 2026) -> dict[str, lis
         lines = [f"# Instansi sintetis untuk benchmark sakip (seed {seed}).", "", "[instansi]",
                  f"nama = {_toml_str(full)}", f"pemerintah = {_toml_str('Pemerintah ' + REGENCY)}",
                  f"alamat = {_toml_str(f'Jl. Pemuda No. {a + 1}, Sukamaju 68123')}", 'telepon = "(0331) 421500"',
-                 f'surel = "opd{a + 1:02d}@sukamajukab.go.id"', 'kota = "Sukamaju"', 'kepala = "p01"', "",
+                 f'surel = "opd{a + 1:02d}@sukamajukab.go.id"', 'kota = "Sukamaju"', 'kepala = "p01"', f'tanggal_pk = "{YEAR}-01-05"', "",
                  "[pengaturan]", 'rumus_negatif = "selisih"', "ambang_kendala = 100", f'pemeriksa = "{checker}"', "",
                  "[pejabat.bupati]", 'nama = "H. BAMBANG SURYADI, S.E., M.M."', 'jabatan = "Bupati Sukamaju"', ""]
         signers = []

@@ -513,14 +513,20 @@ def _hierarchy_context(line: _BudgetLine, tree: anggaran.Tree) -> dict[str, str]
     sums, for pagu and realisasi; and, as a parent, its own children likewise."""
     ctx: dict[str, str] = {"jenis": _level_name(line.kode)}
     if (parent := tree.parent_of(line.kode)) is not None:
-        holders, kids = tree.holders_of(parent), tree.children_of(parent)
+        holders, every = tree.holders_of(parent), tree.children_of(parent)
+        kids = [x for x in every if x.pk == line.pk]
         ctx.update({"induk": parent, "jenis_induk": _level_name(parent), "jenis_anak": _level_name(line.kode),
                     "induk_pk": ", ".join(dict.fromkeys(x.pk for x in holders)),
                     "induk_rincian_pagu": _listing(holders, "pagu"), "induk_rincian_realisasi": _listing(holders, "realisasi_sd"),
                     "anak_rincian_pagu": _listing(kids, "pagu"), "anak_rincian_realisasi": _listing(kids, "realisasi_sd"),
                     "induk_pagu": number(_sum_of(holders, "pagu"), 0), "anak_pagu": number(_sum_of(kids, "pagu"), 0),
                     "induk_realisasi": number(_sum_of(holders, "realisasi_sd"), 0),
-                    "anak_realisasi": number(_sum_of(kids, "realisasi_sd"), 0)})
+                    "anak_realisasi": number(_sum_of(kids, "realisasi_sd"), 0),
+                    "anak_semua_pk": ", ".join(dict.fromkeys(x.pk for x in every)),
+                    "anak_semua_rincian_pagu": _listing(every, "pagu"),
+                    "anak_semua_rincian_realisasi": _listing(every, "realisasi_sd"),
+                    "anak_semua_pagu": number(_sum_of(every, "pagu"), 0),
+                    "anak_semua_realisasi": number(_sum_of(every, "realisasi_sd"), 0)})
     if kids := tree.children_of(line.kode):
         holders = tree.holders_of(line.kode)
         ctx.update({"anak_pk": ", ".join(dict.fromkeys(x.pk for x in kids)), "jenis_anak_sendiri": _level_name(kids[0].kode),
@@ -536,19 +542,26 @@ def _hierarchy_context(line: _BudgetLine, tree: anggaran.Tree) -> dict[str, str]
 def _hierarchy_columns(line: _BudgetLine, tree: anggaran.Tree) -> dict[str, float | None]:
     """The sums the hierarchy expectations compare for `line`.
 
-    As a child: its parent's amount against all the parent's direct children; an error, so the
-    PK holding the child is returned (a unit's PK cascades from the one above it and must fit in
-    it). As a parent whose children live in other PKs (the head's programme, the units'
-    kegiatan): the same comparison as a warning on the parent's PK, which may be the one in
-    error but is not returned for another unit's data."""
+    As a child: its parent's amount against the parent's direct children held by the same PK; an
+    error, so that PK is returned (its own lines cannot fit, whatever the others hold). Against
+    all the parent's children, when some live in other PKs: a warning on each of those PKs, since
+    the data cannot tell whose line is wrong and one unit is never returned for another's (the
+    warning names every line with its cell, so each unit checks its own against the DPA). As a
+    parent whose children live in other PKs (the head's programme, the units' kegiatan): the
+    same comparison as a warning on the parent's PK."""
     out: dict[str, float | None] = dict.fromkeys(("induk_pagu_angka", "anak_pagu_angka", "induk_realisasi_sd_angka",
-                                                  "anak_realisasi_sd_angka", "kode_pagu_angka", "anak_lain_pagu_angka",
+                                                  "anak_realisasi_sd_angka", "anak_semua_pagu_angka",
+                                                  "anak_semua_realisasi_sd_angka", "kode_pagu_angka", "anak_lain_pagu_angka",
                                                   "kode_realisasi_sd_angka", "anak_lain_realisasi_sd_angka"))
     if (parent := tree.parent_of(line.kode)) is not None:
-        holders, kids = tree.holders_of(parent), tree.children_of(parent)
+        holders, every = tree.holders_of(parent), tree.children_of(parent)
+        kids = [x for x in every if x.pk == line.pk]
         out["induk_pagu_angka"], out["anak_pagu_angka"] = _float(_sum_of(holders, "pagu")), _float(_sum_of(kids, "pagu"))
         out["induk_realisasi_sd_angka"] = _float(_sum_of(holders, "realisasi_sd"))
         out["anak_realisasi_sd_angka"] = _float(_sum_of(kids, "realisasi_sd"))
+        if len(kids) < len(every):
+            out["anak_semua_pagu_angka"] = _float(_sum_of(every, "pagu"))
+            out["anak_semua_realisasi_sd_angka"] = _float(_sum_of(every, "realisasi_sd"))
     kids = tree.children_of(line.kode)
     if any(x.pk != line.pk for x in kids):
         holders = tree.holders_of(line.kode)

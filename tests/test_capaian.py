@@ -389,7 +389,10 @@ def test_distribution_leaves_out_indicators_not_yet_measured():
     inds = one(indicator([0, 0, 0, 3], 3, "Nilai", akumulasi="akhir", kode="IK-01"), realisasi([""]), q=1).indicators
     inds += one(indicator([0] * 4, 0, "Dokumen", kode="IK-02"), realisasi([1], kode="IK-02"), q=1).indicators
     dist = {d["predikat"]: d["jumlah"] for d in reports.distribution(CFG, [reports.predikat_of(i) for i in inds])}
-    assert sum(dist.values()) == 1 and dist[reports.NOT_COMPUTABLE] == 1  # IK-02 only (target 0)
+    # IK-02 only (target 0) is not computable; IK-01 is counted apart, outside the shares' base
+    assert dist[reports.NOT_COMPUTABLE] == 1 and dist[reports.BELUM_DIUKUR] == 1 and sum(dist.values()) == 2
+    assert next(d for d in reports.distribution(CFG, [reports.predikat_of(i) for i in inds])
+                if d["predikat"] == reports.NOT_COMPUTABLE)["persen"] == "100,00 %"
     assert reports.predikat_of(inds[0]) == "-"
 
 
@@ -404,8 +407,9 @@ def test_rekap_counts_as_judged_only_the_indicators_already_measured():
     later.indicators += now.indicators
     ctx = reports.rekap_context(CFG, ["PK-UJI"], {"PK-UJI": later}, {"PK-UJI": ParafResult("PK-UJI", "PARAF")},
                                 {"PK-UJI": "Uji"}, render.Period(2026, 1, dt.date(2026, 4, 6)))
-    assert ctx["ringkasan"]["jumlah_indikator"] == 1
-    assert [d["jumlah"] for d in ctx["sebaran"] if d["jumlah"]] == [1]
+    assert ctx["ringkasan"]["jumlah_indikator"] == 1 and ctx["ringkasan"]["belum_diukur"] == 1
+    assert [(d["predikat"], d["jumlah"], d["persen"]) for d in ctx["sebaran"] if d["jumlah"]] == [
+        ("Sangat Baik", 1, "100,00 %"), ("Belum diukur", 1, "-")]
     assert [r["capaian_sd"] for s in ctx["sasaran"] for r in s["indikator"]] == ["belum diukur (mulai TW IV)", "25,00 %"]
 
 

@@ -611,8 +611,9 @@ def _code(i: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def invalid_run(tmp_path_factory, suites):
-    """Every invalid case as one PK of one period beside the demo's five: (period, verdicts)."""
+def invalid_run(tmp_path_factory, clone_suites):
+    """Every invalid case as one PK of one period beside the demo's five: (period, verdicts),
+    without the cross-PK budget-hierarchy checks (the cases are clones of PK-SEK, see `clone_suites`)."""
     from sakip import capaian, paraf
 
     inputs = tmp_path_factory.mktemp("korpus") / "inputs"
@@ -626,7 +627,7 @@ def invalid_run(tmp_path_factory, suites):
         if case.after is not None:
             case.after(year / ("pk" if case.kind == "pk" else "realisasi/tw2") / f"{code}.xlsx")
     period = ingest.read_period(inputs, 2026, 2)
-    return period, paraf.run(period, capaian.compute(period), suites)
+    return period, paraf.run(period, capaian.compute(period), clone_suites)
 
 
 @pytest.fixture(scope="module")

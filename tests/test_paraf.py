@@ -558,7 +558,9 @@ def test_the_demos_budget_lines_fit_in_their_programmes(verdicts_tw2):
     assert all(not found for found in _hierarchy(verdicts_tw2).values())
 
 
-def test_kegiatan_of_units_above_the_heads_programme_return_the_units(period_tw2, suites):
+def test_units_kegiatan_together_above_the_heads_programme_warn_every_pk_involved(period_tw2, suites):
+    """No unit's own kegiatan exceed programme 5.01.02, only their sum does: the data cannot tell
+    whose line is wrong, so each PK involved is warned with every line and cell, none returned."""
     from decimal import Decimal
 
     from sakip.capaian import compute
@@ -566,15 +568,32 @@ def test_kegiatan_of_units_above_the_heads_programme_return_the_units(period_tw2
     period = _with_budget(period_tw2, change=("PK-IRBAN3", "5.01.02.2.01", Decimal(1_500_000_000)))
     verdicts = paraf.run(period, compute(period), suites)
     found = _hierarchy(verdicts)
-    assert found["PK-IRBAN1"] == [("error", "anggaran_hierarki_pagu", "D5"), ("error", "anggaran_hierarki_pagu", "D6")]
-    assert found["PK-IRBAN3"] == [("error", "anggaran_hierarki_pagu", "D5")]
-    assert verdicts["PK-IRBAN1"].verdict == verdicts["PK-IRBAN2"].verdict == "DIKEMBALIKAN"
-    # The head's programme is the other side: a warning there, the head's PK is not returned for it.
+    assert found["PK-IRBAN1"] == [("warning", "anggaran_hierarki_pagu_bersama", "D5"),
+                                  ("warning", "anggaran_hierarki_pagu_bersama", "D6")]
+    assert found["PK-IRBAN3"] == [("warning", "anggaran_hierarki_pagu_bersama", "D5")]
+    assert verdicts["PK-IRBAN1"].verdict == verdicts["PK-IRBAN2"].verdict == "PARAF"
+    # The head's programme is the other side: a warning there too.
     assert found["PK-INSP"] == [("warning", "anggaran_hierarki_pagu_pk_lain", "D6")] and verdicts["PK-INSP"].verdict == "PARAF"
     message = next(f.message for f in verdicts["PK-IRBAN1"].findings if f.location.cell == "D5" and "hierarki" in f.check)
-    assert message.startswith("Pagu seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 3.530.000.000 (")
+    assert message.startswith("Pagu seluruh kegiatan di bawah program 5.01.02 pada PK-IRBAN1, PK-IRBAN2, PK-IRBAN3 "
+                              "berjumlah Rp 3.530.000.000 (")
     assert "melebihi pagu program 5.01.02 Rp 3.085.000.000 (5.01.02 PK-INSP (pk/PK-INSP.xlsx, sheet 'Anggaran', sel D6)" in message
     assert "5.01.02.2.01 PK-IRBAN3 (pk/PK-IRBAN3.xlsx, sheet 'Anggaran', sel D5) Rp 1.500.000.000" in message
+
+
+def test_a_units_own_kegiatan_above_the_heads_programme_return_that_unit_only(period_tw2, suites):
+    from decimal import Decimal
+
+    from sakip.capaian import compute
+
+    period = _with_budget(period_tw2, change=("PK-IRBAN3", "5.01.02.2.01", Decimal(3_500_000_000)))
+    verdicts = paraf.run(period, compute(period), suites)
+    found = _hierarchy(verdicts)
+    assert ("error", "anggaran_hierarki_pagu", "D5") in found["PK-IRBAN3"] and verdicts["PK-IRBAN3"].verdict == "DIKEMBALIKAN"
+    assert verdicts["PK-IRBAN1"].verdict == verdicts["PK-IRBAN2"].verdict == "PARAF"
+    assert all(severity == "warning" for pk in ("PK-IRBAN1", "PK-IRBAN2", "PK-INSP") for severity, *_ in found[pk])
+    message = next(f.message for f in verdicts["PK-IRBAN3"].findings if f.severity == "error" and "hierarki" in f.check)
+    assert message.startswith("Pagu seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 3.500.000.000 (5.01.02.2.01 PK-IRBAN3")
 
 
 def test_subkegiatan_above_their_kegiatan_in_the_same_pk_return_it(period_tw2, suites):

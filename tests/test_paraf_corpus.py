@@ -155,17 +155,24 @@ CASES = [
          set_cells(R("PK-IRBAN2"), "Anggaran", F5=-100)),
     Case("anggaran.anggaran_dalam_pagu", "PK-SEK", (R("PK-SEK"), "Anggaran", "F5"), "melebihi pagu (96.750.000)",
          set_cells(R("PK-SEK"), "Anggaran", F5=96750000)),
-    # anggaran: kegiatan against the programme that holds them (the head's, in PK-INSP). The units'
-    # kegiatan 5.01.02.2.xx then total 3.530.000.000 against the programme's 3.085.000.000 ...
+    # anggaran: kegiatan against the programme that holds them (the head's, in PK-INSP). PK-IRBAN3's
+    # own kegiatan alone then exceed the programme's 3.085.000.000 (returned), and the units'
+    # kegiatan 5.01.02.2.xx together total 5.530.000.000 (a warning to every PK involved) ...
     Case("anggaran.anggaran_hierarki_pagu", "PK-IRBAN3", (PK_IRBAN3, "Anggaran", "D5"),
-         "melebihi pagu program 5.01.02 Rp 3.085.000.000", set_cells(PK_IRBAN3, "Anggaran", D5=1500000000)),
+         "melebihi pagu program 5.01.02 Rp 3.085.000.000", set_cells(PK_IRBAN3, "Anggaran", D5=3500000000)),
+    Case("anggaran.anggaran_hierarki_pagu_bersama", "PK-IRBAN1", (PK_IRBAN1, "Anggaran", "D5"),
+         "pada PK-IRBAN1, PK-IRBAN2, PK-IRBAN3 berjumlah Rp 5.530.000.000"),
     Case("anggaran.anggaran_hierarki_pagu_pk_lain", "PK-INSP", (PK_INSP, "Anggaran", "D6"),
-         "seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 3.530.000.000"),
+         "seluruh kegiatan di bawah program 5.01.02 berjumlah Rp 5.530.000.000"),
     # ... and programme 5.01.01 spends 712.450.000 by TW II while PK-SEK's kegiatan spend 1.194.650.000.
     Case("anggaran.anggaran_hierarki_realisasi", "PK-SEK", (R("PK-SEK"), "Anggaran", "F6"),
          "melebihi realisasi program 5.01.01 Rp 712.450.000", set_cells(R("PK-INSP"), "Anggaran", F5=100000000)),
     Case("anggaran.anggaran_hierarki_realisasi_pk_lain", "PK-INSP", (R("PK-INSP"), "Anggaran", "F5"),
          "seluruh kegiatan di bawah program 5.01.01 berjumlah Rp 1.194.650.000"),
+    # ... and PK-IRBAN3 spends 1.100.000.000 in TW II: within programme 5.01.02 alone, above it with the
+    # other units' kegiatan.
+    Case("anggaran.anggaran_hierarki_realisasi_bersama", "PK-IRBAN3", (R("PK-IRBAN3"), "Anggaran", "F5"),
+         "pada PK-IRBAN1, PK-IRBAN2, PK-IRBAN3 berjumlah Rp", set_cells(R("PK-IRBAN3"), "Anggaran", F5=1100000000)),
 ]
 
 

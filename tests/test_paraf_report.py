@@ -98,4 +98,4 @@ def test_lembar_paraf_shows_time_and_rules_in_officials_words(period_tw2, verdic
     assert ctx["aturan_sumber"].startswith(f"{len(result.checks)} aturan pemeriksaan dalam 5 kelompok")
     assert not any(s["sha256"][:12] in ctx["aturan_sumber"] or s["berkas"] in ctx["aturan_sumber"] for s in result.suites)
     assert "SHA" not in ctx["aturan_sumber"] and ".json" not in ctx["aturan_sumber"]
-    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 7, 9, 7)]
+    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 7, 9, 9)]
