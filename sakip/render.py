@@ -367,7 +367,7 @@ def _sasaran_label(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 def _by_sasaran(rows: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
     """The printed rows grouped per sasaran (`names[i]` is the sasaran of `rows[i]`), so that a
-    template merges the sasaran cell over its own indicators only, never over the next one's."""
+    template prints each sasaran's label row over its own indicators only."""
     groups: dict[str, dict[str, Any]] = {}
     for row, name in zip(rows, names):
         if name not in groups:

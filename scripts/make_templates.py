@@ -130,8 +130,11 @@ def widths(table, cms: list[float]) -> None:
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
     for row in table.rows:
-        for cell, w in zip(row.cells, cms):
-            cell.width = Cm(w)
+        col = 0
+        for tc in row._tr.tc_lst:  # a merged cell is as wide as the columns it spans
+            span = tc.grid_span
+            tc.width = Cm(sum(cms[col:col + span]))
+            col += span
 
 
 def tag_row(table, tag: str, ncols: int) -> None:
@@ -175,10 +178,28 @@ def signature_cell(cell, who: str, place: bool = True, role: str = "") -> None:
         para(cell, "{%p endif %}", keep=field == "pangkat", space_after=0)
 
 
+def group_row(table, text: str, size: float, shade: str = "F2F2F2") -> None:
+    """A row spanning the table that labels the rows after it (a sasaran over its indicators).
+
+    It is kept with the next row (keep-with-next on its paragraph, which Word and LibreOffice
+    apply to the row) and never split, so a label never ends a page apart from its first row;
+    unlike a vertically merged label cell, whose text LibreOffice prints on whichever page the
+    merge continues, beside rows of another group.
+    """
+    row = table.add_row()
+    cant_split(row)
+    cell = row.cells[0].merge(row.cells[-1])
+    set_cell(cell, text, bold=True, size=size)
+    cell.paragraphs[0].paragraph_format.keep_with_next = True
+    cell_shade(cell, shade)
+
+
 def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
-         shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0):
+         shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0,
+         group: str | None = None):
     """A bordered table: a repeated header row, {%tr for %} rows around one data row, an
-    optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight)."""
+    optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight).
+    `group`: a label row (see group_row) inside the first loop, before the inner loops."""
     align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -187,8 +208,10 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
         set_cell(cell, text, bold=True, size=head_size, align=WD_ALIGN_PARAGRAPH.CENTER)
         cell_shade(cell, shade)
     repeat_header(t.rows[0])
-    for loop in loops:
+    for n, loop in enumerate(loops):
         tag_row(t, "{%%tr for %s %%}" % loop, len(headers))
+        if n == 0 and group:
+            group_row(t, group, size)
     drow = t.add_row()
     cant_split(drow)
     for cell, text, a in zip(drow.cells, fields, aligns):
@@ -226,12 +249,12 @@ def laporan_triwulan() -> Document:
     para(doc, space_after=4)
     para(doc, "A. Capaian Indikator Kinerja", bold=True, keep=True)
     r = "TW {{ periode.romawi }}"
-    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
                f"Capaian {r}", f"Realisasi s.d. {r}", f"Capaian s.d. {r} thd Target Tahunan", "Predikat"],
-         [0.9, 4.3, 5.5, 1.7, 1.9, 1.8, 1.9, 1.9, 1.9, 2.1, 1.8],
-         ["{{ b.no }}", "{% vm %}{{ b.sasaran }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
+         [0.9, 7.6, 1.7, 2.0, 1.9, 1.9, 2.5, 2.0, 2.7, 2.5],
+         ["{{ b.no }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
           "{{ b.realisasi_tw }}", "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"],
-         "cllcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8)
+         "clcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
     para(doc, "Catatan: {{ catatan_capaian }}", size=8, space_after=6)
     para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=0)
     para(doc, "{{ grafik.catatan }}", size=8, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
@@ -379,9 +402,9 @@ def lampiran_pk() -> Document:
     p = para(doc, "LAMPIRAN PERJANJIAN KINERJA TAHUN {{ periode.tahun }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     p.paragraph_format.page_break_before = True
     para(doc, "{{ pihak_pertama.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
-         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
-         ["s in sasaran", "i in s.indikator"])
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 11.2, 2.4, 2.5],
+         ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
+         ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.nomor }}: {{ s.nama }}")
     para(doc, space_after=6)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Anggaran (Rp)"], [0.9, 3.0, 9.6, 3.5],
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in anggaran"],
@@ -394,12 +417,12 @@ def lampiran_ra() -> Document:
     letterhead(doc)
     para(doc, "RENCANA AKSI TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ pejabat.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target Tahunan", "TW I", "TW II", "TW III", "TW IV",
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", "TW I", "TW II", "TW III", "TW IV",
                "Rencana Aksi", "Penanggung Jawab"],
-         [0.9, 3.9, 4.6, 1.6, 1.7, 1.4, 1.4, 1.4, 1.4, 4.4, 3.0],
-         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
+         [0.9, 6.8, 1.7, 1.8, 1.5, 1.5, 1.5, 1.5, 5.2, 3.3],
+         ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
           "{{ i.tw2 }}", "{{ i.tw3 }}", "{{ i.tw4 }}", "{{ i.rencana_aksi }}", "{{ i.penanggung_jawab }}"],
-         "cllcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8.5, head_size=8)
+         "clcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
     para(doc, space_after=6)
     signature(doc, 25.7)
     return doc
@@ -411,7 +434,9 @@ def rekap_instansi() -> Document:
     para(doc, "REKAPITULASI CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ kop.instansi }}", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     para(doc, "Periode {{ periode.rentang }}: {{ ringkasan.jumlah_pk }} Perjanjian Kinerja, {{ ringkasan.jumlah_paraf }} telah diparaf dan "
-              "{{ ringkasan.jumlah_dikembalikan }} dikembalikan untuk diperbaiki; {{ ringkasan.jumlah_indikator }} indikator dinilai.", space_after=6)
+              "{{ ringkasan.jumlah_dikembalikan }} dikembalikan untuk diperbaiki; {{ ringkasan.jumlah_indikator }} indikator dinilai"
+              "{% if ringkasan.belum_diukur %}, {{ ringkasan.belum_diukur }} indikator belum diukur (targetnya mulai triwulan "
+              "berikutnya){% endif %}.", space_after=6)
     para(doc, "A. Sebaran Predikat Capaian", bold=True, keep=True)
     grid(doc, ["Predikat", "Jumlah Indikator", "Persentase"], [6.0, 3.5, 3.5],
          ["{{ d.predikat }}", "{{ d.jumlah }}", "{{ d.persen }}"], "lrr", ["d in sebaran"])
@@ -421,12 +446,12 @@ def rekap_instansi() -> Document:
          ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
     para(doc, space_after=6)
     para(doc, "C. Capaian per Indikator", bold=True, keep=True)
-    grid(doc, ["No", "Sasaran", "Kode PK", "Indikator Kinerja", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
+    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
                "Capaian TW {{ periode.romawi }}", "Capaian s.d. TW {{ periode.romawi }}", "Predikat"],
-         [0.9, 5.0, 2.4, 7.2, 2.0, 2.0, 2.0, 2.2, 2.0],
-         ["{{ i.no }}", "{% vm %}{{ i.sasaran }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
-          "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrrc", ["s in sasaran", "i in s.indikator"],
-         size=8.5, head_size=8)
+         [0.9, 2.4, 10.0, 2.6, 2.6, 2.4, 2.6, 2.2],
+         ["{{ i.no }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
+          "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrc", ["s in sasaran", "i in s.indikator"],
+         size=8.5, head_size=8, group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "D. Status Perjanjian Kinerja", bold=True, keep=True)
     grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW {{ periode.romawi }}", "Status"],
@@ -489,9 +514,9 @@ def lkjip() -> Document:
     p = para(doc, "Perjanjian Kinerja Tahun {{ tahun }} yang menjadi dasar pengukuran: {{ perencanaan.pk }}. Sasaran strategis, "
                   "indikator kinerja dan target tahunannya adalah sebagai berikut.", space_after=6)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    grid(doc, ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Target"], [0.9, 5.6, 6.6, 1.8, 2.1],
-         ["{% vm %}{{ s.no }}", "{% vm %}{{ s.nama }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "cllcr",
-         ["s in sasaran", "i in s.indikator"])
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 11.2, 2.4, 2.5],
+         ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
+         ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "Program dan anggaran yang mendukung:", keep=True)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.0, 9.6, 3.5],

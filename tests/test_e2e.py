@@ -145,7 +145,7 @@ def test_appendices_print_every_sasaran_and_their_own_dates(run_tw2, pk):
     for label in ("L-2", "L-3"):
         flat = " ".join(_page_text(path, label).split())
         for n, name in enumerate(sasaran, start=1):
-            assert f"{n}. {name}" in flat, (label, name)
+            assert f"Sasaran {n}: {name}" in flat, (label, name)
     assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-1")
     assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-3") and "6 Juli 2026" not in _page_text(path, "L-3")
 

@@ -92,11 +92,17 @@ def test_a_file_that_is_not_a_word_document_is_a_template_error(tmp_path):
 SASARAN_2 = "Meningkatnya kualitas pelayanan administrasi umum dan kepegawaian"
 
 
-def _rows_by_sasaran(path, header: str, indicator_col: int, sasaran_col: int) -> dict[str, str]:
-    """indicator -> the sasaran cell of its row (python-docx resolves a merged cell to its text),
-    from the first table whose header row holds `header`."""
+def _rows_by_sasaran(path, header: str, indicator_col: int) -> dict[str, str]:
+    """indicator -> the sasaran label row above it ("Sasaran 2: ...", one cell spanning the
+    table), from the first table whose header row holds `header`."""
     table = next(t for t in Document(path).tables if header in [c.text for c in t.rows[0].cells])
-    return {row.cells[indicator_col].text: row.cells[sasaran_col].text for row in table.rows[1:]}
+    owner, out = "", {}
+    for row in table.rows[1:]:
+        if len(row._tr.tc_lst) == 1:
+            owner = row.cells[0].text
+        else:
+            out[row.cells[indicator_col].text] = owner
+    return out
 
 
 def _cfg(cfg, **instansi):
@@ -120,10 +126,10 @@ def test_pk_and_ra_appendices_show_each_sasaran_with_its_own_indicators(tmp_path
         assert [[i["indikator"] for i in s["indikator"]] for s in ctx["sasaran"]] == [
             [r["indikator"] for r in rows if r["sasaran"] == n] for n in names]
         out = render.render_document(render.template_path(ROOT / "templates", name), ctx, tmp_path / f"{pk}.docx")
-        printed = _rows_by_sasaran(out, "Indikator Kinerja", 2, 1)
-        assert printed == {r["indikator"]: f"{names.index(r['sasaran']) + 1}. {r['sasaran']}" for r in rows}
+        printed = _rows_by_sasaran(out, "Indikator Kinerja", 1)
+        assert printed == {r["indikator"]: f"Sasaran {names.index(r['sasaran']) + 1}: {r['sasaran']}" for r in rows}
         if pk == "PK-SEK":
-            assert printed["Indeks kepuasan pegawai terhadap layanan kesekretariatan"] == f"2. {SASARAN_2}"
+            assert printed["Indeks kepuasan pegawai terhadap layanan kesekretariatan"] == f"Sasaran 2: {SASARAN_2}"
 
 
 def test_a_pk_of_three_sasaran_merges_each_group_apart(tmp_path, period_tw2):
@@ -134,10 +140,10 @@ def test_a_pk_of_three_sasaran_merges_each_group_apart(tmp_path, period_tw2):
     rows = [{**r, "sasaran": f"{names.index(o) + 1}. {o}"} for r, o in zip(ctx["indikator"], owners)]
     ctx = {**ctx, "indikator": rows, "sasaran": render._by_sasaran(rows, owners)}
     out = render.render_document(render.template_path(ROOT / "templates", "lampiran_pk"), ctx, tmp_path / "pk.docx")
-    printed = _rows_by_sasaran(out, "Indikator Kinerja", 2, 1)
-    assert list(printed.values()) == [r["sasaran"] for r in rows]
+    printed = _rows_by_sasaran(out, "Indikator Kinerja", 1)
+    assert list(printed.values()) == [f"Sasaran {names.index(o) + 1}: {o}" for o in owners]
     text = " ".join(c.text for t in Document(out).tables for row in t.rows for c in row.cells)
-    assert all(f"{n}. Sasaran {x}" in text for n, x in ((1, "A"), (2, "B"), (3, "C")))
+    assert all(f"Sasaran {n}: Sasaran {x}" in text for n, x in ((1, "A"), (2, "B"), (3, "C")))
 
 
 def test_lkjip_bab_ii_shows_each_sasaran_with_its_own_indicators(tmp_path):
@@ -147,9 +153,10 @@ def test_lkjip_bab_ii_shows_each_sasaran_with_its_own_indicators(tmp_path):
     ctx = templates.sample_context(tpl)
     assert len(ctx["sasaran"]) >= 2
     out = render.render_document(tpl, ctx, tmp_path / "lkjip.docx")
-    table = next(t for t in Document(out).tables if [c.text for c in t.rows[0].cells][:3] == ["No", "Sasaran Strategis", "Indikator Kinerja"])
-    printed = [(row.cells[0].text, row.cells[1].text, row.cells[2].text) for row in table.rows[1:]]
-    assert printed == [(str(s["no"]), s["nama"], i["indikator"]) for s in ctx["sasaran"] for i in s["indikator"]]
+    table = next(t for t in Document(out).tables if [c.text for c in t.rows[0].cells][:4] == ["No", "Indikator Kinerja", "Satuan", "Target"])
+    printed = [row.cells[0].text if len(row._tr.tc_lst) == 1 else (row.cells[0].text, row.cells[1].text) for row in table.rows[1:]]
+    assert printed == [x for s in ctx["sasaran"] for x in
+                       [f"Sasaran {s['no']}: {s['nama']}", *((str(i["no"]), i["indikator"]) for i in s["indikator"])]]
 
 
 def test_the_pk_is_dated_with_its_signing_day_and_the_ra_with_its_own(period_tw2):
