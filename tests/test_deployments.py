@@ -111,6 +111,21 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
+class _Client(httpx.Client):
+    """The test's own API client retries what Prefect's client retries (prefect.client.base:
+    429, 502, 503 with backoff): the server answers 503 while its SQLite database is busy, which
+    happens under the load of a parallel test run, and a raw client would fail the test on it."""
+
+    def send(self, request: httpx.Request, **kwargs) -> httpx.Response:
+        for attempt in range(8):
+            response = super().send(request, **kwargs)
+            if response.status_code not in (429, 502, 503) or attempt == 7:
+                return response
+            response.close()
+            time.sleep(min(0.5 * 2 ** attempt, 8.0))
+        raise AssertionError("unreachable")
+
+
 def _wait(condition, timeout: float, what: str, log: Path | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -134,7 +149,7 @@ def test_a_run_through_a_prefect_server_work_pool_and_worker(tmp_path):
         env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": server.url,
                "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
         stack.callback(lambda: [_stop(p) for p in reversed(started)])
-        http = httpx.Client(base_url=server.url, timeout=10)
+        http = _Client(base_url=server.url, timeout=10)
         _through_a_work_pool(tmp_path, env, http, started)
         _through_sakip_serve(tmp_path, env, http, started)
     for proc in [server.proc, *started]:
