@@ -27,7 +27,6 @@ from .package import pdf_date, signature_fields
 from .model import REPORT_PARAF_FIELD
 from .render import CHECKER_FIELD, Period, Renderer, letterhead, printed_signers
 from .paraf import ParafResult
-from .summary import capaian_range
 
 if TYPE_CHECKING:
     from .ingest import PeriodData
@@ -65,7 +64,7 @@ def entries(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
         if isinstance(made, Path):
             result = capaian.get(pk)
             who = tuple((name, p.nama) for name, p in printed_signers(period.config_for(pk), period.official(pk)).items())
-            out.append(Entry(pk, official, capaian_range(result.capaian_range() if result else None), made,
+            out.append(Entry(pk, official, result.range_text() if result else "-", made,
                              signers=who))
         elif verdict is not None and verdict.verdict != "PARAF":
             first = verdict.errors[0] if verdict.errors else None

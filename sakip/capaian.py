@@ -312,10 +312,28 @@ class PKResult:
     capaian_rata_sd: Result = field(default_factory=lambda: not_computable("tidak ada capaian yang dapat dihitung"))
     efisiensi: Result = field(default_factory=lambda: not_computable("tidak ada data", "efisiensi"))
 
-    def capaian_range(self) -> tuple[Decimal, Decimal] | None:
-        values = [i.capaian_tw.shown for i in self.indicators if i.capaian_tw.state == "dihitung"]
+    def capaian_range(self, to_date: bool = False) -> tuple[Decimal, Decimal] | None:
+        """Lowest and highest printed capaian of the quarter (or, `to_date`, s.d. the quarter)."""
+        values = [r.shown for r in self._results(to_date) if r.state == "dihitung"]
         values = [v for v in values if v is not None]
         return (min(values), max(values)) if values else None
+
+    def _results(self, to_date: bool) -> list[Result]:
+        return [i.capaian_sd if to_date else i.capaian_tw for i in self.indicators]
+
+    def range_text(self, to_date: bool = False) -> str:
+        """The range of capaian in %, followed by the qualitative results, which have no
+        percentage to join the range: "93,60 % – 104,00 %; Tercapai 1". `to_date`: s.d. the
+        quarter (the year's, at TW IV, as the LKjIP reports)."""
+        values = self.capaian_range(to_date)
+        numeric = "-" if not values else (percent(values[0]) if values[0] == values[1]
+                                          else f"{percent(values[0])} – {percent(values[1])}")
+        results = [r.text for r in self._results(to_date) if r.state in QUALITATIVE_PREDIKAT]
+        qualitative = ", ".join(f"{label} {results.count(label)}" for label in QUALITATIVE_PREDIKAT.values()
+                                if results.count(label))
+        if not qualitative:
+            return numeric
+        return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
 
     def predikat_counts(self) -> dict[str, int]:
         """Indicators per predikat ("-" when none could be given); an indicator not yet measured

@@ -408,7 +408,9 @@ def _render_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
         shown = str(narasi_path or source / reports.NARRATIVE_FILE)
         if narasi_path is None:
             out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
-        contexts["lkjip"] = reports.lkjip_context(cfg, narasi, shown, pks, nips, capaian, verdicts, officials,
+        # The document names the file as planners find it in the input folder, not this machine's path.
+        printed = (narasi_path or source / reports.NARRATIVE_FILE).relative_to(inputs).as_posix()
+        contexts["lkjip"] = reports.lkjip_context(cfg, narasi, printed, pks, nips, capaian, verdicts, officials,
                                                   earlier or [], per)
         job.inputs += _year_end_inputs(inputs, period.year, agency)
     for name in names:

@@ -22,7 +22,6 @@ from .config import Konfigurasi, Predikat, load_as
 from .formatting import number, percent, quarter_name
 from .paraf import ParafResult
 from .render import INDENT, Period, letterhead, official, signature_block
-from .summary import capaian_range
 
 HEAD_FIELD = "ttd_kepala"
 NOT_COMPUTABLE = "Tidak dapat dihitung"
@@ -150,17 +149,6 @@ def _spread(cfg: Konfigurasi, predikat: list[str]) -> str:
     return ", ".join(f"{d['predikat']} {d['jumlah']}" for d in distribution(cfg, predikat) if d["jumlah"])
 
 
-def _range_text(result: PKResult) -> str:
-    """The PK's range of capaian in % this quarter, followed by its qualitative results, which
-    have no percentage to join the range: "93,60 % – 104,00 %; Tercapai 1"."""
-    numeric = capaian_range(result.capaian_range())
-    results = Counter(i.capaian_tw.text for i in result.indicators if i.capaian_tw.state in QUALITATIVE_PREDIKAT)
-    qualitative = ", ".join(f"{label} {results[label]}" for label in QUALITATIVE_PREDIKAT.values() if results[label])
-    if not qualitative:
-        return numeric
-    return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
-
-
 @dataclass(frozen=True)
 class _Line:
     """One budget line of one PK, for the agency's tables."""
@@ -222,7 +210,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         verdict = verdicts.get(pk)
         state = verdict.verdict if verdict is not None else "GAGAL"
         daftar.append({"no": n, "pk": pk, "pejabat": officials.get(pk, "-"), "status": state,
-                       "capaian": _range_text(capaian[pk]) if pk in capaian and state == "PARAF" else "-",
+                       "capaian": capaian[pk].range_text() if pk in capaian and state == "PARAF" else "-",
                        "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0})
         if verdict is not None and verdict.verdict != "PARAF":
             errors = verdict.errors
@@ -324,7 +312,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         target_r = renstra.get(ind.kode)
         sasaran[-1]["_inds"].append((ind, prev2, prev1))
         sasaran[-1]["indikator"].append({
-            "no": len(sasaran[-1]["indikator"]) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
+            "no": sum(len(s["indikator"]) for s in sasaran) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
             "target": ind.target_tahunan.shown, "realisasi": ind.realisasi_sd.shown, "capaian": ind.capaian_sd.text,
             "predikat": predikat_of(ind, annual),
             "realisasi_n1": prev1.realisasi_sd.shown if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
@@ -355,7 +343,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         auto += " " + QUALITATIVE_NOTE
     all_pks = [{"no": n, "pk": pk, "pejabat": officials.get(pk, "-"),
                 "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0,
-                "capaian": _range_text(capaian[pk]) if pk in done else "-",
+                "capaian": capaian[pk].range_text(to_date=True) if pk in done else "-",
                 "status": verdicts[pk].verdict if verdicts.get(pk) is not None else "GAGAL"} for n, pk in enumerate(pks, start=1)]
     return {
         "kop": letterhead(cfg), "periode": per.context, "tahun": str(year),

@@ -242,3 +242,32 @@ def test_a_chart_writes_a_qualitative_result_on_its_bar_and_keeps_it_in_json():
     assert charts.Chart.from_json(chart.to_json()) == chart
     assert charts.png(chart, dpi=50)[:4] == b"\x89PNG"
     assert "teks" not in charts.Chart("x", ("a",), (("s", (1.0,)),)).to_json()  # older contexts stay as they were
+
+
+def test_the_lkjip_reports_the_years_range_and_numbers_indicators_as_the_packages_do(whole_year):
+    """The LKjIP's list of PKs gives each PK's range of capaian s.d. TW IV (the year's), with its
+    qualitative results, not the fourth quarter's; its indicators are numbered through the PK as
+    in the packages and charts (IK-03 is the third), not again from 1 in each sasaran."""
+    period = read_period(whole_year, 2026, 4)
+    results = compute(period)
+    ctx = lkjip_of(period, results, 4)
+    rows = {p["pk"]: p["capaian"] for p in ctx["semua_pk"]}
+    assert all(rows[pk] == results[pk].range_text(to_date=True) for pk in rows)
+    assert any(results[pk].range_text(to_date=True) != results[pk].range_text() for pk in rows)
+    head = results["PK-INSP"]
+    assert rows["PK-INSP"].endswith("; Tercapai 3") and head.range_text(to_date=True).endswith("; Tercapai 3")
+    numbers = [i["no"] for s in ctx["sasaran"] for i in s["indikator"]]
+    assert numbers == list(range(1, len(head.indicators) + 1))
+    assert [i["kode"] for s in ctx["sasaran"] for i in s["indikator"]] == [i.kode for i in head.indicators]
+
+
+def test_a_pks_range_names_its_qualitative_results_in_the_bundle_too(period_tw2, capaian_tw2, tmp_path):
+    from pathlib import Path
+
+    from sakip import bundle
+
+    insp = capaian_tw2["PK-INSP"]
+    assert insp.range_text() == "93,60 % – 104,00 %; Tercapai 1"
+    made: dict[str, Path | str] = {pk: tmp_path / f"{pk}.pdf" for pk in period_tw2.pk_codes()}
+    listed = bundle.entries(period_tw2, capaian_tw2, all_paraf(period_tw2), made, "")
+    assert next(e for e in listed if e.pk == "PK-INSP").capaian == insp.range_text()
