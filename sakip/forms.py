@@ -8,7 +8,9 @@ workbooks, and one typed as '=HYPERLINK(...)' must not become a formula in the f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +29,65 @@ THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-NUMBER = "#,##0.##"
 RUPIAH = "#,##0"
+# A cell an official types a number into: General. '#,##0.##' (the old format) shows a whole
+# number as "6," in Excel, because the decimal separator is printed even when both optional
+# digits are empty, and number formats have no condition "is whole" to avoid it. General shows
+# 6 as "6" and 45,5 as "45,5" in Excel and in Calc, with the reader's own decimal separator;
+# it has no thousands separator, which a typed realisasi rarely needs.
+NUMBER_INPUT = "General"
+MAX_DECIMALS = 6  # more than any target or realisasi carries; beyond it the cell rounds for display
+
+
+def number_format(value: float) -> str:
+    """The format of a number written into a form: its own decimals, no fewer and no more, with
+    thousands grouped ("1.234,5", "6", "21,75" in an Indonesian locale), the same in Excel and Calc."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    decimals = min(len(text.partition(".")[2]), MAX_DECIMALS)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+# Row heights: openpyxl writes none, and Calc (unlike Excel) does not fit a row to wrapped text
+# it reads from an .xlsx, so a long name overprints the next row. The height is estimated from
+# the text and the column width (in widths of '0' of the default 11 pt font), wrapped at words as
+# the spreadsheet does; a little too tall is harmless, too short clips.
+LINE_HEIGHT = 15.0  # points per line of 11 pt Calibri/Carlito
+BOLD_WIDTH = 1.12  # a bold character is wider than a regular one
+
+
+def text_lines(text: object, width: float, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide."""
+    if text is None or text == "":
+        return 1
+    chars = max(1, int((width - 1) / (BOLD_WIDTH if bold else 1.0)))
+    return sum(max(1, len(textwrap.wrap(part, chars, break_on_hyphens=False))) for part in str(text).split("\n"))
+
+
+def fit_row(ws, row: int, bold: bool = False) -> float:
+    """Set `row`'s height to hold the wrapped text of each of its cells; returns the height."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value is None or cell.coordinate in ws.merged_cells:
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 8.43
+        lines = max(lines, text_lines(cell.value, width, bold or bool(cell.font and cell.font.b)))
+    height = lines * LINE_HEIGHT + 3
+    ws.row_dimensions[row].height = height
+    return height
+
+
+def print_setup(ws, header_row: int | None = None, landscape: bool = True) -> None:
+    """A4, one page wide (as many pages tall as needed), the table's header row on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: no limit on pages down
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 @dataclass(frozen=True)
@@ -86,8 +145,13 @@ def _title(ws, lines: list[str], ncols: int) -> int:
     return len(lines) + 2
 
 
-def _table(ws, start: int, headers: list[str], rows: list[list], widths: list[int],
-           formats: dict[int, str] | None = None, inputs: frozenset[int] = frozenset()) -> None:
+Format = str | Callable[[float], str]
+
+
+def _table(ws, start: int, headers: list[str], rows: list[list], widths: list[float],
+           formats: dict[int, Format] | None = None, inputs: frozenset[int] = frozenset()) -> None:
+    # A header word is never split: each column is at least as wide as its longest bold word.
+    widths = [max(w, math.ceil(max(len(word) for word in h.split()) * BOLD_WIDTH + 2)) for w, h in zip(widths, headers)]
     for c, h in enumerate(headers, start=1):
         xlsx.put(ws, start, c, h)
     _style_header(ws, start, len(headers))
@@ -96,13 +160,17 @@ def _table(ws, start: int, headers: list[str], rows: list[list], widths: list[in
             cell = xlsx.put(ws, r, c, v)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if formats and c in formats and isinstance(v, (int, float)):
-                cell.number_format = formats[c]
+            if formats and c in formats and isinstance(v, (int, float)) and not isinstance(v, bool):
+                fmt = formats[c]
+                cell.number_format = fmt if isinstance(fmt, str) else fmt(v)
             if c in inputs:
                 cell.fill = INPUT_FILL
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    for r in range(start, start + 1 + len(rows)):
+        fit_row(ws, r, bold=r == start)
     ws.freeze_panes = ws.cell(start + 1, 1)
+    print_setup(ws, start)
 
 
 def _identity(ws, pairs: list[tuple[str, object]]) -> None:
@@ -110,7 +178,11 @@ def _identity(ws, pairs: list[tuple[str, object]]) -> None:
     ws.column_dimensions["B"].width = 60
     for r, (label, value) in enumerate(pairs, start=1):
         xlsx.put(ws, r, 1, label).font = Font(bold=True)
-        xlsx.put(ws, r, 2, value).number_format = "@"  # NIP and codes stay text
+        cell = xlsx.put(ws, r, 2, value)
+        cell.number_format = "@"  # NIP and codes stay text
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fit_row(ws, r)
+    print_setup(ws, landscape=False)
 
 
 def write_pk_workbook(path: Path, code: str, year: int, signer: Signer, indicators: Sequence[Indicator],
@@ -126,13 +198,13 @@ def write_pk_workbook(path: Path, code: str, year: int, signer: Signer, indicato
     rows = [[i, x.kode, x.sasaran, x.indikator, x.satuan, x.polaritas, x.akumulasi, x.target]
             for i, x in enumerate(indicators, start=1)]
     _table(ws, start, ["No", "Kode", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Cara Akumulasi",
-                       "Target Tahunan"], rows, [5, 8, 40, 50, 10, 10, 12, 16], {8: NUMBER})
+                       "Target Tahunan"], rows, [5, 8, 40, 50, 10, 10, 12, 16], {8: number_format})
     ws = wb.create_sheet("RA")
     start = _title(ws, [f"RENCANA AKSI TAHUN {year}", signer.jabatan.upper()], 9)
     rows = [[i, x.kode, x.indikator, *x.ra, x.aksi, signer.jabatan] for i, x in enumerate(indicators, start=1)]
     _table(ws, start, ["No", "Kode", "Indikator Kinerja", "Target TW I", "Target TW II", "Target TW III", "Target TW IV",
                        "Rencana Aksi", "Penanggung Jawab"], rows, [5, 8, 50, 12, 12, 12, 12, 45, 30],
-           {c: NUMBER for c in (4, 5, 6, 7)})
+           {c: number_format for c in (4, 5, 6, 7)})
     ws = wb.create_sheet("Anggaran")
     start = _title(ws, [f"PROGRAM/KEGIATAN DAN ANGGARAN TAHUN {year}", signer.jabatan.upper()], 4)
     rows = [[i, p.kode, p.nama, p.pagu] for i, p in enumerate(programs, start=1)]
@@ -160,7 +232,7 @@ def write_realisasi_workbook(path: Path, code: str, year: int, quarter: int, sig
                      r.tindak_lanjut or None, r.bukti or None])
     _table(ws, start, ["No", "Kode", "Indikator Kinerja", "Satuan", "Target TW", "Realisasi TW", "Kendala",
                        "Tindak Lanjut", "Bukti Dukung"], rows, [5, 8, 50, 10, 14, 14, 40, 40, 30],
-           {5: NUMBER, 6: NUMBER}, inputs=frozenset({6, 7, 8, 9}))
+           {5: number_format, 6: number_format}, inputs=frozenset({6, 7, 8, 9}))
     ws = wb.create_sheet("Anggaran")
     start = _title(ws, [f"REALISASI ANGGARAN TRIWULAN {ROMAN[quarter]} TAHUN {year}", signer.jabatan.upper()], 5)
     rows = [[i, p.kode, p.nama, p.pagu, s] for i, (p, s) in enumerate(zip(programs, spent), start=1)]
@@ -256,7 +328,7 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     wb = Workbook()
     ws = wb.active
     ws.title = "Petunjuk"
-    ws.column_dimensions["A"].width = 120
+    ws.column_dimensions["A"].width = 110
     for r, line in enumerate(INSTRUCTIONS, start=1):
         xlsx.put(ws, r, 1, line).alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
@@ -265,6 +337,9 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     for r, q in enumerate(sorted(pending), start=len(INSTRUCTIONS) + 4):
         xlsx.put(ws, r, 1, f"Catatan: {pending[q]}").font = Font(bold=True, color="A4000F")
         ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    for r in range(2, ws.max_row + 1):  # the title (12 pt, one line) keeps the default height
+        fit_row(ws, r)
+    print_setup(ws)
     ws.protection.sheet = True
 
     ws = wb.create_sheet("Identitas")
@@ -280,8 +355,8 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     rows = [[i, x.kode, x.indikator, x.satuan, x.akumulasi.title(), x.target_tw, x.target_sd, *x.previous, None, None, None, None]
             for i, x in enumerate(indicators, start=1)]
     value_col = 8 + len(past)
-    _table(ws, start, headers, rows, [5, 8, 48, 10, 11, 12, 12, *[12] * len(past), 14, 36, 36, 30],
-           {c: NUMBER for c in range(6, value_col)})
+    _table(ws, start, headers, rows, [5, 8, 40, 10, 11, 12, 12, *[12] * len(past), 14, 30, 30, 24],
+           {c: number_format for c in range(6, value_col)})
     for r in range(start + 1, start + 1 + len(rows)):
         for c in range(8, value_col):
             ws.cell(r, c).fill = PAST_FILL
@@ -307,7 +382,7 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
             choice.add(cell)
         else:
             number_rule.add(cell)
-            cell.number_format = NUMBER
+            cell.number_format = NUMBER_INPUT
         if x.satuan.strip() == "%":
             cell.comment = Comment("Tulis 45,5 untuk 45,5 % (tanpa tanda %).", "sakip")
     _lock(ws, open_cells)

@@ -153,3 +153,123 @@ def test_an_empty_realisasi_is_returned_with_the_forms_rule(verdicts_tw2):
 
     empty = [f for f in verdicts_tw2["PK-IRBAN3"].errors if f.check == "realisasi.realisasi_terisi"]
     assert len(empty) == 1 and empty[0].fix == rule and empty[0].location.cell == "I7"
+
+
+# ---------------------------------------------------------------- print quality (issue 22)
+
+LONG_NAME = " ".join(["Persentase rekomendasi hasil pengawasan yang ditindaklanjuti"] * 5) + " PENUTUPNAMA"
+
+
+def _synthetic_form(folder):
+    """A form that stresses layout: a 300-character indicator name over a plain row, whole and
+    fractional targets, a whole previous realisasi."""
+    signer = forms.Signer("197004251990031006", "Nama Pejabat", "Inspektur Pembantu Wilayah I", "Inspektorat")
+    items = [forms.FormIndicator("IK-01", LONG_NAME, "%", "akhir", 6, 45.5, [1234.25]),
+             forms.FormIndicator("IK-02", "Jumlah dokumen", "Dokumen", "jumlah", 2, 6, [6])]
+    programs = [forms.FormProgram("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah " * 3, 999_999_999_999, 0)]
+    return forms.write_realisasi_form(folder / "PK-X.xlsx", "PK-X", 2026, 2, signer, items, programs)
+
+
+def _table_rows(ws):
+    head = next(r for r in ws.iter_rows(min_row=1, max_row=20) if r[0].value == "No")
+    return head[0].row, {c.value: c.column for c in head}
+
+
+def test_numbers_show_whole_as_whole_and_fractions_exactly(tmp_path):
+    ws = openpyxl.load_workbook(_synthetic_form(tmp_path))["Realisasi"]
+    start, col = _table_rows(ws)
+    first, second = start + 1, start + 2
+    # Excel prints '#,##0.##' for 6 as "6,": no number cell may end in an optional decimal part.
+    assert ws.cell(first, col["Target TW"]).number_format == "#,##0"  # 6
+    assert ws.cell(first, col["Target s.d. TW II"]).number_format == "#,##0.0"  # 45,5
+    assert ws.cell(first, col["Realisasi TW I (lalu)"]).number_format == "#,##0.00"  # 1.234,25
+    assert ws.cell(second, col["Realisasi TW I (lalu)"]).number_format == "#,##0"  # 6
+    assert ws.cell(first, col["Realisasi TW"]).number_format == "General"  # typed: shown as typed
+    formats = {c.number_format for row in ws.iter_rows() for c in row}
+    assert not any(f.endswith(".##") or f.endswith(".#") for f in formats), formats
+
+
+def test_number_format_per_value():
+    assert [forms.number_format(v) for v in (6, 6.0, 45.5, 21.75, 0.1 + 0.2, 1e-9)] == [
+        "#,##0", "#,##0", "#,##0.0", "#,##0.00", "#,##0.000000", "#,##0.000000"]
+
+
+def test_long_names_wrap_and_rows_are_tall_enough(tmp_path):
+    ws = openpyxl.load_workbook(_synthetic_form(tmp_path))["Realisasi"]
+    start, col = _table_rows(ws)
+    name = ws.cell(start + 1, col["Indikator Kinerja"])
+    assert name.alignment.wrap_text
+    width = ws.column_dimensions[name.column_letter].width
+    # 300+ characters in a column ~40 characters wide: at least 8 lines of 15 pt
+    assert len(LONG_NAME) / width > 7 and ws.row_dimensions[start + 1].height >= 8 * forms.LINE_HEIGHT
+    assert ws.row_dimensions[start + 2].height < 2 * forms.LINE_HEIGHT  # a short name stays one line
+    # Header: every header word fits its column (no "Akumulas|i"), and the row holds two lines.
+    for c in ws[start]:
+        assert c.alignment.wrap_text
+        longest = max(len(w) for w in c.value.split())
+        assert ws.column_dimensions[c.column_letter].width >= longest * forms.BOLD_WIDTH + 2, c.value
+    assert ws.row_dimensions[start].height >= 2 * forms.LINE_HEIGHT
+    # Petunjuk: the long instructions (line 2 wraps) get rows for all their lines
+    petunjuk = openpyxl.load_workbook(tmp_path / "PK-X.xlsx")["Petunjuk"]
+    assert petunjuk.row_dimensions[4].height >= 2 * forms.LINE_HEIGHT
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_the_header_repeated(tmp_path):
+    wb = openpyxl.load_workbook(_synthetic_form(tmp_path))
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+    for name in ("Realisasi", "Anggaran"):
+        ws = wb[name]
+        start, _ = _table_rows(ws)
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.print_title_rows.replace("$", "") == f"{start}:{start}"
+
+
+def test_the_form_opens_on_realisasi_only(tmp_path):
+    wb = openpyxl.load_workbook(_synthetic_form(tmp_path))
+    assert wb.active.title == "Realisasi"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Realisasi"]
+
+
+def _words(pdf):
+    """(page, word, xMin, yMin, xMax, yMax) of every word pdftotext finds."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in html.splitlines():
+        if "<page " in line:
+            page += 1
+        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', line)
+        if m:
+            words.append((page, m[5], *map(float, m.groups()[:4])))
+    return words
+
+
+def test_calc_prints_the_form_one_page_wide_without_overprinting(tmp_path):
+    import shutil
+    import subprocess
+
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        pytest.skip("LibreOffice or poppler not installed")
+    form = _synthetic_form(tmp_path)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(form)], capture_output=True, check=True, timeout=120)
+    words = _words(tmp_path / "PK-X.pdf")
+    pages = {p for p, *_ in words}
+    # Four sheets, one page each: Realisasi's 15 columns were three pages wide before.
+    assert len(pages) == 4
+    (first,) = {p for p, w, *_ in words if w == "IK-02"}  # the Realisasi sheet's page
+    assert {"No", "Kode", "Indikator", "Akumulasi", "Realisasi", "Bukti", "Tindak", "Lanjut"} <= {
+        w for p, w, *_ in words if p == first}
+    # The long name wraps inside its row: its last word stands above the next row's code.
+    (end,) = [y1 for p, w, x0, y0, x1, y1 in words if w == "PENUTUPNAMA"]
+    (next_code,) = [y0 for p, w, x0, y0, x1, y1 in words if w == "IK-02"]
+    assert end <= next_code
+    # Header cells not clipped: "Cara Akumulasi" is printed whole, on two lines within the header.
+    assert "Akumulasi" in {w for p, w, *_ in words if p == first}
+    # Whole numbers print whole ("6" not "6," or "6.") in Calc too.
+    assert not [w for p, w, *_ in words if p == first and w.endswith((",", ".")) and w[:-1].replace(",", "").replace(".", "").isdigit()]
