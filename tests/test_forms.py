@@ -273,3 +273,11 @@ def test_calc_prints_the_form_one_page_wide_without_overprinting(tmp_path):
     assert "Akumulasi" in {w for p, w, *_ in words if p == first}
     # Whole numbers print whole ("6" not "6," or "6.") in Calc too.
     assert not [w for p, w, *_ in words if p == first and w.endswith((",", ".")) and w[:-1].replace(",", "").replace(".", "").isdigit()]
+
+
+def test_row_estimate_counts_capitals_wider_and_line_breaks():
+    mixed = "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota Sukamaju"
+    assert forms.text_lines(mixed, 40) == 2
+    assert forms.text_lines(mixed.upper(), 40) == 3  # capitals take about a third more room
+    assert forms.text_lines("Baris satu\nBaris dua", 40) == 2
+    assert forms.text_lines(None, 10) == forms.text_lines("", 10) == 1
