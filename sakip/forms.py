@@ -183,7 +183,9 @@ def _identity(ws, pairs: list[tuple[str, object]]) -> None:
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 60
     for r, (label, value) in enumerate(pairs, start=1):
-        xlsx.put(ws, r, 1, label).font = Font(bold=True)
+        label_cell = xlsx.put(ws, r, 1, label)
+        label_cell.font = Font(bold=True)
+        label_cell.alignment = Alignment(vertical="top")  # level with its value, which may wrap
         cell = xlsx.put(ws, r, 2, value)
         cell.number_format = "@"  # NIP and codes stay text
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -227,6 +227,12 @@ def test_every_sheet_prints_on_a4_one_page_wide_with_the_header_repeated(tmp_pat
         assert ws.print_title_rows.replace("$", "") == f"{start}:{start}"
 
 
+def test_identity_labels_stand_level_with_their_values(tmp_path):
+    ws = openpyxl.load_workbook(_synthetic_form(tmp_path))["Identitas"]
+    assert all(ws.cell(r, c).alignment.vertical == "top" for r in range(1, 7) for c in (1, 2))
+    assert all(ws.cell(r, 2).alignment.wrap_text for r in range(1, 7))
+
+
 def test_the_form_opens_on_realisasi_only(tmp_path):
     wb = openpyxl.load_workbook(_synthetic_form(tmp_path))
     assert wb.active.title == "Realisasi"
