@@ -130,9 +130,10 @@ def value_label(v: float | None, whole: bool = False) -> str:
 def _ticks(values: list[float]) -> list[str]:
     """Axis ticks in Indonesian notation (0,5; 1.000), every tick with the same number of
     decimals, no more than the ticks need."""
-    exact = [_decimal(v) for v in values]
+    # A locator's float noise (0.30000000000000004) is not a third decimal.
+    exact = [_decimal(round(v, 9)) for v in values]
     places = 0
-    while places < 2 and any(v != formatting.round2(v).quantize(Decimal(1).scaleb(-places)) for v in exact):
+    while places < 2 and any(v != v.quantize(Decimal(1).scaleb(-places)) for v in exact):
         places += 1
     return [formatting.number(v, places) for v in exact]
 
@@ -237,7 +238,11 @@ def _label_bars(ax: Any, drawn: list[tuple[float, float | None, str, str]], line
     line goes inside its bar (or, on a bar too short to hold it, above the line). Labels wider than
     their bar stand upright. The value axis grows to hold the labels."""
     upright = any(len(t) * LABEL_PT * EM > bar_pt for _, _, t, _ in drawn)
-    span_pt = lambda t: PAD_PT + (len(t) * LABEL_PT * EM if upright else LABEL_PT * 1.2)  # noqa: E731
+
+    def span_pt(text: str) -> float:
+        # 3 pt of air over the label, so that the highest does not touch the legend above the plot
+        return PAD_PT + 3 + (len(text) * LABEL_PT * EM if upright else LABEL_PT * 1.2)
+
     lo, hi = ax.get_ylim()
     for _ in range(2):  # the limits hold the labels, whose size in data units depends on the limits
         unit = (hi - lo) / axes_h  # data per point

@@ -57,6 +57,7 @@ def test_percent_ticks_and_labels_are_written_as_the_tables_write_them():
 def test_fractional_ticks_use_a_decimal_comma():
     assert charts._ticks([0.0, 0.5, 1.0, 1.5]) == ["0,0", "0,5", "1,0", "1,5"]
     assert charts._ticks([0.0, 1000.0, 2000.0]) == ["0", "1.000", "2.000"]
+    assert charts._ticks([0.0, 0.1 + 0.2, 0.6000000000000001]) == ["0,0", "0,3", "0,6"]
     assert charts.value_label(97.345) == "97,35"  # half up, as formatting.round2
 
 
