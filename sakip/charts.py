@@ -188,7 +188,8 @@ def figure(chart: Chart, dpi: int = DPI):
         bottom_pt = max((len(t) for t in shown), default=1) * TICK_PT * EM + 10
     else:
         bottom_pt = max((_lines(t) for t in shown), default=1) * TICK_PT * 1.2 + 8
-    top_pt = 4 + title_h + (TITLE_PT * 1.6 if legend else 0)
+    # 8 pt of air over the title: templates place a chart right under a table
+    top_pt = 8 + title_h + (TITLE_PT * 1.6 if legend else 0)
     fig = _figure(chart.lebar_cm, round(height_pt / 72 * 2.54, 3))
     fig.set_dpi(dpi)
     fig.subplots_adjust(left=left_pt / width_pt, right=1 - right_pt / width_pt,
@@ -224,7 +225,7 @@ def figure(chart: Chart, dpi: int = DPI):
     if not many:
         _label_bars(ax, drawn, chart.garis, axes_h, bar_pt=slot * width * 0.92)
     if chart.judul:
-        fig.suptitle(title, y=1 - 3 / height_pt, va="top", fontfamily="Liberation Sans", fontsize=TITLE_PT,
+        fig.suptitle(title, y=1 - 7 / height_pt, va="top", fontfamily="Liberation Sans", fontsize=TITLE_PT,
                      fontweight="bold", linespacing=1.1)
     if legend:
         ax.legend(prop={"family": "Liberation Sans", "size": 6.5}, frameon=False, ncols=n + 1, loc="lower center",
@@ -273,5 +274,7 @@ def png(chart: Chart, dpi: int = DPI) -> bytes:
     """The chart as a PNG at print resolution (Liberation Sans, the metric twin of Arial)."""
     fig = figure(chart, dpi)
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    # Transparent around the plot: a picture placed tight under a table must not paint over the
+    # table's bottom border (it did on the recap's first page at screen resolution).
+    fig.savefig(out, format="png", dpi=dpi, transparent=True, pil_kwargs={"compress_level": 1})
     return out.getvalue()

@@ -94,3 +94,13 @@ def test_a_long_title_wraps_inside_the_picture():
     for text in ax.texts:  # the labels stay inside the picture too
         t = text.get_window_extent(renderer)
         assert page.y0 <= t.y0 and t.y1 <= legend.y0 + 1, text.get_text()
+
+
+def test_the_picture_is_transparent_around_the_plot():
+    """Placed tight under a table, the picture must not paint over the table's bottom border."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(charts.png(DISTRIBUTION, dpi=50))).convert("RGBA")
+    assert image.getpixel((image.width // 2, 0))[3] == 0 and image.getpixel((0, image.height - 1))[3] == 0
