@@ -389,8 +389,8 @@ def _comparison_chart(name: str, members: list[tuple[IndicatorResult, IndicatorR
 
     columns = [(str(earlier.year), k) for k, earlier in ((1, n2), (2, n1)) if earlier is not None] + [(str(year), 0)]
     drawn = [(col, [value(m[k]) for m in members]) for col, k in columns]
-    short = name if len(name) <= 90 else name[:87] + "..."
-    return charts.Chart(judul=f"Capaian per tahun: {short}", label=tuple(m[0].kode for m in members),
+    # The whole sasaran: the chart wraps a long title rather than the reader guessing its end.
+    return charts.Chart(judul=f"Capaian per tahun: {name}", label=tuple(m[0].kode for m in members),
                         seri=tuple((n, tuple(v for v, _ in vs)) for n, vs in drawn),
                         teks=tuple(tuple(t for _, t in vs) for _, vs in drawn) if any(t for _, vs in drawn for _, t in vs) else (),
                         satuan="% capaian", garis=100.0, garis_label="Target (100 %)", lebar_cm=15.0, tinggi_cm=5.5)

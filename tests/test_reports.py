@@ -271,3 +271,22 @@ def test_a_pks_range_names_its_qualitative_results_in_the_bundle_too(period_tw2,
     made: dict[str, Path | str] = {pk: tmp_path / f"{pk}.pdf" for pk in period_tw2.pk_codes()}
     listed = bundle.entries(period_tw2, capaian_tw2, all_paraf(period_tw2), made, "")
     assert next(e for e in listed if e.pk == "PK-INSP").capaian == insp.range_text()
+
+
+def test_the_lkjip_chart_names_the_whole_sasaran_and_wraps_it():
+    """A sasaran of 150+ characters (the synthetic agency's) is named whole in its chart's title,
+    wrapped over lines inside the picture, not cut at "..."."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from sakip import charts
+
+    name = ("Meningkatnya kualitas tata kelola pemerintahan yang akuntabel, transparan dan berorientasi hasil "
+            "melalui penguatan pengawasan internal dan sistem akuntabilitas kinerja instansi pemerintah daerah")
+    chart = reports._comparison_chart(name, [], 2026, None, None)
+    assert chart.judul.endswith(name)
+    fig = charts.figure(chart, dpi=50)
+    FigureCanvasAgg(fig).draw()
+    title = fig._suptitle
+    assert "\n" in title.get_text() and title.get_text().replace("\n", " ") == chart.judul
+    box = title.get_window_extent(fig.canvas.get_renderer())
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1
