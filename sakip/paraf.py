@@ -949,24 +949,46 @@ def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, s
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.print_title_rows = "2:2"
     ws.print_area = f"A1:{get_column_letter(len(KOREKSI_HEADERS))}{last}"
-    ws.oddFooter.center.text = "Halaman &P dari &N"
+    ws.oddFooter.center.text = "Halaman &P"  # &N would count the other sheets too when Calc prints the workbook
     ws.freeze_panes = "A3"
     for sheet in book.worksheets:
-        if sheet is not ws and sheet.title.casefold() == "petunjuk":
-            # The form's instructions: wrapped but one line high in Calc, and a column wider than
-            # A4 portrait, which Calc cuts at the page's edge instead of scaling it down.
-            for dim in sheet.column_dimensions.values():
-                if dim.width and dim.width > PORTRAIT_COLUMNS:
-                    dim.width = PORTRAIT_COLUMNS
-            xlsx.fit_row_heights(sheet)
-            if not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage:
-                sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-                sheet.page_setup.fitToWidth = 1
-                sheet.page_setup.fitToHeight = 0
-                sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        if sheet is not ws:
+            _printable(sheet)
     book.active = 0
     for sheet in book.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
+
+
+def _printable(ws: Any) -> None:
+    """A sheet of the unit's copy, printable as Calc shows it: a form made before the forms had
+    row heights and a print setup wraps its long texts in rows one line high (the lines overprint
+    in Calc) and prints a wide sheet several pages across. A height or print setup the sheet
+    already has is kept."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from . import xlsx
+
+    if not isinstance(ws, Worksheet):
+        return  # a chart sheet
+    if ws.title.casefold() == "petunjuk":
+        # The form's one column of instructions is wider than A4 portrait, and Calc cuts it at
+        # the page's edge instead of scaling it down.
+        for dim in ws.column_dimensions.values():
+            if dim.width and dim.width > PORTRAIT_COLUMNS:
+                dim.width = PORTRAIT_COLUMNS
+    xlsx.fit_row_heights(ws)
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        return
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or xlsx.DEFAULT_COLUMN_WIDTH
+                for c in range(1, ws.max_column + 1))
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if width > PORTRAIT_COLUMNS and not ws.page_setup.orientation:
+        ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _save(book: Any, target: Path) -> None:

@@ -89,4 +89,23 @@ def test_calc_prints_koreksi_one_page_wide_and_the_title_whole(koreksi, tmp_path
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "Pages:           1" in info and "841.89 x 595.3" in info  # A4 landscape, one page
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    assert "lalu kirim kembali." in text and "Cara memperbaiki" in text and "Halaman 1 dari 1" in text
+    assert "lalu kirim kembali." in text and "Cara memperbaiki" in text and "Halaman 1" in text
+
+
+def test_the_units_sheets_print_one_page_wide_and_their_wrapped_rows_fit(koreksi):
+    """The demo's forms predate row heights and a print setup: in the copy, the Realisasi sheet
+    (wider than portrait) prints landscape one page wide, and its wrapped indicator names get
+    the rows they need; a height the form set itself is kept."""
+    source = openpyxl.load_workbook(INPUTS / "2026" / SOURCE)["Realisasi"]
+    ws = openpyxl.load_workbook(koreksi)["Realisasi"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.orientation == "landscape"
+    width = ws.column_dimensions["C"].width
+    wrapped = [c for c in ws["C"] if isinstance(c.value, str) and c.alignment.wrap_text
+               and xlsx.text_lines(c.value, width) > 1 and source.row_dimensions[c.row].height is None]
+    assert wrapped, "the demo has indicator names that wrap"
+    for cell in wrapped:
+        assert ws.row_dimensions[cell.row].height >= xlsx.text_lines(cell.value, width) * xlsx.LINE_POINTS
+    for row, dim in source.row_dimensions.items():
+        if dim.height is not None:
+            assert ws.row_dimensions[row].height == dim.height
