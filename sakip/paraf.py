@@ -981,8 +981,11 @@ def _printable(ws: Any) -> None:
     xlsx.fit_row_heights(ws)
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         return
-    width = sum(ws.column_dimensions[get_column_letter(c)].width or xlsx.DEFAULT_COLUMN_WIDTH
-                for c in range(1, ws.max_column + 1))
+    width = 0.0
+    for c in range(1, ws.max_column + 1):
+        width += ws.column_dimensions[get_column_letter(c)].width or xlsx.DEFAULT_COLUMN_WIDTH
+        if width > PORTRAIT_COLUMNS:
+            break  # wide enough to print landscape; a stray cell at XFD1 needs no 16 384 columns
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if width > PORTRAIT_COLUMNS and not ws.page_setup.orientation:
         ws.page_setup.orientation = "landscape"

@@ -164,17 +164,17 @@ def fit_row_heights(ws: Any, min_row: int = 1, line_points: float = LINE_POINTS)
                 for c in range(merged.min_col, merged.max_col + 1))
         else:
             tall.update(range(merged.min_row, merged.max_row + 1))
-    for row in ws.iter_rows(min_row=min_row):
-        if not row or row[0].row in tall or ws.row_dimensions[row[0].row].height is not None:
+    # Only the cells the sheet holds: iter_rows would make every cell of the used range, and a
+    # unit's sheet with one value at XFD1048576 spans billions.
+    need: dict[int, int] = {}
+    for (r, c), cell in list(ws._cells.items()):
+        if r < min_row or r in tall or not isinstance(cell.value, str) or not cell.alignment.wrap_text:
             continue
-        lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
-                continue
-            width = spans.get((cell.row, cell.column))
-            if width is None:
-                width = ws.column_dimensions[get_column_letter(cell.column)].width or DEFAULT_COLUMN_WIDTH
-            size = (cell.font.sz or 11) / 11 if cell.font is not None else 1
-            lines = max(lines, math.ceil(text_lines(cell.value, width / size) * size))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = lines * line_points
+        width = spans.get((r, c))
+        if width is None:
+            width = ws.column_dimensions[get_column_letter(c)].width or DEFAULT_COLUMN_WIDTH
+        size = (cell.font.sz or 11) / 11 if cell.font is not None else 1
+        need[r] = max(need.get(r, 1), math.ceil(text_lines(cell.value, width / size) * size))
+    for r, lines in need.items():
+        if lines > 1 and ws.row_dimensions[r].height is None:
+            ws.row_dimensions[r].height = lines * line_points
