@@ -740,6 +740,12 @@ def _cell_key(cell: str) -> tuple[int, str]:
 KOREKSI_HEADERS = ("No", "Tingkat", "Berkas", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Yang diharapkan",
                    "Cara memperbaiki")
 KOREKSI_SHEET = "Koreksi"
+# Column widths (characters) of the Koreksi sheet: about 190 characters, printed one A4 landscape
+# page wide at about 70 %; the long texts (Temuan, Cara memperbaiki) get the room.
+KOREKSI_WIDTHS = (5, 11, 27, 11, 7, 16, 45, 28, 40)
+PORTRAIT_COLUMNS = 85  # characters of 11 pt text across A4 portrait between 0,75 in margins
+COMMENT_AUTHOR = "sakip (paraf otomatis)"
+FORM_AUTHOR = "sakip"  # the form's own hints (sakip.forms)
 MAX_NOTES = 10  # findings written into one cell's comment; all of them are on the Koreksi sheet
 # A form merges its titles, a few hundred cells; openpyxl makes an object for every merged cell.
 MAX_MERGED_CELLS = 200_000
@@ -878,18 +884,30 @@ def _mark(copy: _Copy, marked: list[tuple[Finding, str]]) -> tuple[dict[int, str
         shown = texts[:MAX_NOTES]
         if len(texts) > MAX_NOTES:
             shown.append(f"... dan {len(texts) - MAX_NOTES} temuan lain pada sel ini: lihat sheet {KOREKSI_SHEET}.")
-        earlier = target.comment.text + "\n\n" if target.comment is not None and target.comment.text else ""
-        target.comment = Comment(xlsx.cell_text(earlier + "\n\n".join(shown)), "sakip (paraf otomatis)",
+        target.comment = Comment(xlsx.cell_text("\n\n".join(shown) + _earlier_note(target.comment)), COMMENT_AUTHOR,
                                  width=320, height=140)
     return links, ["Sel yang ditandai dibuka kuncinya agar dapat diperbaiki pada sheet yang terkunci."] if unlocked else []
+
+
+def _earlier_note(comment: Any) -> str:
+    """What a marked cell's comment said before, to follow the findings (the official reads the
+    finding first): the form's hint or the unit's own note. An earlier round's findings, sent
+    back with the corrections, are dropped: this round's findings replace them."""
+    if comment is None or not comment.text or comment.author == COMMENT_AUTHOR:
+        return ""
+    label = "Petunjuk formulir" if comment.author == FORM_AUTHOR else "Catatan sebelumnya"
+    return f"\n\n{label}: {comment.text}"
 
 
 def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, str]], notes: list[str],
                    links: dict[int, str]) -> None:
     """The first sheet, which the workbook opens on: a line saying what to do, then every
     finding, one a row, its cell linked to the cell it marks."""
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     from . import xlsx
 
@@ -899,8 +917,6 @@ def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, s
             "Perbaiki sel yang ditandai merah pada berkas ini, lalu kirim kembali.")
     xlsx.append(ws, [" ".join([head, *notes])])
     xlsx.append(ws, list(KOREKSI_HEADERS))
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
     for n, (f, sheet) in enumerate(marked, start=1):
         # File and sheet names are shown visible (a Linux file name may hold a newline); the rest
         # as submitted, as text (sakip.xlsx), losing only what a worksheet cannot hold.
@@ -908,14 +924,74 @@ def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, s
                          f.value, f.message, f.expected or "-", f.fix])
         if n in links:
             ws.cell(n + 2, 5).hyperlink = Hyperlink(ref=f"E{n + 2}", location=links[n])
-    for col, width in zip("ABCDEFGHI", (5, 11, 24, 12, 7, 18, 55, 40, 55)):
+    for col, width in zip("ABCDEFGHI", KOREKSI_WIDTHS):
         ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=3):
+    last = len(marked) + 2
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(KOREKSI_HEADERS))
+    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    edge = Side(style="thin", color="808080")
+    box = Border(left=edge, right=edge, top=edge, bottom=edge)
+    for row in ws.iter_rows(min_row=2, max_row=last, max_col=len(KOREKSI_HEADERS)):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = box
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center" if cell.row == 2 else None)
+            if cell.row == 2:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="D9D9D9")
+    xlsx.fit_row_heights(ws)
+    # Printed as the official files it: A4 landscape, one page wide, the header on every page.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.print_title_rows = "2:2"
+    ws.print_area = f"A1:{get_column_letter(len(KOREKSI_HEADERS))}{last}"
+    ws.oddFooter.center.text = "Halaman &P"  # &N would count the other sheets too when Calc prints the workbook
+    ws.freeze_panes = "A3"
+    for sheet in book.worksheets:
+        if sheet is not ws:
+            _printable(sheet)
     book.active = 0
     for sheet in book.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
+
+
+def _printable(ws: Any) -> None:
+    """A sheet of the unit's copy, printable as Calc shows it: a form made before the forms had
+    row heights and a print setup wraps its long texts in rows one line high (the lines overprint
+    in Calc) and prints a wide sheet several pages across. A height or print setup the sheet
+    already has is kept."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from . import xlsx
+
+    if not isinstance(ws, Worksheet):
+        return  # a chart sheet
+    if ws.title.casefold() == "petunjuk":
+        # The form's one column of instructions is wider than A4 portrait, and Calc cuts it at
+        # the page's edge instead of scaling it down.
+        for dim in ws.column_dimensions.values():
+            if dim.width and dim.width > PORTRAIT_COLUMNS:
+                dim.width = PORTRAIT_COLUMNS
+    xlsx.fit_row_heights(ws)
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        return
+    width = 0.0
+    for c in range(1, ws.max_column + 1):
+        width += ws.column_dimensions[get_column_letter(c)].width or xlsx.DEFAULT_COLUMN_WIDTH
+        if width > PORTRAIT_COLUMNS:
+            break  # wide enough to print landscape; a stray cell at XFD1 needs no 16 384 columns
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if width > PORTRAIT_COLUMNS and not ws.page_setup.orientation:
+        ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _save(book: Any, target: Path) -> None:

@@ -440,17 +440,21 @@ def test_a_workbook_openpyxl_cannot_write_back_gets_its_findings_in_a_workbook_o
     assert [r[4] for r in koreksi_rows(book)] == ["I5", None]
 
 
-def test_a_units_own_comments_are_kept_under_sakips(tmp_path):
+def test_a_units_own_comments_are_kept_after_the_findings(tmp_path):
+    """The official reads the finding first (issue 22); the unit's note follows, labelled, and
+    an earlier round's sakip comment sent back is replaced, not stacked."""
     from openpyxl.comments import Comment
 
     def commented(wb):
         wb["Realisasi"]["I5"].comment = Comment("Catatan unit: angka sementara", "Unit")
         wb["Realisasi"]["I6"].comment = Comment("", "Unit")  # an empty note
+        wb["Realisasi"]["I7"].comment = Comment("Galat: Temuan lama", paraf.COMMENT_AUTHOR)
     source = unit_book(tmp_path, commented)
-    [book] = corrections(tmp_path, source, [finding("I5"), finding("I6", n=1)])
+    [book] = corrections(tmp_path, source, [finding("I5"), finding("I6", n=1), finding("I7", n=2)])
     ws = openpyxl.load_workbook(book)["Realisasi"]
-    assert ws["I5"].comment.text.startswith("Catatan unit: angka sementara\n\nGalat: Temuan 0")
-    assert ws["I6"].comment.text.startswith("Galat: Temuan 1")
+    assert ws["I5"].comment.text == "Galat: Temuan 0 di I5\nPerbaikan: Perbaiki.\n\nCatatan sebelumnya: Catatan unit: angka sementara"
+    assert ws["I6"].comment.text == "Galat: Temuan 1 di I6\nPerbaikan: Perbaiki."
+    assert ws["I7"].comment.text == "Galat: Temuan 2 di I7\nPerbaikan: Perbaiki."
 
 
 def test_an_earlier_koreksi_sheet_sent_back_is_replaced(tmp_path):
