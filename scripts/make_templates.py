@@ -584,8 +584,8 @@ def lkjip() -> Document:
     para(doc, "Sasaran {{ s.no }}: {{ s.nama }}", bold=True, keep=True, space_after=4)
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target {{ tahun }}", "Realisasi {{ tahun }}", "Capaian {{ tahun }}",
                "Realisasi {{ tahun_n2 }}", "Realisasi {{ tahun_n1 }}", "Target Akhir Renstra", "Capaian thd Renstra"],
-         # 1,65 cm holds "Realisasi" (bold 7,5 pt) and "999.999.999.999" (8 pt) on one line
-         [0.8, 3.4, 1.3, 1.65, 1.65, 1.65, 1.65, 1.65, 1.65, 1.65],
+         # 1,64 cm holds "Realisasi" (bold 7,5 pt) and "999.999.999.999" (8 pt) on one line, 1,5 cm "Predikat"
+         [0.8, 3.2, 1.5, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}", "{{ i.realisasi }}", "{{ i.capaian }}",
           "{{ i.realisasi_n2 }}", "{{ i.realisasi_n1 }}", "{{ i.target_renstra }}", "{{ i.capaian_renstra }}"],
          "cllrrrrrrr", ["i in s.indikator"], size=8, head_size=7.5)
