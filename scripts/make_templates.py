@@ -228,8 +228,10 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
     """A bordered table: a repeated header row, {%tr for %} rows around one data row, an
     optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight).
     `group`: a label row (see group_row) inside the first loop, before the inner loops.
-    `keep`: every row keeps with the next paragraph, so the table's end moves with what follows
-    (a signature block) instead of leaving it alone on the next page."""
+    `keep`: the last data row keeps with the next paragraph, so the table's end moves with what
+    follows (a signature block) instead of leaving it alone on the next page; the row is written
+    twice, for loop.last and for the others, as a paragraph property cannot depend on the data.
+    Only for a single loop."""
     align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -242,11 +244,16 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
         tag_row(t, "{%%tr for %s %%}" % loop, len(headers))
         if n == 0 and group:
             group_row(t, group, size)
-    drow = t.add_row()
-    cant_split(drow)
-    for cell, text, a in zip(drow.cells, fields, aligns):
-        set_cell(cell, text, size=size, align=align_of[a])
-        cell.paragraphs[0].paragraph_format.keep_with_next = keep
+    for last in ((False, True) if keep else (False,)):
+        if keep:
+            tag_row(t, "{%tr else %}" if last else "{%tr if not loop.last %}", len(headers))
+        drow = t.add_row()
+        cant_split(drow)
+        for cell, text, a in zip(drow.cells, fields, aligns):
+            set_cell(cell, text, size=size, align=align_of[a])
+            cell.paragraphs[0].paragraph_format.keep_with_next = last
+    if keep:
+        tag_row(t, "{%tr endif %}", len(headers))
     for _ in loops:
         tag_row(t, "{%tr endfor %}", len(headers))
     if total:
@@ -513,19 +520,19 @@ def rekap_instansi() -> Document:
     para(doc, "{%p if dikembalikan %}")
     grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Temuan", "Temuan Utama"], [1.0, 3.0, 6.0, 2.2, 13.5],
          ["{{ r.no }}", "{{ r.pk }}", "{{ r.pejabat }}", "{{ r.jumlah_temuan }}", "{{ r.alasan }}"], "cllrl", ["r in dikembalikan"],
-         shade="F8CBAD")
+         shade="F8CBAD", keep=True)
     para(doc, "{%p else %}")
-    para(doc, "Tidak ada Perjanjian Kinerja yang dikembalikan pada triwulan ini.")
+    para(doc, "Tidak ada Perjanjian Kinerja yang dikembalikan pada triwulan ini.", keep=True)
     para(doc, "{%p endif %}")
-    para(doc, space_after=6)
+    para(doc, space_after=6, keep=True)  # the signature moves with the recap's last lines
     signature(doc, 25.7)
     return doc
 
 
-def narrative(doc, field: str) -> None:
-    """Planner-written paragraphs, one Word paragraph each."""
+def narrative(doc, field: str, keep: bool = False) -> None:
+    """Planner-written paragraphs, one Word paragraph each; `keep`: kept with what follows."""
     para(doc, "{%%p for t in %s %%}" % field)
-    p = para(doc, "{{ t }}", space_after=4)
+    p = para(doc, "{{ t }}", space_after=4, keep=keep)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     p.paragraph_format.first_line_indent = Cm(1.0)
     para(doc, "{%p endfor %}")
@@ -614,8 +621,8 @@ def lkjip() -> Document:
          merge_total=2, size=8.5)
 
     heading(doc, "BAB IV PENUTUP", new_page=True)
-    narrative(doc, "penutup")
-    para(doc, space_after=10)
+    narrative(doc, "penutup", keep=True)
+    para(doc, space_after=10, keep=True)
     signature(doc, 17.0)
 
     heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True, size=11)
