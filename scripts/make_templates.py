@@ -287,10 +287,11 @@ def laporan_triwulan() -> Document:
                    ("Periode", "{{ periode.triwulan }} Tahun {{ periode.tahun }} ({{ periode.rentang }})")], [3.2, 0.5, 22.0])
     para(doc, space_after=4)
     para(doc, "A. Capaian Indikator Kinerja", bold=True, keep=True)
-    r = "TW {{ periode.romawi }}"
+    r = "TW\u00a0{{ periode.romawi }}"  # no-break space: "TW" and "II" never on two lines of a header
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
                f"Capaian {r}", f"Realisasi s.d. {r}", f"Capaian s.d. {r} thd Target Tahunan", "Predikat"],
-         [0.9, 7.6, 1.7, 2.0, 1.9, 1.9, 2.5, 2.0, 2.7, 2.5],
+         # target and realisasi columns hold a Rupiah indicator's 999.999.999.999 at 8,5 pt
+         [0.9, 6.3, 1.7, 2.7, 2.7, 2.7, 2.0, 2.7, 2.0, 2.0],
          ["{{ b.no }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
           "{{ b.realisasi_tw }}", "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"],
          "clcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
@@ -504,15 +505,15 @@ def rekap_instansi() -> Document:
          ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
     para(doc, space_after=6)
     para(doc, "C. Capaian per Indikator", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
-               "Capaian TW {{ periode.romawi }}", "Capaian s.d. TW {{ periode.romawi }}", "Predikat"],
-         [0.9, 2.4, 10.0, 2.6, 2.6, 2.4, 2.6, 2.2],
+    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW\u00a0{{ periode.romawi }}", "Realisasi TW\u00a0{{ periode.romawi }}",
+               "Capaian TW\u00a0{{ periode.romawi }}", "Capaian s.d. TW\u00a0{{ periode.romawi }}", "Predikat"],
+         [0.9, 2.2, 9.6, 2.9, 2.9, 2.4, 2.6, 2.2],
          ["{{ i.no }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
           "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrc", ["s in sasaran", "i in s.indikator"],
          size=8.5, head_size=8, group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "D. Status Perjanjian Kinerja", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW {{ periode.romawi }}", "Status"],
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW\u00a0{{ periode.romawi }}", "Status"],
          [1.0, 3.0, 9.0, 2.5, 5.5, 4.0],
          ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc", ["p in pk"])
     para(doc, space_after=6)
