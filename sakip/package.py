@@ -209,7 +209,7 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
     if out.exists() and is_signed(out):
         raise PackageError(f"{out}: paket sudah ditandatangani dan tidak boleh ditimpa; koreksi setelah tanda tangan memerlukan revisi baru")
     writer = PdfWriter()
-    numbers: dict[str, int] = {}  # appendices sharing a prefix number on (L-1, L-2 | L-3 ...)
+    numbers: dict[str, int] = {}  # parts sharing a prefix number on; each prefix must match the footer its template prints
     for part in parts:
         start = len(writer.pages)
         try:
@@ -286,7 +286,7 @@ def package_pk(pk: str, author: str, official: str, year: int, quarter: int, pdf
         Part("Sampul", pdfs["sampul"], "Sampul", numbered=False),
         Part("Laporan Capaian Kinerja", pdfs["laporan_triwulan"], bookmarks=sasaran),
         Part("Lampiran Perjanjian Kinerja", pdfs["lampiran_pk"], "L-"),
-        Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "L-"),
+        Part("Lampiran Rencana Aksi", pdfs["lampiran_ra"], "RA-"),
         Part("Lembar Paraf", pdfs["lembar_paraf"], "P-"),
     ]
     fields = PACKAGE_FIELDS + ([REPORT_PARAF_FIELD] if report_paraf else [])

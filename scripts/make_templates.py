@@ -40,6 +40,34 @@ def base_document(landscape: bool) -> Document:
     return doc
 
 
+def page_footer(doc, prefix: str = "", skip_first: bool = False) -> None:
+    """"Halaman <label>" centred in the footer, the label being the prefix and Word's PAGE field.
+
+    The prefix must be the one sakip/package.py gives the part's PDF page labels ("L-", "P-"),
+    so the printed number is the one a PDF viewer shows. `skip_first`: no number on a cover.
+    LibreOffice computes the field at conversion.
+    """
+    sec = doc.sections[0]
+    if skip_first:
+        sec.different_first_page_header_footer = True
+    p = sec.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run(f"Halaman {prefix}").font.size = Pt(8)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "16")
+    rpr.append(sz)
+    run.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+
+
 def para(container, text: str = "", bold: bool = False, size: float | None = None, align=None,
          underline: bool = False, space_after: float | None = None, keep: bool = False):
     p = container.add_paragraph()
@@ -196,10 +224,14 @@ def group_row(table, text: str, size: float, shade: str = "F2F2F2") -> None:
 
 def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
          shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0,
-         group: str | None = None):
+         group: str | None = None, keep: bool = False):
     """A bordered table: a repeated header row, {%tr for %} rows around one data row, an
     optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight).
-    `group`: a label row (see group_row) inside the first loop, before the inner loops."""
+    `group`: a label row (see group_row) inside the first loop, before the inner loops.
+    `keep`: the last data row keeps with the next paragraph, so the table's end moves with what
+    follows (a signature block) instead of leaving it alone on the next page; the row is written
+    twice, for loop.last and for the others, as a paragraph property cannot depend on the data.
+    Only for a single loop."""
     align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -212,10 +244,16 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
         tag_row(t, "{%%tr for %s %%}" % loop, len(headers))
         if n == 0 and group:
             group_row(t, group, size)
-    drow = t.add_row()
-    cant_split(drow)
-    for cell, text, a in zip(drow.cells, fields, aligns):
-        set_cell(cell, text, size=size, align=align_of[a])
+    for last in ((False, True) if keep else (False,)):
+        if keep:
+            tag_row(t, "{%tr else %}" if last else "{%tr if not loop.last %}", len(headers))
+        drow = t.add_row()
+        cant_split(drow)
+        for cell, text, a in zip(drow.cells, fields, aligns):
+            set_cell(cell, text, size=size, align=align_of[a])
+            cell.paragraphs[0].paragraph_format.keep_with_next = last
+    if keep:
+        tag_row(t, "{%tr endif %}", len(headers))
     for _ in loops:
         tag_row(t, "{%tr endfor %}", len(headers))
     if total:
@@ -241,6 +279,7 @@ def identity(doc, pairs: list[tuple[str, str]], cms: list[float], size: float = 
 
 def laporan_triwulan() -> Document:
     doc = base_document(landscape=True)
+    page_footer(doc)
     letterhead(doc)
     para(doc, "LAPORAN CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     identity(doc, [("Nama", "{{ pejabat.nama }}"), ("NIP", "{{ pejabat.nip }}"), ("Pangkat/Gol.", "{{ pejabat.pangkat }}"),
@@ -248,10 +287,11 @@ def laporan_triwulan() -> Document:
                    ("Periode", "{{ periode.triwulan }} Tahun {{ periode.tahun }} ({{ periode.rentang }})")], [3.2, 0.5, 22.0])
     para(doc, space_after=4)
     para(doc, "A. Capaian Indikator Kinerja", bold=True, keep=True)
-    r = "TW {{ periode.romawi }}"
+    r = "TW\u00a0{{ periode.romawi }}"  # no-break space: "TW" and "II" never on two lines of a header
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
                f"Capaian {r}", f"Realisasi s.d. {r}", f"Capaian s.d. {r} thd Target Tahunan", "Predikat"],
-         [0.9, 7.6, 1.7, 2.0, 1.9, 1.9, 2.5, 2.0, 2.7, 2.5],
+         # target and realisasi columns hold a Rupiah indicator's 999.999.999.999 at 8,5 pt
+         [0.9, 6.3, 1.7, 2.7, 2.7, 2.7, 2.0, 2.7, 2.0, 2.0],
          ["{{ b.no }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
           "{{ b.realisasi_tw }}", "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"],
          "clcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
@@ -271,27 +311,42 @@ def laporan_triwulan() -> Document:
     para(doc, "C. Kendala dan Tindak Lanjut", bold=True, keep=True)
     para(doc, "{%p if kendala %}")
     grid(doc, ["No", "Indikator Kinerja", f"Capaian {r}", "Permasalahan/Kendala", "Upaya/Tindak Lanjut"], [1.0, 7.2, 2.5, 7.5, 7.5],
-         ["{{ k.no }}", "{{ k.indikator }}", "{{ k.capaian }}", "{{ k.kendala }}", "{{ k.tindak_lanjut }}"], "clrll", ["k in kendala"])
+         ["{{ k.no }}", "{{ k.indikator }}", "{{ k.capaian }}", "{{ k.kendala }}", "{{ k.tindak_lanjut }}"], "clrll", ["k in kendala"],
+         keep=True)
     para(doc, "{%p else %}")
-    para(doc, "Seluruh indikator dengan target pada triwulan ini mencapai target; tidak ada kendala yang dilaporkan.")
+    para(doc, "Seluruh indikator dengan target pada triwulan ini mencapai target; tidak ada kendala yang dilaporkan.", keep=True)
     para(doc, "{%p endif %}")
-    para(doc, space_after=6)
-    signature(doc, 25.7)
-    para(doc, "{%p if paraf %}")
-    para(doc, "Paraf pemeriksa:", size=8, keep=True, space_after=1)
-    t = doc.add_table(rows=1, cols=4)
+    # The signature block and the paraf table stand in one borderless row that cannot split,
+    # which the kendala rows keep with (keep-with-next), so no page holds only the signature or
+    # only the paraf table (issue 22). Keep-with-next alone from the signature table to the
+    # paraf table is not honoured by LibreOffice when the chain starts on a page's last lines.
+    block = doc.add_table(rows=1, cols=1)
+    no_borders(block)
+    block.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths(block, [25.7])
+    cant_split(block.rows[0])
+    box = block.rows[0].cells[0]
+    box.paragraphs[0].paragraph_format.space_after = Pt(6)
+    signature(box, 25.5)
+    para(box, "{%p if paraf %}")
+    para(box, "Paraf pemeriksa:", size=8, keep=True, space_after=1)
+    t = box.add_table(rows=1, cols=4)
     t.style = "Table Grid"
+    cant_split(t.rows[0])
     for cell, text in zip(t.rows[0].cells, ["No", "Jabatan pemeriksa", "Nama", "Paraf"]):
         set_cell(cell, text, bold=True, size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     tag_row(t, "{%tr for c in paraf %}", 4)
     row = t.add_row()
     cant_split(row)
     for cell, text in zip(row.cells, ["{{ c.no }}", "{{ c.jabatan }}", "{{ c.nama }}", ""]):
         set_cell(cell, text, size=8)
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     marker(row.cells[3], "{{ c.penanda }}", lines=1)
     tag_row(t, "{%tr endfor %}", 4)
     widths(t, [0.8, 6.0, 5.0, 3.2])
-    para(doc, "{%p endif %}")
+    para(box, "{%p endif %}")
+    para(box, size=1, space_after=0)  # a cell must end with a paragraph
     return doc
 
 
@@ -314,6 +369,7 @@ def sampul() -> Document:
 
 def lembar_paraf() -> Document:
     doc = base_document(landscape=False)
+    page_footer(doc, "P-")
     letterhead(doc)
     para(doc, "LEMBAR PARAF", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "Pemeriksaan Data Kinerja {{ periode.triwulan }} Tahun {{ periode.tahun }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
@@ -379,6 +435,7 @@ def two_signatures(doc, width_total: float, left: str, right: str, left_role: st
 
 def lampiran_pk() -> Document:
     doc = base_document(landscape=False)
+    page_footer(doc, "L-")
     letterhead(doc)
     para(doc, "PERJANJIAN KINERJA TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ pihak_pertama.jabatan|upper }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)
@@ -414,12 +471,15 @@ def lampiran_pk() -> Document:
 
 def lampiran_ra() -> Document:
     doc = base_document(landscape=True)
+    page_footer(doc, "RA-")
     letterhead(doc)
     para(doc, "RENCANA AKSI TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ pejabat.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", "TW I", "TW II", "TW III", "TW IV",
                "Rencana Aksi", "Penanggung Jawab"],
-         [0.9, 6.8, 1.7, 1.8, 1.5, 1.5, 1.5, 1.5, 5.2, 3.3],
+         # at 8,5 pt the annual target holds a Rupiah indicator's 999.999.999.999, a quarter's
+         # 999.999.999; wider quarters squeeze the Penanggung Jawab to a word a line
+         [0.8, 5.0, 1.8, 2.65, 2.1, 2.1, 2.1, 2.1, 4.15, 2.9],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
           "{{ i.tw2 }}", "{{ i.tw3 }}", "{{ i.tw4 }}", "{{ i.rencana_aksi }}", "{{ i.penanggung_jawab }}"],
          "clcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
@@ -430,6 +490,7 @@ def lampiran_ra() -> Document:
 
 def rekap_instansi() -> Document:
     doc = base_document(landscape=True)
+    page_footer(doc)
     letterhead(doc)
     para(doc, "REKAPITULASI CAPAIAN KINERJA {{ periode.triwulan|upper }} TAHUN {{ periode.tahun }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ kop.instansi }}", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
@@ -446,15 +507,15 @@ def rekap_instansi() -> Document:
          ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
     para(doc, space_after=6)
     para(doc, "C. Capaian per Indikator", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW {{ periode.romawi }}", "Realisasi TW {{ periode.romawi }}",
-               "Capaian TW {{ periode.romawi }}", "Capaian s.d. TW {{ periode.romawi }}", "Predikat"],
-         [0.9, 2.4, 10.0, 2.6, 2.6, 2.4, 2.6, 2.2],
+    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW\u00a0{{ periode.romawi }}", "Realisasi TW\u00a0{{ periode.romawi }}",
+               "Capaian TW\u00a0{{ periode.romawi }}", "Capaian s.d. TW\u00a0{{ periode.romawi }}", "Predikat"],
+         [0.9, 2.2, 9.6, 2.9, 2.9, 2.4, 2.6, 2.2],
          ["{{ i.no }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
           "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrc", ["s in sasaran", "i in s.indikator"],
          size=8.5, head_size=8, group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "D. Status Perjanjian Kinerja", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW {{ periode.romawi }}", "Status"],
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian TW\u00a0{{ periode.romawi }}", "Status"],
          [1.0, 3.0, 9.0, 2.5, 5.5, 4.0],
          ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc", ["p in pk"])
     para(doc, space_after=6)
@@ -462,19 +523,19 @@ def rekap_instansi() -> Document:
     para(doc, "{%p if dikembalikan %}")
     grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Temuan", "Temuan Utama"], [1.0, 3.0, 6.0, 2.2, 13.5],
          ["{{ r.no }}", "{{ r.pk }}", "{{ r.pejabat }}", "{{ r.jumlah_temuan }}", "{{ r.alasan }}"], "cllrl", ["r in dikembalikan"],
-         shade="F8CBAD")
+         shade="F8CBAD", keep=True)
     para(doc, "{%p else %}")
-    para(doc, "Tidak ada Perjanjian Kinerja yang dikembalikan pada triwulan ini.")
+    para(doc, "Tidak ada Perjanjian Kinerja yang dikembalikan pada triwulan ini.", keep=True)
     para(doc, "{%p endif %}")
-    para(doc, space_after=6)
+    para(doc, space_after=6, keep=True)  # the signature moves with the recap's last lines
     signature(doc, 25.7)
     return doc
 
 
-def narrative(doc, field: str) -> None:
-    """Planner-written paragraphs, one Word paragraph each."""
+def narrative(doc, field: str, keep: bool = False) -> None:
+    """Planner-written paragraphs, one Word paragraph each; `keep`: kept with what follows."""
     para(doc, "{%%p for t in %s %%}" % field)
-    p = para(doc, "{{ t }}", space_after=4)
+    p = para(doc, "{{ t }}", space_after=4, keep=keep)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     p.paragraph_format.first_line_indent = Cm(1.0)
     para(doc, "{%p endfor %}")
@@ -487,6 +548,7 @@ def heading(doc, text: str, new_page: bool = False, size: float = 12) -> None:
 
 def lkjip() -> Document:
     doc = base_document(landscape=False)
+    page_footer(doc, skip_first=True)
     for _ in range(4):
         para(doc)
     para(doc, "LAPORAN KINERJA INSTANSI PEMERINTAH", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
@@ -532,7 +594,8 @@ def lkjip() -> Document:
     para(doc, "Sasaran {{ s.no }}: {{ s.nama }}", bold=True, keep=True, space_after=4)
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target {{ tahun }}", "Realisasi {{ tahun }}", "Capaian {{ tahun }}",
                "Realisasi {{ tahun_n2 }}", "Realisasi {{ tahun_n1 }}", "Target Akhir Renstra", "Capaian thd Renstra"],
-         [0.7, 4.3, 1.4, 1.5, 1.5, 1.6, 1.5, 1.5, 1.5, 1.5],
+         # 1,64 cm holds "Realisasi" (bold 7,5 pt) and "999.999.999.999" (8 pt) on one line, 1,5 cm "Predikat"
+         [0.8, 3.2, 1.5, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}", "{{ i.realisasi }}", "{{ i.capaian }}",
           "{{ i.realisasi_n2 }}", "{{ i.realisasi_n1 }}", "{{ i.target_renstra }}", "{{ i.capaian_renstra }}"],
          "cllrrrrrrr", ["i in s.indikator"], size=8, head_size=7.5)
@@ -561,8 +624,8 @@ def lkjip() -> Document:
          merge_total=2, size=8.5)
 
     heading(doc, "BAB IV PENUTUP", new_page=True)
-    narrative(doc, "penutup")
-    para(doc, space_after=10)
+    narrative(doc, "penutup", keep=True)
+    para(doc, space_after=10, keep=True)
     signature(doc, 17.0)
 
     heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True, size=11)

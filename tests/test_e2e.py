@@ -58,7 +58,8 @@ def test_package_content(run_tw2):
     assert labels[0] == "Sampul" and labels[-1] == "P-1"
     report = [x for x in labels if x.isdigit()]
     assert report == [str(n) for n in range(1, len(report) + 1)] and len(report) >= 2
-    assert [x for x in labels if x.startswith("L-")] == ["L-1", "L-2", "L-3"]
+    # the RA numbers its own pages (RA-1): each appendix prints its label in its footer (issue 22)
+    assert [x for x in labels if x.startswith(("L-", "RA-"))] == ["L-1", "L-2", "RA-1"]
     assert [o.title for o in reader.outline if not isinstance(o, list)] == ["Sampul", "Laporan Capaian Kinerja", "Lampiran Perjanjian Kinerja",
                                                  "Lampiran Rencana Aksi", "Lembar Paraf"]
     report_start = labels.index("1")
@@ -104,7 +105,7 @@ def test_signature_fields_are_empty_and_on_the_signature_blocks(run_tw2):
                                 ("paraf_pemeriksa", "DEWI LESTARI, S.Kom., M.M.", "P-1"),
                                 ("ttd_pk_pihak_pertama", "NURUL HIDAYATI, S.E., M.Ak.", "L-1"),
                                 ("ttd_pk_pihak_kedua", "Drs. HERU PRASETYO, M.Si.", "L-1"),
-                                ("ttd_ra", "NURUL HIDAYATI, S.E., M.Ak.", "L-3")):
+                                ("ttd_ra", "NURUL HIDAYATI, S.E., M.Ak.", "RA-1")):
         page_index, rect = next((i, [float(v) for v in a.get_object()["/Rect"]])
                                 for i, p in enumerate(reader.pages) for a in p.get("/Annots", [])
                                 if a.get_object().get("/T") == name)
@@ -134,7 +135,7 @@ def _page_text(path, label: str) -> str:
 
 @pytest.mark.parametrize("pk", ["PK-SEK", "PK-INSP"])
 def test_appendices_print_every_sasaran_and_their_own_dates(run_tw2, pk):
-    """Issue 21: the PK appendix (L-2) and the RA (L-3) print each sasaran of the PK (a merge over the
+    """Issue 21: the PK appendix (L-2) and the RA (RA-1) print each sasaran of the PK (a merge over the
     whole column dropped all but the first); the PK is dated with its signing day, the RA with its
     own date (the PK's here), not the report's 6 Juli 2026."""
     _, out, inputs, _ = run_tw2
@@ -142,12 +143,12 @@ def test_appendices_print_every_sasaran_and_their_own_dates(run_tw2, pk):
     sasaran = list(dict.fromkeys(r[2] for r in book["PK"].iter_rows(values_only=True) if str(r[1] or "").startswith("IK-")))
     assert len(sasaran) == 2
     path = package(out, pk)
-    for label in ("L-2", "L-3"):
+    for label in ("L-2", "RA-1"):
         flat = " ".join(_page_text(path, label).split())
         for n, name in enumerate(sasaran, start=1):
             assert f"Sasaran {n}: {name}" in flat, (label, name)
     assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-1")
-    assert "Sukamaju, 5 Januari 2026" in _page_text(path, "L-3") and "6 Juli 2026" not in _page_text(path, "L-3")
+    assert "Sukamaju, 5 Januari 2026" in _page_text(path, "RA-1") and "6 Juli 2026" not in _page_text(path, "RA-1")
 
 
 def test_returned_pk_gets_corrections_and_no_package(run_tw2):

@@ -1,0 +1,114 @@
+"""Issue 22: printed page numbers, signatures kept with their content, numbers and header words
+never split. Checked on the converted PDFs by their extracted text (pdftotext)."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from sakip import templates
+from sakip import render as r
+from sakip.convert import Converter
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) tidak terpasang")
+
+WIDEST = "999.999.999.999"
+
+
+def page_texts(pdf: Path) -> list[str]:
+    count = len(PdfReader(pdf).pages)
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def packages(out: Path) -> list[Path]:
+    found = sorted(out.glob("2026/TW2/PK-*/latest/paket_*.pdf"))
+    assert len(found) >= 4
+    return found
+
+
+def printed_number(text: str) -> str | None:
+    numbers = re.findall(r"^\s*Halaman (\S+)\s*$", text, flags=re.MULTILINE)
+    return numbers[-1] if numbers else None
+
+
+def test_every_page_but_the_cover_prints_its_pdf_label(run_tw2):
+    _, out, _, _ = run_tw2
+    for pdf in packages(out):
+        labels = PdfReader(pdf).page_labels
+        printed = [printed_number(t) for t in page_texts(pdf)]
+        assert labels[0] == "Sampul" and printed[0] is None, pdf.name
+        assert printed[1:] == labels[1:], pdf.name
+
+
+def test_no_report_page_holds_only_the_signature_or_the_paraf_table(run_tw2):
+    """The place/date line, the signature and 'Paraf pemeriksa' stand on one page with the end
+    of the report (at least its last section heading or table rows above them)."""
+    _, out, _, _ = run_tw2
+    for pdf in packages(out):
+        labels = PdfReader(pdf).page_labels
+        report = [t for t, label in zip(page_texts(pdf), labels) if label.isdigit()]
+        [last] = [t for t in report if "Paraf pemeriksa" in t]
+        lines = [line.strip() for line in last.splitlines() if line.strip()]
+        place = next(i for i, line in enumerate(lines) if re.search(r", \d{1,2} \w+ 20\d\d$", line))
+        assert "NIP." in last and place < lines.index("Paraf pemeriksa:"), pdf.name
+        assert place >= 2, f"{pdf.name}: halaman tanda tangan tanpa isi laporan di atasnya:\n{last}"
+
+
+def render_pdf(name: str, change, tmp_path: Path) -> Path:
+    tpl = ROOT / "templates" / name / "template.docx"
+    ctx = templates.sample_context(tpl)
+    change(ctx)
+    docx = r.render_document(tpl, ctx, tmp_path / f"{name}.docx")
+    [outcome] = Converter(slots=1).convert_batch([docx], tmp_path)
+    assert outcome.pdf is not None, outcome.error
+    return outcome.pdf
+
+
+def widest_budget(rows: list[dict], keys: tuple[str, ...]) -> None:
+    for row in rows:
+        for key in keys:
+            if key in row:
+                row[key] = WIDEST
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+@pytest.mark.parametrize("name, lists, total", [
+    ("laporan_triwulan", ["anggaran"], "anggaran_total"),
+    ("lampiran_pk", ["anggaran"], None),
+    ("lkjip", ["anggaran"], "anggaran_total"),
+    ("lampiran_ra", [], None),
+    ("rekap_instansi", [], None),  # no budget: a Rupiah indicator's target and realisasi
+])
+def test_the_widest_budget_and_header_words_print_on_one_line(name, lists, total, tmp_path):
+    keys = ("pagu", "realisasi", "realisasi_tw", "realisasi_sd")
+
+    def change(ctx):
+        for key in lists:
+            widest_budget(ctx[key], keys)
+        if total and isinstance(ctx[total], dict):
+            widest_budget([ctx[total]], keys)
+        for s in ctx.get("sasaran", []) if name in ("laporan_triwulan", "rekap_instansi", "lampiran_ra") else []:
+            # a Rupiah indicator (e.g. a revenue target) prints its values in the indicator columns
+            widest_budget(s["indikator"], ("target_tahunan", "target_tw", "realisasi_tw", "realisasi_sd"))
+            for row in s["indikator"] if name == "lampiran_ra" else []:  # the RA's quarters: hundreds of millions
+                row.update({k: "999.999.999" for k in ("tw1", "tw2", "tw3", "tw4")})
+        if name == "lkjip":
+            widest_budget(ctx["perencanaan"]["anggaran"], keys)
+            widest_budget([ctx["perencanaan"]["anggaran_total"]], keys)
+
+    pdf = render_pdf(name, change, tmp_path)
+    text = "\n".join(page_texts(pdf))
+    assert WIDEST in text
+    whole = re.sub(r"(?<![\d.])999(?:\.999){2,4}(?![\d.])", "", text)  # each value printed whole
+    assert "999" not in whole, f"{name}: angka anggaran terpotong"  # a split leaves "999.999.99" and "9"
+    # without -layout pdftotext prints a cell's lines one after another: a split word is "Predik\nat"
+    cells = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for word in ("Realisasi", "Predikat", "No", "Dokumen", "Penanggung"):
+        for cut in range(1, len(word)):
+            assert not re.search(rf"\b{word[:cut]}\n{word[cut:]}\b", cells), f"{name}: kata '{word}' terpotong"
