@@ -242,25 +242,7 @@ tanggal_pk = "{year}-01-08"
 rumus_negatif = "selisih"
 ambang_kendala = 100
 pemeriksa = "kasubbag"
-
-[[pengaturan.predikat]]
-label = "Sangat Baik"
-di_atas = 90
-
-[[pengaturan.predikat]]
-label = "Baik"
-di_atas = 75
-
-[[pengaturan.predikat]]
-label = "Cukup"
-di_atas = 65
-
-[[pengaturan.predikat]]
-label = "Kurang"
-di_atas = 50
-
-[[pengaturan.predikat]]
-label = "Sangat Kurang"
+# No [[pengaturan.predikat]]: the bands are sakip's defaults (config.DEFAULT_BANDS).
 
 [pejabat.bupati]
 nama = "H. BAMBANG SURYADI, S.E., M.M."
