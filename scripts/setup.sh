@@ -22,7 +22,7 @@ if [ -z "$uv_bin" ]; then
   echo "sakip: memasang uv ..."
   if ! python3 -m pip --version >/dev/null 2>&1; then
     if as_root; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+      apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-pip >/dev/null
     else
       echo "sakip: pip tidak tersedia; jalankan: sudo apt-get install -y python3-pip" >&2; exit 1
     fi
@@ -39,8 +39,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   if as_root; then
     echo "sakip: memasang paket Debian: ${missing[*]} ..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "sakip: paket Debian belum terpasang; jalankan: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
