@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import datasheet
+from . import pagination
 from . import render as render_stage
 from . import revisions
 from .capaian import PKResult
@@ -139,7 +140,7 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
     todo = [p for p in todo if p.pk not in failures]
 
     started = time.perf_counter()
-    outcomes = {o.source: o for o in converter.convert_batch([d for parts in out.documents.values() for d in parts.values()], work)}
+    outcomes = {o.source: o for o in pagination.convert(converter, [d for parts in out.documents.values() for d in parts.values()], work)}
     out.seconds["konversi"] = time.perf_counter() - started
 
     with _python_work:
@@ -334,7 +335,7 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
         documents = [d for w in todo.values() for d, *_ in w.rendered.values()]
-        outcomes = {o.source: o for o in conv.convert_batch(documents, work)} if documents else {}
+        outcomes = {o.source: o for o in pagination.convert(conv, documents, work)} if documents else {}
         if packages is not None and bundle_todo:
             bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, bundle_todo)
     for agency, job in todo.items():

@@ -199,7 +199,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         for ind in members:
             count += 1
             rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
-                         "target_tw": ind.target_tw.shown, "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text,
+                         "satuan": ind.satuan, "target_tw": ind.target_tw.shown, "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text,
                          "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
         sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, [predikat_of(i) for i in members]),
                         "indikator": rows})

@@ -385,6 +385,88 @@ def synthetic_agency(root: Path, year: int, quarters: list[int]) -> None:
                                      programs, [p.pagu // 5 for p in programs])
 
 
+# A third agency, to stress layout (issue 22): 12 indicators per PK under 6 sasaran, sasaran and
+# indicator names of about 300 characters, unit words that do not wrap ("Rekomendasi",
+# "Pengaduan"), budgets in the hundreds of billions with a Rupiah indicator beside them, and
+# kendala of several paragraphs. Written into a temporary folder by the tests, never into inputs/.
+_STRESS_TAIL = ("dengan memperhatikan hasil evaluasi tahun sebelumnya, rekomendasi Badan Pemeriksa Keuangan, "
+                "arahan Kementerian Dalam Negeri, ketersediaan data sektoral yang mutakhir serta keterlibatan "
+                "perangkat daerah, kecamatan, kelurahan dan desa di seluruh wilayah Kabupaten Sukamaju")
+_STRESS_KENDALA = ("Data realisasi dari sebagian perangkat daerah terlambat disampaikan karena aplikasi pelaporan "
+                   "mengalami gangguan selama dua minggu pada akhir triwulan.\n"
+                   "Selain itu, tiga kecamatan belum menyampaikan dokumen pendukung sehingga verifikasi lapangan "
+                   "harus dijadwalkan ulang dan sebagian kegiatan bergeser ke triwulan berikutnya.\n"
+                   "Koordinasi dengan Inspektorat Daerah juga memerlukan waktu tambahan untuk menyepakati "
+                   "metode penghitungan yang digunakan dalam penilaian.")
+
+
+def _stress_name(base: str, n: int) -> str:
+    return f"{base} {_STRESS_TAIL} (bagian {n})"[:300]
+
+
+def _stress_indicators(code: str) -> list[tuple]:
+    """12 indicators, two per sasaran, of every kind: %, counts, a Rupiah revenue, an index
+    (negative polarity), a qualitative grade; some below target (with kendala)."""
+    kinds = [  # satuan, polaritas, akumulasi, target, RA, realisasi TW I-IV
+        ("%", "Positif", "Akhir", 100, [25, 50, 75, 100], [20, 45, 75, 100]),
+        ("Rekomendasi", "Positif", "Jumlah", 1200, [300, 300, 300, 300], [280, 310, 300, 320]),
+        ("Rupiah", "Positif", "Jumlah", 480000000000, [120000000000] * 4,
+         [118500000000, 121250000000, 119999999999, 120000000001]),
+        ("Pengaduan", "Positif", "Jumlah", 480, [120] * 4, [130, 95, 120, 135]),
+        ("Indeks", "Negatif", "Akhir", 2.5, [2.5] * 4, [2.7, 2.4, 2.3, 2.1]),
+        ("Predikat", "Positif", "Akhir", "BB", ["-", "BB", "BB", "BB"], ["-", "B", "BB", "A"]),
+    ]
+    out = []
+    for i in range(12):
+        sat, pol, ak, target, ra, real = kinds[i % len(kinds)]
+        sasaran = _stress_name(f"Meningkatnya kualitas tata kelola pembangunan daerah bidang {i // 2 + 1} pada {code}",
+                               i // 2 + 1)
+        name = _stress_name(f"Indikator {i + 1}: capaian {sat.lower()} pelaksanaan program prioritas daerah", i + 1)
+        out.append((f"IK-{i + 1:02d}", sasaran, name, sat, pol, ak, target, ra, real))
+    return out
+
+
+STRESS_PKS = {
+    "PK-KABAN": [
+        ("5.01.01", "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota pada Badan Perencanaan Pembangunan "
+         "Daerah termasuk Administrasi Keuangan, Kepegawaian dan Umum", 450000000000),
+        ("5.01.02", "Program Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah", 899999999999),
+        ("5.01.02.2.01", "Koordinasi Pengendalian Perencanaan dan Evaluasi Pembangunan Daerah", 600000000000),
+    ],
+    "PK-SEKBAN": [
+        ("5.01.01.2.01", "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah", 125000000000),
+        ("5.01.01.2.02", "Administrasi Keuangan Perangkat Daerah", 300000000000),
+    ],
+}
+
+
+def stress_agency(root: Path, year: int, quarters: list[int]) -> None:
+    """The layout stress agency's instansi.toml, PK workbooks and realisasi of `quarters` into root/<year>/."""
+    base = root / str(year)
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "instansi.toml").write_text(SYNTH_INSTANSI.replace("{year}", str(year)), encoding="utf-8")
+    for code, budget in STRESS_PKS.items():
+        nip, nama, jabatan = SYNTH_OFFICIALS[code]
+        who = Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
+        spec = _stress_indicators(code)
+        inds = [Indicator(k, s, ind, sat, pol, ak, tgt, ra, _stress_name("Pelaksanaan kegiatan sesuai jadwal", 0)[:120])
+                for k, s, ind, sat, pol, ak, tgt, ra, _ in spec]
+        programs = [Program(*p) for p in budget]
+        write_pk_workbook(base / "pk" / f"{code}.xlsx", code, year, who, inds, programs)
+        for q in quarters:
+            real = {}
+            for k, _s, _i, _sat, _pol, _ak, _t, ra, values in spec:
+                value, plan = values[q - 1], ra[q - 1]
+                below = isinstance(value, (int, float)) and isinstance(plan, (int, float)) and value < plan
+                real[k] = Realisasi(value, _STRESS_KENDALA if below or value == "B" else "",
+                                    "Percepatan verifikasi dan pendampingan pada triwulan berikutnya"
+                                    if below or value == "B" else "",
+                                    f"https://data.sukamajukab.go.id/{code.lower()}/{k.lower()}/tw{q}")
+            spent = [p.pagu // 5 for p in programs]
+            write_realisasi_workbook(base / "realisasi" / f"tw{q}" / f"{code}.xlsx", code, year, q, who, inds, real,
+                                     programs, spent)
+
+
 def main() -> None:
     base = ROOT / str(YEAR)
     (base / "pk").mkdir(parents=True, exist_ok=True)

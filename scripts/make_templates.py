@@ -222,6 +222,12 @@ def group_row(table, text: str, size: float, shade: str = "F2F2F2") -> None:
     cell_shade(cell, shade)
 
 
+def last_row(loops: list[str]) -> str:
+    """The Jinja condition true on the last row of nested `for` loops ("s in sasaran", ...)."""
+    outer = [loop.split(" in ", 1) for loop in loops[:-1]]
+    return " and ".join(["loop.last", *(f"{var.strip()} is sameas(({seq.strip()})|last)" for var, seq in outer)])
+
+
 def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
          shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0,
          group: str | None = None, keep: bool = False):
@@ -230,8 +236,9 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
     `group`: a label row (see group_row) inside the first loop, before the inner loops.
     `keep`: the last data row keeps with the next paragraph, so the table's end moves with what
     follows (a signature block) instead of leaving it alone on the next page; the row is written
-    twice, for loop.last and for the others, as a paragraph property cannot depend on the data.
-    Only for a single loop."""
+    twice, for the very last row and for the others, as a paragraph property cannot depend on
+    the data. In nested loops the last row is the inner loop's last under the outer loops' last
+    items."""
     align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -246,7 +253,7 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
             group_row(t, group, size)
     for last in ((False, True) if keep else (False,)):
         if keep:
-            tag_row(t, "{%tr else %}" if last else "{%tr if not loop.last %}", len(headers))
+            tag_row(t, "{%tr else %}" if last else "{%%tr if not (%s) %%}" % last_row(loops), len(headers))
         drow = t.add_row()
         cant_split(drow)
         for cell, text, a in zip(drow.cells, fields, aligns):
@@ -290,8 +297,9 @@ def laporan_triwulan() -> Document:
     r = "TW\u00a0{{ periode.romawi }}"  # no-break space: "TW" and "II" never on two lines of a header
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", f"Target {r}", f"Realisasi {r}",
                f"Capaian {r}", f"Realisasi s.d. {r}", f"Capaian s.d. {r} thd Target Tahunan", "Predikat"],
-         # target and realisasi columns hold a Rupiah indicator's 999.999.999.999 at 8,5 pt
-         [0.9, 6.3, 1.7, 2.7, 2.7, 2.7, 2.0, 2.7, 2.0, 2.0],
+         # target and realisasi columns hold a Rupiah indicator's 999.999.999.999 at 8,5 pt, Satuan
+         # an unbreakable unit word as long as "Rekomendasi"
+         [0.9, 5.7, 2.3, 2.7, 2.7, 2.7, 2.0, 2.7, 2.0, 2.0],
          ["{{ b.no }}", "{{ b.indikator }}", "{{ b.satuan }}", "{{ b.target_tahunan }}", "{{ b.target_tw }}",
           "{{ b.realisasi_tw }}", "{{ b.capaian_tw }}", "{{ b.realisasi_sd }}", "{{ b.capaian_sd }}", "{{ b.predikat }}"],
          "clcrrrrrrc", ["s in sasaran", "b in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
@@ -413,7 +421,7 @@ def lembar_paraf() -> Document:
     widths(t, [1.0, 5.0, 11.0])
     para(doc, "{%p endif %}")
     para(doc, space_after=4)
-    para(doc, "{{ pernyataan }}", size=10, space_after=10)
+    para(doc, "{{ pernyataan }}", size=10, space_after=10, keep=True)  # never a page with only the paraf block
     signature(doc, 17.0, who="paraf")
     return doc
 
@@ -459,7 +467,8 @@ def lampiran_pk() -> Document:
     p = para(doc, "LAMPIRAN PERJANJIAN KINERJA TAHUN {{ periode.tahun }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     p.paragraph_format.page_break_before = True
     para(doc, "{{ pihak_pertama.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 11.2, 2.4, 2.5],
+    # at 9 pt Satuan holds "Rekomendasi", Target a Rupiah indicator's 999.999.999.999
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 10.9, 2.4, 2.8],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
          ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.nomor }}: {{ s.nama }}")
     para(doc, space_after=6)
@@ -477,13 +486,14 @@ def lampiran_ra() -> Document:
     para(doc, "{{ pejabat.jabatan|upper }} ({{ pk.kode }})", bold=True, size=10, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target Tahunan", "TW I", "TW II", "TW III", "TW IV",
                "Rencana Aksi", "Penanggung Jawab"],
-         # at 8,5 pt the annual target holds a Rupiah indicator's 999.999.999.999, a quarter's
-         # 999.999.999; wider quarters squeeze the Penanggung Jawab to a word a line
-         [0.8, 5.0, 1.8, 2.65, 2.1, 2.1, 2.1, 2.1, 4.15, 2.9],
+         # at 8 pt the annual target and each quarter hold a Rupiah indicator's 999.999.999.999
+         # (a revenue target split by quarter), Satuan an unbreakable "Rekomendasi"
+         [0.8, 4.4, 2.2, 2.65, 2.65, 2.65, 2.65, 2.65, 2.65, 2.4],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tahunan }}", "{{ i.tw1 }}",
           "{{ i.tw2 }}", "{{ i.tw3 }}", "{{ i.tw4 }}", "{{ i.rencana_aksi }}", "{{ i.penanggung_jawab }}"],
-         "clcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8.5, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}")
-    para(doc, space_after=6)
+         "clcrrrrrll", ["s in sasaran", "i in s.indikator"], size=8, head_size=8, group="Sasaran {{ s.nomor }}: {{ s.nama }}",
+         keep=True)
+    para(doc, space_after=6, keep=True)  # the signature moves with the table's last row
     signature(doc, 25.7)
     return doc
 
@@ -507,11 +517,12 @@ def rekap_instansi() -> Document:
          ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
     para(doc, space_after=6)
     para(doc, "C. Capaian per Indikator", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Target TW\u00a0{{ periode.romawi }}", "Realisasi TW\u00a0{{ periode.romawi }}",
-               "Capaian TW\u00a0{{ periode.romawi }}", "Capaian s.d. TW\u00a0{{ periode.romawi }}", "Predikat"],
-         [0.9, 2.2, 9.6, 2.9, 2.9, 2.4, 2.6, 2.2],
-         ["{{ i.no }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
-          "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllrrrrc", ["s in sasaran", "i in s.indikator"],
+    grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Satuan", "Target TW\u00a0{{ periode.romawi }}",
+               "Realisasi TW\u00a0{{ periode.romawi }}", "Capaian TW\u00a0{{ periode.romawi }}",
+               "Capaian s.d. TW\u00a0{{ periode.romawi }}", "Predikat"],
+         [0.9, 2.2, 7.3, 2.3, 2.9, 2.9, 2.4, 2.6, 2.2],
+         ["{{ i.no }}", "{{ i.pk }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target_tw }}", "{{ i.realisasi_tw }}",
+          "{{ i.capaian_tw }}", "{{ i.capaian_sd }}", "{{ i.predikat }}"], "cllcrrrrc", ["s in sasaran", "i in s.indikator"],
          size=8.5, head_size=8, group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "D. Status Perjanjian Kinerja", bold=True, keep=True)
@@ -576,7 +587,8 @@ def lkjip() -> Document:
     p = para(doc, "Perjanjian Kinerja Tahun {{ tahun }} yang menjadi dasar pengukuran: {{ perencanaan.pk }}. Sasaran strategis, "
                   "indikator kinerja dan target tahunannya adalah sebagai berikut.", space_after=6)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 11.2, 2.4, 2.5],
+    # at 9 pt Satuan holds "Rekomendasi", Target a Rupiah indicator's 999.999.999.999
+    grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target"], [0.9, 10.9, 2.4, 2.8],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
          ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
