@@ -39,27 +39,42 @@ _FOOTER = re.compile(r"^Halaman \S+( dari \d+)?$")
 
 
 def signature_alone(pdf: Path) -> bool:
-    """Whether a page of `pdf` holds a signature block with nothing of the document above it."""
+    """Whether a page of `pdf` holds a signature block with nothing of the document above it.
+
+    The block's own lines above its field marker (place and date, role, jabatan) start where the
+    marker starts; a line starting further left is the document's (a table row, a paragraph)."""
     doc = pdfium.PdfDocument(pdf)
     try:
         for index in range(1, len(doc)):  # a document's first page always holds its beginning
             page = doc[index]
             text = page.get_textpage()
             try:
-                content = text.get_text_range()
+                if _alone(text):
+                    return True
             finally:
                 text.close()
                 page.close()
-            at = content.find(MARKER_PREFIX)
-            if at < 0:
-                continue
-            above = [line.strip() for line in re.split(r"[\r\n]+", content[:at])]
-            above = [line for line in above if line and not _FOOTER.match(line)]
-            if len(above) <= MAX_LINES_ABOVE:
-                return True
     finally:
         doc.close()
     return False
+
+
+def _alone(text: "pdfium.PdfTextPage") -> bool:
+    content = text.get_text_range()
+    at = content.find(MARKER_PREFIX)
+    if at < 0:
+        return False
+    left = text.get_charbox(at)[0]
+    lines = 0
+    for match in re.finditer(r"[^\r\n]+", content[:at]):
+        line = match.group().strip()
+        if not line or _FOOTER.match(line):
+            continue
+        first = match.start() + (len(match.group()) - len(match.group().lstrip()))
+        if text.get_charbox(first)[0] < left - 5:
+            return False
+        lines += 1
+    return lines <= MAX_LINES_ABOVE
 
 
 def _text(element: etree._Element) -> str:

@@ -979,6 +979,8 @@ def _printable(ws: Any) -> None:
             if dim.width and dim.width > PORTRAIT_COLUMNS:
                 dim.width = PORTRAIT_COLUMNS
     xlsx.fit_row_heights(ws)
+    if not (ws.oddFooter.left.text or ws.oddFooter.center.text or ws.oddFooter.right.text):
+        ws.oddFooter.center.text = "Halaman &P"  # numbered like the Koreksi sheet before it
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         return
     width = 0.0

@@ -421,7 +421,7 @@ def _stress_indicators(code: str) -> list[tuple]:
         sat, pol, ak, target, ra, real = kinds[i % len(kinds)]
         sasaran = _stress_name(f"Meningkatnya kualitas tata kelola pembangunan daerah bidang {i // 2 + 1} pada {code}",
                                i // 2 + 1)
-        name = _stress_name(f"Indikator {i + 1}: capaian {sat.lower()} pelaksanaan program prioritas daerah", i + 1)
+        name = _stress_name(f"Indikator {i + 1} {code}: capaian {sat.lower()} pelaksanaan program prioritas daerah", i + 1)
         out.append((f"IK-{i + 1:02d}", sasaran, name, sat, pol, ak, target, ra, real))
     return out
 

@@ -309,7 +309,8 @@ def laporan_triwulan() -> Document:
 
     para(doc, "B. Realisasi Anggaran", bold=True, keep=True)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)", f"Realisasi {r} (Rp)", f"Realisasi s.d. {r} (Rp)", "Serapan s.d. " + r],
-         [1.0, 2.8, 9.9, 3.3, 3.3, 3.3, 2.1],
+         # Kode holds a sub-kegiatan's 5.01.02.2.01.0001 (the longest code of Kepmendagri 050-5889) at 9 pt
+         [1.0, 3.0, 9.7, 3.3, 3.3, 3.3, 2.1],
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}", "{{ a.realisasi_tw }}", "{{ a.realisasi_sd }}", "{{ a.serapan }}"],
          "cllrrrr", ["a in anggaran"],
          total=["Jumlah", "{{ anggaran_total.pagu }}", "{{ anggaran_total.realisasi_tw }}", "{{ anggaran_total.realisasi_sd }}",
@@ -472,7 +473,7 @@ def lampiran_pk() -> Document:
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
          ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.nomor }}: {{ s.nama }}")
     para(doc, space_after=6)
-    grid(doc, ["No", "Kode", "Program/Kegiatan", "Anggaran (Rp)"], [0.9, 3.0, 9.6, 3.5],
+    grid(doc, ["No", "Kode", "Program/Kegiatan", "Anggaran (Rp)"], [0.9, 3.1, 9.5, 3.5],  # Kode: 5.01.02.2.01.0001 at 9 pt
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in anggaran"],
          total=["Jumlah", "{{ anggaran_total }}"], merge_total=2)
     return doc
@@ -593,7 +594,7 @@ def lkjip() -> Document:
          ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
     para(doc, "Program dan anggaran yang mendukung:", keep=True)
-    grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.0, 9.6, 3.5],
+    grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.1, 9.5, 3.5],  # Kode: 5.01.02.2.01.0001 at 9 pt
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in perencanaan.anggaran"],
          total=["Jumlah", "{{ perencanaan.anggaran_total.pagu }}"], merge_total=2)
 

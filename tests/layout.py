@@ -149,47 +149,91 @@ def _labels(pdf: Path) -> list[str]:
 # ------------------------------------------------------------------------------ checks
 
 
+def _segments(line: list[Word]) -> list[list[Word]]:
+    """A printed line cut where a gap wider than a word space separates two cells or columns."""
+    out: list[list[Word]] = []
+    for w in line:
+        if out and w.x0 - out[-1][-1].x1 < 8:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
 def _reading_order(page: Page) -> list[tuple[Word, Word | None]]:
-    """Each word with the piece that would continue it if it were split: the first word of the
-    next line in the same column (starting within a few points of the line's first word or
-    under the word itself)."""
-    lines = page.lines()
+    """Each word with the piece that would continue it if it were split: the next word of its
+    cell's line when it touches it, else the first word of the next line in the same cell (a
+    left-aligned line starts where this one started; a right-aligned or centred piece lies under
+    the word)."""
+    lines = [_segments(line) for line in page.lines()]
     pairs: list[tuple[Word, Word | None]] = []
-    for i, line in enumerate(lines):
-        for j, w in enumerate(line):
-            after = line[j + 1] if j + 1 < len(line) and line[j + 1].x0 - w.x1 < 4 else None
-            if after is None:
-                for below in lines[i + 1:i + 4]:
-                    if below[0].top - w.bottom > 14:
-                        break
-                    cont = [b for b in below if b.x0 < w.x1 and b.x1 > w.x0 - 40 and b.x0 >= w.x0 - 40]
-                    if cont:
-                        after = min(cont, key=lambda b: abs(b.x0 - line[0].x0) if j == 0 else abs(b.x0 - w.x0))
-                        break
-            pairs.append((w, after))
+    for i, segments in enumerate(lines):
+        for segment in segments:
+            start = segment[0].x0
+            for j, w in enumerate(segment):
+                after = segment[j + 1] if j + 1 < len(segment) and segment[j + 1].x0 - w.x1 < 1 else None
+                if after is None and j + 1 == len(segment):
+                    for below in lines[i + 1:i + 4]:
+                        heads = [s[0] for s in below]
+                        if heads and heads[0].top - w.bottom > 14:
+                            break
+                        under = [h for h in heads if abs(h.x0 - start) < 3]
+                        under = under or [h for h in heads if h.x0 < w.x1 and h.x1 > w.x0 and h.x0 >= start - 3]
+                        if not under and len(segments) == 1 and len(below) == 1:
+                            under = heads  # a centred paragraph's next line
+                        if under:
+                            after = under[0]
+                            break
+                pairs.append((w, after))
     return pairs
 
 
-def check_words(name: str, page: Page, vocabulary: set[str]) -> list[str]:
+# A number as Calc or Word prints a numeric cell or field (either locale's separators).
+NUMBER = re.compile(r"^[-+(]?(?:Rp)?\d[\d.,]*%?\)?$")
+
+
+def check_words(name: str, page: Page, vocabulary: set[str], cells: bool = False) -> list[str]:
+    """`cells`: a spreadsheet's printout, where numbers are formatted by Calc (any number is
+    its own) and two neighbouring cells' texts may touch ("1" and "IK-01" read as "1IK-01")."""
     problems = []
     glued = {tuple(re.split(f"[{NBSP}]+", t)) for t in vocabulary if any(c in t for c in NBSP)}
     pieces = {piece for t in glued for piece in t}
     pairs = {(t[i], t[i + 1]) for t in glued for i in range(len(t) - 1)}
+
+    def known(text: str) -> bool:
+        return (text in vocabulary or text in pieces or bool(FIELD_TOKEN.match(text))
+                or (cells and bool(NUMBER.match(text))))
+
+    def touching(text: str) -> bool:
+        return any(known(text[:i]) and known(text[i:]) for i in range(1, len(text)))
+
+    order = _reading_order(page)
+    follow = {id(w): after for w, after in order}
     tails: set[int] = set()
-    for w, after in _reading_order(page):
+    for w, after in order:
         text = w.text
         if id(w) in tails:
             continue
         wrapped = after is not None and after.top > w.bottom - 2
-        if text in vocabulary or text in pieces or FIELD_TOKEN.match(text):
+        if known(text):
             if wrapped and (text, after.text) in pairs:
                 problems.append(f"{name} hlm {page.label}: '{text} {after.text}' terpotong di antara dua baris")
             continue
-        if after is not None and (text + after.text in vocabulary or text + after.text in pieces):
-            tails.add(id(after))
-            if text.endswith(("-", "/")):
+        chain, joined, cur = [w], text, w
+        while (not known(joined) and len(chain) < 8 and follow.get(id(cur)) is not None
+               and any(v.startswith(joined) for v in vocabulary)):
+            cur = follow[id(cur)]
+            chain.append(cur)
+            joined += cur.text
+        if len(chain) > 1 and known(joined):
+            tails.update(id(c) for c in chain[1:])
+            if all(c.text.endswith(("-", "/")) for c in chain[:-1]):
                 continue  # a line may break after a hyphen or slash ("APBDes-" / "nya"), as typesetters do
-            problems.append(f"{name} hlm {page.label}: '{text + after.text}' terpotong menjadi '{text}' / '{after.text}'")
+            problems.append(f"{name} hlm {page.label}: '{joined}' terpotong menjadi "
+                            + " / ".join(f"'{c.text}'" for c in chain))
+        elif cells and (touching(text) or set(text) == {"#"}):
+            if set(text) == {"#"}:
+                problems.append(f"{name} hlm {page.label}: angka tidak muat di selnya (tercetak '{text}')")
         else:
             problems.append(f"{name} hlm {page.label}: teks '{text}' tidak ada di sumbernya (terpotong sel?)")
     return problems
@@ -264,13 +308,13 @@ def check_overlap(name: str, page: Page) -> list[str]:
 
 
 def check_pdf(pdf: Path, vocabulary: set[str], numbered=lambda label: bool(NUMBERED_LABEL.match(label)),
-              name: str | None = None) -> list[str]:
+              name: str | None = None, cells: bool = False) -> list[str]:
     name = name or pdf.name
     problems: list[str] = []
     pages = read_pages(pdf)
     for i, page in enumerate(pages):
         before = pages[i - 1] if i and _same_part(pages[i - 1].label, page.label) else None
-        problems += check_words(name, page, vocabulary)
+        problems += check_words(name, page, vocabulary, cells)
         problems += check_page_number(name, page, numbered(page.label))
         problems += check_lone(name, page, before)
         problems += check_margins(name, page)
@@ -313,4 +357,4 @@ def check_workbook_pdf(pdf: Path, xlsx: Path) -> list[str]:
     """A workbook as LibreOffice Calc prints it: every page numbered 'Halaman N' by the footer,
     no cell text cut or printed over its neighbour."""
     vocabulary = workbook_vocabulary(xlsx)
-    return check_pdf(pdf, vocabulary, name=xlsx.name)
+    return check_pdf(pdf, vocabulary, name=xlsx.name, cells=True)

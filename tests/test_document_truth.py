@@ -1,4 +1,5 @@
-"""The document-truth check (tests/doctruth.py) on whole runs, and on small doctored texts.
+"""The document-truth check (tests/doctruth.py) on whole runs, and on small doctored texts; the
+TW IV and synthetic runs are also held to the layout check (tests/layout.py).
 
 Each scenario runs the pipeline once and checks every document kind it made, collecting every
 mismatch into one assertion message (pytest-xdist gives each worker its own session fixtures,
@@ -21,6 +22,7 @@ import openpyxl
 import pytest
 
 from . import doctruth as d
+from . import layout
 from .conftest import INPUTS, ROOT, SAKIP
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -122,6 +124,7 @@ def test_tw4_with_an_earlier_year_and_a_returned_tw2_never_corrected(tmp_path):
     for pdf in sorted((out / "2026" / "TW4").rglob("*.pdf")):
         problems += d.absent(d.figures(pdf), "belum ada data", "realisasi TW II yang dikembalikan")
     problems += truth(inputs, out, 2026, 4, when, lkjip=True)
+    problems += layout.check_outputs(out, 2026, 4)[0]
     assert not problems, d.report(problems, "TW IV dengan tahun 2025 dan TW II PK-IRBAN3 yang dikembalikan")
 
 
@@ -136,6 +139,7 @@ def test_synthetic_agency_documents_show_what_the_data_says(tmp_path):
     proc = sakip_run(inputs, out, 2026, 4, when)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     problems = truth(inputs, out, 2026, 4, when, lkjip=True)
+    problems += layout.check_outputs(out, 2026, 4)[0]
     assert not problems, d.report(problems, "Instansi sintetis TW IV")
 
 
