@@ -1,4 +1,6 @@
-"""Page 1 of every shipped template, rendered from its sample context, against a reviewed image.
+"""Every page of every shipped template, rendered from its sample context, against reviewed
+images: first pages, continued table pages, signature pages and each LKjIP chapter
+(tests/golden/<template>.png for page 1, <template>-<n>.png for page n).
 
 The golden images in tests/golden/ were looked at by a person before being committed. A change
 to a template or to the rendering shows up here as a pixel difference; the new page is kept
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftop
 
 
 @pytest.fixture(scope="module")
-def first_pages(tmp_path_factory):
+def rendered_pages(tmp_path_factory):
     work = tmp_path_factory.mktemp("visual")
     docs = []
     for name in fields.CATALOGUE:
@@ -38,21 +40,31 @@ def first_pages(tmp_path_factory):
     for outcome in outcomes:
         assert outcome.pdf is not None, outcome.error
         stem = outcome.source.stem
-        subprocess.run(["pdftoppm", "-png", "-gray", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile",
-                        str(outcome.pdf), str(work / stem)], check=True, timeout=60)
-        pages[stem] = work / f"{stem}.png"
+        subprocess.run(["pdftoppm", "-png", "-gray", "-r", str(DPI), str(outcome.pdf), str(work / stem)],
+                       check=True, timeout=60)
+        pages[stem] = sorted(work.glob(f"{stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return pages
 
 
+def golden_name(name: str, n: int) -> str:
+    return f"{name}.png" if n == 1 else f"{name}-{n}.png"
+
+
 @pytest.mark.parametrize("name", list(fields.CATALOGUE))
-def test_first_page_matches_the_reviewed_image(name, first_pages):
-    page = first_pages[name]
-    golden = GOLDEN / f"{name}.png"
+def test_every_page_matches_the_reviewed_image(name, rendered_pages):
+    rendered = rendered_pages[name]
     if os.environ.get("SAKIP_UPDATE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
-        shutil.copy(page, golden)
-    assert golden.is_file(), f"no golden image for {name}: review {page} and accept it with SAKIP_UPDATE_GOLDEN=1"
-    got, want = Image.open(page).convert("L"), Image.open(golden).convert("L")
-    assert got.size == want.size, f"page size changed: {got.size} vs {want.size} (see {page})"
-    diff = ImageStat.Stat(ImageChops.difference(got, want)).mean[0]
-    assert diff <= TOLERANCE, f"{name}: page 1 differs from the reviewed image by {diff:.2f} (see {page})"
+        for old in GOLDEN.glob(f"{name}-*.png"):
+            old.unlink()
+        for n, page in enumerate(rendered, start=1):
+            shutil.copy(page, GOLDEN / golden_name(name, n))
+    reviewed = [GOLDEN / f"{name}.png", *sorted(GOLDEN.glob(f"{name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))]
+    assert len(rendered) == len(reviewed), (f"{name}: {len(rendered)} pages, the reviewed images have {len(reviewed)} "
+                                            f"(see {rendered[0].parent})")
+    for n, (page, golden) in enumerate(zip(rendered, reviewed), start=1):
+        assert golden.name == golden_name(name, n)
+        got, want = Image.open(page).convert("L"), Image.open(golden).convert("L")
+        assert got.size == want.size, f"{name} p{n}: page size changed: {got.size} vs {want.size} (see {page})"
+        diff = ImageStat.Stat(ImageChops.difference(got, want)).mean[0]
+        assert diff <= TOLERANCE, f"{name}: page {n} differs from the reviewed image by {diff:.2f} (see {page})"
