@@ -770,7 +770,8 @@ def lkjip() -> Document:
     signature(doc, 17.0)
 
     heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True)
-    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian", "Status"], [0.9, 2.6, 6.2, 2.0, 3.4, 1.9],
+    # the Status column holds "DIKEMBALIKAN" at 8,5 pt on one line
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian", "Status"], [0.9, 2.4, 5.4, 2.0, 3.4, 2.9],
          ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc",
          ["p in semua_pk"], size=8.5)
     return doc

@@ -103,6 +103,7 @@ def test_the_widest_budget_and_header_words_print_on_one_line(name, lists, total
         if name == "lkjip":
             widest_budget(ctx["perencanaan"]["anggaran"], keys)
             widest_budget([ctx["perencanaan"]["anggaran_total"]], keys)
+            ctx["semua_pk"][-1]["status"] = "DIKEMBALIKAN"  # the Lampiran's longest status
 
     pdf = render_pdf(name, change, tmp_path)
     text = "\n".join(page_texts(pdf))
@@ -111,7 +112,7 @@ def test_the_widest_budget_and_header_words_print_on_one_line(name, lists, total
     assert "999" not in whole, f"{name}: angka anggaran terpotong"  # a split leaves "999.999.99" and "9"
     # without -layout pdftotext prints a cell's lines one after another: a split word is "Predik\nat"
     cells = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for word in ("Realisasi", "Predikat", "No", "Dokumen", "Penanggung"):
+    for word in ("Realisasi", "Predikat", "No", "Dokumen", "Penanggung", "DIKEMBALIKAN"):
         for cut in range(1, len(word)):
             assert not re.search(rf"\b{word[:cut]}\n{word[cut:]}\b", cells), f"{name}: kata '{word}' terpotong"
 
