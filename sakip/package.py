@@ -15,6 +15,7 @@ import ctypes
 import datetime as dt
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,10 @@ class Part:
     pdf: Path
     label_prefix: str = ""
     numbered: bool = True  # page labels 1, 2, 3 (with the prefix) or the prefix alone
+    # Labels read from the numbers the pages print ("Halaman iii", "Halaman 4"): a document
+    # that numbers its own parts (the LKjIP: cover, front matter i, ii, iii, body from 1); a page
+    # printing none is labelled with the prefix alone.
+    printed_labels: bool = False
     bookmarks: tuple[str, ...] = ()  # texts (e.g. sasaran) bookmarked under the part where first printed
 
 
@@ -189,6 +194,52 @@ def find_texts(pdf: Path, texts: tuple[str, ...]) -> dict[str, int]:
     return found
 
 
+_PRINTED_NUMBER = re.compile(r"^\s*Halaman\s+([ivxlc]+|\d+)\s*$", re.MULTILINE)
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+FOOTER_SHARE = 0.12  # of the page's height, from its bottom edge: where a footer prints
+
+
+def roman_value(text: str) -> int:
+    values = [_ROMAN[c] for c in text]
+    return sum(-v if n + 1 < len(values) and v < values[n + 1] else v for n, v in enumerate(values))
+
+
+def printed_numbers(pdf: Path) -> list[str | None]:
+    """The page number each page prints in its footer ("Halaman iii" -> "iii"), None where it
+    prints none (a cover)."""
+    found: list[str | None] = []
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = page.get_textpage()
+            width, height = page.get_size()
+            footer = textpage.get_text_bounded(0, 0, width, height * FOOTER_SHARE)
+            textpage.close()
+            page.close()
+            numbers = _PRINTED_NUMBER.findall(footer.replace("\r", "\n"))
+            found.append(numbers[-1] if numbers else None)
+    finally:
+        doc.close()
+    return found
+
+
+def label_ranges(printed: list[str | None]) -> list[tuple[int, int, str | None, int]]:
+    """Page label ranges (first page, last page, style /r or /D or None for no number, first
+    number) that give each page the number it prints."""
+    ranges: list[tuple[int, int, str | None, int]] = []
+    for index, shown in enumerate(printed):
+        style = None if shown is None else "/D" if shown.isdigit() else "/r"
+        value = 0 if shown is None else int(shown) if shown.isdigit() else roman_value(shown)
+        if ranges:
+            a, b, last_style, first = ranges[-1]
+            if style == last_style and (style is None or value == first + index - a):
+                ranges[-1] = (a, index, style, first)
+                continue
+        ranges.append((index, index, style, value))
+    return ranges
+
+
 def signature_fields(path: Path) -> dict[str, bool]:
     """Each signature field of a PDF and whether it is signed ({} for a file that does not open)."""
     try:
@@ -222,7 +273,14 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
             pages = find_texts(part.pdf, part.bookmarks)
             for text in part.bookmarks:  # one the template does not print points at the part itself
                 writer.add_outline_item(text, start + pages.get(text, 0), parent=parent)
-        if part.numbered:
+        printed = printed_numbers(part.pdf) if part.printed_labels else []
+        if any(printed):
+            for a, b, style, first in label_ranges(printed):
+                if style is None:
+                    writer.set_page_label(start + a, start + b, prefix=part.label_prefix)
+                else:
+                    writer.set_page_label(start + a, start + b, style=style, start=first)
+        elif part.numbered:
             first = numbers.get(part.label_prefix, 1)
             writer.set_page_label(start, end, style="/D", prefix=part.label_prefix or None, start=first)
             numbers[part.label_prefix] = first + end - start + 1

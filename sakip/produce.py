@@ -356,7 +356,11 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                                                                            [reports.HEAD_FIELD]),))
             failures: Failures = {}
             with guarded(failures, label, "instansi"):
-                package_stage.assemble([package_stage.Part(title, outcome.pdf)], meta, [reports.HEAD_FIELD], final)
+                # The LKjIP numbers its cover, front matter (i, ii, iii) and body (1, 2, 3) itself: its
+                # labels are what it prints; the recap prints 1, 2, 3 like any numbered part.
+                part = package_stage.Part(title, outcome.pdf, "Sampul" if name == "lkjip" else "",
+                                          printed_labels=name == "lkjip")
+                package_stage.assemble([part], meta, [reports.HEAD_FIELD], final)
                 plan_key = job.plan.keys
                 manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
                                revision=job.plan.revision, created=created, run=run, inputs=job.inputs,

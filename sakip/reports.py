@@ -1,6 +1,7 @@
 """Agency-level documents: the quarterly recap across all PKs and the annual LKjIP.
 
-The LKjIP follows the chapters of PermenPANRB 53/2014: Ringkasan Eksekutif, BAB I Pendahuluan,
+The LKjIP follows the chapters of PermenPANRB 53/2014: Kata Pengantar (closed by the head of
+agency), Ringkasan Eksekutif, Daftar Isi (filled at conversion), BAB I Pendahuluan,
 BAB II Perencanaan Kinerja, BAB III Akuntabilitas Kinerja (capaian per sasaran against the
 target, earlier years and the Renstra target, causes and solutions, efficiency, programs;
 realisasi anggaran), BAB IV Penutup, Lampiran. Every number comes from the capaian engine; the

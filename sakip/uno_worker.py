@@ -113,9 +113,22 @@ def convert(desktop, source, pdf):
     if doc is None:
         raise RuntimeError("dokumen tidak dapat dibuka")
     try:
+        update_indexes(doc)
         doc.storeToURL(uno.systemPathToFileUrl(pdf), props(FilterName="writer_pdf_Export"))
     finally:
         doc.close(True)
+
+
+def update_indexes(doc):
+    """Fill a document's tables of contents (a Word TOC field is imported as an index holding
+    the text Word cached, or the template's placeholder) from its headings and their pages.
+    Only a document that has one pays for it: the others are written as loaded."""
+    indexes = doc.getDocumentIndexes() if hasattr(doc, "getDocumentIndexes") else None
+    if indexes is None or indexes.getCount() == 0:
+        return
+    for i in range(indexes.getCount()):
+        indexes.getByIndex(i).update()
+    doc.getTextFields().refresh()
 
 
 def send(message):

@@ -7,13 +7,15 @@ their edits. Jinja tags are written as whole runs because docxtpl needs each tag
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -40,14 +42,16 @@ def base_document(landscape: bool) -> Document:
     return doc
 
 
-def page_footer(doc, prefix: str = "", skip_first: bool = False) -> None:
+def page_footer(doc, prefix: str = "", skip_first: bool = False, section: int = 0) -> None:
     """"Halaman <label>" centred in the footer, the label being the prefix and Word's PAGE field.
 
     The prefix must be the one sakip/package.py gives the part's PDF page labels ("L-", "P-"),
     so the printed number is the one a PDF viewer shows. `skip_first`: no number on a cover.
-    LibreOffice computes the field at conversion.
+    LibreOffice computes the field at conversion. `section`: the Word section whose footer it is
+    (the sections after it inherit it, printing the number in their own format).
     """
-    sec = doc.sections[0]
+    sec = doc.sections[section]
+    sec.footer.is_linked_to_previous = False
     if skip_first:
         sec.different_first_page_header_footer = True
     p = sec.footer.paragraphs[0]
@@ -179,7 +183,7 @@ def letterhead(doc) -> None:
     para(doc, space_after=4)
 
 
-def signature(doc, width_total: float, who: str = "ttd") -> None:
+def signature(doc, width_total: float, who: str = "ttd", field: bool = True) -> None:
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -187,17 +191,19 @@ def signature(doc, width_total: float, who: str = "ttd") -> None:
     cant_split(table.rows[0])
     cell = table.rows[0].cells[1]
     cell.text = ""
-    signature_cell(cell, who)
+    signature_cell(cell, who, field=field)
 
 
-def signature_cell(cell, who: str, place: bool = True, role: str = "") -> None:
+def signature_cell(cell, who: str, place: bool = True, role: str = "", field: bool = True) -> None:
+    """`field`: False for a closing by name (a foreword) that carries no signature field."""
     first = cell.paragraphs[0]
     first.add_run(("{{ %s.tempat_tanggal }}" % who) if place else (role or ""))
     first.paragraph_format.keep_with_next = True
     if place and role:
         para(cell, role, keep=True, space_after=0)
-    para(cell, "{{ %s.jabatan }}" % who, keep=True)
-    marker(cell, "{{ %s.penanda }}" % who, lines=3)
+    para(cell, "{{ %s.jabatan }}" % who, keep=True, space_after=None if field else 10)
+    if field:
+        marker(cell, "{{ %s.penanda }}" % who, lines=3)
     para(cell, "{{ %s.nama }}" % who, bold=True, underline=True, keep=True, space_after=0)
     # An official without pangkat or NIP (a Bupati) prints neither line, not a "-".
     for line, field in (("{{ %s.pangkat }}", "pangkat"), ("NIP. {{ %s.nip }}", "nip")):
@@ -553,14 +559,124 @@ def narrative(doc, field: str, keep: bool = False) -> None:
     para(doc, "{%p endfor %}")
 
 
-def heading(doc, text: str, new_page: bool = False, size: float = 12) -> None:
-    p = para(doc, text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=8)
+def heading(doc, text: str, new_page: bool = False, level: int = 1):
+    """A chapter (level 1) or a chapter's part (level 2) in Word's heading styles, from which
+    the Daftar Isi is built; their look is the styles' (see heading_styles)."""
+    p = doc.add_paragraph(text, style=f"Heading {level}")
     p.paragraph_format.page_break_before = new_page
+    return p
+
+
+def heading_styles(doc) -> None:
+    """Word's Heading 1 and 2 in the document's font, black, and the Daftar Isi's entry styles
+    (Word's "toc 1" and "toc 2": dot leader to a right tab at the text's right edge), replacing
+    the stock template's blue theme-font headings."""
+    styles = doc.styles
+    for name, size, align, before, after in (("Heading 1", 12, WD_ALIGN_PARAGRAPH.CENTER, 0, 10),
+                                             ("Heading 2", 10.5, WD_ALIGN_PARAGRAPH.LEFT, 6, 3)):
+        st = styles[name]
+        rpr = st.element.get_or_add_rPr()
+        for tag in ("w:rFonts", "w:color"):  # theme attributes win over explicit ones in Word
+            for el in rpr.findall(qn(tag)):
+                rpr.remove(el)
+        st.font.name = FONT
+        st.font.size = Pt(size)
+        st.font.bold = True
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        st.paragraph_format.alignment = align
+        st.paragraph_format.space_before = Pt(before)
+        st.paragraph_format.space_after = Pt(after)
+        st.paragraph_format.keep_with_next = True
+    for level, indent in ((1, 0.0), (2, 0.6)):
+        st = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        st.element.set(qn("w:styleId"), f"TOC{level}")
+        st.base_style = styles["Normal"]
+        st.paragraph_format.left_indent = Cm(indent)
+        st.paragraph_format.space_before = Pt(6 if level == 1 else 0)
+        st.paragraph_format.space_after = Pt(2)
+        st.paragraph_format.tab_stops.add_tab_stop(Cm(17.0), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        st.font.bold = level == 1
+        ui = OxmlElement("w:uiPriority")
+        ui.set(qn("w:val"), "39")
+        st.element.append(ui)
+
+
+def toc_field(doc) -> None:
+    """A Word table of contents (TOC field over Heading 1-2, page numbers, links), as Word
+    inserts it. Word updates it when the document is opened (marked dirty); LibreOffice imports
+    it as its own index, which sakip's converter updates before writing the PDF. Until then it
+    shows its cached text, which says so."""
+    sdt = OxmlElement("w:sdt")
+    pr = OxmlElement("w:sdtPr")
+    obj = OxmlElement("w:docPartObj")
+    gallery = OxmlElement("w:docPartGallery")
+    gallery.set(qn("w:val"), "Table of Contents")
+    obj.append(gallery)
+    obj.append(OxmlElement("w:docPartUnique"))
+    pr.append(obj)
+    sdt.append(pr)
+    content = OxmlElement("w:sdtContent")
+    sdt.append(content)
+    p = doc.add_paragraph(style="toc 1")
+    p._p.addprevious(sdt)
+    content.append(p._p)
+
+    def run(child):
+        r = OxmlElement("w:r")
+        r.append(child)
+        p._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = r' TOC \o "1-2" \h \z \u '
+    run(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run(sep)
+    text = OxmlElement("w:t")
+    text.text = "Daftar isi diisi saat dokumen dikonversi ke PDF (di Word: klik kanan, Update Field)."
+    run(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run(end)
+
+
+def page_numbering(section, fmt: str) -> None:
+    """Number the section's pages from 1 in `fmt` (Word's "lowerRoman", "decimal")."""
+    sectpr = section._sectPr
+    for old in sectpr.findall(qn("w:pgNumType")):
+        sectpr.remove(old)
+    num = OxmlElement("w:pgNumType")
+    num.set(qn("w:fmt"), fmt)
+    num.set(qn("w:start"), "1")
+    cols = sectpr.find(qn("w:cols"))  # the schema's order: pgNumType comes before cols
+    if cols is not None:
+        cols.addprevious(num)
+    else:
+        sectpr.append(num)
+
+
+def turn(doc, landscape: bool) -> None:
+    """A new section on a new page, in the given orientation, its pages numbered on from the
+    section before (the copied section properties would restart them at 1)."""
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    for num in sec._sectPr.findall(qn("w:pgNumType")):
+        num.attrib.pop(qn("w:start"), None)
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = (Cm(29.7), Cm(21.0)) if landscape else (Cm(21.0), Cm(29.7))
 
 
 def lkjip() -> Document:
+    """The LKjIP in PermenPANRB 53/2014's order: cover, Kata Pengantar, Ringkasan Eksekutif,
+    Daftar Isi, BAB I-IV, Lampiran. Three Word sections: the cover (no footer), the front matter
+    (pages i, ii, iii) and the body (pages 1, 2, 3); sakip labels the PDF pages from the
+    numbers printed in the footers (package.Part.printed_labels)."""
     doc = base_document(landscape=False)
-    page_footer(doc, skip_first=True)
+    heading_styles(doc)
     for _ in range(4):
         para(doc)
     para(doc, "LAPORAN KINERJA INSTANSI PEMERINTAH", bold=True, size=18, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
@@ -570,6 +686,32 @@ def lkjip() -> Document:
     para(doc, "{{ kop.pemerintah }}", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     para(doc, "{{ kop.alamat }}", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
 
+    front = doc.add_section(WD_SECTION.NEW_PAGE)
+    page_numbering(front, "lowerRoman")
+    page_footer(doc, section=1)
+    heading(doc, "KATA PENGANTAR")
+    for text in (
+        "Puji syukur kami panjatkan ke hadirat Tuhan Yang Maha Esa atas rahmat dan karunia-Nya sehingga Laporan Kinerja "
+        "Instansi Pemerintah (LKjIP) {{ kop.instansi_nama }} Tahun {{ tahun }} dapat diselesaikan.",
+        "LKjIP ini disusun sebagai wujud pertanggungjawaban atas pelaksanaan tugas pokok dan fungsi serta pencapaian "
+        "sasaran dan target kinerja yang ditetapkan dalam Perjanjian Kinerja Tahun {{ tahun }}, sebagaimana diamanatkan "
+        "Peraturan Presiden Nomor 29 Tahun 2014 tentang Sistem Akuntabilitas Kinerja Instansi Pemerintah dan Peraturan "
+        "Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 53 Tahun 2014 tentang Petunjuk Teknis "
+        "Perjanjian Kinerja, Pelaporan Kinerja dan Tata Cara Reviu atas Laporan Kinerja Instansi Pemerintah.",
+        "Laporan ini menyajikan capaian indikator kinerja dibandingkan dengan target tahun {{ tahun }}, dengan realisasi "
+        "tahun-tahun sebelumnya dan dengan target jangka menengah, analisis penyebab keberhasilan dan kegagalan beserta "
+        "upaya perbaikannya, serta realisasi anggaran yang mendukungnya.",
+        "Kami menyadari bahwa laporan ini masih memiliki kekurangan. Saran dan masukan untuk penyempurnaannya sangat kami "
+        "harapkan. Semoga LKjIP ini bermanfaat sebagai bahan evaluasi dan perbaikan kinerja {{ kop.instansi_nama }} "
+        "pada tahun-tahun berikutnya.",
+    ):
+        p = para(doc, text, space_after=6)
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        p.paragraph_format.first_line_indent = Cm(1.0)
+    para(doc, space_after=10, keep=True)
+    # A closing by name, no signature field: the head signs the LKjIP once, under BAB IV.
+    signature(doc, 17.0, field=False)
+
     heading(doc, "RINGKASAN EKSEKUTIF", new_page=True)
     narrative(doc, "ringkasan_eksekutif")
     p = para(doc, "{{ ringkasan_angka }}", space_after=6)
@@ -578,13 +720,21 @@ def lkjip() -> Document:
          ["{{ d.predikat }}", "{{ d.jumlah }}", "{{ d.persen }}"], "lrr", ["d in sebaran"])
     para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
 
-    heading(doc, "BAB I PENDAHULUAN", new_page=True)
+    # Not a heading style: the Daftar Isi does not list itself.
+    p = para(doc, "DAFTAR ISI", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=10)
+    p.paragraph_format.page_break_before = True
+    toc_field(doc)
+
+    body = doc.add_section(WD_SECTION.NEW_PAGE)
+    page_numbering(body, "decimal")
+    heading(doc, "BAB I PENDAHULUAN")  # the section break starts its page
     for title, field in (("A. Latar Belakang", "bab1.latar_belakang"), ("B. Tugas Pokok dan Fungsi", "bab1.tugas_fungsi"),
                          ("C. Struktur Organisasi", "bab1.struktur_organisasi"), ("D. Isu Strategis", "bab1.isu_strategis")):
-        para(doc, title, bold=True, keep=True)
+        heading(doc, title, level=2)
         narrative(doc, field)
 
     heading(doc, "BAB II PERENCANAAN KINERJA", new_page=True)
+    heading(doc, "A. Perjanjian Kinerja", level=2)
     p = para(doc, "Perjanjian Kinerja Tahun {{ tahun }} yang menjadi dasar pengukuran: {{ perencanaan.pk }}. Sasaran strategis, "
                   "indikator kinerja dan target tahunannya adalah sebagai berikut.", space_after=6)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -593,13 +743,17 @@ def lkjip() -> Document:
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}"], "clcr",
          ["s in sasaran", "i in s.indikator"], group="Sasaran {{ s.no }}: {{ s.nama }}")
     para(doc, space_after=6)
-    para(doc, "Program dan anggaran yang mendukung:", keep=True)
+    heading(doc, "B. Program dan Anggaran", level=2)
+    para(doc, "Program dan kegiatan yang mendukung pencapaian sasaran beserta pagu anggarannya:", keep=True)
     grid(doc, ["No", "Kode", "Program/Kegiatan", "Pagu (Rp)"], [0.9, 3.1, 9.5, 3.5],  # Kode: 5.01.02.2.01.0001 at 9 pt
          ["{{ a.no }}", "{{ a.kode }}", "{{ a.program }}", "{{ a.pagu }}"], "cllr", ["a in perencanaan.anggaran"],
          total=["Jumlah", "{{ perencanaan.anggaran_total.pagu }}"], merge_total=2)
 
-    heading(doc, "BAB III AKUNTABILITAS KINERJA", new_page=True)
-    para(doc, "A. Capaian Kinerja Organisasi", bold=True, keep=True)
+    # BAB III on landscape pages: its comparison table has seven number columns, each holding a
+    # Rupiah indicator's 999.999.999.999, which portrait A4 cannot give them.
+    turn(doc, landscape=True)
+    heading(doc, "BAB III AKUNTABILITAS KINERJA")
+    heading(doc, "A. Capaian Kinerja Organisasi", level=2)
     p = para(doc, "Capaian setiap indikator dibandingkan dengan target tahun {{ tahun }}, dengan realisasi tahun-tahun sebelumnya "
                   "(data pembanding: {{ pembanding }}) dan dengan target akhir Renstra. Rata-rata capaian: {{ capaian_rata }}.", space_after=6)
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -607,8 +761,8 @@ def lkjip() -> Document:
     para(doc, "Sasaran {{ s.no }}: {{ s.nama }}", bold=True, keep=True, space_after=4)
     grid(doc, ["No", "Indikator Kinerja", "Satuan", "Target {{ tahun }}", "Realisasi {{ tahun }}", "Capaian {{ tahun }}",
                "Realisasi {{ tahun_n2 }}", "Realisasi {{ tahun_n1 }}", "Target Akhir Renstra", "Capaian thd Renstra"],
-         # 1,64 cm holds "Realisasi" (bold 7,5 pt) and "999.999.999.999" (8 pt) on one line, 1,5 cm "Predikat"
-         [0.8, 3.2, 1.5, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64, 1.64],
+         # at 8 pt each number column holds 999.999.999.999 and Satuan "Rekomendasi" on one line
+         [0.8, 4.9, 2.2, 2.54, 2.54, 2.54, 2.54, 2.54, 2.54, 2.54],
          ["{{ i.no }}", "{{ i.indikator }}", "{{ i.satuan }}", "{{ i.target }}", "{{ i.realisasi }}", "{{ i.capaian }}",
           "{{ i.realisasi_n2 }}", "{{ i.realisasi_n1 }}", "{{ i.target_renstra }}", "{{ i.capaian_renstra }}"],
          "cllrrrrrrr", ["i in s.indikator"], size=8, head_size=7.5)
@@ -630,19 +784,21 @@ def lkjip() -> Document:
     grid(doc, ["Kode PK", "Rata-rata Capaian", "Serapan Anggaran", "Efisiensi"], [4.0, 4.0, 4.0, 4.0],
          ["{{ e.pk }}", "{{ e.capaian_rata }}", "{{ e.serapan }}", "{{ e.efisiensi }}"], "lrrr", ["e in efisiensi"])
     para(doc, space_after=6)
-    para(doc, "B. Realisasi Anggaran", bold=True, keep=True)
-    grid(doc, ["No", "Kode PK", "Program/Kegiatan", "Pagu (Rp)", "Realisasi (Rp)", "Serapan"], [0.8, 2.4, 6.6, 2.7, 2.7, 1.8],
+    heading(doc, "B. Realisasi Anggaran", level=2)
+    grid(doc, ["No", "Kode PK", "Program/Kegiatan", "Pagu (Rp)", "Realisasi (Rp)", "Serapan"], [0.8, 2.6, 13.1, 3.4, 3.4, 2.4],
          ["{{ a.no }}", "{{ a.pk }}", "{{ a.program }}", "{{ a.pagu }}", "{{ a.realisasi }}", "{{ a.serapan }}"], "cllrrr",
          ["a in anggaran"], total=["Jumlah", "{{ anggaran_total.pagu }}", "{{ anggaran_total.realisasi }}", "{{ anggaran_total.serapan }}"],
          merge_total=2, size=8.5)
 
-    heading(doc, "BAB IV PENUTUP", new_page=True)
+    turn(doc, landscape=False)
+    heading(doc, "BAB IV PENUTUP")
     narrative(doc, "penutup", keep=True)
     para(doc, space_after=10, keep=True)
     signature(doc, 17.0)
 
-    heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True, size=11)
-    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian", "Status"], [0.9, 2.6, 6.2, 2.0, 3.4, 1.9],
+    heading(doc, "LAMPIRAN: CAPAIAN SELURUH PERJANJIAN KINERJA", new_page=True)
+    # the Status column holds "DIKEMBALIKAN" at 8,5 pt on one line
+    grid(doc, ["No", "Kode PK", "Pejabat", "Jumlah Indikator", "Rentang Capaian", "Status"], [0.9, 2.4, 5.4, 2.0, 3.4, 2.9],
          ["{{ p.no }}", "{{ p.pk }}", "{{ p.pejabat }}", "{{ p.jumlah_indikator }}", "{{ p.capaian }}", "{{ p.status }}"], "cllrcc",
          ["p in semua_pk"], size=8.5)
     return doc
@@ -672,6 +828,7 @@ def slim(doc: Document) -> None:
             used |= {e.get(qn("w:val")) for e in part.element.iter(qn(tag))}
     by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
     used |= {sid for sid, st in by_id.items() if st.get(qn("w:default")) == "1"}
+    used |= {sid for sid in by_id if re.fullmatch(r"TOC\d", sid)}  # what a table of contents' entries will use
     pending = list(used)
     while pending:  # styles the used ones are based on or link to
         st = by_id.get(pending.pop())
