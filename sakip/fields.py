@@ -144,6 +144,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sasaran[].sebaran": "sebaran predikat sasaran itu, mis. \"Sangat Baik 3, Baik 1\"",
         "sasaran[].indikator[].no": "nomor urut indikator", "sasaran[].indikator[].sasaran": "sasaran bernomor",
         "sasaran[].indikator[].pk": "kode PK", "sasaran[].indikator[].indikator": "indikator kinerja",
+        "sasaran[].indikator[].satuan": "satuan indikator",
         "sasaran[].indikator[].target_tw": "target triwulan", "sasaran[].indikator[].realisasi_tw": "realisasi triwulan",
         "sasaran[].indikator[].capaian_tw": "capaian triwulan", "sasaran[].indikator[].capaian_sd": "capaian s.d. triwulan",
         "sasaran[].indikator[].predikat": "predikat",
