@@ -188,6 +188,7 @@ def _reading_order(page: Page) -> list[tuple[Word, Word | None]]:
     return pairs
 
 
+TOC_ENTRY = re.compile(r"^(.*?)\.{3,}(?:[ivxlcdm]+|\d+)$")
 # A number as Calc or Word prints a numeric cell or field (either locale's separators).
 NUMBER = re.compile(r"^[-+(]?(?:Rp)?\d[\d.,]*%?\)?$")
 
@@ -201,6 +202,9 @@ def check_words(name: str, page: Page, vocabulary: set[str], cells: bool = False
     pairs = {(t[i], t[i + 1]) for t in glued for i in range(len(t) - 1)}
 
     def known(text: str) -> bool:
+        leader = TOC_ENTRY.match(text)  # a table of contents' last word, dot leader and page number
+        if leader and (not leader.group(1) or known(leader.group(1))):
+            return True
         return (text in vocabulary or text in pieces or bool(FIELD_TOKEN.match(text))
                 or (cells and bool(NUMBER.match(text))))
 

@@ -111,6 +111,12 @@ def test_a_word_broken_inside_is_found_but_a_break_after_a_hyphen_is_not():
     assert L.check_words("x.pdf", url, {"https://a.go.id/b/c-01"}) == []
 
 
+def test_a_table_of_contents_entry_with_its_dot_leader_is_known():
+    toc = page(word("KATA", 100, 100), word("PENGANTAR.......i", 130, 100), word("Belakang........12", 130, 110))
+    assert L.check_words("x.pdf", toc, {"KATA", "PENGANTAR", "Belakang"}) == []
+    assert L.check_words("x.pdf", page(word("Belakng........12", 130, 110)), {"Belakang"}) != []
+
+
 def test_text_the_source_does_not_hold_is_found():
     assert L.check_words("x.pdf", page(word("Realisasi TW I", 100, 100)), {"Realisasi"}) != []
     clipped = page(word("Realisas", 100, 100))
