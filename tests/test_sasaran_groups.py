@@ -39,7 +39,8 @@ CASES = {
     "laporan_triwulan": (r"A\.\s*Capaian Indikator", r"B\.\s*Realisasi Anggaran", range(10, 16)),
     "lampiran_pk": (r"LAMPIRAN PERJANJIAN KINERJA", r"Program/Kegiatan", range(52, 60)),
     "lampiran_ra": (r"RENCANA AKSI TAHUN", r"NIP\.", range(21, 27)),
-    "lkjip": (r"BAB\s*II\s*PERENCANAAN", r"Program dan anggaran", range(55, 60)),
+    # the chapter's heading and first part, not its Daftar Isi entries (which end in leader dots)
+    "lkjip": (r"BAB\s*II\s*PERENCANAAN\s*KINERJA\s*A\.\s*Perjanjian", r"B\.\s*Program dan Anggaran", range(55, 60)),
 }
 LABEL = re.compile(r"Sasaran\s*(\d+)\s*:")
 
