@@ -35,9 +35,6 @@ from .outputs import atomic_path, safe_component
 
 log = logging.getLogger("sakip.paket")
 
-FIELD_WIDTH = 190.0  # points: the width of a signature block's free space
-DEFAULT_FIELD_HEIGHT = 45.0
-
 
 @dataclass(frozen=True)
 class Part:
@@ -75,32 +72,253 @@ def pdf_date(moment: dt.datetime) -> str:
     return local.strftime("D:%Y%m%d%H%M%S") + f"{offset[:3]}'{offset[3:]}'"
 
 
+Box = tuple[float, float, float, float]  # left, bottom, right, top, in PDF points
+
+MARKER_PREFIX = signature_marker("")
+_MARKER_RUN = re.compile(r"[A-Z0-9]+")  # what signature_marker makes of a field name
+_MARKER_LONGEST = 80  # characters read after a marker's prefix: more than any field name makes
+
+# The templates' page margins (scripts/make_templates.py, base_document): 2 cm left and right,
+# 1.8 cm top and bottom. A field never reaches past them, whatever the text around it.
+PAGE_MARGIN_X = 2.0 / 2.54 * 72
+PAGE_MARGIN_Y = 1.8 / 2.54 * 72
+CELL_INSET = 2.0  # points between a cell's ruling lines and its field
+RULING = 3.0  # the thickest stroke or bar that counts as a ruling line, not a shaded area
+MIN_FIELD_WIDTH = 120.0  # a signature's stamp needs this much even under a short name
+DEFAULT_FIELD_HEIGHT = 45.0  # a block without a printed name below its marker
+_BLOCK_REACH = 150.0  # points above and below a marker within which its signature block's lines lie
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """What a page prints around its markers: text line boxes (markers left out) and ruling lines."""
+
+    width: float
+    height: float
+    words: tuple[Box, ...]
+    rulings: tuple[Box, ...]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _padded(word: Box) -> Box:
+    """A text box as tall as its font's line rather than its glyphs: tools that report word boxes
+    (pdftotext -bbox, a viewer's selection) reach about a third of the glyph height further."""
+    pad = max(1.5, 0.35 * (word[3] - word[1]))
+    return (word[0] - 1.0, word[1] - pad, word[2] + 1.0, word[3] + pad)
+
+
+def _cell(layout: PageLayout, marker: Box) -> Box | None:
+    """The inside of the table cell whose four ruling lines enclose the marker, if they do."""
+    x, y = marker[0] + 0.5, (marker[1] + marker[3]) / 2
+    tol = RULING  # how far a line may stop short of the one it meets
+    vertical = [r for r in layout.rulings if r[2] - r[0] <= RULING and r[1] - tol <= y <= r[3] + tol]
+    horizontal = [r for r in layout.rulings if r[3] - r[1] <= RULING and r[0] - tol <= x <= r[2] + tol]
+    left = max((r for r in vertical if r[2] <= x), key=lambda r: r[2], default=None)
+    right = min((r for r in vertical if r[0] >= x), key=lambda r: r[0], default=None)
+    top = min((r for r in horizontal if r[1] >= y), key=lambda r: r[1], default=None)
+    bottom = max((r for r in horizontal if r[3] <= y), key=lambda r: r[3], default=None)
+    if left is None or right is None or top is None or bottom is None:
+        return None
+    # A box only when the four lines meet: the sides reach from the bottom line to the top one and
+    # the top and bottom lines from side to side. Lines of tables above, below or beside a
+    # borderless signature block do not close around it.
+    for side in (left, right):
+        if side[1] > bottom[3] + tol or side[3] < top[1] - tol:
+            return None
+    for edge in (top, bottom):
+        if edge[0] > left[2] + tol or edge[2] < right[0] - tol:
+            return None
+    return (left[2] + CELL_INSET, bottom[3] + CELL_INSET, right[0] - CELL_INSET, top[1] - CELL_INSET)
+
+
+def _block(words: list[Box], start: Box, x: float, step: int) -> list[Box]:
+    """The lines of the signature block from `start` on, upwards (step 1) or downwards (-1): each
+    next line crosses the block's x and follows at most a line's height after the last."""
+    lines = [start]
+    candidates = sorted((w for w in words if w[0] - 3 <= x <= w[2] + 3),
+                        key=lambda w: -w[1] if step < 0 else w[1])
+    for word in candidates:
+        last = lines[-1]
+        gap = word[1] - last[3] if step > 0 else last[1] - word[3]
+        if gap < 0:
+            continue
+        if gap > max(last[3] - last[1], word[3] - word[1]) or len(lines) >= 5:
+            break
+        lines.append(word)
+    # Pieces of the same printed line (a change of font splits it) belong to the block too.
+    for line in list(lines):
+        for word in words:
+            same_line = min(word[3], line[3]) - max(word[1], line[1]) > 0.5 * (line[3] - line[1])
+            if same_line and word not in lines and (abs(word[0] - line[2]) < 6 or abs(line[0] - word[2]) < 6):
+                lines.append(word)
+    return lines
+
+
+def _free_space(layout: PageLayout, marker: Box) -> Box:
+    """A borderless block: the blank between the line above the marker (the jabatan) and the
+    printed name below it, as wide as the block's lines."""
+    x = marker[0] + 0.5
+    # A block's lines are a few lines above and below the marker; a full page need not be sorted.
+    near = [w for w in layout.words if w[3] > marker[1] - _BLOCK_REACH and w[1] < marker[3] + _BLOCK_REACH]
+    column = [w for w in near if w[0] - 3 <= x <= w[2] + 3]
+    above = min((w for w in column if w[1] >= marker[3] - 0.5), key=lambda w: w[1], default=None)
+    below = max((w for w in column if w[3] <= marker[1] + 0.5), key=lambda w: w[3], default=None)
+    if above is not None and above[1] - marker[3] > 24:  # the marker follows the jabatan at once
+        above = None
+    top = _padded(above)[1] if above else marker[3] + 2
+    bottom = _padded(below)[3] if below else marker[3] - DEFAULT_FIELD_HEIGHT
+    lines = ((_block(near, above, x, 1) if above else []) + (_block(near, below, x, -1) if below else []))
+    left = min([marker[0]] + [w[0] for w in lines]) - 2
+    right = max([marker[0] + MIN_FIELD_WIDTH] + [w[2] for w in lines]) + 2
+    return (left, bottom, right, top)
+
+
+def _clear(layout: PageLayout, box: Box, marker: Box) -> Box:
+    """`box` within the page margins, narrowed off any printed text or ruling line in it: those above
+    or below the marker lower or raise its edge, those beside it pull in a side."""
+    left, bottom, right, top = (max(box[0], PAGE_MARGIN_X), max(box[1], PAGE_MARGIN_Y),
+                                min(box[2], layout.width - PAGE_MARGIN_X), min(box[3], layout.height - PAGE_MARGIN_Y))
+    obstacles = [item for item in [*map(_padded, layout.words), *layout.rulings]
+                 if _overlaps(item, (left, bottom, right, top))]
+    for item in obstacles:  # first what lies above and below, so the band is settled ...
+        if _overlaps(item, (left, bottom, right, top)):
+            if item[1] >= marker[3] - 0.5:
+                top = min(top, item[1])
+            elif item[3] <= marker[1] + 0.5:
+                bottom = max(bottom, item[3])
+    for item in obstacles:  # ... then what is beside the marker within it
+        if _overlaps(item, (left, bottom, right, top)):
+            if item[0] >= marker[2] - 0.5:
+                right = min(right, item[0])
+            elif item[2] <= marker[0] + 0.5:
+                left = max(left, item[2])
+    return (left, bottom, right, top)
+
+
+def field_box(layout: PageLayout, marker: Box) -> Box:
+    """The rectangle of the signature field whose marker prints at `marker`: the inside of its table
+    cell, or the blank space of a borderless signature block; never over printed text."""
+    return _clear(layout, _cell(layout, marker) or _free_space(layout, marker), marker)
+
+
+def _rulings(page: pdfium.PdfPage) -> list[Box]:
+    """The page's ruling lines (table borders, rules): path objects thinner than `RULING` one way,
+    and the axis-parallel edges of stroked outlines. Only the page's own objects: LibreOffice
+    draws table borders there, not in form XObjects."""
+    out: list[Box] = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        box = (left.value, bottom.value, right.value, top.value)
+        width, height = box[2] - box[0], box[3] - box[1]
+        if min(width, height) <= RULING:
+            if max(width, height) >= 2 * RULING:
+                out.append(box)
+            continue
+        out.extend(_outline_edges(obj))
+    return out
+
+
+def _outline_edges(obj) -> list[Box]:
+    """The horizontal and vertical edges of a stroked, unfilled path (a border drawn as one
+    rectangle or polyline), in page space; nothing for a filled area (shading)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or fill.value or not stroke.value:
+        return []
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+    stroke_width = ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetStrokeWidth(obj, stroke_width)
+    half = max(0.25, stroke_width.value * max(abs(matrix.a), abs(matrix.d)) / 2)
+    edges: list[Box] = []
+
+    def edge(a: tuple[float, float] | None, b: tuple[float, float] | None) -> None:
+        if a is not None and b is not None and (abs(a[0] - b[0]) < 0.5 or abs(a[1] - b[1]) < 0.5):
+            edges.append((min(a[0], b[0]) - half, min(a[1], b[1]) - half, max(a[0], b[0]) + half, max(a[1], b[1]) + half))
+
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = last = None
+    for n in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, n)
+        if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+            continue
+        point = (matrix.a * x.value + matrix.c * y.value + matrix.e, matrix.b * x.value + matrix.d * y.value + matrix.f)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:  # a curve's control points are no edge
+            edge(last, point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            edge(point, start)
+        last = point
+    return edges
+
+
+def _page_layout(page: pdfium.PdfPage, text: pdfium.PdfTextPage, markers: list[Box]) -> PageLayout:
+    words = []
+    for i in range(text.count_rects()):
+        rect = text.get_rect(i)
+        if not any(_overlaps(rect, (m[0] - 0.5, m[1] - 0.5, m[2] + 0.5, m[3] + 0.5)) for m in markers):
+            words.append(rect)
+    width, height = page.get_size()
+    return PageLayout(width, height, tuple(words), tuple(_rulings(page)))
+
+
+def _markers(text: pdfium.PdfTextPage) -> dict[str, Box]:
+    """Each marker the page prints (its text, as far as it runs in marker characters) and its box."""
+    found: dict[str, Box] = {}
+    chars = text.count_chars()
+    search = text.search(MARKER_PREFIX, match_case=True)
+    while (hit := search.get_next()) is not None:
+        first = hit[0]
+        run = _MARKER_RUN.match(text.get_text_range(first, min(_MARKER_LONGEST, chars - first)))
+        # A marker is one short run on one line: its first and last characters bound it.
+        head, tail = text.get_charbox(first), text.get_charbox(first + (run.end() if run else len(MARKER_PREFIX)) - 1)
+        found.setdefault(run.group() if run else MARKER_PREFIX, (min(head[0], tail[0]), min(head[1], tail[1]),
+                                                                 max(head[2], tail[2]), max(head[3], tail[3])))
+    search.close()
+    return found
+
+
+def _named(marker: str, wanted: dict[str, str]) -> str | None:
+    """The field a marker stands for; the longest match, should the text run on into what follows."""
+    matches = [m for m in wanted if marker.startswith(m)]
+    return wanted[max(matches, key=len)] if matches else None
+
+
 def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
-    """Find each field's marker; the field spans from the marker down to the next text line.
+    """Find each field's marker; the field fills the printed box the marker stands in: its
+    table cell, or the blank between the jabatan and the name of a borderless signature block.
 
     PDFium (pypdfium2) finds text and its boxes ~10x faster than pypdf's text extraction,
-    which cost more than the rest of packaging together.
+    which cost more than the rest of packaging together; one search per page finds every marker.
     """
+    wanted = {signature_marker(name): name for name in names}
     doc = pdfium.PdfDocument(pdf)
     spots: dict[str, FieldSpot] = {}
     try:
         for index in range(len(doc)):
             page = doc[index]
             text = page.get_textpage()
-            rects = None
-            for name in names:
-                if name in spots:
-                    continue
-                found = text.search(signature_marker(name), match_case=True).get_next()
-                if found is None:
-                    continue
-                if rects is None:
-                    rects = [text.get_rect(i) for i in range(text.count_rects())]
-                left, bottom, _right, top = text.get_charbox(found[0])
-                # Text lines below the marker in the same column (rects are left, bottom, right, top).
-                below = [r[3] for r in rects if r[3] < bottom - 3 and abs(r[0] - left) < 60]
-                low = max(below) + 4 if below else top - DEFAULT_FIELD_HEIGHT
-                spots[name] = FieldSpot(name, index, (left - 2, low, left + FIELD_WIDTH, top + 2))
+            markers = _markers(text)
+            mine = {name: box for m, box in markers.items()
+                    if (name := _named(m, wanted)) is not None and name not in spots}
+            if mine:
+                layout = _page_layout(page, text, list(markers.values()))
+                for name, marker in mine.items():
+                    left, bottom, right, top = field_box(layout, marker)
+                    box = (left, bottom, max(right, left + 1), max(top, bottom + 1))
+                    if box[2] - box[0] < 20 or box[3] - box[1] < 10:
+                        log.warning("kolom tanda tangan %s di halaman %d sempit (%.0f x %.0f pt): blok tanda tangan "
+                                    "di template terlalu rapat", name, index + 1, box[2] - box[0], box[3] - box[1])
+                    spots[name] = FieldSpot(name, index, box)
             text.close()
             page.close()
             if len(spots) == len(names):
@@ -113,7 +331,6 @@ def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
     return [spots[n] for n in names]
 
 
-MARKER_PREFIX = signature_marker("")
 _SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
 

@@ -30,6 +30,12 @@ if [ -z "$uv_bin" ]; then
   # Debian's own Python refuses user installs without --break-system-packages (PEP 668).
   python3 -m pip install --user -q uv 2>/dev/null || python3 -m pip install --user -q --break-system-packages uv
   uv_bin=$(find_uv)
+  # The uv wheel knows where it put its binary, wherever pip's scheme for this user put it.
+  [ -n "$uv_bin" ] || uv_bin=$(python3 -c 'import uv; print(uv.find_uv_bin())' 2>/dev/null || true)
+  if [ -z "$uv_bin" ]; then
+    echo "sakip: uv terpasang tetapi programnya tidak ditemukan; tambahkan ~/.local/bin ke PATH lalu ulangi" >&2
+    exit 1
+  fi
 fi
 
 missing=()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pypdfium2 as pdfium
+import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -13,16 +14,18 @@ from sakip.formatting import JAKARTA
 from sakip.model import signature_marker
 
 
-def _pdf(path, lines: list[tuple[float, float, str]]) -> None:
-    """A one-page PDF printing each (x, y, text) in Helvetica, as a template's PDF would."""
+def _pdf(path, lines: list[tuple], graphics: str = "", size: tuple[float, float] = (595, 842)) -> None:
+    """A one-page PDF printing each (x, y, text[, font size]) in Helvetica, as a template's PDF
+    would, after the path operators `graphics` (ruling lines)."""
     writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
+    page = writer.add_blank_page(*size)
     font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
                              NameObject("/BaseFont"): NameObject("/Helvetica")})
     page[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
     stream = DecodedStreamObject()
-    stream.set_data("".join(f"BT /F1 10 Tf {x} {y} Td ({t}) Tj ET\n" for x, y, t in lines).encode())
+    stream.set_data((graphics + "\n" + "".join(f"BT /F1 {(rest or [10])[0]} Tf {x} {y} Td ({t}) Tj ET\n"
+                                                for x, y, t, *rest in lines)).encode())
     page[NameObject("/Contents")] = writer._add_object(stream)
     with open(path, "wb") as fh:
         writer.write(fh)
@@ -100,3 +103,84 @@ def test_a_document_printing_no_numbers_is_numbered_from_one(tmp_path):
     out = tmp_path / "out.pdf"
     package.assemble([package.Part("Dokumen", pdf, printed_labels=True)], meta, [], out)
     assert PdfReader(out).page_labels == ["1", "2"]
+
+
+def _field(tmp_path, lines: list[tuple], graphics: str = "", name: str = "paraf_laporan",
+           size: tuple[float, float] = (595, 842)) -> tuple[float, float, float, float]:
+    pdf = tmp_path / "halaman.pdf"
+    _pdf(pdf, lines, graphics, size)
+    [spot] = package.locate_fields(pdf.read_bytes(), [name])
+    return spot.box
+
+
+def _word_boxes(pdf_lines: list[tuple]) -> list[tuple[float, float, float, float]]:
+    """Generous boxes of the printed (non-marker) texts of `_pdf`: Helvetica's widest glyph is
+    under 1 em, its ascent under 0.75 em and descent under 0.25 em."""
+    return [(x, y - 0.25 * (rest or [10])[0], x + len(t) * (rest or [10])[0], y + 0.75 * (rest or [10])[0])
+            for x, y, t, *rest in pdf_lines if not t.startswith("SAKIPMARK")]
+
+
+def _apart(a, b) -> bool:
+    return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+# A 4-column paraf table (No, Jabatan, Nama, Paraf) of one header row and one row, its cell
+# borders drawn as separate lines (as LibreOffice draws them) or as one stroked rectangle per cell.
+COLUMNS = [60, 85, 255, 397, 488]
+ROWS = [331, 321, 291]
+
+
+def _ruled_lines() -> str:
+    ops = [f"{COLUMNS[0]} {y} m {COLUMNS[-1]} {y} l S" for y in ROWS]
+    ops += [f"{x} {ROWS[-1]} m {x} {ROWS[0]} l S" for x in COLUMNS]
+    return "0.75 w " + " ".join(ops)
+
+
+def _ruled_rectangles() -> str:
+    ops = [f"{left} {bottom} {right - left} {top - bottom} re S"
+           for top, bottom in zip(ROWS, ROWS[1:]) for left, right in zip(COLUMNS, COLUMNS[1:])]
+    return "0.75 w " + " ".join(ops)
+
+
+@pytest.mark.parametrize("graphics", [_ruled_lines(), _ruled_rectangles()], ids=["lines", "rectangles"])
+def test_a_marker_in_a_ruled_cell_gets_the_cell(tmp_path, graphics):
+    lines = [(432, 324, "Paraf", 8), (91, 312, "Kepala Subbagian Perencanaan", 8), (261, 312, "DEWI LESTARI", 8),
+             (402, 316, signature_marker("paraf_laporan"), 1), (63, 334, "Paraf pemeriksa:", 8)]
+    left, bottom, right, top = _field(tmp_path, lines, graphics)
+    # Inside the Paraf cell's lines (half a line width each side) and filling it but for the inset.
+    inside = (397 + 0.375, 291 + 0.375, 488 - 0.375, 321 - 0.375)
+    assert inside[0] < left and inside[1] < bottom and right < inside[2] and top < inside[3]
+    assert left - inside[0] <= 3 and bottom - inside[1] <= 3 and inside[2] - right <= 3 and inside[3] - top <= 3
+    assert all(_apart((left, bottom, right, top), word) for word in _word_boxes(lines))
+
+
+def test_a_label_in_the_cell_above_the_marker_stays_clear(tmp_path):
+    lines = [(400, 312, "Paraf:", 8), (402, 300, signature_marker("paraf_laporan"), 1)]
+    left, bottom, right, top = _field(tmp_path, lines, _ruled_lines())
+    assert top < 312 - 2 and bottom > 291 and right < 488 and left > 397
+
+
+def test_a_borderless_block_fills_the_blank_between_jabatan_and_name(tmp_path):
+    marker = signature_marker("ttd_pejabat")
+    lines = [(72, 760, "LAPORAN CAPAIAN KINERJA"),
+             (300, 470, "Sukamaju, 6 Juli 2026"), (300, 455, "Inspektur Daerah Kabupaten Sukamaju"),
+             (300, 450, marker, 1), (300, 395, "Drs. HERU PRASETYO, M.Si."), (300, 380, "Pembina Utama Muda (IV/c)"),
+             (300, 365, "NIP. 19710412 199603 1 003"),
+             # a note in the next column, level with the signing space, and a long body line well above
+             (500, 420, "Catatan"), (72, 520, "Demikian laporan ini disampaikan untuk dipergunakan sebagaimana mestinya.")]
+    # The ruled table just above the block and a rule across the page below do not close around it.
+    graphics = "0.75 w 60 540 m 540 540 l S 60 500 m 540 500 l S 60 500 m 60 540 l S 540 500 m 540 540 l S " \
+               "60 340 m 540 340 l S"
+    left, bottom, right, top = _field(tmp_path, lines, graphics, "ttd_pejabat")
+    assert 296 <= left <= 300
+    assert 395 + 7 < bottom < 395 + 14 and 455 - 6 < top < 455  # from under the jabatan to over the name
+    assert right < 500  # not into the next column's note
+    assert right > 300 + 165  # as wide as the block's widest line, the jabatan: about 175 pt in Helvetica 10
+    assert all(_apart((left, bottom, right, top), word) for word in _word_boxes(lines))
+
+
+def test_a_block_near_the_page_edge_stays_within_the_margins(tmp_path):
+    lines = [(470, 455, "Bupati"), (470, 450, signature_marker("ttd_pk_pihak_kedua"), 1), (470, 395, "H. BAMBANG")]
+    left, bottom, right, top = _field(tmp_path, lines, name="ttd_pk_pihak_kedua")
+    assert right <= 595 - package.PAGE_MARGIN_X and left >= package.PAGE_MARGIN_X
+    assert right - left > 60 and top - bottom > 35
