@@ -236,7 +236,7 @@ def last_row(loops: list[str]) -> str:
 
 def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: str, loops: list[str],
          shade: str = "D9E1F2", size: float = 9, head_size: float = 8.5, total: list[str] | None = None, merge_total: int = 0,
-         group: str | None = None, keep: bool = False):
+         group: str | None = None, keep: bool = False, whole: bool = False):
     """A bordered table: a repeated header row, {%tr for %} rows around one data row, an
     optional total row. `aligns` has one letter per column: l(eft), c(enter), r(ight).
     `group`: a label row (see group_row) inside the first loop, before the inner loops.
@@ -244,7 +244,9 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
     follows (a signature block) instead of leaving it alone on the next page; the row is written
     twice, for the very last row and for the others, as a paragraph property cannot depend on
     the data. In nested loops the last row is the inner loop's last under the outer loops' last
-    items."""
+    items.
+    `whole`: a short table kept on one page (every row keeps with the next), so it never starts
+    at a page's foot with one row."""
     align_of = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER, "r": WD_ALIGN_PARAGRAPH.RIGHT}
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -264,7 +266,7 @@ def grid(doc, headers: list[str], cms: list[float], fields: list[str], aligns: s
         cant_split(drow)
         for cell, text, a in zip(drow.cells, fields, aligns):
             set_cell(cell, text, size=size, align=align_of[a])
-            cell.paragraphs[0].paragraph_format.keep_with_next = last
+            cell.paragraphs[0].paragraph_format.keep_with_next = last or whole
     if keep:
         tag_row(t, "{%tr endif %}", len(headers))
     for _ in loops:
@@ -518,10 +520,11 @@ def rekap_instansi() -> Document:
     para(doc, "A. Sebaran Predikat Capaian", bold=True, keep=True)
     grid(doc, ["Predikat", "Jumlah Indikator", "Persentase"], [6.0, 3.5, 3.5],
          ["{{ d.predikat }}", "{{ d.jumlah }}", "{{ d.persen }}"], "lrr", ["d in sebaran"])
-    para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, keep=True, space_after=6)
+    para(doc, "{{ grafik }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     para(doc, "B. Rekapitulasi per Sasaran", bold=True, keep=True)
     grid(doc, ["No", "Sasaran", "Jumlah Indikator", "Sebaran Predikat"], [1.0, 12.7, 2.5, 9.5],
-         ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"])
+         ["{{ s.no }}", "{{ s.nama }}", "{{ s.jumlah_indikator }}", "{{ s.sebaran }}"], "clrl", ["s in sasaran"],
+         whole=True)
     para(doc, space_after=6)
     para(doc, "C. Capaian per Indikator", bold=True, keep=True)
     grid(doc, ["No", "Kode PK", "Indikator Kinerja", "Satuan", "Target TW\u00a0{{ periode.romawi }}",
