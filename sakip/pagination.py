@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import copy
 import re
+from contextlib import AbstractContextManager, nullcontext
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pypdfium2 as pdfium
 from lxml import etree
@@ -156,11 +157,14 @@ def move_last_row(docx: Path) -> bool:
     return True
 
 
-def convert(converter: "Converter", docs: list[Path], work: Path) -> list["Outcome"]:
+def convert(converter: "Converter", docs: list[Path], work: Path,
+            guard: AbstractContextManager[Any] | None = None) -> list["Outcome"]:
     """Convert `docs`; a document whose signature block ended alone on a page is repaired
-    (move_last_row) and converted once more."""
+    (move_last_row) and converted once more. `guard` is held while PDFium reads the PDFs: PDFium
+    is not thread-safe, and two threads in it crash the process."""
     outcomes = converter.convert_batch(docs, work)
-    again = [o.source for o in outcomes if o.pdf is not None and signature_alone(o.pdf) and move_last_row(o.source)]
+    with guard or nullcontext():
+        again = [o.source for o in outcomes if o.pdf is not None and signature_alone(o.pdf) and move_last_row(o.source)]
     if not again:
         return outcomes
     redone = {o.source: o for o in converter.convert_batch(again, work)}

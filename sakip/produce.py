@@ -140,7 +140,8 @@ def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: 
     todo = [p for p in todo if p.pk not in failures]
 
     started = time.perf_counter()
-    outcomes = {o.source: o for o in pagination.convert(converter, [d for parts in out.documents.values() for d in parts.values()], work)}
+    outcomes = {o.source: o for o in pagination.convert(converter, [d for parts in out.documents.values() for d in parts.values()], work,
+                                                             _python_work)}
     out.seconds["konversi"] = time.perf_counter() - started
 
     with _python_work:
@@ -335,7 +336,7 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
         documents = [d for w in todo.values() for d, *_ in w.rendered.values()]
-        outcomes = {o.source: o for o in pagination.convert(conv, documents, work)} if documents else {}
+        outcomes = {o.source: o for o in pagination.convert(conv, documents, work, _python_work)} if documents else {}
         if packages is not None and bundle_todo:
             bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, bundle_todo)
     for agency, job in todo.items():
