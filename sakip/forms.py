@@ -82,11 +82,6 @@ def fit_row(ws, row: int, bold: bool = False) -> float:
     return height
 
 
-# Printed page numbers, as in the documents; Calc and Excel number a workbook's pages on from
-# sheet to sheet, so the numbers run through the whole printout.
-PAGE_FOOTER = "Halaman &P"
-
-
 def print_setup(ws, header_row: int | None = None, landscape: bool = True) -> None:
     """A4, one page wide (as many pages tall as needed), the table's header row on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -99,7 +94,7 @@ def print_setup(ws, header_row: int | None = None, landscape: bool = True) -> No
     ws.print_options.horizontalCentered = True
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.oddFooter.center.text = xlsx.PAGE_FOOTER
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 from lxml import etree
 
 from .model import signature_marker
+from .outputs import atomic_path
 
 if TYPE_CHECKING:
     from .convert import Converter, Outcome
@@ -149,11 +150,9 @@ def move_last_row(docx: Path) -> bool:
     body.insert(index + 2, tail)
     info, _ = parts["word/document.xml"]
     parts["word/document.xml"] = (info, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
-    temporary = docx.with_suffix(".docx.baru")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
+    with atomic_path(docx) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in parts.values():
             z.writestr(info, data)
-    temporary.replace(docx)
     return True
 
 

@@ -949,7 +949,7 @@ def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, s
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.print_title_rows = "2:2"
     ws.print_area = f"A1:{get_column_letter(len(KOREKSI_HEADERS))}{last}"
-    ws.oddFooter.center.text = "Halaman &P"  # &N would count the other sheets too when Calc prints the workbook
+    ws.oddFooter.center.text = xlsx.PAGE_FOOTER
     ws.freeze_panes = "A3"
     for sheet in book.worksheets:
         if sheet is not ws:
@@ -980,7 +980,7 @@ def _printable(ws: Any) -> None:
                 dim.width = PORTRAIT_COLUMNS
     xlsx.fit_row_heights(ws)
     if not (ws.oddFooter.left.text or ws.oddFooter.center.text or ws.oddFooter.right.text):
-        ws.oddFooter.center.text = "Halaman &P"  # numbered like the Koreksi sheet before it
+        ws.oddFooter.center.text = xlsx.PAGE_FOOTER  # numbered on from the Koreksi sheet
     if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
         return
     width = 0.0

@@ -23,6 +23,11 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 
+# The printed page number of every workbook sakip writes (forms, correction workbooks), as the
+# documents print theirs. &P, not "&P dari &N": Calc and Excel number a workbook's pages on from
+# sheet to sheet, and &N would count every sheet's pages on each.
+PAGE_FOOTER = "Halaman &P"
+
 MAX_CELL_TEXT = 32_767  # characters Excel keeps in one cell
 FORMULA_STARTS = ("=", "+", "-", "@")  # OWASP: what a spreadsheet reads as a formula's start
 # openpyxl's ILLEGAL_CHARACTERS_RE, and what XML 1.0 cannot carry at all.

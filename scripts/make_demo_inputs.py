@@ -360,15 +360,25 @@ SYNTH_PKS: dict[str, dict] = {
 }
 
 
-def synthetic_agency(root: Path, year: int, quarters: list[int]) -> None:
-    """The synthetic agency's instansi.toml, PK workbooks and realisasi of `quarters` into root/<year>/.
-    Budget realisasi is 20 % of each line's pagu per quarter, so children stay within parents."""
+def _synth_folder(root: Path, year: int) -> Path:
+    """root/<year>/ with the synthetic Bappeda's instansi.toml (shared by the synthetic and stress agencies)."""
     base = root / str(year)
     base.mkdir(parents=True, exist_ok=True)
     (base / "instansi.toml").write_text(SYNTH_INSTANSI.replace("{year}", str(year)), encoding="utf-8")
+    return base
+
+
+def _synth_signer(code: str) -> Signer:
+    nip, nama, jabatan = SYNTH_OFFICIALS[code]
+    return Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
+
+
+def synthetic_agency(root: Path, year: int, quarters: list[int]) -> None:
+    """The synthetic agency's instansi.toml, PK workbooks and realisasi of `quarters` into root/<year>/.
+    Budget realisasi is 20 % of each line's pagu per quarter, so children stay within parents."""
+    base = _synth_folder(root, year)
     for code, spec in SYNTH_PKS.items():
-        nip, nama, jabatan = SYNTH_OFFICIALS[code]
-        who = Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
+        who = _synth_signer(code)
         inds = [Indicator(k, s, ind, sat, pol, ak, tgt, tw, "Pelaksanaan kegiatan sesuai jadwal")
                 for k, s, ind, sat, pol, ak, tgt, tw, _ in spec["indikator"]]
         programs = [Program(*p) for p in spec["anggaran"]]
@@ -442,12 +452,9 @@ STRESS_PKS = {
 
 def stress_agency(root: Path, year: int, quarters: list[int]) -> None:
     """The layout stress agency's instansi.toml, PK workbooks and realisasi of `quarters` into root/<year>/."""
-    base = root / str(year)
-    base.mkdir(parents=True, exist_ok=True)
-    (base / "instansi.toml").write_text(SYNTH_INSTANSI.replace("{year}", str(year)), encoding="utf-8")
+    base = _synth_folder(root, year)
     for code, budget in STRESS_PKS.items():
-        nip, nama, jabatan = SYNTH_OFFICIALS[code]
-        who = Signer(nip, nama, jabatan, "Badan Perencanaan Pembangunan Daerah Kabupaten Sukamaju")
+        who = _synth_signer(code)
         spec = _stress_indicators(code)
         inds = [Indicator(k, s, ind, sat, pol, ak, tgt, ra, _stress_name("Pelaksanaan kegiatan sesuai jadwal", 0)[:120])
                 for k, s, ind, sat, pol, ak, tgt, ra, _ in spec]

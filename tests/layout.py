@@ -128,8 +128,7 @@ class Page:
 def read_pages(pdf: Path) -> list[Page]:
     pages = []
     with pdfplumber.open(pdf) as doc:
-        labels = list(doc.doc.catalog.get("PageLabels") and _labels(pdf) or [str(i + 1) for i in range(len(doc.pages))])
-        for page, label in zip(doc.pages, labels):
+        for page, label in zip(doc.pages, _labels(pdf)):  # pypdf gives 1..N where a PDF sets none
             words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
                      for w in page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)]
             rulings = [(o["x0"], o["top"], o["x1"], o["bottom"]) for o in page.lines]
@@ -235,9 +234,10 @@ def check_words(name: str, page: Page, vocabulary: set[str], cells: bool = False
                 continue  # a line may break after a hyphen or slash ("APBDes-" / "nya"), as typesetters do
             problems.append(f"{name} hlm {page.label}: '{joined}' terpotong menjadi "
                             + " / ".join(f"'{c.text}'" for c in chain))
-        elif cells and (touching(text) or set(text) == {"#"}):
-            if set(text) == {"#"}:
-                problems.append(f"{name} hlm {page.label}: angka tidak muat di selnya (tercetak '{text}')")
+        elif cells and set(text) == {"#"}:
+            problems.append(f"{name} hlm {page.label}: angka tidak muat di selnya (tercetak '{text}')")
+        elif cells and touching(text):
+            continue
         else:
             problems.append(f"{name} hlm {page.label}: teks '{text}' tidak ada di sumbernya (terpotong sel?)")
     return problems
@@ -311,11 +311,18 @@ def check_overlap(name: str, page: Page) -> list[str]:
     return out
 
 
-def check_pdf(pdf: Path, vocabulary: set[str], numbered=lambda label: bool(NUMBERED_LABEL.match(label)),
+def numbered_label(label: str) -> bool:
+    """A label that a printed page number must match ("3", "L-2", "iii"); not "Sampul"."""
+    return bool(NUMBERED_LABEL.match(label))
+
+
+def check_pdf(pdf: Path, vocabulary: set[str], numbered=numbered_label,
               name: str | None = None, cells: bool = False) -> list[str]:
-    name = name or pdf.name
+    return check_pages(read_pages(pdf), vocabulary, numbered, name or pdf.name, cells)
+
+
+def check_pages(pages: list[Page], vocabulary: set[str], numbered, name: str, cells: bool = False) -> list[str]:
     problems: list[str] = []
-    pages = read_pages(pdf)
     for i, page in enumerate(pages):
         before = pages[i - 1] if i and _same_part(pages[i - 1].label, page.label) else None
         problems += check_words(name, page, vocabulary, cells)
@@ -334,13 +341,15 @@ def _same_part(a: str, b: str) -> bool:
 # ------------------------------------------------------------------------------ whole runs
 
 
-def check_package(pdf: Path) -> list[str]:
-    """A package against the DOCX files it was assembled from (kept beside it in dokumen/)."""
+def check_package(pdf: Path) -> tuple[list[str], int]:
+    """A package against the DOCX files it was assembled from (kept beside it in dokumen/):
+    (findings, pages)."""
     vocabulary: set[str] = set()
     for docx in sorted((pdf.parent / "dokumen").glob("*.docx")):
         vocabulary |= docx_vocabulary(docx)
     assert vocabulary, f"{pdf}: no dokumen/*.docx beside the package"
-    return check_pdf(pdf, vocabulary)
+    pages = read_pages(pdf)
+    return check_pages(pages, vocabulary, numbered_label, pdf.name), len(pages)
 
 
 def check_outputs(out: Path, year: int, quarter: int) -> tuple[list[str], int]:
@@ -352,8 +361,9 @@ def check_outputs(out: Path, year: int, quarter: int) -> tuple[list[str], int]:
     problems: list[str] = []
     pages = 0
     for pdf in pdfs:
-        problems += check_package(pdf)
-        pages += len(_labels(pdf))
+        found, count = check_package(pdf)
+        problems += found
+        pages += count
     return problems, pages
 
 

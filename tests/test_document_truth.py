@@ -42,6 +42,19 @@ def summary(out: Path, year: int, quarter: int) -> dict:
     return json.loads((out / str(year) / f"TW{quarter}" / "ringkasan.json").read_text(encoding="utf-8"))
 
 
+def year_end_run(agency, tmp_path: Path) -> tuple[Path, Path, dt.date]:
+    """`agency(inputs, year, quarters)`'s four quarters of 2026 run at TW IV, after the year's
+    end: (inputs, outputs, report date). Every PK must be initialled."""
+    inputs = tmp_path / "inputs"
+    agency(inputs, 2026, [1, 2, 3, 4])
+    out = tmp_path / "outputs"
+    out.mkdir()
+    when = dt.date(2027, 1, 15)
+    proc = sakip_run(inputs, out, 2026, 4, when)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return inputs, out, when
+
+
 def truth(inputs: Path, out: Path, year: int, quarter: int, tanggal: dt.date, lkjip: bool = False) -> list[str]:
     run = d.load_run(inputs, year, quarter, tanggal, summary(out, year, quarter))
     assert run.included, "the run initialled no PK: nothing to check"
@@ -131,13 +144,7 @@ def test_tw4_with_an_earlier_year_and_a_returned_tw2_never_corrected(tmp_path):
 def test_synthetic_agency_documents_show_what_the_data_says(tmp_path):
     """Three PKs with three sasaran each, names of 150+ characters that wrap and cross page
     breaks, qualitative targets (WTP, BB, Level 3, one missed), a three-level budget."""
-    inputs = tmp_path / "inputs"
-    synthetic_agency(inputs, 2026, [1, 2, 3, 4])
-    out = tmp_path / "outputs"
-    out.mkdir()
-    when = dt.date(2027, 1, 15)
-    proc = sakip_run(inputs, out, 2026, 4, when)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    inputs, out, when = year_end_run(synthetic_agency, tmp_path)
     problems = truth(inputs, out, 2026, 4, when, lkjip=True)
     problems += layout.check_outputs(out, 2026, 4)[0]
     assert not problems, d.report(problems, "Instansi sintetis TW IV")

@@ -7,7 +7,6 @@ the document truth (each run made once); the stress agency is checked here.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 from . import doctruth as d
 from . import layout as L
 from .conftest import ROOT
-from .test_document_truth import sakip_run, summary, truth
+from .test_document_truth import summary, truth, year_end_run
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_demo_inputs import stress_agency  # noqa: E402
@@ -73,13 +72,7 @@ def test_stress_agency_documents_are_laid_out_and_true(tmp_path):
     """12 indicators per PK under 6 sasaran, names of 300 characters, "Rekomendasi" and
     "Pengaduan" as units, a Rupiah indicator and budgets up to 999.999.999.999, kendala of three
     paragraphs: every page of the TW IV packages, the recap and the LKjIP."""
-    inputs = tmp_path / "inputs"
-    stress_agency(inputs, 2026, [1, 2, 3, 4])
-    out = tmp_path / "outputs"
-    out.mkdir()
-    when = dt.date(2027, 1, 15)
-    proc = sakip_run(inputs, out, 2026, 4, when)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    inputs, out, when = year_end_run(stress_agency, tmp_path)
     assert len(summary(out, 2026, 4)["pk"]) == 2
     problems, pages = L.check_outputs(out, 2026, 4)
     assert pages >= 40
