@@ -35,7 +35,7 @@ test: setup
 # New random draws for the damaged-file and code fuzz tests (make test draws fixed ones).
 FUZZ ?= 3000
 fuzz: setup
-	SAKIP_HYPOTHESIS=fuzz SAKIP_FUZZ_EXAMPLES=$(FUZZ) $(VENV)/pytest -n 2 tests/test_bad_inputs.py -k "damaged or accepted_pk_code"
+	SAKIP_HYPOTHESIS=fuzz SAKIP_FUZZ_EXAMPLES=$(FUZZ) $(VENV)/pytest -n 2 tests/ingest/test_bad_inputs.py -k "damaged or accepted_pk_code"
 
 # A regency-sized quarter (480 PKs) against the conversion floor and the naive pipeline;
 # prints a table and writes bench/results.json. PKS=5 for a quick look.

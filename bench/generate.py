@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from sakip.forms import Indicator, Program, Realisasi, Signer, write_pk_workbook, write_realisasi_workbook
+from sakip.documents.forms import Indicator, Program, Realisasi, Signer, write_pk_workbook, write_realisasi_workbook
 
 YEAR = 2026
 REGENCY = "Kabupaten Sukamaju"

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def measure(inputs: Path, year: int, quarter: int) -> dict:
-    from sakip import capaian, ingest
+    from sakip.capaian import rules as capaian
+    from sakip.ingest import workbooks as ingest
 
     period = ingest.read_period(inputs, year, quarter)
     results = capaian.compute(period)
@@ -27,7 +28,7 @@ def measure(inputs: Path, year: int, quarter: int) -> dict:
     start = time.perf_counter()
     import great_expectations  # noqa: F401
 
-    from sakip import paraf
+    from sakip.paraf import suites as paraf
     imported = time.perf_counter()
     suites = paraf.load_suites(ROOT / "expectations")
     paraf._gx_batch_definition()  # the ephemeral context, its pandas datasource and batch definition

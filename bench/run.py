@@ -39,7 +39,7 @@ import psutil
 
 from bench import generate
 from flows.server import PrefectServer
-from sakip.convert import Converter, check_pdf, soffice
+from sakip.pdf.convert import Converter, check_pdf, soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"full_over_floor": ("<=", 1.3), "naive_over_sakip_per_doc": (">=", 5.0), "cold_over_warm_per_doc": (">=", 5.0),

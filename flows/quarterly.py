@@ -33,27 +33,27 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from sakip import capaian as capaian_stage
-from sakip import runlog
-from sakip import ingest as ingest_stage
-from sakip import lock as lock_stage
-from sakip import paraf as paraf_stage
-from sakip import paraf_report
-from sakip import produce as produce_stage
-from sakip import render as render_stage
-from sakip.capaian import PKResult
-from sakip.convert import Converter, ConverterUnavailable, default_slots
+from sakip.capaian import rules as capaian_stage
+from sakip.outputs import runlog
+from sakip.ingest import workbooks as ingest_stage
+from sakip.outputs import lock as lock_stage
+from sakip.paraf import suites as paraf_stage
+from sakip.paraf import record as paraf_report
+from sakip.pdf import produce as produce_stage
+from sakip.documents import render as render_stage
+from sakip.capaian.rules import PKResult
+from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
 from sakip.formatting import JAKARTA
-from sakip.manifest import RunInfo
-from sakip.ingest import PeriodData
+from sakip.pdf.manifest import RunInfo
+from sakip.ingest.workbooks import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
-from sakip.outputs import period_dir, pk_dir, sweep
-from sakip.paraf import IsolatedSuites, ParafResult
-from sakip.revisions import Plan
+from sakip.outputs.files import period_dir, pk_dir, sweep
+from sakip.paraf.suites import IsolatedSuites, ParafResult
+from sakip.outputs.revisions import Plan
 from sakip.schedule import period_for
-from sakip.produce import AgencyDocuments, Produced
-from sakip.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_range
+from sakip.pdf.produce import AgencyDocuments, Produced
+from sakip.outputs.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_range
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -208,7 +208,7 @@ def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts:
                      run: RunInfo) -> AgencyDocuments:
     """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
     (compared with earlier years' inputs), in revisions; an agency none of whose PKs changed keeps them."""
-    from sakip import reports
+    from sakip.documents import reports
 
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,

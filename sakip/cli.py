@@ -71,11 +71,11 @@ def run(
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
-    from . import lock as period_lock
-    from . import runlog
+    from .outputs import lock as period_lock
+    from .outputs import runlog
     from .formatting import quarter_name
-    from .paraf import IsolatedSuites
-    from .summary import Summary
+    from .paraf.suites import IsolatedSuites
+    from .outputs.summary import Summary
 
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))
     # The lock first: a busy period is refused before anything starts.
@@ -130,7 +130,7 @@ def _raise_from_run(value: object, log: Path, outputs: Path) -> None:
     outputs folder."""
     import logging
 
-    from .outputs import storage_error
+    from .outputs.files import storage_error
 
     if isinstance(value, SakipError):
         raise value
@@ -151,7 +151,7 @@ def forms(
     outputs: Outputs = Path("outputs"),
 ) -> None:
     """Buat formulir realisasi triwulan untuk setiap PK, siap dikirim ke unit."""
-    from .forms import generate_forms
+    from .documents.forms import generate_forms
 
     written = generate_forms(inputs, outputs, year, quarter)
     if not written:
@@ -173,9 +173,9 @@ def _preflight(inputs: Path, year: int, quarter: int, templates: Path, expectati
     """Fail fast, with one line, on what would stop every PK or the agency documents (before
     starting Prefect, and before hours of packages are made only for the last stage to stop)."""
     from . import config
-    from .convert import soffice
-    from .ingest import agencies
-    from .render import DOCUMENTS, template_path
+    from .pdf.convert import soffice
+    from .ingest.workbooks import agencies
+    from .documents.render import DOCUMENTS, template_path
 
     for root in agencies(inputs, year).values():
         config.load(root / "instansi.toml")
@@ -251,7 +251,7 @@ def template_check(
     context: ContextFile = None,
 ) -> None:
     """Periksa template: tag, isian, filter, sandbox, font, dan uji render konteks contoh."""
-    from . import templates as tpl
+    from .documents import templates as tpl
 
     problems = tpl.check(path, tpl.load_context(context) if context else None)
     for problem in problems:
@@ -270,7 +270,7 @@ def template_preview(
     outputs: Outputs = Path("outputs"),
 ) -> None:
     """Render template dengan konteks contoh (atau --context) ke PDF dan cetak lokasinya."""
-    from . import templates as tpl
+    from .documents import templates as tpl
 
     pdf = tpl.preview(path, tpl.load_context(context) if context else None, outputs / "pratinjau")
     typer.echo(str(pdf))
@@ -281,8 +281,8 @@ def template_fields(
     write: Annotated[Optional[Path], typer.Option("--tulis", help="Tulis juga ke berkas ini (mis. templates/FIELDS.md).")] = None,
 ) -> None:
     """Daftar semua isian dan filter template, dengan contoh nilainya."""
-    from . import templates as tpl
-    from .outputs import write_bytes
+    from .documents import templates as tpl
+    from .outputs.files import write_bytes
 
     text = tpl.fields_markdown()
     typer.echo(text)
@@ -299,7 +299,7 @@ def verify(
     """Periksa paket terhadap manifest-nya (paket, masukan, template, suite, keluaran) dan setiap tanda tangan."""
     import json
 
-    from . import manifest
+    from .pdf import manifest
     from .formatting import wib
 
     result = manifest.verify(paket, ca or [])
@@ -338,9 +338,9 @@ def sign(
     SAKIP_P12_PASSPHRASE atau ditanyakan; tidak pernah lewat argumen."""
     import os
 
-    from . import sign as signing
+    from .pdf import sign as signing
 
-    from . import lock as period_lock
+    from .outputs import lock as period_lock
 
     secret = os.environ.get(signing.PASSPHRASE_ENV)
     if secret is None:
@@ -363,7 +363,7 @@ def status(
     """Keadaan satu periode per PK: hasil paraf, revisi terakhir, sudah ditandatangani atau belum, run terakhir."""
     import json
 
-    from . import status as status_mod
+    from .outputs import status as status_mod
 
     report = status_mod.period_status(outputs, year, quarter)
     if as_json:
@@ -461,7 +461,7 @@ def main() -> None:
     except OSError as exc:  # a storage failure nothing closer named: one line naming the folder
         if verbose:
             raise
-        from .outputs import storage_error
+        from .outputs.files import storage_error
 
         folder = Path(exc.filename).parent if isinstance(exc.filename, str) else Path.cwd()
         typer.echo(f"galat: {visible(str(storage_error(exc, folder)))}", err=True)

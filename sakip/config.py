@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from .asn import compact_nip
+from .paraf.asn import compact_nip
 from .errors import ConfigError, visible
 from .formatting import char_name, number
 

@@ -65,7 +65,7 @@ def signature_marker(field_name: str) -> str:
 
 # The one rule for a realisasi cell of a quarter that has a target but no realisasi yet. The form's
 # Petunjuk and cell messages, inputs/README.md and the paraf's finding (expectations/realisasi.json,
-# "realisasi_terisi") all say exactly this; tests/test_forms.py compares them. An empty cell is
+# "realisasi_terisi") all say exactly this; tests/documents/test_forms.py compares them. An empty cell is
 # refused rather than read as 0 because it cannot tell "none yet" from "forgotten". At most 170
 # characters: Excel takes an input message of 255 characters and an error alert of 225, and the
 # form puts a sentence of its own before the rule in each.

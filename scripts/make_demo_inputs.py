@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sakip import anggaran
-from sakip.forms import (Indicator, Program, Realisasi, Signer, fill_realisasi_form, generate_forms, write_pk_workbook,
+from sakip.capaian import anggaran
+from sakip.documents.forms import (Indicator, Program, Realisasi, Signer, fill_realisasi_form, generate_forms, write_pk_workbook,
                          write_realisasi_workbook)
 
 YEAR = 2026

@@ -20,11 +20,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from make_demo_inputs import synthetic_quarters  # noqa: E402
 
-from sakip import bundle, charts, reports  # noqa: E402
-from sakip import render as r  # noqa: E402
-from sakip.capaian import compute  # noqa: E402
-from sakip.ingest import read_period  # noqa: E402
-from sakip.paraf import ParafResult  # noqa: E402
+from sakip.pdf import bundle
+from sakip.documents import charts
+from sakip.documents import reports
+from sakip.documents import render as r
+from sakip.capaian.rules import compute  # noqa: E402
+from sakip.ingest.workbooks import read_period  # noqa: E402
+from sakip.paraf.suites import ParafResult  # noqa: E402
 
 ISSUED = dt.date(2026, 7, 6)
 # A fixed check time, so that regenerating the samples changes them only when the code does.
@@ -45,7 +47,7 @@ def write(name: str, context: dict) -> None:
 
 
 def per_pk_and_recap() -> None:
-    from sakip import paraf as paraf_stage
+    from sakip.paraf import suites as paraf_stage
 
     period = read_period(Path("inputs"), 2026, 2)
     results = compute(period)

@@ -45,7 +45,7 @@ def base_document(landscape: bool) -> Document:
 def page_footer(doc, prefix: str = "", skip_first: bool = False, section: int = 0) -> None:
     """"Halaman <label>" centred in the footer, the label being the prefix and Word's PAGE field.
 
-    The prefix must be the one sakip/package.py gives the part's PDF page labels ("L-", "P-"),
+    The prefix must be the one sakip/pdf/package.py gives the part's PDF page labels ("L-", "P-"),
     so the printed number is the one a PDF viewer shows. `skip_first`: no number on a cover.
     LibreOffice computes the field at conversion. `section`: the Word section whose footer it is
     (the sections after it inherit it, printing the number in their own format).

@@ -268,7 +268,7 @@ def zip_bomb(size: int):
 
 
 def _clean_source() -> Path:
-    from .conftest import INPUTS
+    from tests.conftest import INPUTS
 
     return INPUTS / "2026" / "pk" / "PK-SEK.xlsx"
 

@@ -41,21 +41,21 @@ def tree_hash(folder: Path) -> str:
 
 @pytest.fixture(scope="session")
 def period_tw2():
-    from sakip import ingest
+    from sakip.ingest import workbooks as ingest
 
     return ingest.read_period(INPUTS, 2026, 2)
 
 
 @pytest.fixture(scope="session")
 def capaian_tw2(period_tw2):
-    from sakip import capaian
+    from sakip.capaian import rules as capaian
 
     return capaian.compute(period_tw2)
 
 
 @pytest.fixture(scope="session")
 def suites():
-    from sakip import paraf
+    from sakip.paraf import suites as paraf
 
     return paraf.load_suites(ROOT / "expectations")
 
@@ -64,10 +64,10 @@ def suites():
 def clone_suites(tmp_path_factory):
     """The suites without the budget-hierarchy checks, for periods that hold many clones of one
     demo PK: their kegiatan add up across the clones under PK-INSP's programmes, which would
-    return every clone for a reason the test is not about (tests/test_paraf.py covers that rule)."""
+    return every clone for a reason the test is not about (tests/paraf/test_paraf.py covers that rule)."""
     import json
 
-    from sakip import paraf
+    from sakip.paraf import suites as paraf
 
     rules = tmp_path_factory.mktemp("aturan")
     for path in (ROOT / "expectations").glob("*.json"):
@@ -80,7 +80,7 @@ def clone_suites(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def verdicts_tw2(period_tw2, capaian_tw2, suites):
-    from sakip import paraf
+    from sakip.paraf import suites as paraf
 
     return paraf.run(period_tw2, capaian_tw2, suites)
 

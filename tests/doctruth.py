@@ -55,7 +55,7 @@ Facts checked, per document kind:
   realisasi for the year, the "Jumlah" row with the hierarchy totals, and the double-counted sum
   (parents plus their children, over all PKs or over the initialled ones) printed nowhere in the
   document; the head's signature block; the Lampiran listing every PK with its official and status.
-- A PK whose earlier quarter is still returned (tests/test_document_truth.py, TW IV scenario):
+- A PK whose earlier quarter is still returned (tests/documents/test_document_truth.py, TW IV scenario):
   the run summary returns it (DIKEMBALIKAN) naming TW II and its TW II correction workbook
   (KOREKSI_realisasi_tw2_...); no TW IV document presents the returned
   figure ('belum ada data') -- the rekap's list of returned PKs and the bundle index, which quote
@@ -319,7 +319,7 @@ def load_run(inputs: Path, year: int, quarter: int, report_date: dt.date, summar
     """Read the inputs of one agency (instansi.toml, PK workbooks, realisasi workbooks of quarters
     1..quarter) into the facts' raw material."""
     from sakip import config as config_mod
-    from sakip import ingest
+    from sakip.ingest import workbooks as ingest
 
     base = inputs / str(year)
     cfg = config_mod.load(base / "instansi.toml")
@@ -717,7 +717,7 @@ TOC_LINE = re.compile(r"^.*\.{5,}\s*(?:[ivxlc]+|\d+)\s*$", re.MULTILINE)
 
 def check_lkjip(pdf: Path, run: RunData) -> list[str]:
     # Without the Daftar Isi's lines ("BAB II PERENCANAAN KINERJA.....2"): a chapter is where
-    # its heading is printed, not its entry (the entries' pages: tests/test_templates_layout.py).
+    # its heading is printed, not its entry (the entries' pages: tests/documents/test_templates_layout.py).
     pages, labels = pdf_pages(pdf)
     doc = make_doc(pdf.name, [TOC_LINE.sub("", t) for t in pages], labels)
     head = run.head

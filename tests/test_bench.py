@@ -37,7 +37,8 @@ def test_generator_is_deterministic_and_varied(tmp_path):
 
 
 def test_regency_is_read_as_one_period_of_many_agencies(tmp_path):
-    from sakip import capaian, ingest
+    from sakip.capaian import rules as capaian
+    from sakip.ingest import workbooks as ingest
 
     generate.generate(tmp_path, generate.Size.for_pks(24), seed=7)
     period = ingest.read_period(tmp_path, 2026, 2)
@@ -51,7 +52,7 @@ def test_regency_is_read_as_one_period_of_many_agencies(tmp_path):
 
 
 def test_a_workbook_in_another_agencys_folder_is_not_taken(tmp_path):
-    from sakip import ingest
+    from sakip.ingest import workbooks as ingest
 
     generate.generate(tmp_path, generate.Size.for_pks(24), seed=7)
     base = tmp_path / "2026"

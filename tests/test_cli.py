@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from .conftest import INPUTS
+from tests.conftest import INPUTS
 
 SAKIP = [sys.executable, "-m", "sakip.cli"]
 
@@ -56,7 +56,7 @@ def test_warnings_of_initialled_pks_are_printed_under_the_summary(capsys, monkey
     from pathlib import Path
 
     from sakip import cli
-    from sakip.summary import Row, Summary
+    from sakip.outputs.summary import Row, Summary
 
     monkeypatch.setenv("COLUMNS", "200")
     warnings = [f"pk/PK-A.xlsx, sheet 'RA', sel E{i}: pesan ke-{i}" for i in range(25)]

@@ -6,7 +6,7 @@ import pytest
 from sakip import config
 from sakip.errors import ConfigError
 
-from .conftest import INPUTS
+from tests.conftest import INPUTS
 
 DEMO = (INPUTS / "2026" / "instansi.toml").read_text(encoding="utf-8")
 

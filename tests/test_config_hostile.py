@@ -18,7 +18,7 @@ import pytest
 from sakip import config
 from sakip.errors import ConfigError
 
-from .conftest import INPUTS
+from tests.conftest import INPUTS
 
 DEMO_PATH = INPUTS / "2026" / "instansi.toml"
 DEMO = DEMO_PATH.read_text(encoding="utf-8")
@@ -200,7 +200,7 @@ def test_windows_encodings_load_the_same_values(tmp_path, variant):
 
 @pytest.mark.parametrize("variant", ["utf-8-sig", "utf-16", "cp1252-crlf"])
 def test_lkjip_narrative_reads_the_same_encodings(tmp_path, variant):
-    from sakip.reports import Narasi
+    from sakip.documents.reports import Narasi
 
     text = (INPUTS / "2026" / "lkjip.toml").read_text(encoding="utf-8")
     if variant.endswith("crlf"):
@@ -351,7 +351,7 @@ def test_surrounding_spaces_and_a_trailing_newline_are_trimmed(tmp_path):
 
 
 def test_narrative_keeps_paragraphs_but_not_invisible_characters(tmp_path):
-    from sakip.reports import Narasi
+    from sakip.documents.reports import Narasi
 
     text = (INPUTS / "2026" / "lkjip.toml").read_text(encoding="utf-8")
     narasi = config.load_as(Narasi, write(tmp_path, text, "lkjip.toml"))
@@ -511,7 +511,7 @@ def test_nip_spaces_are_removed_so_the_pk_workbook_finds_the_official(tmp_path):
                                    "19780823\u202f200312\u202f2\u202f005", "\t197808232003122005 "])
 def test_a_nip_typed_with_any_space_is_one_nip(typed):
     """What a spreadsheet or word processor puts between the NIP's groups is not part of it."""
-    from sakip.asn import compact_nip, nip_problem
+    from sakip.paraf.asn import compact_nip, nip_problem
 
     assert compact_nip(typed) == "197808232003122005"
     assert nip_problem(typed, 2026) is None
@@ -520,7 +520,7 @@ def test_a_nip_typed_with_any_space_is_one_nip(typed):
 
 @pytest.mark.parametrize("nip", ["19870910201001201", "197913052005012008", "198709102010013015", "ABCDEFGHIJKLMNOPQR"])
 def test_a_malformed_nip_is_left_to_the_paraf_of_the_pks_it_signs(tmp_path, nip):
-    """NIP structure is a paraf rule (tests/test_paraf.py): in a regency one agency's typo must not
+    """NIP structure is a paraf rule (tests/paraf/test_paraf.py): in a regency one agency's typo must not
     stop the run, and the PKs naming that official are returned with the [pejabat.x] to fix."""
     cfg = config.load(write(tmp_path, edit('"198709102010012015"', f'"{nip}"')))
     assert cfg.pejabat["kasubbag_perencanaan"].nip == nip
@@ -673,7 +673,7 @@ def test_demo_passes_every_rule():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from .conftest import examples  # noqa: E402
+from tests.conftest import examples  # noqa: E402
 
 _DEMO_BYTES = DEMO.encode("utf-8")
 _EDITS = st.sampled_from([b"", b"\x00", b"\xff", b"\x81", b"\xef\xbb\xbf", b'"', b"'", b"[", b"]", b"=", b"\n", b"\r",

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sakip import formatting as f
 
-from .conftest import examples
+from tests.conftest import examples
 
 
 @pytest.mark.parametrize("value,places,expected", [

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from sakip import capaian, isolation
+from sakip import isolation
+from sakip.capaian import rules as capaian
 from sakip.errors import InputError, Location, SuiteError
 
 

@@ -15,8 +15,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from .conftest import ROOT, SAKIP
-from .pki import NURUL, PKI
+from tests.conftest import ROOT, SAKIP
+from tests.pki import NURUL, PKI
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
 

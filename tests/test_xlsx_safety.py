@@ -14,12 +14,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sakip import capaian, datasheet, forms, ingest, paraf, xlsx
+from sakip import xlsx
+from sakip.capaian import rules as capaian
+from sakip.pdf import datasheet
+from sakip.documents import forms
+from sakip.ingest import workbooks as ingest
+from sakip.paraf import suites as paraf
 from sakip.errors import Location
 from sakip.model import Finding
-from sakip.paraf import ParafResult
+from sakip.paraf.suites import ParafResult
 
-from .conftest import INPUTS
+from tests.conftest import INPUTS
 
 # The issue's five, and others a spreadsheet reads as a formula, a DDE call or an error value.
 PAYLOADS = [
@@ -234,7 +239,7 @@ def test_a_marked_copy_keeps_them_as_text(hostile, tmp_path):
 def test_a_csv_submission_comes_back_with_its_text_as_text(hostile, tmp_path):
     """A CSV file holds only text: '=1+1' in it is what the unit typed, and the workbook made
     from it for the corrections must not turn it into a formula."""
-    from .test_ingest_corpus import write_csv_folder
+    from tests.ingest.test_ingest_corpus import write_csv_folder
 
     inputs, _period, _results = hostile
     folder = tmp_path / "PK-SEK"

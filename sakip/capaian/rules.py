@@ -1,0 +1,659 @@
+"""Capaian (achievement) by the rules of DOMAIN.md, in Decimal; every result names its rule.
+
+* positive polarity: realisasi / target × 100;
+* negative polarity: "selisih" (2 × target − realisasi) / target × 100 or "rasio"
+  target / realisasi × 100 (realisasi 0 → 100), chosen per indicator (PK column "Rumus Negatif")
+  with the agency's ``rumus_negatif`` as default; a negative result is kept and flagged;
+* accumulation s.d. TW n: jumlah (sum), akhir (last value), rata-rata (mean of reported
+  quarters), compared with the annual target; a quarter's capaian compares with that quarter's
+  RA target;
+* target 0 or missing: "tidak dapat dihitung", a state, never 0 % or infinity;
+* measured from a later quarter (RA targets 0/0/0/X or -/-/-/X: Nilai SPIP, Indeks Integritas,
+  Level Kapabilitas APIP): before the first quarter with a target the indicator is "belum
+  diukur", a state with no capaian and no predikat, whose realisasi is not asked for; a value
+  given anyway is kept and printed, but neither judged nor accumulated;
+* qualitative targets: ordinal scales (opini WTP > WDP > TW > TMP, nilai AA > ... > D, zona
+  integritas, "Level n", a month as a deadline), judged tercapai / tidak tercapai, never NaN;
+* ranges ("70-80", "70 s.d. 80"): both bounds inclusive; the bound that must be reached is the
+  lower one for positive polarity and the upper one for negative polarity; capaian is the
+  indicator's formula against that bound (so 75 against "70-80" is 107,14 % and tercapai);
+* budget: serapan = realisasi / pagu × 100 per program, per TW and s.d. TW; efficiency for
+  LKjIP chapter III = (1 − serapan s.d. / mean capaian s.d. of the computable indicators) × 100,
+  positive meaning less of the budget was used than of the performance was reached;
+* findings instead of guesses: polarity contradicting the indicator's name, "%" values far above
+  100, a percentage summed over quarters, realisasi falling under a progress target (posisi
+  akhir with rising targets starting at most half the last, e.g. 25/50/75/100), quarterly
+  targets on a different scale from the annual target, unknown qualitative targets.
+
+Targets and realisasi stay Decimal in the results (`Figure`): rounding happens only when a
+value is printed (half up, two decimals, `sakip.formatting`), and no consumer reads a printed
+number back ("12.500" orang is ambiguous once printed). The predikat is judged on the printed
+value so that a report never shows 90,00 % as "Sangat Baik".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from . import anggaran
+from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
+from ..errors import Location
+from ..isolation import Failures, each
+from ..formatting import ROMAN, number, percent, round2, written
+from ..ingest.workbooks import PeriodData, parse_number
+from ..model import Finding, Status
+
+State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
+HUNDRED = Decimal(100)
+
+# Every rule a Result can come from, as the report prints it.
+FORMULAS: dict[str, str] = {
+    "positif": "realisasi / target × 100 %",
+    **NEGATIVE_FORMULAS,
+    "ordinal": "tercapai bila realisasi setara atau lebih baik dari target pada skala yang sama",
+    "rentang": "terhadap batas rentang yang harus dicapai (batas bawah untuk polaritas positif, batas atas untuk "
+               "negatif, keduanya inklusif)",
+    "serapan": "realisasi anggaran / pagu × 100 %",
+    "efisiensi": "(1 − serapan anggaran s.d. triwulan / rata-rata capaian kinerja s.d. triwulan) × 100 %",
+}
+
+# Ordinal scales, worst first. A qualitative target and its realisasi must sit on one scale.
+SCALES: dict[str, tuple[str, ...]] = {
+    "opini": ("TMP", "TW", "WDP", "WTP"),
+    "nilai": ("D", "C", "CC", "B", "BB", "A", "AA"),
+    "zona integritas": ("WBK", "WBBM"),
+}
+MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+          "september", "oktober", "november", "desember")
+_LEVEL = re.compile(r"^level\s*(\d+)$", re.I)
+_RANGE = re.compile(r"^\s*([+-]?[\d.,]+)\s*%?\s*(?:-|–|—|s\.?\s*d\.?|sampai)\s*([+-]?[\d.,]+)\s*%?\s*$", re.I)
+
+# Name patterns of indicators where lower is better, unless the name speaks of reducing them.
+NEGATIVE_NAMES = ("prevalensi", "kemiskinan", "penduduk miskin", "pengangguran", "angka kematian", "angka kesakitan",
+                  "jumlah pelanggaran", "jumlah kasus", "putus sekolah", "risiko bencana", "kecelakaan",
+                  "kriminalitas", "stunting", "inflasi", "rasio gini", "waktu penyelesaian", "lama waktu",
+                  "jumlah temuan", "tunggakan", "kerugian")
+# Words saying the bad thing is being reduced or handled: "penurunan angka kemiskinan",
+# "kerugian daerah yang dipulihkan" are rightly positive.
+HANDLING_WORDS = ("penurunan", "menurunnya", "turunnya", "berkurangnya", "pengurangan", "penanganan", "ditangani",
+                  "dipulihkan", "pemulihan", "dikembalikan", "ditindaklanjuti", "tindak lanjut", "diselesaikan",
+                  "penyelesaian")
+POSITIVE_NAMES = ("cakupan", "tepat waktu", "kepuasan", "opini", "nilai sakip", "nilai evaluasi", "tingkat kehadiran",
+                  "persentase penyelesaian")
+PERCENT_SUSPECT = Decimal(150)  # a "%" value above this is more likely a typo or a wrong unit
+
+
+@dataclass(frozen=True)
+class Result:
+    value: Decimal | None
+    state: State
+    note: str = ""
+    rule: str = ""  # key of FORMULAS: how the value was reached
+
+    @property
+    def shown(self) -> Decimal | None:
+        return None if self.value is None else round2(self.value)
+
+    @property
+    def text(self) -> str:
+        if self.state == "dihitung":
+            return percent(self.value)
+        if self.state == "belum_diukur":
+            return f"belum diukur ({self.note})" if self.note else "belum diukur"
+        return {"tidak_dapat_dihitung": "tidak dapat dihitung", "tercapai": "Tercapai",
+                "tidak_tercapai": "Tidak tercapai"}[self.state]
+
+    @property
+    def formula(self) -> str:
+        return FORMULAS.get(self.rule, "")
+
+
+def not_computable(note: str, rule: str = "") -> Result:
+    return Result(None, "tidak_dapat_dihitung", note, rule)
+
+
+def not_measured(first: int) -> Result:
+    """Before the first quarter with a target: no capaian, and the report says from when."""
+    return Result(None, "belum_diukur", f"mulai TW {ROMAN[first]}")
+
+
+def achievement(realisasi: Decimal | None, target: Decimal | None, polarity: str, formula: str) -> Result:
+    """Capaian (%) of a numeric indicator; `formula` is the negative-polarity rule."""
+    rule = "positif" if polarity == "positif" else formula
+    if target is None:
+        return not_computable("target tidak ada", rule)
+    if target == 0:
+        return not_computable("target 0", rule)
+    if realisasi is None:
+        return not_computable("realisasi tidak ada", rule)
+    if polarity == "positif":
+        return Result(realisasi / target * HUNDRED, "dihitung", rule=rule)
+    if polarity != "negatif":
+        return not_computable(f"polaritas '{polarity}' tidak dikenal")
+    if formula == "rasio":
+        if realisasi == 0:
+            return Result(HUNDRED, "dihitung", rule=rule)
+        return Result(target / realisasi * HUNDRED, "dihitung", rule=rule)
+    if formula != "selisih":
+        return not_computable(f"rumus negatif '{formula}' tidak dikenal")
+    value = (2 * target - realisasi) / target * HUNDRED
+    note = "capaian negatif: realisasi lebih dari dua kali target" if value < 0 else ""
+    return Result(value, "dihitung", note, rule)
+
+
+def rank(text: str) -> tuple[str, int] | None:
+    """Place a qualitative value on its scale: (scale, position), higher is better."""
+    word = " ".join(text.split())
+    for scale, order in SCALES.items():
+        if word.upper() in order:
+            return scale, order.index(word.upper())
+    if m := _LEVEL.match(word):
+        return "level", int(m.group(1))
+    if word.lower() in MONTHS:
+        # A month is a deadline: earlier is better, so rank by negative month number.
+        return "bulan", -MONTHS.index(word.lower())
+    return None
+
+
+def comparable(realisasi: str, target: str) -> bool:
+    """Both values sit on one ordinal scale."""
+    t, r = rank(target), rank(realisasi)
+    return t is not None and r is not None and t[0] == r[0]
+
+
+def qualitative(realisasi: str, target: str) -> Result:
+    """tercapai when the realisasi ranks at least as high as the target on the same scale."""
+    if not target:
+        return not_computable("target tidak ada", "ordinal")
+    if not realisasi:
+        return not_computable("realisasi tidak ada", "ordinal")
+    if rank(target) is None:
+        return not_computable(f"target kualitatif '{target}' tidak dikenal", "ordinal")
+    if not comparable(realisasi, target):
+        return not_computable(f"realisasi '{realisasi}' tidak sebanding dengan target '{target}'", "ordinal")
+    return Result(None, "tercapai" if rank(realisasi)[1] >= rank(target)[1] else "tidak_tercapai", rule="ordinal")
+
+
+def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """'70-80', '70 – 80', '70 s.d. 80', '70,5-80 %' as inclusive (low, high); None if not a range."""
+    m = _RANGE.match(text or "")
+    if not m:
+        return None
+    low, high = (parse_number(g).value for g in m.groups())
+    if low is None or high is None or low > high:
+        return None
+    return low, high
+
+
+def in_range(realisasi: Decimal | None, bounds: tuple[Decimal, Decimal], polarity: str, formula: str) -> Result:
+    """Capaian against a range target, by the bound that must be reached (see the module doc)."""
+    low, high = bounds
+    bound = low if polarity == "positif" else high
+    result = achievement(realisasi, bound, polarity, formula)
+    return Result(result.value, result.state, result.note, "rentang" if result.rule else "")
+
+
+def accumulate(values: list[Decimal | None], method: str) -> Decimal | None:
+    """Realisasi (or target) up to a quarter from the quarterly values TW I..n."""
+    if method == "jumlah":
+        return None if any(v is None for v in values) else sum(values, Decimal(0))
+    if method == "akhir":
+        return values[-1] if values else None
+    if method == "rata-rata":
+        known = [v for v in values if v is not None]
+        return sum(known, Decimal(0)) / len(known) if known else None
+    return None
+
+
+# A qualitative indicator has no percentage to put in a band, but reaching it or not is a result:
+# its predikat says so, beside the bands, never "tidak dapat dihitung".
+QUALITATIVE_PREDIKAT: dict[str, str] = {"tercapai": "Tercapai", "tidak_tercapai": "Tidak tercapai"}
+
+
+def band(result: Result, bands: tuple[Predikat, ...]) -> str:
+    """Predikat of a computed capaian, judged on the value as printed (two decimals); "Tercapai" /
+    "Tidak tercapai" for a qualitative one; "-" when there is nothing to judge."""
+    if result.state in QUALITATIVE_PREDIKAT:
+        return QUALITATIVE_PREDIKAT[result.state]
+    if result.state != "dihitung" or result.value is None:
+        return "-"
+    shown = round2(result.value)
+    for b in bands:
+        if b.di_atas is None or shown > b.di_atas:
+            return b.label
+    return bands[-1].label
+
+
+Kind = Literal["angka", "rentang", "kualitatif"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A target or realisasi as the engine keeps it: the exact number, or the text written for a
+    qualitative or range value. Printed only through `shown` (or str()), never parsed back."""
+
+    value: Decimal | None = None
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        return number(self.value) if self.value is not None else (self.text or "-")
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+@dataclass
+class IndicatorResult:
+    pk: str
+    kode: str
+    sasaran: str
+    indikator: str
+    satuan: str
+    polaritas: str
+    akumulasi: str
+    kind: Kind
+    target_tahunan: Figure
+    target_tw: Figure
+    target_sd: Figure
+    realisasi_tw: Figure
+    realisasi_sd: Figure
+    capaian_tw: Result
+    capaian_sd: Result
+    predikat: str
+    rumus_negatif: str = ""  # the negative-polarity rule used ("selisih" / "rasio"), "" if positive
+    has_target_tw: bool = True
+    kendala: str = ""
+    tindak_lanjut: str = ""
+    location: Location | None = None
+
+    @property
+    def qualitative(self) -> bool:
+        return self.kind == "kualitatif"
+
+    @property
+    def measured(self) -> bool:
+        """False before the indicator's first quarter with a target ("belum diukur")."""
+        return self.capaian_tw.state != "belum_diukur"
+
+    def below(self, threshold: Decimal) -> bool:
+        """Under target for the quarter: the unit must explain kendala and tindak lanjut."""
+        cap = self.capaian_tw
+        if cap.state == "tidak_tercapai":
+            return True
+        return cap.state == "dihitung" and cap.shown is not None and cap.shown < threshold
+
+
+@dataclass
+class BudgetResult:
+    kode: str
+    program: str
+    pagu: Decimal | None
+    realisasi_tw: Decimal | None
+    realisasi_sd: Decimal | None
+    serapan: Result  # s.d. TW, against the annual pagu
+    serapan_tw: Result
+
+
+@dataclass
+class PKResult:
+    pk: str
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    budgets: list[BudgetResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    negative_formula: str = ""  # the agency default, as printed
+    pagu: Decimal | None = None
+    realisasi_anggaran_tw: Decimal | None = None
+    realisasi_anggaran_sd: Decimal | None = None
+    serapan: Result = field(default_factory=lambda: not_computable("tidak ada anggaran", "serapan"))
+    capaian_rata_sd: Result = field(default_factory=lambda: not_computable("tidak ada capaian yang dapat dihitung"))
+    efisiensi: Result = field(default_factory=lambda: not_computable("tidak ada data", "efisiensi"))
+
+    def capaian_range(self, to_date: bool = False) -> tuple[Decimal, Decimal] | None:
+        """Lowest and highest printed capaian of the quarter (or, `to_date`, s.d. the quarter)."""
+        values = [r.shown for r in self._results(to_date) if r.state == "dihitung"]
+        values = [v for v in values if v is not None]
+        return (min(values), max(values)) if values else None
+
+    def _results(self, to_date: bool) -> list[Result]:
+        return [i.capaian_sd if to_date else i.capaian_tw for i in self.indicators]
+
+    def range_text(self, to_date: bool = False) -> str:
+        """The range of capaian in %, followed by the qualitative results, which have no
+        percentage to join the range: "93,60 % – 104,00 %; Tercapai 1". `to_date`: s.d. the
+        quarter (the year's, at TW IV, as the LKjIP reports)."""
+        values = self.capaian_range(to_date)
+        numeric = "-" if not values else (percent(values[0]) if values[0] == values[1]
+                                          else f"{percent(values[0])} – {percent(values[1])}")
+        results = [r.text for r in self._results(to_date) if r.state in QUALITATIVE_PREDIKAT]
+        qualitative = ", ".join(f"{label} {results.count(label)}" for label in QUALITATIVE_PREDIKAT.values()
+                                if results.count(label))
+        if not qualitative:
+            return numeric
+        return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
+
+    def predikat_counts(self) -> dict[str, int]:
+        """Indicators per predikat ("-" when none could be given); an indicator not yet measured
+        has no predikat and is not counted."""
+        counts: dict[str, int] = {}
+        for ind in self.indicators:
+            if ind.predikat and ind.measured:
+                counts[ind.predikat] = counts.get(ind.predikat, 0) + 1
+        return counts
+
+    def formulas_used(self) -> dict[str, list[str]]:
+        """Rule key -> indicator codes computed with it (for the report's notes)."""
+        used: dict[str, list[str]] = {}
+        for ind in self.indicators:
+            for rule in dict.fromkeys(r.rule for r in (ind.capaian_tw, ind.capaian_sd) if r.rule):
+                used.setdefault(rule, []).append(ind.kode)
+        return used
+
+
+Records = dict[str, list[dict[str, Any]]]
+
+
+def _by_pk(rows: list[dict[str, Any]]) -> Records:
+    out: Records = {}
+    for r in rows:
+        out.setdefault(r["pk"], []).append(r)
+    return out
+
+
+def _records(frame) -> list[dict[str, Any]]:
+    return [] if frame.empty else frame.to_dict("records")
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text or "").split()).lower()
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target as written: a number, a range, an ordinal value, nothing, or something unknown."""
+
+    kind: Literal["angka", "rentang", "ordinal", "kosong", "tidak_dikenal"]
+    value: Decimal | None = None
+    bounds: tuple[Decimal, Decimal] | None = None
+    text: str = ""
+
+    @classmethod
+    def of(cls, value: Decimal | None, text: str, status: str) -> "Target":
+        if status in (Status.NUMBER, Status.NUMBER_TEXT) and value is not None:
+            return cls("angka", value=value, text=text)
+        if status == Status.EMPTY:
+            return cls("kosong", text=text)
+        if status == Status.TEXT:
+            if bounds := parse_range(text):
+                return cls("rentang", bounds=bounds, text=text)
+            if rank(text) is not None:
+                return cls("ordinal", text=text)
+        return cls("tidak_dikenal", text=text)
+
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.value if self.kind == "angka" else None, self.text)
+
+
+def quarter_targets(ind: dict[str, Any]) -> list[Target]:
+    """The RA targets TW I..IV of an indicator row as ingest reads it."""
+    return [Target.of(ind[f"target_tw{i}"], ind[f"target_tw{i}_text"], ind[f"target_tw{i}_status"]) for i in range(1, 5)]
+
+
+def first_measured(targets: list[Target]) -> int | None:
+    """The first quarter (1..4) with a target: neither empty nor 0. None when no quarter has one
+    (a missing RA is "tidak dapat dihitung", not "belum diukur")."""
+    for q, t in enumerate(targets, start=1):
+        if t.kind != "kosong" and not (t.kind == "angka" and t.value == 0):
+            return q
+    return None
+
+
+def target_to_date(targets: list[Target], q: int, method: str) -> Target:
+    """Target s.d. TW q: the quarterly numbers from the first measured quarter accumulated like
+    the realisasi (a mean of 0/0/0/X is X, not X/4), or else (a range, a qualitative or a
+    missing target) the quarter's own target."""
+    start = min(first_measured(targets) or 1, q)
+    values = [t.value if t.kind == "angka" else None for t in targets[start - 1:q]]
+    total = accumulate(values, method) if all(v is not None for v in values) else None
+    return Target("angka", value=total) if total is not None else targets[q - 1]
+
+
+def judge(target: Target, real: Decimal | None, real_text: str, polarity: str, formula: str) -> Result:
+    """Capaian of a realisasi against a target of any kind (number, range, qualitative)."""
+    if target.kind == "angka":
+        return achievement(real, target.value, polarity, formula)
+    if target.kind == "rentang":
+        return in_range(real, target.bounds, polarity, formula)
+    if target.kind == "ordinal":
+        return qualitative(real_text, target.text)
+    if target.kind == "kosong":
+        return not_computable("target tidak ada")
+    return not_computable(f"target '{target.text}' tidak dikenal")
+
+
+# What each capaian check expects, for the "Yang diharapkan" column of the Koreksi sheet.
+EXPECTED = {
+    "polaritas_nama": "Polaritas sesuai makna nama indikator",
+    "persen_dijumlah": "Persentase tidak dijumlahkan antartriwulan",
+    "rumus_negatif": "Rumus negatif 'selisih', 'rasio', atau kosong",
+    "target_dikenal": "Target tahunan berupa angka, rentang, atau nilai kualitatif yang dikenal",
+    "skala_target": "Target triwulan pada skala yang sama dengan target tahunan",
+    "negatif": "Capaian tidak negatif",
+    "skala_realisasi": "Realisasi pada skala yang sama dengan target kualitatif",
+    "persen_besar": "Persentase tidak jauh di atas 100",
+    "arah_kumulatif": "Realisasi kumulatif tidak mundur dari triwulan sebelumnya",
+}
+
+
+def _finding(pk: str, severity: str, loc: Location | None, value: str, message: str, fix: str, check: str) -> Finding:
+    return Finding(pk, severity, loc or Location(""), value, message, fix, f"capaian.{check}", EXPECTED.get(check, ""))
+
+
+def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
+    """Polarity labels that contradict the indicator's name, and a percentage summed over quarters."""
+    out = []
+    name = _norm(ind["indikator"])
+    reducing = any(w in name for w in HANDLING_WORDS)
+    polarity = ind["polaritas"]
+    if polarity == "positif" and not reducing and (hit := next((w for w in NEGATIVE_NAMES if w in name), None)):
+        out.append(_finding(pk, "warning", ind.get("polaritas_loc"), "Positif",
+                            f"Indikator '{ind['indikator']}' bertanda polaritas positif, padahal '{hit}' biasanya "
+                            f"semakin rendah semakin baik",
+                            "Periksa polaritas pada PK; bila memang positif, abaikan peringatan ini.", "polaritas_nama"))
+    if polarity == "negatif" and (hit := next((w for w in POSITIVE_NAMES if w in name), None)):
+        out.append(_finding(pk, "warning", ind.get("polaritas_loc"), "Negatif",
+                            f"Indikator '{ind['indikator']}' bertanda polaritas negatif, padahal '{hit}' biasanya "
+                            f"semakin tinggi semakin baik",
+                            "Periksa polaritas pada PK; bila memang negatif, abaikan peringatan ini.", "polaritas_nama"))
+    if "%" in str(ind["satuan"]) and ind["akumulasi"] == "jumlah":
+        out.append(_finding(pk, "warning", ind.get("akumulasi_loc"), "Jumlah",
+                            f"Indikator '{ind['indikator']}' bersatuan % tetapi cara akumulasinya Jumlah: persentase "
+                            "triwulan akan dijumlahkan",
+                            "Gunakan 'Akhir' atau 'Rata-rata' untuk persentase, kecuali persentase itu memang "
+                            "bagian dari target tahunan yang dijumlahkan.", "persen_dijumlah"))
+    return out
+
+
+def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]],
+                    budgets: list[dict[str, Any]], budget_realisasi: list[dict[str, Any]]) -> PKResult:
+    """One PK from its rows as ingest reads them (indicators with RA targets, realisasi of TW I..q,
+    programs, budget realisation)."""
+    default = cfg.pengaturan.rumus_negatif
+    out = PKResult(pk, negative_formula=NEGATIVE_FORMULAS[default])
+    by_quarter: dict[tuple[str, int], dict[str, Any]] = {(r["kode"], r["triwulan"]): r for r in realisasi}
+    for ind in indicators:
+        kode, method, polarity = ind["kode"], ind["akumulasi"], ind["polaritas"]
+        current = by_quarter.get((kode, q), {})
+        loc = current.get("realisasi_loc") or ind.get("kode_loc")
+        chosen = _norm(ind.get("rumus_negatif"))
+        formula = chosen or default
+        if chosen and chosen not in NEGATIVE_FORMULAS:
+            out.findings.append(_finding(pk, "error", ind.get("rumus_negatif_loc"), ind.get("rumus_negatif", ""),
+                                         f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
+                                         "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi.",
+                                         "rumus_negatif"))
+        annual = Target.of(ind["target_tahunan"], ind["target_tahunan_text"], ind["target_tahunan_status"])
+        targets = quarter_targets(ind)
+        this_quarter = targets[q - 1]
+        to_date = target_to_date(targets, q, method)
+        kind: Kind = {"ordinal": "kualitatif", "rentang": "rentang"}.get(annual.kind, "angka")
+        if annual.kind == "tidak_dikenal" and ind["target_tahunan_status"] == Status.TEXT:
+            kind = "kualitatif"
+            out.findings.append(_finding(pk, "error", ind.get("target_tahunan_loc"), annual.text,
+                                         f"Target tahunan indikator '{ind['indikator']}' tertulis '{annual.text}', bukan "
+                                         "angka, rentang, atau nilai kualitatif yang dikenal",
+                                         "Isi angka (mis. 85), rentang (mis. 70-80), atau nilai kualitatif: WTP/WDP/TW/TMP, "
+                                         "AA..D, WBK/WBBM, 'Level n', atau nama bulan.", "target_dikenal"))
+        real_now, real_text = current.get("realisasi"), current.get("realisasi_text", "") or ""
+        first = first_measured(targets)
+        start = first or 1
+        measured = first is None or q >= first
+        # Quarters before the first target are not measured: a value given there is neither judged
+        # nor accumulated (a TW II "0" for Nilai SPIP must not make its TW IV mean or sum).
+        reals = [by_quarter.get((kode, i), {}).get("realisasi") for i in range(start, q + 1)]
+        cap_tw = judge(this_quarter, real_now, real_text, polarity, formula)
+        if kind == "kualitatif":
+            cap_sd = judge(annual, real_now, real_text, polarity, formula)
+            real_sd = Figure(None, real_text)
+            target_sd = Figure(None, to_date.text or annual.text)
+            if measured and this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
+                out.findings.append(_finding(
+                    pk, "warning", ind.get(f"target_tw{q}_loc"), this_quarter.text,
+                    f"Target triwulan indikator '{ind['indikator']}' berupa angka ({this_quarter.text}), sedangkan target "
+                    f"tahunannya kualitatif ('{annual.text}'): capaian s.d. triwulan tidak dapat dibandingkan",
+                    f"Tulis target triwulan pada skala yang sama dengan target tahunan (mis. 'Level 1'..'{annual.text}'), "
+                    "atau ubah target tahunan menjadi angka.", "skala_target"))
+                if real_now is not None:
+                    cap_sd = not_computable(f"target tahunan '{annual.text}' kualitatif, realisasi berupa angka", "ordinal")
+        else:
+            total = accumulate(reals, method) if reals else None
+            cap_sd = judge(annual, total, "", polarity, formula)
+            if total is None and method == "jumlah" and real_now is not None:
+                cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap", cap_sd.rule)
+            real_sd = Figure(total)
+            target_sd = to_date.figure
+            out.findings += _value_findings(pk, ind, targets, reals, current, q)
+        if not measured:
+            cap_tw = cap_sd = not_measured(first)
+            real_sd = Figure(None, real_text) if kind == "kualitatif" else Figure()
+        out.findings += _name_findings(pk, ind)
+        negative = [f"{what} {percent(r.value)}" for r, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini"))
+                    if r.note.startswith("capaian negatif")]
+        if negative:
+            out.findings.append(_finding(
+                pk, "warning", loc, real_text,
+                f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
+                "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "negatif"))
+        target_text = this_quarter.text or annual.text
+        if measured and kind == "kualitatif" and real_text and rank(target_text) is not None and not comparable(real_text, target_text):
+            out.findings.append(_finding(
+                pk, "error", loc, real_text,
+                f"Realisasi '{real_text}' tidak sebanding dengan target kualitatif '{target_text}'",
+                "Isi realisasi dengan nilai pada skala yang sama dengan target (mis. WTP/WDP/TW/TMP atau AA..D).",
+                "skala_realisasi"))
+        out.indicators.append(IndicatorResult(
+            pk=pk, kode=kode, sasaran=ind["sasaran"], indikator=ind["indikator"], satuan=ind["satuan"],
+            polaritas=polarity, akumulasi=method, kind=kind,
+            target_tahunan=annual.figure, target_tw=this_quarter.figure, target_sd=target_sd,
+            realisasi_tw=Figure(None, real_text) if kind == "kualitatif" else Figure(real_now),
+            realisasi_sd=real_sd, capaian_tw=cap_tw, capaian_sd=cap_sd,
+            predikat=band(cap_tw, cfg.pengaturan.predikat),
+            rumus_negatif=formula if polarity == "negatif" else "",
+            has_target_tw=measured and ind[f"target_tw{q}_status"] != Status.EMPTY,
+            kendala=current.get("kendala", ""), tindak_lanjut=current.get("tindak_lanjut", ""), location=loc,
+        ))
+    _budget(out, q, budgets, budget_realisasi)
+    return out
+
+
+def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: list[Decimal | None],
+                    current: dict[str, Any], q: int) -> list[Finding]:
+    """Percentages far above 100, and realisasi moving against a cumulative target."""
+    out = []
+    if "%" in str(ind["satuan"]):
+        suspects = [(ind.get("target_tahunan_loc"), ind["target_tahunan"], "Target tahunan"),
+                    (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
+        for loc, value, what in suspects:
+            if value is not None and value > PERCENT_SUSPECT:
+                out.append(_finding(pk, "warning", loc, written(value),
+                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {written(value)}, jauh di atas 100",
+                                    "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144).",
+                                    "persen_besar"))
+    values = [t.value for t in targets]
+    if (ind["akumulasi"] == "akhir" and len(reals) > 1 and all(v is not None for v in values)
+            and reals[-1] is not None and reals[-2] is not None):
+        # A progress target (25/50/75/100, 20/45/70/95) measures a stock that only grows; an index
+        # with gently rising targets (3,2/3,25/3,3/3,4) may fall for real and is not judged.
+        rising = all(a <= b for a, b in zip(values, values[1:])) and 0 <= 2 * values[0] <= values[-1] and values[-1] > 0
+        against = rising and reals[-1] < reals[-2]
+        if against:
+            out.append(_finding(pk, "warning", current.get("realisasi_loc"), written(reals[-1]),
+                                f"Realisasi indikator kumulatif '{ind['indikator']}' "
+                                f"turun dari {written(reals[-2])} menjadi {written(reals[-1])}, "
+                                f"berlawanan dengan arah target ({' / '.join(written(v) for v in values)})",
+                                "Untuk cara akumulasi Akhir, isi posisi s.d. triwulan ini (bukan capaian triwulan saja); "
+                                "bila memang turun, jelaskan pada kolom Kendala.", "arah_kumulatif"))
+    return out
+
+
+def _budget(out: PKResult, q: int, budgets: list[dict[str, Any]], budget_realisasi: list[dict[str, Any]]) -> None:
+    spent: dict[tuple[str, int], Decimal | None] = {
+        (r["kode_program"], r["triwulan"]): r["realisasi_anggaran"] for r in budget_realisasi
+    }
+    for b in budgets:
+        quarters = [spent.get((b["kode_program"], i)) for i in range(1, q + 1)]
+        total = accumulate(quarters, "jumlah")
+        serapan = achievement(total, b["pagu"], "positif", "")
+        serapan_tw = achievement(quarters[-1], b["pagu"], "positif", "")
+        out.budgets.append(BudgetResult(
+            kode=b["kode_program"], program=b["program"], pagu=b["pagu"], realisasi_tw=quarters[-1], realisasi_sd=total,
+            serapan=Result(serapan.value, serapan.state, serapan.note, "serapan"),
+            serapan_tw=Result(serapan_tw.value, serapan_tw.state, serapan_tw.note, "serapan"),
+        ))
+    if out.budgets:
+        def total(values: list[Decimal | None]) -> Decimal | None:
+            return None if any(v is None for v in values) else sum(values, Decimal(0))
+
+        # A programme's pagu already holds its kegiatan's: the PK's total adds its top level only.
+        top = anggaran.top_level(out.budgets)
+        out.pagu = total([b.pagu for b in top])
+        out.realisasi_anggaran_tw = total([b.realisasi_tw for b in top])
+        out.realisasi_anggaran_sd = total([b.realisasi_sd for b in top])
+        s = achievement(out.realisasi_anggaran_sd, out.pagu, "positif", "")
+        out.serapan = Result(s.value, s.state, s.note, "serapan")
+    computed = [i.capaian_sd.value for i in out.indicators if i.capaian_sd.state == "dihitung"]
+    if computed:
+        out.capaian_rata_sd = Result(sum(computed, Decimal(0)) / len(computed), "dihitung")
+    mean, serapan = out.capaian_rata_sd, out.serapan
+    if mean.state != "dihitung" or serapan.state != "dihitung":
+        out.efisiensi = not_computable("capaian atau serapan tidak dapat dihitung", "efisiensi")
+    elif mean.value <= 0:
+        out.efisiensi = not_computable("rata-rata capaian kinerja 0 atau negatif", "efisiensi")
+    else:
+        out.efisiensi = Result((1 - serapan.value / mean.value) * HUNDRED, "dihitung", rule="efisiensi")
+
+
+def compute(period: PeriodData, failures: Failures | None = None) -> dict[str, PKResult]:
+    """Capaian for every readable PK of the period. A PK whose computation fails is left out
+    and named in `failures` (raised when no map is given), so one unit's data never stops the
+    others."""
+    if period.pks.empty:
+        return {}
+    frames = [_by_pk(_records(f)) for f in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)]
+    readable = list(period.pks[period.pks["readable"]]["pk"])
+
+    def one(pk: str) -> PKResult:
+        return compute_records(period.config_for(pk), period.quarter, pk, *(f.get(pk, []) for f in frames))
+
+    if failures is None:
+        return {pk: one(pk) for pk in readable}
+    return each(readable, one, failures, "capaian")
+
+
+def compute_pk(period: PeriodData, pk: str) -> PKResult:
+    """Capaian of every indicator and program of one PK for the period's quarter."""
+    return compute(period.only([pk]))[pk]

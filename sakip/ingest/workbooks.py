@@ -1,0 +1,1801 @@
+"""Read the PK and realisasi workbooks of a period into pandas frames.
+
+Every value keeps where it came from (a `Location` in the ``<field>_loc`` column) so that paraf
+can point an official to the exact cell. Numeric fields are parsed by `parse_number`, one rule
+for the whole project; the raw text stays in ``<field>_text``.
+
+Layout of ``inputs/`` (see inputs/README.md)::
+
+    <year>/instansi.toml
+    <year>/pk/*.xlsx                 one PK workbook per official
+    <year>/realisasi/tw<n>/*.xlsx    one realisasi workbook per official and quarter
+
+where a workbook may also be a folder of CSV files, one per sheet (``pk/PK-SEK/PK.csv``, ...),
+for agencies that export from other systems;
+
+or, for a government with many agencies (a regency's OPDs) run as one period, the same layout
+once per agency in ``<year>/<agency>/``. PK codes are unique across the whole period.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import io
+import multiprocessing
+import os
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
+from rapidfuzz.distance import Levenshtein
+
+from .. import config as config_mod
+from . import filecheck
+from ..paraf.asn import compact_nip, nip_problem
+from ..config import Konfigurasi, Pejabat
+from ..errors import ConfigError, InputError, Location, SakipError, visible
+from ..formatting import ROMAN, as_typed, char_name, excel_number, invisible, printable
+from ..model import REALISASI_BELUM_ADA, Finding, Reading, Severity, Status
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
+    import pandas as pd
+
+POLARITIES = {"positif": "positif", "+": "positif", "negatif": "negatif", "-": "negatif"}
+ACCUMULATIONS = {
+    "jumlah": "jumlah",
+    "akhir": "akhir",
+    "posisi akhir": "akhir",
+    "rata-rata": "rata-rata",
+    "rata rata": "rata-rata",
+}
+EMPTY_MARKS = {"", "-", "–", "—", "n/a", "na"}
+EXCEL_ERRORS = {"#DIV/0!", "#REF!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!"}
+
+# Column headers as printed on the forms, normalised (lower case, single spaces).
+PK_COLUMNS = {
+    "kode": ("kode", "kode indikator"),
+    "sasaran": ("sasaran strategis", "sasaran"),
+    "indikator": ("indikator kinerja", "indikator"),
+    "satuan": ("satuan",),
+    "polaritas": ("polaritas",),
+    "akumulasi": ("cara akumulasi", "akumulasi"),
+    "target_tahunan": ("target tahunan", "target"),
+    "rumus_negatif": ("rumus negatif", "rumus polaritas negatif"),  # optional: per-indicator override
+    "boleh_negatif": ("boleh negatif", "realisasi boleh negatif"),  # optional: "Ya" where values can be < 0
+}
+RA_COLUMNS = {
+    "kode": ("kode", "kode indikator"),
+    "target_tw1": ("target tw i", "target tw 1", "target triwulan i"),
+    "target_tw2": ("target tw ii", "target tw 2", "target triwulan ii"),
+    "target_tw3": ("target tw iii", "target tw 3", "target triwulan iii"),
+    "target_tw4": ("target tw iv", "target tw 4", "target triwulan iv"),
+    "rencana_aksi": ("rencana aksi",),
+    "penanggung_jawab": ("penanggung jawab",),
+}
+BUDGET_COLUMNS = {
+    "kode_program": ("kode", "kode program"),
+    "program": ("program/kegiatan", "program / kegiatan", "program"),
+    "pagu": ("pagu (rp)", "pagu"),
+}
+REALISASI_COLUMNS = {
+    "kode": ("kode", "kode indikator"),
+    "satuan_form": ("satuan",),  # read for the number rule only: the PK's satuan is the one that counts
+    "realisasi": ("realisasi tw", "realisasi"),
+    "kendala": ("kendala", "permasalahan/kendala"),
+    "tindak_lanjut": ("tindak lanjut", "upaya/tindak lanjut"),
+    "bukti_dukung": ("bukti dukung",),
+}
+REALISASI_BUDGET_COLUMNS = {
+    "kode_program": ("kode", "kode program"),
+    "realisasi_anggaran": ("realisasi tw (rp)", "realisasi (rp)", "realisasi tw", "realisasi"),
+}
+OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "bukti_dukung", "satuan_form", "rumus_negatif", "boleh_negatif"}
+NUMERIC = {
+    "target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4",
+    "pagu", "realisasi", "realisasi_anggaran",
+}
+
+_NUMBER_TEXT = re.compile(r"^[+-]?[\d.,]+$")
+_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+# Thousands separators other than '.' and ',': the spaces Excel and other programs insert (plain,
+# no-break U+00A0, narrow no-break U+202F, thin U+2009, figure and punctuation spaces) and the
+# apostrophes of the Swiss style (1'234,5). Read only where they group digits by three, which is
+# never ambiguous: the '.' or ',' that is left is then the decimal separator.
+_GROUP_MARKS = " \u00a0\u202f\u2009\u2007\u2008\u200a\u2002\u2003\u2004\u2005\u2006'\u2019"
+_MARK_GROUPED = re.compile(r"^(\d{1,3}(?:(?P<mark>[^\d.,])\d{3})(?:(?P=mark)\d{3})*)([.,]\d+)?$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+_RUPIAH = re.compile(r"(?i)^([+-]?)\s*rp\.?\s*")
+# Bounds of a number a report may print. Rupiah amounts of a unit's form are far below 10^15
+# (a province's whole budget is ~10^14), and Excel keeps only 15 significant digits, so nothing
+# at or above 10^15 was typed and kept exactly. Below a millionth nothing in a PK is measured.
+NUMBER_LIMIT = Decimal(10) ** 15
+NUMBER_FLOOR = Decimal("0.000001")
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).replace("\u00a0", " ").split()).lower() if text is not None else ""
+
+
+class Formula(str):
+    """A formula found where the file holds no computed value (never recalculated by Excel)."""
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """0 for -0 (and -0,00): a sign on zero is noise that would print as "-0"."""
+    return abs(value) if value.is_zero() else value
+
+
+def _cell_number(raw: int | float | Decimal) -> Decimal:
+    """A numeric cell as a Decimal: a float at Excel's 15 significant digits, the precision the
+    official saw (0.1 + 0.2 is 0,3 on screen, not 0.30000000000000004)."""
+    if isinstance(raw, float):
+        return Decimal(format(raw, ".15g"))
+    return Decimal(raw)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Trailing zeros dropped without exponent notation (100, not 1E+2); a number too large for
+    that is left as it is (magnitude_problem refuses it)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) if value.adjusted() < 20 else value
+    return value.normalize()
+
+
+def parse_number(raw: Any, satuan: str = "", percent_cell: bool = False) -> Reading:
+    """Read a cell that should hold a number, by one documented rule.
+
+    * Numeric cells are taken as they are (a cell formatted as a percentage holds 0,55 for
+      55 %, so it is scaled by 100); a float at the 15 significant digits Excel keeps.
+    * Text is read the Indonesian way first: "1.234,5" and "4,25"; a lone "." followed by other
+      than three digits is a decimal point ("78.95" is 78,95); "1,234.5" (English) is accepted.
+    * Spaces of any width and apostrophes group thousands where they group by three ("1 234,5",
+      "1\u202f234", "1'234.5"); "Rp" before and "%" or the Rupiah ",-" after are allowed.
+    * A lone "." or "," followed by exactly three digits ("1.234", "144.000") is ambiguous and is
+      reported, never guessed, except for Rupiah where it can only be thousands.
+    * "", "-", "n/a" mean missing; Excel errors (#DIV/0!, #REF!) and formulas without a
+      computed value are reported as such.
+    * Never read as a number: a date or time (a cell Excel formats as a date), TRUE/FALSE,
+      scientific notation typed as text ("1,5E+11": what Excel's CSV export writes for a number
+      it has already rounded), text holding an invisible character (a right-to-left override
+      shows "5,78" as "87,5"). Their text is quoted as the official sees it.
+    * -0 is 0.
+    """
+    if raw is None:
+        return Reading(None, Status.EMPTY, "")
+    if isinstance(raw, Formula):
+        return Reading(None, Status.FORMULA, str(raw),
+                       "rumus ini belum pernah dihitung; buka berkas di Excel lalu simpan ulang, atau isi angkanya langsung")
+    if isinstance(raw, bool):
+        return Reading(None, Status.TEXT, as_typed(raw), "sel berisi nilai logika TRUE/FALSE, bukan angka")
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        return Reading(None, Status.TEXT, as_typed(raw),
+                       "sel berformat tanggal/waktu; ubah format sel menjadi Number/General lalu ketik ulang angkanya")
+    if isinstance(raw, (int, float, Decimal)):
+        value = _cell_number(raw)
+        text = as_typed(raw)
+        if percent_cell and value.is_finite():
+            value = _tidy(value * 100)
+            text = f"{excel_number(value)}%"
+        return Reading(_unsigned_zero(value) if value.is_finite() else value, Status.NUMBER, text)
+    text = str(raw).strip()
+    if hidden := [ch for ch in text if invisible(ch)]:
+        return Reading(None, Status.TEXT, visible(text),
+                       f"memuat karakter tak terlihat {', '.join(char_name(ch) for ch in dict.fromkeys(hidden))}")
+    if text.upper() in EXCEL_ERRORS:
+        return Reading(None, Status.EXCEL_ERROR, text, "hasil rumus Excel berupa galat; perbaiki rumusnya atau isi angkanya langsung")
+    if text.lower() in EMPTY_MARKS:
+        return Reading(None, Status.EMPTY, text)
+    return _number_text(text, satuan)
+
+
+def _number_text(text: str, satuan: str) -> Reading:
+    """A number typed as text (see parse_number)."""
+    core = _RUPIAH.sub(r"\1", text.replace("\u2212", "-"))  # U+2212: the minus sign of word processors
+    core = re.sub(r"^([+-])\s+", r"\1", re.sub(r"\s*%$", "", core))
+    is_rupiah = bool(_RUPIAH.match(text)) or "rp" in _norm(satuan) or "rupiah" in _norm(satuan)
+    decimal_sep = ""
+    if core.endswith((",-", ".-")):  # "Rp 5.000,-": the Rupiah's "no cents"
+        decimal_sep, core = core[-2], core[:-2]
+    sign = "-" if core.startswith("-") else ""
+    digits = core.lstrip("+-")
+    if _SCIENTIFIC.match(core):
+        return Reading(None, Status.TEXT, text, "angka ditulis dalam notasi ilmiah (E); tulis angka lengkapnya")
+    if any(ch in _GROUP_MARKS for ch in digits):
+        return _mark_grouped(text, sign, digits, decimal_sep)
+    if not digits or not _NUMBER_TEXT.match(digits):
+        return Reading(None, Status.TEXT, text)
+    dots, commas = digits.count("."), digits.count(",")
+    if decimal_sep:
+        thousands = "." if decimal_sep == "," else ","
+        if digits.count(decimal_sep) or (thousands in digits and not _GROUPED.match(digits)):
+            return Reading(None, Status.TEXT, text)
+        normal = digits.replace(thousands, "")
+    elif dots and commas:
+        decimal_sep = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        whole, _, frac = digits.rpartition(decimal_sep)
+        if digits.count(decimal_sep) > 1 or not _GROUPED.match(whole) and thousands in whole:
+            return Reading(None, Status.TEXT, text)
+        normal = whole.replace(thousands, "") + "." + frac
+    elif dots + commas == 0:
+        normal = digits
+    else:
+        sep = "." if dots else ","
+        if dots + commas > 1:
+            if not _GROUPED.match(digits):
+                return Reading(None, Status.TEXT, text)
+            normal = digits.replace(sep, "")
+        else:
+            whole, _, frac = digits.partition(sep)
+            if len(frac) == 3 and whole not in ("", "0"):
+                if not is_rupiah:
+                    return Reading(
+                        None, Status.AMBIGUOUS, text,
+                        f"'{text}' bisa dibaca {whole}{frac} (ribuan) atau {whole},{frac} (desimal)",
+                    )
+                normal = whole + frac
+            else:
+                normal = whole + "." + frac
+    try:
+        value = Decimal(sign + normal)
+    except InvalidOperation:
+        return Reading(None, Status.TEXT, text)
+    return Reading(_unsigned_zero(value), Status.NUMBER_TEXT, text)
+
+
+def _mark_grouped(text: str, sign: str, digits: str, decimal_sep: str) -> Reading:
+    """Digits grouped by a space or an apostrophe: read only when every group has three digits
+    and one mark is used throughout; the '.' or ',' left is the decimal separator."""
+    found = _MARK_GROUPED.match(digits)
+    if not found or found.group("mark") not in _GROUP_MARKS or (decimal_sep and found.group(3)):
+        return Reading(None, Status.TEXT, text)
+    whole, frac = found.group(1).replace(found.group("mark"), ""), found.group(3)
+    value = Decimal(sign + whole + ("." + frac[1:] if frac else ""))
+    return Reading(_unsigned_zero(value), Status.NUMBER_TEXT, text)
+
+
+def magnitude_problem(value: Decimal) -> str | None:
+    """Why a number cannot be taken into a report, or None: not finite, at or above
+    NUMBER_LIMIT, or not zero yet below NUMBER_FLOOR."""
+    from ..formatting import number
+
+    if not value.is_finite():
+        return "bukan angka yang sah (tak hingga atau NaN)"
+    if abs(value) >= NUMBER_LIMIT:
+        return (f"terlalu besar untuk isian laporan (batas: di bawah {number(NUMBER_LIMIT)}, 10^15; Excel pun hanya "
+                "menyimpan 15 angka penting); periksa apakah ada angka yang terulang atau salah ketik")
+    if value and abs(value) < NUMBER_FLOOR:
+        return (f"terlalu kecil untuk isian laporan (bukan nol, tetapi di bawah {number(NUMBER_FLOOR, 6)}); periksa "
+                "desimalnya, atau tulis 0 bila memang nol")
+    return None
+
+
+@dataclass
+class PeriodData:
+    """Everything read for one year and quarter; frames hold one row per PK / indicator / program."""
+
+    year: int
+    quarter: int
+    configs: dict[str, Konfigurasi]  # by agency folder ("" when inputs/<year> is one agency)
+    pks: pd.DataFrame  # carries the agency of each PK in column "instansi"
+    indicators: pd.DataFrame
+    budgets: pd.DataFrame
+    realisasi: pd.DataFrame  # one row per PK, quarter 1..n and indicator code
+    realisasi_budget: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
+    roots: dict[str, Path] = field(default_factory=dict)  # agency -> its folder (holding instansi.toml)
+    # (PK, quarter) -> the realisasi workbook received for it, as shown: read, or refused with a
+    # finding (a PK whose current workbook was refused has been told so, not "not received")
+    received: dict[tuple[str, int], str] = field(default_factory=dict)
+    _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _inputs: dict[str, list[Path]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        """The rows of one frame ("pks", "indicators", ...) as dicts."""
+        frame = getattr(self, name)
+        return [] if frame.empty else frame.to_dict("records")
+
+    def pk_codes(self) -> list[str]:
+        return [] if self.pks.empty else list(self.pks["pk"])
+
+    @property
+    def config(self) -> Konfigurasi:
+        """The configuration of a single-agency period."""
+        if len(self.configs) != 1:
+            raise ValueError("a period of several agencies has one configuration per PK: use config_for(pk)")
+        return next(iter(self.configs.values()))
+
+    def agency(self, pk: str) -> str:
+        if self._agency is None:
+            self._agency = dict(zip(self.pks["pk"], self.pks["instansi"])) if not self.pks.empty else {}
+        return self._agency[pk]
+
+    def config_for(self, pk: str) -> Konfigurasi:
+        return self.configs[self.agency(pk)]
+
+    def official(self, pk: str) -> Pejabat:
+        nip = self.pks.loc[self.pks["pk"] == pk, "nip"].iloc[0]
+        found = self.config_for(pk).official_by_nip(nip)
+        if found is None:  # ingest reports unknown NIPs, so a PK that got this far has one
+            raise KeyError(f"no official with NIP {nip}")
+        return found[1]
+
+    def inputs_of(self, pk: str) -> list[Path]:
+        """Every file a PK's documents were made from: instansi.toml, its PK workbook and its
+        realisasi workbooks of quarters 1..quarter (for a CSV-folder workbook, its CSV files:
+        the keys and manifests hash files)."""
+        if self._inputs is None:
+            # One pass over the frames for every PK: filtering them per PK cost ~1 ms a PK, and
+            # planning, the agency keys and packaging each ask for every PK's inputs.
+            found: dict[str, dict[Path, None]] = {}
+            for frame in (self.pks, self.realisasi, self.realisasi_budget):
+                if not frame.empty:
+                    for code, file in zip(frame["pk"], frame["file"]):
+                        if isinstance(file, str) and file:
+                            path = Path(file)
+                            for part in (_csv_files(path) if path.is_dir() else [path]):
+                                found.setdefault(code, {})[part] = None
+            self._inputs = {code: list(files) for code, files in found.items()}
+        files = [self.roots[self.agency(pk)] / "instansi.toml"] if self.agency(pk) in self.roots else []
+        return list(dict.fromkeys(files + self._inputs.get(pk, [])))
+
+    def only(self, pks: list[str]) -> "PeriodData":
+        """The same period limited to some PKs (for reruns of corrected workbooks)."""
+        keep = set(pks)
+
+        def cut(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame if frame.empty else frame[frame["pk"].isin(keep)].reset_index(drop=True)
+
+        return PeriodData(self.year, self.quarter, self.configs, cut(self.pks), cut(self.indicators),
+                          cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
+                          [f for f in self.findings if f.pk in keep], self.orphans, self.roots,
+                          {k: v for k, v in self.received.items() if k[0] in keep})
+
+
+Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
+ROMAN_TOKENS = {"i", "ii", "iii", "iv"}
+# A closing sum row: its first filled cell says only this (an indicator named "Jumlah dokumen ..."
+# with its code missing is not one, and is kept so that paraf reports the missing code).
+_TOTAL_ROW = re.compile(r"^(jumlah|total)( total| keseluruhan| seluruhnya| anggaran)?\s*:?$")
+
+
+_UPPER_WORDS = {"tw", "pk", "nip", *ROMAN_TOKENS}
+
+
+def label(alias: str) -> str:
+    """A header or sheet name as printed on the forms ("target tw ii" -> "Target TW II")."""
+    def word(w: str) -> str:
+        if w.strip("()") in _UPPER_WORDS:
+            return w.upper()
+        return re.sub(r"[a-z]", lambda m: m.group().upper(), w, count=1)
+
+    return " ".join("/".join(word(part) for part in w.split("/")) for w in alias.split())
+
+
+def _near(header: str, alias: str) -> int | None:
+    """The edit distance if `header` is a plausible typo of `alias`, else None.
+
+    Small (1 for short names, 2 otherwise) and word by word, and a quarter numeral never
+    changes: "Realisasi TW I (lalu)" or "Target TW I" must never pass for another column.
+    """
+    words, alias_words = header.split(), alias.split()
+    if len(words) != len(alias_words):
+        return None
+    if any((w in ROMAN_TOKENS or a in ROMAN_TOKENS) and w != a for w, a in zip(words, alias_words)):
+        return None
+    d = Levenshtein.distance(header, alias, score_cutoff=2)
+    return d if 0 < d <= (1 if len(alias) <= 6 else 2) else None
+
+
+@dataclass(frozen=True)
+class Note:
+    """What reading a file found that the unit is told about without the file being refused:
+    a lenient or doubtful reading (a warning, printed on the Lembar Paraf), or a problem that
+    returns the PK (an error) while the rest of the file is still read and checked."""
+
+    location: Location
+    text: str
+    fix: str = "Sebaiknya gunakan formulir dari sakip tanpa mengubah judul kolom atau nama sheet."
+    check: str = "berkas.judul"
+    expected: str = "Judul kolom dan nama sheet seperti pada formulir"
+    severity: Severity = "warning"
+    value: str = ""
+
+
+Notes = list[Note]
+
+_HIDDEN_FIX = ("Tampilkan yang disembunyikan (klik kanan > Unhide) dan pastikan isinya benar; bila tidak berlaku, "
+               "hapus (jangan hanya disembunyikan), lalu kirim ulang.")
+_HIDDEN_EXPECTED = "Data yang dibaca tidak disembunyikan"
+_STATES = {"hidden": "tersembunyi (hidden)", "veryHidden": "sangat tersembunyi (very hidden)"}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What openpyxl's read-only rows do not carry: hidden rows and columns (0-based), and the
+    cells whose formula reads another workbook ((row, col) -> that workbook's name)."""
+
+    rows: frozenset[int] = frozenset()
+    cols: frozenset[int] = frozenset()
+    external: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class _Header:
+    row: int  # the last header row; data starts below it
+    columns: dict[str, int | None]
+    notes: list[tuple[int, str]]  # (column, what was read leniently)
+    texts: dict[int, str] = field(default_factory=dict)  # column -> its header as written
+    others: dict[int, list[int]] = field(default_factory=dict)  # column -> other columns of the same name
+
+
+class _Headers(dict):
+    """Header name -> (column, text as written), a visible column before a hidden one of the same
+    name; `others` lists, per chosen column, the other columns that bear its name."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], hidden: frozenset[int]) -> None:
+        super().__init__()
+        self.others: dict[int, list[int]] = {}
+        by_name: dict[str, list[tuple[int, str]]] = {}
+        for col, name, text in entries:
+            by_name.setdefault(name, []).append((col, text))
+        for name, cols in by_name.items():
+            cols.sort(key=lambda ct: ct[0] in hidden)  # stable: the first visible one, in column order
+            self[name] = cols[0]
+            self.others[cols[0][0]] = [c for c, _ in cols[1:]]
+
+
+def _match_headers(headers: dict[str, tuple[int, str]], columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int | None], list[tuple[int, str]]]:
+    """Columns by field: exact names first, then unclaimed headers within a small edit distance."""
+    found: dict[str, int | None] = {k: None for k in columns}
+    claimed: set[int] = set()
+    for key, aliases in columns.items():
+        col = next((headers[a][0] for a in aliases if a in headers and headers[a][0] not in claimed), None)
+        if col is not None:
+            found[key] = col
+            claimed.add(col)
+    notes = []
+    for key, aliases in columns.items():
+        if found[key] is not None:
+            continue
+        near = sorted({(d, col, text) for name, (col, text) in headers.items() if col not in claimed
+                       for a in aliases if (d := _near(name, a)) is not None})
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            _, col, text = near[0]
+            found[key] = col
+            claimed.add(col)
+            notes.append((col, f"judul kolom '{text}' dibaca sebagai '{label(aliases[0])}'"))
+    return found, notes
+
+
+def _header_cells(row: list[Cell], hidden: frozenset[int] = frozenset()) -> _Headers:
+    return _Headers([(c, _norm(v), " ".join(str(v).split())) for c, (v, _) in enumerate(row) if v is not None and _norm(v)],
+                    hidden)
+
+
+def _two_row_headers(upper: list[Cell], lower: list[Cell], hidden: frozenset[int] = frozenset()) -> _Headers:
+    """Headers spread over two rows: a merged group cell ("Target") over its columns ("TW I", ...),
+    and single cells merged down over both rows (read as the upper value)."""
+    width = max(len(upper), len(lower))
+    up = [_norm(upper[c][0]) if c < len(upper) else "" for c in range(width)]
+    low = [(" ".join(str(lower[c][0]).split()) if c < len(lower) and lower[c][0] is not None else "") for c in range(width)]
+    entries = []
+    group = ""
+    for c in range(width):
+        if up[c]:
+            group = up[c] if low[c] else ""  # a group heads columns with their own names below
+            text = f"{up[c]} {low[c]}".strip()
+        elif low[c]:
+            text = f"{group} {low[c]}".strip()
+        else:
+            group = ""
+            continue
+        entries.append((c, _norm(text), text))
+    return _Headers(entries, hidden)
+
+
+class _Sheet:
+    """One worksheet (or one CSV file) read into memory as values with their number formats.
+
+    A sheet that is not visible (hidden, very hidden) keeps only its name: it is never read.
+    """
+
+    def __init__(self, shown: str, name: str, rows: list[list[Cell]], book: "_Book | None" = None,
+                 csv_file: str = "", state: str = "visible", layout: _Layout | None = None) -> None:
+        self.shown, self.name, self.rows, self.book, self.csv_file = shown, name, rows, book, csv_file
+        self.state = state if state in _STATES else "visible"
+        self.layout = layout or _Layout()
+
+    def loc(self, row: int, col: int) -> Location:
+        cell = f"{get_column_letter(col + 1)}{row + 1}"
+        if self.csv_file:
+            return Location(self.csv_file, "", cell)
+        return Location(self.shown, self.name, cell)
+
+    def where(self) -> Location:
+        return Location(self.csv_file) if self.csv_file else Location(self.shown, self.name)
+
+    def hidden(self, row: int, col: int) -> bool:
+        return row in self.layout.rows or col in self.layout.cols
+
+    def external_note(self, row: int, col: int) -> Note | None:
+        """A warning for a cell whose formula takes its value from another workbook."""
+        source = self.layout.external.get((row, col))
+        if source is None:
+            return None
+        return Note(self.loc(row, col),
+                    f"sel ini berisi rumus yang mengambil nilai dari workbook lain ('{source}'); sakip membaca nilai yang "
+                    "terakhir tersimpan di berkas ini, yang belum tentu sama dengan isi workbook itu sekarang",
+                    "Salin sel ini lalu Tempel Nilai (Paste Special > Values) agar nilainya tertulis langsung, lalu kirim ulang.",
+                    "berkas.tautan_eksternal", "Nilai tertulis langsung, bukan diambil dari workbook lain")
+
+    def identity(self) -> dict[str, list[tuple[Any, Location, bool]]]:
+        """Label/value pairs in the first two columns: label -> every (value, cell, hidden)."""
+        out: dict[str, list[tuple[Any, Location, bool]]] = {}
+        for r, row in enumerate(self.rows):
+            if len(row) >= 2 and row[0][0] is not None:
+                out.setdefault(_norm(row[0][0]).rstrip(":").strip(), []).append((row[1][0], self.loc(r, 1), self.hidden(r, 1)))
+        return out
+
+    def header(self, columns: dict[str, tuple[str, ...]]) -> _Header:
+        """The header row among the first 20 (or two rows, when a header is merged over two)."""
+        required = [k for k in columns if k not in OPTIONAL]
+        hidden = self.layout.cols
+        for h, row in enumerate(self.rows[:20]):
+            candidates = [_header_cells(row, hidden)]
+            if h:
+                candidates.append(_two_row_headers(self.rows[h - 1], row, hidden))
+            for headers in candidates:
+                found, notes = _match_headers(headers, columns)
+                if all(found[k] is not None for k in required):
+                    texts = {col: text for col, text in headers.values()}
+                    return _Header(h, found, notes, texts, headers.others)
+        names = ", ".join(f"'{label(columns[k][0])}'" for k in required)
+        raise InputError(self.where(), f"baris judul kolom tidak ditemukan di 20 baris pertama (harus memuat {names})")
+
+    def _column_notes(self, head: _Header, notes: Notes) -> None:
+        """Hidden columns read, hidden columns of the same name passed over (a visible one is
+        read), and two visible columns of one name (refused: which one counts is not guessed).
+        A column read only to help a rule (the form's own Satuan) is not the unit's data."""
+        for col in (c for f, c in head.columns.items() if c is not None and f not in NOT_PRINTED):
+            text, letter = head.texts.get(col, ""), get_column_letter(col + 1)
+            if col in self.layout.cols:
+                notes.append(Note(self.loc(head.row, col), f"kolom {letter} ('{text}') disembunyikan (hidden) tetapi tetap dibaca",
+                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+            for other in head.others.get(col, []):
+                where = get_column_letter(other + 1)
+                if other in self.layout.cols:
+                    notes.append(Note(self.loc(head.row, other),
+                                      f"kolom {where} yang disembunyikan (hidden) berjudul sama ('{text}') tidak dibaca; yang "
+                                      f"dibaca kolom {letter}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                else:
+                    raise InputError(self.loc(head.row, other),
+                                     f"judul kolom '{text}' ada dua, di kolom {letter} dan {where}; sakip tidak menebak mana yang "
+                                     "berlaku: hapus kolom yang tidak dipakai atau ganti judulnya")
+
+    def table(self, columns: dict[str, tuple[str, ...]], notes: Notes | None = None) -> Iterator[dict[str, Any]]:
+        """Rows below the header row, keyed by field; each field gives (value, number_format, loc).
+
+        Blank rows and a closing "Jumlah"/"Total" row are skipped; headers read leniently,
+        hidden rows and columns read, and cells taken from another workbook are added to `notes`.
+        """
+        notes = notes if notes is not None else []
+        head = self.header(columns)
+        notes += [Note(self.loc(head.row, col), text) for col, text in head.notes]
+        self._column_notes(head, notes)
+        key = next(iter(columns))
+        width = max((c + 1 for c, (v, _) in enumerate(self.rows[head.row]) if _text(v)), default=0)
+        for r in range(head.row + 1, len(self.rows)):
+            row = self.rows[r]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v, _ in row):
+                continue
+            if self.csv_file and len(row) > width and any(_text(v) for v, _ in row[width:]):
+                extra = next(c for c in range(width, len(row)) if _text(row[c][0]))
+                raise InputError(self.loc(r, extra), "baris ini memiliki lebih banyak kolom daripada judul kolom; "
+                                 "bila angka desimal memakai koma, pemisah kolom harus titik koma (;) atau nilai diberi tanda kutip")
+            item: dict[str, Any] = {}
+            for field_name, col in head.columns.items():
+                if col is None:
+                    item[field_name] = (None, "General", None)
+                    continue
+                value, fmt = row[col] if col < len(row) else (None, "General")
+                if value is None and field_name in NUMERIC and self.book is not None:
+                    value = self.book.formula(self.name, r, col)
+                item[field_name] = (value, fmt, self.loc(r, col))
+            if not _text(item[key][0]) and _TOTAL_ROW.match(next((_norm(v) for v, _ in row if _text(v)), "")):
+                continue
+            if r in self.layout.rows:
+                code = _text(item[key][0])
+                notes.append(Note(item[key][2] or self.loc(r, 0),
+                                  f"baris {r + 1} disembunyikan (hidden) tetapi tetap dibaca" + (f" (kode '{code}')" if code else ""),
+                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+            notes += [n for col in head.columns.values() if col is not None and (n := self.external_note(r, col))]
+            yield item
+
+
+class _Book:
+    """A workbook's sheets; formulas are looked up (second, lazy read) only where a value is missing."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path, self.shown = path, shown
+        self._formulas: dict[str, dict[tuple[int, int], str]] | None = None
+
+    def formula(self, sheet: str, row: int, col: int) -> Formula | None:
+        if self._formulas is None:
+            self._formulas = {}
+            with _load(self.path, self.shown, data_only=False) as wb:
+                for ws in wb.worksheets:
+                    ws.reset_dimensions()
+                    with _reading(Location(self.shown, ws.title)):  # this read is lazy: outside _open_workbook
+                        self._formulas[ws.title] = {
+                            (r, c): cell.value for r, cells in enumerate(ws.iter_rows(max_row=MAX_ROWS))
+                            for c, cell in enumerate(cells) if isinstance(cell.value, str) and cell.value.startswith("=")}
+        found = self._formulas.get(sheet, {}).get((row, col))
+        return Formula(found) if found else None
+
+
+# Rows read per sheet: a PK has tens of indicators, a budget sheet down to sub-kegiatan a few
+# hundred rows. Reading stops at the first filled row past the limit, so a 100 000-row sheet
+# costs the time of 2 000.
+MAX_ROWS = 2000
+MAX_CSV_BYTES = 10 * 2**20  # a CSV is decoded whole; a sheet's CSV is a few KB
+
+
+@contextlib.contextmanager
+def _reading(where: Location) -> Iterator[None]:
+    """Turn any failure while parsing a file into an InputError naming it; InputErrors pass.
+
+    openpyxl parses sheets lazily (iter_rows), so a broken part can fail far from load_workbook,
+    with errors of the zip, zlib, XML and openpyxl's own descriptors; one unit's broken file must
+    return that PK, never stop the period with a traceback.
+    """
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(where, filecheck.damaged(exc)) from exc
+
+
+def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
+    if path.is_dir():
+        return _open_csv_folder(path, shown)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(Location(shown), f"format berkas '{path.suffix}' tidak didukung: simpan sebagai "
+                                          "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
+    filecheck.check_workbook(path, shown)
+    book = _Book(path, shown)
+    sheets = []
+    with _load(path, shown, data_only=True) as wb:
+        links = _link_names(wb)
+        for ws in wb.worksheets:
+            state = getattr(ws, "sheet_state", "visible")
+            if state in _STATES:  # never read: what the checker cannot see is not what gets signed
+                sheets.append(_Sheet(shown, ws.title, [], book, state=state))
+                continue
+            ws.reset_dimensions()  # some exporters write a wrong <dimension>; never cut a sheet short
+            with _reading(Location(shown, ws.title)):
+                rows = _rows_within_limit(ws, shown)
+                layout = _layout(ws, links)
+            sheets.append(_Sheet(shown, ws.title, rows, book, layout=layout))
+    return sheets
+
+
+def _link_names(wb: Any) -> list[str]:
+    """The file names of the workbooks this one links to, by their index in formulas ([1] first)."""
+    names = []
+    for link in getattr(wb, "_external_links", []):  # openpyxl keeps them only here
+        target = str(getattr(getattr(link, "file_link", None), "Target", "") or "")
+        names.append(re.split(r"[\\/]", target.rstrip("\\/"))[-1] or target or "?")
+    return names
+
+
+# A sheet's XML holds what read-only rows do not: hidden rows (hidden="1", a zero height, or
+# zeroHeight on the sheet: every row hidden unless shown) and columns (hidden, zero width), and
+# formulas. Parsed a second time only when one of these marks is in its bytes.
+_LAYOUT_MARKS = re.compile(rb'hidden="(?:1|true)"|zeroHeight="(?:1|true)"|\b(?:ht|width)="0(?:\.0*)?"|\[|\.xl|\.ods|\.csv')
+# A reference into another workbook as Excel stores it: [n]Sheet!A1, '[n]Sheet name'!A1, [n]!Name;
+# or with the file named: [data.xlsx]Sheet!A1, 'C:\dir\[data.xlsx]Sheet'!A1, 'C:\dir\data.xlsx'!Name.
+# A structured reference (Tabel1[Kolom], Tabel1[[#This Row],[2026]]) is not one: its "[" follows a
+# name, and no "!" follows.
+_EXTERNAL_INDEX = re.compile(r"(?:^|[^\w.\]'])\[(\d+)\][\w.]*!|'\[(\d+)\][^']*'!")
+_EXTERNAL_FILE = re.compile(r"\[([^\[\]]+\.(?:xlsx|xlsm|xlsb|xls|xltx|xltm|ods|csv))\]|'([^']*\.(?:xlsx|xlsm|xlsb|xls|ods|csv))'!",
+                            re.IGNORECASE)
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def external_source(formula: str, links: list[str]) -> str | None:
+    """The workbook a formula reads from, when it reads another workbook; else None."""
+    if found := _EXTERNAL_INDEX.search(formula):
+        n = int(found.group(1) or found.group(2))
+        return links[n - 1] if 0 < n <= len(links) else f"[{n}]"
+    if found := _EXTERNAL_FILE.search(formula):
+        return re.split(r"[\\/]", found.group(1) or found.group(2))[-1]
+    return None
+
+
+def _layout(ws: Any, links: list[str]) -> _Layout:
+    # The sheet's part in the open archive (openpyxl's read-only sheet reads it the same way);
+    # its size was bounded by filecheck before anything was parsed, and it holds no DTD.
+    with ws._get_source() as src:
+        data = src.read()
+    return _parse_layout(data, links) if _LAYOUT_MARKS.search(data) else _Layout()
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value.strip().lower() in ("1", "true")
+
+
+def _zero(value: str | None) -> bool:
+    try:
+        return value is not None and float(value) == 0
+    except ValueError:
+        return False
+
+
+def _parse_layout(data: bytes, links: list[str]) -> _Layout:
+    from xml.etree.ElementTree import iterparse
+
+    rows: set[int] = set()
+    cols: set[int] = set()
+    external: dict[tuple[int, int], str] = {}
+    shared: dict[str, str] = {}  # shared formula index -> the formula its first cell holds
+    rows_hidden_by_default = False
+    row = col = 0
+    for event, el in iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = el.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "sheetFormatPr":
+                rows_hidden_by_default = bool(_flag(el.get("zeroHeight")))
+            elif tag == "row":
+                row = _whole(el.get("r"), row + 1)
+                col = 0
+                hidden, height = _flag(el.get("hidden")), el.get("ht")
+                if hidden or _zero(height) or (rows_hidden_by_default and hidden is None and height is None):
+                    rows.add(row - 1)
+            elif tag == "col" and (_flag(el.get("hidden")) or _zero(el.get("width"))):
+                first = _whole(el.get("min"), 1)
+                cols.update(range(first - 1, min(_whole(el.get("max"), first), 16384)))
+            elif tag == "c":
+                ref = _CELL_REF.match(el.get("r") or "")
+                col = column_index_from_string(ref.group(1).upper()) if ref else col + 1
+                if ref:
+                    row = int(ref.group(2))
+            continue
+        if tag == "f":
+            text, index = el.text or "", el.get("si")
+            if el.get("t") == "shared" and index is not None:
+                text = shared.setdefault(index, text) if text else shared.get(index, "")
+            if source := external_source(text, links):
+                external[(row - 1, col - 1)] = source
+        elif tag == "row":
+            el.clear()
+    return _Layout(frozenset(rows), frozenset(cols), external)
+
+
+def _whole(text: str | None, default: int) -> int:
+    try:
+        return int(float(text)) if text is not None else default
+    except ValueError:
+        return default
+
+
+@contextlib.contextmanager
+def _load(path: Path, shown: str, data_only: bool) -> Iterator[Any]:
+    """A workbook opened read-only from an open file: openpyxl judges a path by its extension and
+    refuses a valid workbook named "..xlsx" (no extension to os.path.splitext)."""
+    with path.open("rb") as f:
+        with _reading(Location(shown)):
+            wb = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+        try:
+            yield wb
+        finally:
+            wb.close()
+
+
+def _rows_within_limit(ws: Any, shown: str) -> list[list[Cell]]:
+    """The sheet's rows; blank rows past MAX_ROWS are passed over, a filled one stops the read."""
+    rows: list[list[Cell]] = []
+    for n, row in enumerate(ws.iter_rows(), start=1):
+        cells = [(c.value, getattr(c, "number_format", "General") or "General") for c in row]
+        if n <= MAX_ROWS:
+            rows.append(cells)
+            continue
+        filled = [c for c, (v, _) in enumerate(cells) if v is not None and str(v).strip()]
+        if filled:
+            # The location names the sheet, not the cell: a correction workbook annotates a copy
+            # of the file at a cell, and this file is too large to copy.
+            raise InputError(Location(shown, ws.title), _too_many_rows(n, f"{get_column_letter(filled[0] + 1)}{n}"))
+    return rows
+
+
+def _too_many_rows(row: int, cell: str) -> str:
+    from ..formatting import number
+
+    return (f"isian melewati batas {number(MAX_ROWS)} baris per sheet (ada isian di baris {number(row)}, sel {cell}); formulir "
+            "PK/realisasi hanya memuat puluhan baris, jadi pembacaan dihentikan di sini. Hapus baris yang tidak diperlukan "
+            "(atau pindahkan data lain ke berkas terpisah) lalu kirim ulang")
+
+
+CSV_DELIMITERS = ";,\t|"
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes), UTF-16 (Excel's "Unicode Text", with its
+    BOM), else Windows-1252, the encoding of a "CSV (Comma delimited)" saved by Excel on an
+    Indonesian Windows."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
+
+
+def _open_csv_folder(folder: Path, shown: str) -> list[_Sheet]:
+    """A workbook given as a folder of CSV files named after its sheets (Identitas.csv, PK.csv, ...)."""
+    files = _csv_files(folder)
+    if not files:
+        raise InputError(Location(shown), "folder ini tidak berisi berkas CSV (satu berkas .csv per sheet, mis. Identitas.csv)")
+    sheets = []
+    for path in files:
+        where = f"{shown}/{path.name}"
+        with _reading(Location(where)):
+            sheets.append(_Sheet(shown, path.stem, _csv_rows(path, where), csv_file=where))
+    return sheets
+
+
+def _csv_rows(path: Path, where: str) -> list[list[Cell]]:
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Location(where), "berkas CSV kosong (0 byte); ekspor ulang sheet ini dari Excel")
+    if size > MAX_CSV_BYTES:
+        raise InputError(Location(where), f"berkas CSV ini berukuran {filecheck.megabytes(size)} (batas {filecheck.megabytes(MAX_CSV_BYTES)}); satu sheet "
+                                          "formulir hanya beberapa KB: periksa apakah berkas yang benar yang dikirim")
+    data = path.read_bytes()
+    if data.startswith(filecheck.ZIP_MAGIC + (filecheck.OLE_MAGIC, b"%PDF")) or (b"\x00" in data[:4096] and not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        raise InputError(Location(where), "berkas ini bukan CSV (teks) melainkan berkas biner, mis. workbook Excel yang diberi "
+                                          "nama .csv; di Excel pilih Save As 'CSV UTF-8 (Comma delimited)' untuk setiap sheet")
+    text = _decode(data)
+    if not text.strip():
+        raise InputError(Location(where), "berkas CSV kosong")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ";" if text.count(";") >= text.count(",") else ","
+    rows: list[list[Cell]] = []
+    for n, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        if n > MAX_ROWS:
+            if any(v.strip() for v in record):
+                raise InputError(Location(where), _too_many_rows(n, f"A{n}"))
+            continue
+        rows.append([(v if v.strip() else None, "csv") for v in record])
+    filled = [(r, row) for r, row in enumerate(rows) if any(v is not None for v, _ in row)]
+    if filled and sum(len(row) <= 1 for _, row in filled) >= 0.8 * len(filled):
+        # A sheet of the forms has at least two columns: one column means the separator was not
+        # one sakip knows, and every line would be read as one long label.
+        r, row = filled[0]
+        line = str(row[0][0]) if row else ""
+        used = sorted(((line.count(ch), ch) for ch in set(line) if not ch.isalnum() and ch not in " .-_/()%'\"&"), reverse=True)
+        guess = f" (tampaknya memakai '{used[0][1]}')" if used else ""
+        raise InputError(Location(where, "", f"A{r + 1}"),
+                         f"semua isian berada dalam satu kolom: pemisah kolom tidak dikenali{guess}; sakip mengenali titik koma (;), "
+                         "koma (,), tab dan garis tegak (|). Simpan ulang dari Excel sebagai 'CSV UTF-8 (Comma delimited)'")
+    return rows
+
+
+def csv_folder_rows(folder: Path, shown: str = "") -> dict[str, list[list[Any]]]:
+    """The sheets of a CSV-folder workbook as rows of cell texts, by sheet name."""
+    return {s.name: [[v for v, _ in row] for row in s.rows] for s in _open_csv_folder(folder, shown or folder.name)}
+
+
+def _sheet(sheets: list[_Sheet], shown: str, name: str, notes: Notes | None = None) -> _Sheet:
+    """A visible sheet by name, ignoring case and spaces; a name one or two letters off is taken
+    with a note. Hidden sheets are never read: one matching beside the sheet read is noted, one
+    matching alone refuses the workbook."""
+    notes = notes if notes is not None else []
+    want = _norm(name)
+    shown_sheets = [s for s in sheets if s.state == "visible"]
+    hidden = [s for s in sheets if s.state != "visible"]
+    exact = [s for s in shown_sheets if _norm(s.name) == want]
+    if len(exact) > 1:
+        listed = " dan ".join(f"'{s.name}'" for s in exact)
+        raise InputError(Location(shown), f"ada {len(exact)} sheet bernama '{name}' ({listed}); sakip tidak menebak mana yang "
+                                          "berlaku: hapus atau ganti nama sheet yang tidak dipakai")
+    found = exact[0] if exact else None
+    if found is None:
+        near = sorted((d, i) for i, s in enumerate(shown_sheets) if (d := _near(_norm(s.name), want)) is not None)
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            found = shown_sheets[near[0][1]]
+            notes.append(Note(found.where(), f"sheet '{found.name}' dibaca sebagai sheet '{name}'"))
+        elif near:
+            tied = " dan ".join(f"'{shown_sheets[i].name}'" for d, i in near if d == near[0][0])
+            raise InputError(Location(shown), f"sheet '{name}' tidak ada, dan sheet {tied} sama-sama mirip namanya; sakip tidak "
+                                              f"menebak: ganti nama sheet yang berlaku menjadi '{name}'")
+    stale = [s for s in hidden if _norm(s.name) == want or _near(_norm(s.name), want) is not None]
+    if found is not None:
+        notes += [Note(Location(shown, s.name), f"sheet '{s.name}' yang {_STATES[s.state]} tidak dibaca; yang dibaca sheet "
+                                                f"'{found.name}' yang tampak",
+                       "Hapus sheet tersembunyi yang sudah tidak berlaku agar isi berkas sama dengan yang diperiksa.",
+                       "berkas.tersembunyi", _HIDDEN_EXPECTED) for s in stale]
+        return found
+    if stale:
+        raise InputError(Location(shown, stale[0].name), _hidden_sheet_message(stale[0], name, shown_sheets))
+    have = ", ".join([f"'{s.name}'" for s in shown_sheets] + [f"'{s.name}' ({_STATES[s.state]})" for s in hidden])
+    raise InputError(Location(shown), f"sheet '{name}' tidak ada (yang ada: {have})")
+
+
+def _hidden_sheet_message(sheet: _Sheet, name: str, shown_sheets: list[_Sheet]) -> str:
+    want = _norm(name)
+    copies = [s.name for s in shown_sheets if _norm(s.name).startswith(want)]  # "Realisasi (2)", "Realisasi baru"
+    text = (f"sheet '{sheet.name}' {_STATES[sheet.state]}: sakip tidak membaca sheet tersembunyi, karena isinya tidak terlihat "
+            "oleh yang memeriksa dan menandatangani")
+    if copies:
+        listed = ", ".join(f"'{c}'" for c in copies)
+        return (f"{text}. Bila sheet {listed} yang tampak berisi data terbaru, ganti namanya menjadi '{name}' dan hapus sheet "
+                "tersembunyi itu")
+    if sheet.state == "veryHidden":
+        return (f"{text}; sheet ini tidak dapat ditampilkan lewat menu Excel: salin isinya ke formulir baru dari sakip, "
+                "atau kirim formulir aslinya")
+    return f"{text}; tampilkan sheet itu (klik kanan tab sheet > Unhide) bila isinya memang yang berlaku, lalu kirim ulang"
+
+
+def _text(value: Any) -> str:
+    """A text field's value: text as written, anything else as Excel shows it, never as Python
+    writes it (a date 30/06/2026, TRUE; a number in a text column keeps its '.': a program
+    code 1.02 typed as a number stays '1.02')."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return as_typed(value).strip()
+
+
+NOT_PRINTED = {"satuan_form"}  # read for a rule, never printed
+_INVISIBLE_FIX = ("Periksa teks yang akan dicetak; ketik ulang isian ini tanpa menyalin dari web, PDF atau aplikasi pesan "
+                  "(karakter seperti ini ikut tersalin dari sana), lalu kirim ulang bila perlu.")
+
+
+def _printed(text: str, loc: Location | None, notes: Notes | None) -> str:
+    """Submitted text as it may be printed: without the characters that never show as themselves
+    (a right-to-left override would print the rest of the line reversed), each removal noted."""
+    clean, removed = printable(text)
+    if removed and notes is not None and loc is not None:
+        excerpt = clean.strip()
+        excerpt = excerpt if len(excerpt) <= 80 else excerpt[:77] + "..."
+        notes.append(Note(loc, f"karakter tak terlihat {', '.join(char_name(ch) for ch in removed)} dihapus dari isian sel "
+                               f"ini; yang dicetak: '{excerpt}'", _INVISIBLE_FIX, "berkas.karakter_tak_terlihat",
+                          "Teks tanpa karakter tak terlihat (pengatur arah teks, lebar nol, karakter kendali)",
+                          value=visible(text)[:200]))
+    return clean.strip()
+
+
+def _fields(item: dict[str, Any], satuan: str = "", notes: Notes | None = None) -> dict[str, Any]:
+    """Flatten a table row into value/_status/_text/_loc columns.
+
+    A number no report can print (not finite, 10^15 or more, or a non-zero below a millionth)
+    refuses the file at its cell: it would otherwise stop the period's arithmetic.
+    """
+    out: dict[str, Any] = {}
+    for key, (value, fmt, loc) in item.items():
+        out[f"{key}_loc"] = loc
+        if key in NUMERIC:
+            reading = parse_number(value, satuan, "%" in str(fmt))
+            if reading.value is not None and (problem := magnitude_problem(reading.value)):
+                raise InputError(loc or Location(""), f"angka '{reading.text}' {problem}")
+            if fmt == "csv" and reading.status == Status.NUMBER_TEXT:
+                reading = replace(reading, status=Status.NUMBER)  # CSV has no number type: text is normal
+            out[key] = reading.value
+            out[f"{key}_status"] = str(reading.status)
+            out[f"{key}_text"] = reading.text
+            out[f"{key}_note"] = reading.note
+        elif key == "kode" or key in NOT_PRINTED:  # a code is refused with its character named (code_problem)
+            out[key] = _text(value)
+        else:
+            out[key] = _printed(_text(value), loc, notes)
+    return out
+
+
+def _identity_value(ident: dict[str, list[tuple[Any, Location, bool]]], key: str, sheet: _Sheet, notes: Notes,
+                    required: bool = True, clean: bool = False) -> tuple[str, Location | None]:
+    """An Identitas value by its label. Written twice with different values it is refused (which
+    one counts is not guessed), unless the other sits in a hidden row: then the visible one is
+    read and the hidden one noted. A hidden value read, or one taken from another workbook, is
+    noted; with `clean`, characters that may not be printed are removed (noted too)."""
+    shown = label(key)
+    entries = [e for e in ident.get(key, []) if _text(e[0]) != ""]
+    if not entries:
+        if required:
+            raise InputError(sheet.where(), f"isian '{shown}' kosong atau tidak ada")
+        return "", None
+    pool = [e for e in entries if not e[2]] or entries
+    distinct: dict[str, tuple[Any, Location]] = {}
+    for v, at, _ in pool:
+        distinct.setdefault(_text(v), (v, at))
+    if len(distinct) > 1:
+        (v1, l1), (v2, l2) = list(distinct.values())[:2]
+        raise InputError(l2, f"isian '{shown}' ditulis dua kali dengan nilai berbeda ({l1.cell}: '{_text(v1)}', {l2.cell}: "
+                             f"'{_text(v2)}'); sakip tidak menebak mana yang berlaku: hapus salah satu")
+    value, loc, hidden = pool[0]
+    if hidden:
+        notes.append(Note(loc, f"isian '{shown}' berada di baris atau kolom yang disembunyikan (hidden) tetapi tetap dibaca",
+                          _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+    notes += [Note(other, f"isian '{shown}' lain ('{_text(v)}') di baris yang disembunyikan (hidden) tidak dibaca; yang dibaca "
+                          f"{loc.cell}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED)
+              for v, other, h in entries if h and not hidden and _text(v) != _text(value)]
+    row, col = _cell_index(loc)
+    if note := sheet.external_note(row, col):
+        notes.append(note)
+    if isinstance(value, float) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: an 18-digit NIP typed as a number has lost its last digits
+        raise InputError(loc, f"isian '{shown}' tersimpan sebagai angka ({value:.0f}) sehingga digit "
+                              "terakhirnya hilang; format sel sebagai Teks lalu ketik ulang")
+    return (_printed(_text(value), loc, notes) if clean else _text(value)), loc
+
+
+def _cell_index(loc: Location) -> tuple[int, int]:
+    """(row, column), 0-based, of a cell location such as 'B7'."""
+    found = _CELL_REF.match(loc.cell)
+    return (int(found.group(2)) - 1, column_index_from_string(found.group(1).upper()) - 1) if found else (-1, -1)
+
+
+def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes, sheet: _Sheet) -> list[dict[str, Any]]:
+    """One row per code: two rows for one indicator or program (a stale one kept, often hidden)
+    return the PK with an error at the row passed over, and what is read meanwhile is the first
+    visible row, never one the checker cannot see."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[key] or f"\0{id(row)}", []).append(row)  # rows without a code are not duplicates
+    dropped: set[int] = set()
+    for code, same in groups.items():
+        if len(same) < 2:
+            continue
+        kept = next((r for r in same if not sheet.hidden(*_cell_index(r[f"{key}_loc"]))), same[0])
+        cells = " dan ".join(r[f"{key}_loc"].cell for r in same)
+        for row in same:
+            if row is not kept:
+                dropped.add(id(row))
+                notes.append(Note(row[f"{key}_loc"], f"{what} '{code}' ditulis lebih dari sekali (sel {cells}); sakip tidak "
+                                                     "menebak baris mana yang berlaku",
+                                  "Tulis setiap kode sekali: hapus baris yang lama atau ganda (termasuk yang disembunyikan), "
+                                  "lalu kirim ulang.", "berkas.kode_ganda", "Setiap kode ditulis sekali", "error", code))
+    return [row for row in rows if id(row) not in dropped]
+
+
+
+# --- identity codes -------------------------------------------------------------------------------
+# PK and indicator codes join the PK to its realisasi and name output folders. A code is ASCII
+# letters, digits, '-', '.' and '_': a look-alike typed from another script (Cyrillic 'К'), a
+# typographic dash, a zero-width space or a full-width letter looks the same on screen but never
+# matches, so it is refused at its cell with the character named. Folding such characters
+# (NFKC, or a confusables table) is not done: it would silently merge two codes that differ in
+# the file, and an identity must be what was written. The fold is only offered as a hint.
+CODE_MAX_LENGTH = 40
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._")
+_LOOK_ALIKES = {
+    **dict(zip("АВЕКМНОРСТХУІЈЅаеорсхуіјѕ", "ABEKMHOPCTXYIJSaeopcxyijs")),  # Cyrillic
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικν", "ABEZHIKMNOPTYXoikv")),  # Greek
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),  # dashes and minus signs
+}
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "tanpa nama Unicode")
+    shown = f"'{ch}' " if ch.isprintable() and not ch.isspace() else ""
+    return f"{shown}({name}, U+{ord(ch):04X})"
+
+
+def code_problem(code: str, what: str, pk_code: bool = False) -> str | None:
+    """What is wrong with an identity code, in Indonesian, or None when it may be used.
+
+    A PK code must also end with a letter or digit, so that as a folder name under outputs/ it
+    is exactly the code (outputs.safe_component strips trailing dots and underscores).
+    """
+    if not code:
+        return None
+    shown = visible(code)
+    if len(code) > CODE_MAX_LENGTH:
+        return f"{what} '{shown[:60]}' terlalu panjang ({len(code)} karakter, paling banyak {CODE_MAX_LENGTH})"
+    allowed = "kode hanya boleh berisi huruf A-Z, angka 0-9, tanda hubung (-), titik (.) dan garis bawah (_)"
+    for i, ch in enumerate(code, start=1):
+        if ch in _CODE_CHARS:
+            continue
+        folded = _LOOK_ALIKES.get(ch) or unicodedata.normalize("NFKC", ch)
+        if ch in "/\\":
+            why = "garis miring tidak boleh dipakai karena kode menjadi nama folder keluaran"
+        elif ch.isspace() or unicodedata.category(ch).startswith("C"):
+            why = "karakter ini tidak terlihat di layar; hapus lalu ketik ulang kodenya"
+        elif folded != ch and all(c in _CODE_CHARS for c in folded):
+            why = f"tampak seperti '{folded}' tetapi karakter lain; ketik ulang dengan papan ketik biasa"
+        else:
+            why = "ketik ulang kodenya dengan papan ketik biasa"
+        return f"{what} '{shown}' memuat karakter {_char_name(ch)} pada posisi ke-{i}: {why}; {allowed}"
+    if not code[0].isalnum():
+        return f"{what} '{code}' harus diawali huruf atau angka; {allowed}"
+    if ".." in code:
+        return f"{what} '{code}' memuat dua titik berurutan (..); {allowed}"
+    if pk_code and not code[-1].isalnum():
+        return f"{what} '{code}' harus diakhiri huruf atau angka"
+    return None
+
+
+def _check_code(code: str, loc: Location | None, what: str, pk_code: bool = False) -> None:
+    if (problem := code_problem(code, what, pk_code)) is not None:
+        raise InputError(loc or Location(""), problem)
+
+
+def read_pk_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One PK workbook: identity, indicators with their RA targets, and program budgets.
+
+    `shown` is how messages name the file (by default its name). What was read leniently (a
+    header or sheet name with a typo) is listed in the identity's ``catatan``. Whatever fails
+    while the file is parsed is an InputError naming the file.
+    """
+    shown = shown or path.name
+    with _reading(Location(shown)):
+        return _read_pk(path, shown)
+
+
+def _read_pk(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    notes: Notes = []
+    sheets = _open_workbook(path, shown)
+    ident_sheet = _sheet(sheets, shown, "Identitas", notes)
+    ident = ident_sheet.identity()
+    code, code_loc = _identity_value(ident, "kode pk", ident_sheet, notes)
+    _check_code(code, code_loc, "Kode PK", pk_code=True)
+    year, year_loc = _identity_value(ident, "tahun", ident_sheet, notes, clean=True)
+    nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes)
+    pk = {
+        "pk": code, "pk_loc": code_loc, "tahun": year, "tahun_loc": year_loc,
+        "nip": compact_nip(nip), "nip_loc": nip_loc,
+        "nama": _identity_value(ident, "nama", ident_sheet, notes, required=False, clean=True)[0],
+        "file": str(path), "berkas": shown, "catatan": notes,
+    }
+    indicators = []
+    for item in _sheet(sheets, shown, "PK", notes).table(PK_COLUMNS, notes):
+        satuan = _text(item["satuan"][0])
+        row = _fields(item, satuan, notes)
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
+        row["polaritas"] = POLARITIES.get(_norm(row["polaritas"]), row["polaritas"])
+        row["akumulasi"] = ACCUMULATIONS.get(_norm(row["akumulasi"]), row["akumulasi"])
+        indicators.append(row)
+    satuan_of = {row["kode"]: row["satuan"] for row in indicators}
+    ra_sheet = _sheet(sheets, shown, "RA", notes)
+    ra_rows = []
+    for item in ra_sheet.table(RA_COLUMNS, notes):
+        row = _fields(item, satuan_of.get(_text(item["kode"][0]), ""), notes)
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
+        ra_rows.append(row)
+    ra = {row["kode"]: row for row in _unique(ra_rows, "kode", "Kode indikator", notes, ra_sheet)}
+    for row in indicators:
+        targets = ra.get(row["kode"])
+        if targets is None:
+            row["ra_missing"] = True
+            targets = {k: v for k, v in _fields({k: (None, "General", None) for k in RA_COLUMNS}).items() if k != "kode"}
+        else:
+            row["ra_missing"] = False
+        row.update({k: v for k, v in targets.items() if not k.startswith("kode")})
+    budget_sheet = _sheet(sheets, shown, "Anggaran", notes)
+    budgets = _unique([_fields(item, "Rupiah", notes) for item in budget_sheet.table(BUDGET_COLUMNS, notes)],
+                      "kode_program", "Kode program", notes, budget_sheet)
+    return pk, indicators, budgets
+
+
+def read_realisasi_workbook(path: Path, shown: str = "") -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One quarterly realisasi workbook: identity, realisasi per indicator, budget realisation."""
+    shown = shown or path.name
+    with _reading(Location(shown)):
+        return _read_realisasi(path, shown)
+
+
+def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    notes: Notes = []
+    sheets = _open_workbook(path, shown)
+    ident_sheet = _sheet(sheets, shown, "Identitas", notes)
+    ident = ident_sheet.identity()
+    code, code_loc = _identity_value(ident, "kode pk", ident_sheet, notes)
+    _check_code(code, code_loc, "Kode PK", pk_code=True)
+    tw, tw_loc = _identity_value(ident, "triwulan", ident_sheet, notes, clean=True)
+    year, year_loc = _identity_value(ident, "tahun", ident_sheet, notes, clean=True)
+    nip, nip_loc = _identity_value(ident, "nip", ident_sheet, notes, required=False)
+    head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "tahun": year, "tahun_loc": year_loc,
+            "nip": compact_nip(nip), "nip_loc": nip_loc, "file": str(path), "berkas": shown, "catatan": notes}
+    columns = REALISASI_COLUMNS
+    if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
+        roman = ("i", "ii", "iii", "iv")[q - 1]
+        columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
+    real_sheet = _sheet(sheets, shown, "Realisasi", notes)
+    rows = [_fields(item, _text(item["satuan_form"][0]), notes) for item in real_sheet.table(columns, notes)]
+    for row in rows:
+        _check_code(row["kode"], row["kode_loc"], "Kode indikator")
+    rows = _unique(rows, "kode", "Kode indikator", notes, real_sheet)
+    budget_sheet = _sheet(sheets, shown, "Anggaran", notes)
+    budget = _unique([_fields(item, "Rupiah", notes) for item in budget_sheet.table(REALISASI_BUDGET_COLUMNS, notes)],
+                     "kode_program", "Kode program", notes, budget_sheet)
+    for row in rows:
+        del row["satuan_form"], row["satuan_form_loc"]
+    return head, rows, budget
+
+
+QUARTER_WORDS = {"1": 1, "i": 1, "2": 2, "ii": 2, "3": 3, "iii": 3, "4": 4, "iv": 4}
+
+
+def _quarter_of(text: str) -> int | None:
+    word = _norm(text).replace("triwulan", "").replace("tw", "").strip()
+    return QUARTER_WORDS.get(word)
+
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".numbers"}
+
+
+def workbooks(folder: Path) -> list[Path]:
+    """The workbooks of a folder in name order: .xlsx files and folders of CSV files.
+
+    Other spreadsheet files (.xls, .ods, a loose .csv) are listed too, so that reading them
+    reports the format instead of skipping a unit's submission in silence. Only what an office
+    program leaves beside a file is left out: Office (~$...) and LibreOffice (.~lock...) lock
+    files and macOS resource forks (._...); any other name, even one starting with a dot
+    ("..xlsx" is a valid name), is read, and what it holds decides; hidden folders are tools', not CSV workbooks.
+    """
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in folder.iterdir():
+        if p.name.startswith(("~$", ".~lock.", "._")) or p.name == ".DS_Store":
+            continue
+        if p.is_dir() and not p.name.startswith(".") and any(c.suffix.lower() == ".csv" for c in p.iterdir()):
+            found.append(p)
+        elif p.is_file() and p.suffix.lower() in SPREADSHEET_SUFFIXES:
+            found.append(p)
+    return sorted(found)
+
+
+def agencies(inputs: Path, year: int) -> dict[str, Path]:
+    """The agency folders of a period: inputs/<year> itself, or each inputs/<year>/<agency>/."""
+    base = inputs / str(year)
+    if (base / "instansi.toml").is_file():
+        return {"": base}
+    found = {p.name: p for p in sorted(base.iterdir()) if (p / "instansi.toml").is_file()} if base.is_dir() else {}
+    if not found:
+        raise ConfigError(f"{base / 'instansi.toml'}: berkas konfigurasi instansi tidak ditemukan "
+                          f"(juga tidak ada subfolder instansi yang memuat instansi.toml)")
+    return found
+
+
+PARALLEL_FROM = 40  # workbooks; below this a process pool costs more than it saves
+
+
+def _read_one(job: tuple[str, Path, str]) -> tuple | InputError:
+    kind, path, shown = job
+    reader = read_pk_workbook if kind == "pk" else read_realisasi_workbook
+    try:
+        return reader(path, shown)
+    except InputError as exc:
+        return exc
+
+
+def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None) -> list[tuple | InputError]:
+    """Read (kind, path, shown) workbooks, in order, each result or its InputError.
+
+    openpyxl spends ~9 ms of pure Python per small workbook, so a regency's ~1000 workbooks are
+    read by one process per core. Workers are spawned, not forked: the flow runs with threads
+    (Prefect's, the GX warm-up) and forking a threaded process can deadlock the child.
+    """
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [_read_one(j) for j in jobs]
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    except BrokenProcessPool:
+        folder = os.path.commonpath([str(j[1].parent) for j in jobs])
+        raise InputError(Location(folder), "proses pembaca workbook berhenti tiba-tiba (kehabisan memori? "
+                                           "periksa berkas yang sangat besar atau rusak)") from None
+
+
+def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path | None:
+    """Another workbook of the same name that was read (PK-SEK.xlsx beside a stray PK-SEK.xls)."""
+    return next((p for p in books if p != path and p.stem == path.stem and not isinstance(read[p], InputError)), None)
+
+
+def _notes(pk: str, notes: Notes, why: str = "") -> list[Finding]:
+    # Notes quote sheet names, headers and cell text as written, which may hold anything.
+    return [Finding(pk, n.severity, n.location, n.value, visible(n.text[:1].upper() + n.text[1:] + why), n.fix, n.check,
+                    n.expected) for n in notes]
+
+
+def _earlier(q: int, quarter: int) -> str:
+    """What a message about an earlier quarter's file adds: why that file still matters."""
+    return f" (berkas triwulan {ROMAN[q]}: dipakai untuk capaian s.d. triwulan {ROMAN[quarter]})" if q < quarter else ""
+
+
+def _folder(agency: str, q: int) -> str:
+    return f"{agency}/realisasi/tw{q}" if agency else f"realisasi/tw{q}"
+
+
+def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
+    """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
+    for each agency of the period.
+
+    Every file read is checked by the same rules, an earlier quarter's as strictly as the
+    current one's: its values make the s.d. figures. A problem in any of them returns the PK
+    with a message naming that file; a PK whose current workbook came without an earlier one is
+    returned too.
+    """
+    base = inputs / str(year)
+    roots = agencies(inputs, year)
+    configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
+    # Folders listed once; every workbook read up front (in parallel), then judged in order.
+    pk_books = {agency: workbooks(root / "pk") for agency, root in roots.items()}
+    real_books = {(agency, q): workbooks(root / "realisasi" / f"tw{q}")
+                  for agency, root in roots.items() for q in range(1, quarter + 1)}
+    jobs = [("pk", path, str(path.relative_to(base))) for books in pk_books.values() for path in books]
+    jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
+    read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
+    findings: list[Finding] = []
+    pks, indicators, budgets, orphans = [], [], [], []
+    seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
+    nips: dict[str, str] = {}
+    for agency, root in roots.items():
+        cfg = configs[agency]
+        for path in pk_books[agency]:
+            shown = str(path.relative_to(base))
+            result = read[path]
+            if isinstance(result, InputError):
+                exc = result
+                if twin := _readable_twin(path, pk_books[agency], read):
+                    orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {visible(twin.name)})")
+                    continue
+                key = visible(path.stem)  # no code to key it by: its file name, shown as it is
+                findings.append(Finding(key, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
+                                        "berkas.terbaca", "Workbook PK terbaca sesuai format"))
+                pks.append({"pk": key, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
+                continue
+            pk, rows, budget = result
+            findings += _notes(pk["pk"], pk.pop("catatan"))
+            if pk["pk"] in seen:
+                findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
+                                        f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
+                                        "Setiap PK harus memiliki kode yang unik.", "berkas.kode_pk_unik",
+                                        "Kode PK tidak dipakai workbook lain"))
+                continue
+            seen[pk["pk"]] = (agency, shown)
+            # A NIP that is not even well formed is reported once, by the pejabat suite's NIP rule
+            # (nip_problem, at this cell): "not registered" on top would only repeat it. Only a
+            # sound, registered NIP is what the realisasi workbooks' NIP must match.
+            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is not None:
+                nips[pk["pk"]] = pk["nip"]
+            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is None:
+                findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
+                                        f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
+                                        "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.",
+                                        "berkas.nip_terdaftar", "NIP pejabat PK terdaftar di instansi.toml"))
+            if pk["tahun"] != str(year):
+                findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
+                                        f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
+                                        f"Isi tahun {year}.", "berkas.tahun", f"Tahun PK {year}"))
+            pk["readable"] = True
+            pk["instansi"] = agency
+            pks.append(pk)
+            indicators += [{"pk": pk["pk"], **r} for r in rows]
+            budgets += [{"pk": pk["pk"], **b} for b in budget]
+
+    realisasi, realisasi_budget = [], []
+    received: dict[tuple[str, int], str] = {}  # (PK, quarter) -> its workbook as shown, read or refused
+    accepted: dict[tuple[str, int], str] = {}  # the same, read
+    for agency in roots:
+        for q in range(1, quarter + 1):
+            for path in real_books[(agency, q)]:
+                shown = str(path.relative_to(base))
+                result = read[path]
+                if isinstance(result, InputError):
+                    exc = result
+                    owner = path.stem if seen.get(path.stem, ("",))[0] == agency else None
+                    if twin := _readable_twin(path, real_books[(agency, q)], read):
+                        orphans.append(f"{exc} (diabaikan: realisasi dibaca dari {visible(twin.name)})")
+                    elif owner is None:
+                        orphans.append(f"{exc}")
+                    else:
+                        received.setdefault((owner, q), shown)
+                        findings.append(Finding(owner, "error", exc.location, "", exc.message + _earlier(q, quarter),
+                                                "Perbaiki berkas sesuai format realisasi lalu kirim ulang.",
+                                                "berkas.terbaca", "Workbook realisasi terbaca sesuai format"))
+                    continue
+                head, rows, budget = result
+                code = head["pk"]
+                if code not in seen or seen[code][0] != agency:
+                    orphans.append(f"{visible(shown)}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
+                                   + (f" instansi {agency}" if agency else ""))
+                    continue
+                if (code, q) in received:
+                    findings.append(Finding(code, "error", head["pk_loc"], code,
+                                            f"Realisasi {code} triwulan {ROMAN[q]} dikirim dua kali ({visible(received[(code, q)])} "
+                                            f"dan {visible(shown)})", "Kirim satu berkas realisasi per PK per triwulan.",
+                                            "berkas.realisasi_tunggal", "Satu berkas realisasi per PK per triwulan"))
+                    continue
+                received[(code, q)] = accepted[(code, q)] = shown
+                findings += _notes(code, head.pop("catatan"), _earlier(q, quarter))
+                findings += _identity_findings(head, q, quarter, year, nips.get(code, ""))
+                where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
+                realisasi += [{**where, **r} for r in rows]
+                realisasi_budget += [{**where, **b} for b in budget]
+    for code, (agency, _) in seen.items():
+        if (code, quarter) in received:
+            findings += [_missing_earlier(code, agency, q, quarter) for q in range(1, quarter) if (code, q) not in received]
+    findings += _earlier_values(indicators, realisasi, realisasi_budget, accepted, quarter)
+    findings += plausibility(indicators, realisasi)
+
+    import pandas as pd
+
+    def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        return pd.DataFrame(rows).reset_index(drop=True) if rows else pd.DataFrame()
+
+    return PeriodData(
+        year=year, quarter=quarter, configs=configs,
+        pks=frame(pks), indicators=frame(indicators), budgets=frame(budgets),
+        realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
+        findings=findings, orphans=orphans, roots=roots, received=received,
+    )
+
+
+def _identity_findings(head: dict[str, Any], q: int, quarter: int, year: int, nip: str) -> list[Finding]:
+    """A realisasi workbook's Identitas against the folder it sits in and its PK: the quarter of
+    its folder (a TW I file saying II would count TW II twice), the period's year, the PK's NIP."""
+    code, out = head["pk"], []
+    why = _earlier(q, quarter)
+    if _quarter_of(head["triwulan_text"]) != q:
+        out.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
+                           f"Berkas ini ada di folder triwulan {q} (tw{q}), tetapi isian triwulan tertulis "
+                           f"'{visible(head['triwulan_text'])}'{why}",
+                           f"Isi triwulan {ROMAN[q]} atau pindahkan berkas ke folder yang benar.", "berkas.triwulan",
+                           "Isian triwulan sama dengan folder berkas"))
+    if head["tahun"] != str(year):
+        out.append(Finding(code, "error", head["tahun_loc"], head["tahun"],
+                           f"Tahun berkas realisasi tertulis {visible(head['tahun'])}, sedangkan periode yang diproses {year}{why}",
+                           f"Isi tahun {year}, atau letakkan berkas di folder tahunnya.", "berkas.tahun", f"Tahun {year}"))
+    if head["nip"] and nip and head["nip"] != nip:
+        out.append(Finding(code, "error", head["nip_loc"], head["nip"],
+                           f"NIP di berkas realisasi ({visible(head['nip'])}) berbeda dengan NIP di workbook PK {code} ({nip}){why}",
+                           "Isi NIP pejabat penanda tangan PK ini, sama seperti di workbook PK.", "berkas.nip_sama",
+                           "NIP berkas realisasi sama dengan NIP workbook PK"))
+    return out
+
+
+def _missing_earlier(code: str, agency: str, q: int, quarter: int) -> Finding:
+    folder = _folder(agency, q)
+    return Finding(code, "error", Location(folder), "",
+                   f"Berkas realisasi triwulan {ROMAN[q]} untuk {code} tidak ada di folder {folder}, padahal capaian s.d. "
+                   f"triwulan {ROMAN[quarter]} dihitung dari realisasi setiap triwulan",
+                   f"Letakkan berkas realisasi triwulan {ROMAN[q]} {code} (yang sudah diparaf) di folder {folder}, lalu jalankan ulang.",
+                   "berkas.realisasi_triwulan_lalu", "Berkas realisasi setiap triwulan sebelumnya ada")
+
+
+_UNREADABLE = {Status.AMBIGUOUS, Status.EXCEL_ERROR, Status.FORMULA}
+
+
+def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]], budget: list[dict[str, Any]],
+                    accepted: dict[tuple[str, int], str], quarter: int) -> list[Finding]:
+    """The values of earlier quarters' workbooks that the s.d. figures need, checked as the
+    current quarter's are by the paraf suites: every indicator has a row, no unknown code, a
+    value where that quarter had a target, readable (a number for a quantitative indicator)."""
+    out: list[Finding] = []
+    by_pk: dict[str, dict[str, dict[str, Any]]] = {}
+    for ind in indicators:
+        by_pk.setdefault(ind["pk"], {})[ind["kode"]] = ind
+    rows: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
+    for r in realisasi:
+        if r["triwulan"] < quarter:
+            rows.setdefault((r["pk"], r["triwulan"]), {})[r["kode"]] = r
+    for (pk, q), shown in accepted.items():
+        if q >= quarter:
+            continue
+        found = rows.get((pk, q), {})
+        why = _earlier(q, quarter)
+        known = by_pk.get(pk, {})
+        for code, r in found.items():
+            ind = known.get(code)
+            if ind is None:
+                out.append(Finding(pk, "error", r["kode_loc"], code, f"Kode indikator '{code}' tidak ada di PK {pk}{why}",
+                                   "Gunakan kode indikator persis seperti pada PK.", "berkas.triwulan_lalu",
+                                   "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+                continue
+            status, text = r["realisasi_status"], visible(str(r["realisasi_text"] or ""))
+            quantitative = ind["target_tahunan_status"] in (Status.NUMBER, Status.NUMBER_TEXT)
+            problem = None
+            if status in _UNREADABLE or (status == Status.TEXT and quantitative):
+                note = f" ({r['realisasi_note']})" if r.get("realisasi_note") else ""
+                problem = f"tidak terbaca: tertulis '{text}'{note}"
+            elif status == Status.EMPTY and ind[f"target_tw{q}_status"] != Status.EMPTY:
+                problem = "kosong, padahal triwulan itu ada targetnya"
+            if problem:
+                rule = f" {REALISASI_BELUM_ADA}" if status == Status.EMPTY else " Isi dengan angka."
+                out.append(Finding(pk, "error", r["realisasi_loc"], text,
+                                   f"Realisasi triwulan {ROMAN[q]} indikator '{ind['indikator']}' {problem}{why}",
+                                   f"Perbaiki isian ini di berkas triwulan {ROMAN[q]}, lalu kirim ulang.{rule}",
+                                   "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+        for code, ind in known.items():
+            if code not in found:
+                out.append(Finding(pk, "error", Location(shown, "Realisasi"), code,
+                                   f"Indikator '{code} {ind['indikator']}' tidak ada di sheet Realisasi{why}",
+                                   f"Tambahkan baris dengan kode '{code}' dan isi realisasi triwulan {ROMAN[q]}-nya.",
+                                   "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+    for b in budget:
+        if b["triwulan"] < quarter and (b["realisasi_anggaran_status"] in _UNREADABLE or b["realisasi_anggaran_status"] == Status.TEXT):
+            text = visible(str(b["realisasi_anggaran_text"] or ""))
+            out.append(Finding(b["pk"], "error", b["realisasi_anggaran_loc"], text,
+                               f"Realisasi anggaran triwulan {ROMAN[b['triwulan']]} program '{b['kode_program']}' tidak terbaca: "
+                               f"tertulis '{text}'{_earlier(b['triwulan'], quarter)}",
+                               "Isi realisasi anggaran dalam Rupiah (mis. 125000000), lalu kirim ulang.", "berkas.triwulan_lalu",
+                               "Realisasi triwulan sebelumnya lengkap dan terbaca"))
+    return out
+
+
+def _is_percent(satuan: str) -> bool:
+    return "%" in satuan or "persen" in _norm(satuan)
+
+
+# A value this many times its target, or this fraction of it, is off by orders of magnitude: a
+# typo (zeros too many or too few), thousands for units, or another unit altogether.
+FAR_FROM_TARGET = Decimal(100)
+
+
+def plausibility(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]]) -> list[Finding]:
+    """Warnings for values a supervisor would question: a percentage typed as a fraction (0,875
+    under satuan % against a target of 90), a quarterly % target typed so, and a realisasi two
+    orders of magnitude or more from its target."""
+    from ..formatting import number, written
+
+    out: list[Finding] = []
+    by_key = {(ind["pk"], ind["kode"]): ind for ind in indicators}
+    for ind in indicators:
+        annual = ind["target_tahunan"]
+        if not _is_percent(ind["satuan"]) or annual is None:
+            continue
+        for q in range(1, 5):
+            target = ind[f"target_tw{q}"]
+            if target is not None and _fraction_of(target, annual):
+                out.append(_fraction(ind["pk"], ind[f"target_tw{q}_loc"], f"Target TW {ROMAN[q]}", ind, target, annual))
+    for r in realisasi:
+        ind = by_key.get((r["pk"], r["kode"]))
+        value = r["realisasi"]
+        if ind is None or value is None or value == 0:
+            continue
+        target = _target_for(ind, r["triwulan"])
+        if target is None:
+            continue
+        if _is_percent(ind["satuan"]):
+            if _fraction_of(value, target):
+                out.append(_fraction(r["pk"], r["realisasi_loc"], f"Realisasi TW {ROMAN[r['triwulan']]}", ind, value, target))
+            continue
+        ratio = abs(value) / abs(target)
+        if ratio >= FAR_FROM_TARGET or ratio <= 1 / FAR_FROM_TARGET:
+            times = f"{number(ratio, 0)} kali targetnya" if ratio >= 1 else f"hanya 1/{number(1 / ratio, 0)} dari targetnya"
+            out.append(Finding(r["pk"], "warning", r["realisasi_loc"], written(value),
+                               f"Realisasi TW {ROMAN[r['triwulan']]} indikator '{ind['indikator']}' {written(value)} {ind['satuan']}, "
+                               f"{times} ({written(target)}): jauh dari wajar",
+                               "Periksa apakah ada salah ketik (angka nol berlebih atau kurang, ribuan atau jutaan, tanda desimal) "
+                               "atau satuan yang berbeda; bila benar, abaikan peringatan ini.", "berkas.jauh_dari_target",
+                               "Realisasi sebanding dengan targetnya"))
+    return out
+
+
+def _target_for(ind: dict[str, Any], q: int) -> Decimal | None:
+    """The target a quarter's realisasi is compared with: that quarter's, or else, for a
+    position or an average (not for a sum of quarters), the annual one."""
+    for target in (ind[f"target_tw{q}"], None if ind["akumulasi"] == "jumlah" else ind["target_tahunan"]):
+        if target is not None and target != 0:
+            return target
+    return None
+
+
+def _fraction_of(value: Decimal, target: Decimal) -> bool:
+    """A percentage typed as a fraction: at most 1, the target above 1, and the value a hundred
+    times over much nearer the target than the value itself (0,875 against 90, not 0,9
+    against an inflation target of 2,5)."""
+    return 0 < abs(value) <= 1 < abs(target) and abs(value) * 10 < abs(target)
+
+
+def _fraction(pk: str, loc: Location, what: str, ind: dict[str, Any], value: Decimal, target: Decimal) -> Finding:
+    from ..formatting import written
+
+    # Quoted as written: "0,875" rounded to "0,88" would not be what the official typed.
+    shown, hundred = written(value), written(value * 100)
+    return Finding(pk, "warning", loc, shown,
+                   f"{what} indikator '{ind['indikator']}' bersatuan % tertulis {shown}, sedangkan targetnya {written(target)}: "
+                   f"ditulis sebagai pecahan? {shown} berarti {shown} %; untuk {hundred} % tulis {hundred}",
+                   f"Tulis persentase sebagai angka persen (mis. {hundred}, bukan {shown}); bila {shown} % memang benar, "
+                   "abaikan peringatan ini.", "berkas.persen_pecahan", "Persentase ditulis dalam persen, bukan pecahan")
+
+
+# ---------------------------------------------------------------- earlier quarters' paraf
+
+EARLIER_CHECK = "berkas.triwulan_lalu_diparaf"
+EARLIER_EXPECTED = "Realisasi setiap triwulan sebelumnya sudah diparaf"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether an earlier quarter's realisasi of a PK may count in a later quarter.
+
+    `state`: "paraf" (initialled by that quarter's run, and its workbook is still the one
+    initialled), "sebelum_sakip" (the quarter precedes the first one this year that sakip ran:
+    taken as initialled by hand), or one that does not count: "dikembalikan", "belum_diperiksa",
+    "berubah", "rusak". `why` and `fix` are the Indonesian finding for those.
+    """
+
+    pk: str
+    quarter: int
+    state: Literal["paraf", "sebelum_sakip", "dikembalikan", "belum_diperiksa", "berubah", "rusak"]
+    why: str = ""
+    fix: str = ""
+    koreksi: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> bool:
+        return self.state in ("paraf", "sebelum_sakip")
+
+
+def _rerun(year: int, q: int, pk: str) -> str:
+    return f"sakip run {year} {q} --pk {pk}"
+
+
+def _initialled_inputs(outputs: Path, year: int, q: int, pk: str) -> set[str] | None:
+    """SHA-256 of every input file recorded in the manifest of the PK's latest revision of
+    quarter q (the revision its PARAF verdict stands on); None when there is none to read."""
+    from ..pdf import manifest
+    from ..outputs.files import pk_dir
+    from ..outputs.revisions import latest, package_in
+
+    try:
+        rev = latest(pk_dir(outputs, year, q, pk))
+        package = package_in(rev) if rev is not None else None
+    except (OSError, RuntimeError, ValueError, SakipError):  # RuntimeError: a symlink loop
+        return None
+    made = manifest.load(package) if package is not None else None
+    return None if made is None else {e.sha256 for e in made.berkas if e.jenis == "masukan"}
+
+
+def _files_of(period: PeriodData, pk: str, q: int) -> list[Path]:
+    """The files of a PK's realisasi workbook of quarter q as read (a CSV folder: its CSV files)."""
+    if period.realisasi.empty:
+        return []
+    rows = period.realisasi[(period.realisasi["pk"] == pk) & (period.realisasi["triwulan"] == q)]
+    out: list[Path] = []
+    for file in dict.fromkeys(rows["file"]):
+        path = Path(file)
+        out += _csv_files(path) if path.is_dir() else [path]
+    return out
+
+
+def _digest(path: Path) -> str:
+    from ..pdf.manifest import sha256
+
+    try:
+        return sha256(path)
+    except OSError:  # read a moment ago; gone or unreadable now: not the file initialled
+        return ""
+
+
+def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = None,
+                     before: int | None = None) -> tuple[dict[tuple[str, int], Standing], list[str]]:
+    """Where quarters 1..before-1 (default: the period's quarter) of each PK stand, from the runs
+    recorded under `outputs`, and notes for the operator. The form of quarter n reads the period
+    up to n-1 and asks with before=n.
+
+    A quarter's realisasi counts only once initialled: its run's summary
+    (outputs/<year>/TW<q>/ringkasan.json) says PARAF for the PK, and the workbook read now is the
+    one that revision was made from (its SHA-256 is among the manifest's inputs). The quarters
+    before the first one of the year that sakip ran (no summary for any of them) were initialled
+    by hand before sakip was used: they count, with a note, and their workbooks are still read as
+    strictly as any (read_period).
+    """
+    from ..outputs.summary import SUMMARY_FILE, Summary
+    from ..outputs.files import period_dir
+
+    year, quarter = period.year, before or period.quarter
+    pks = period.pk_codes() if pks is None else pks
+    out: dict[tuple[str, int], Standing] = {}
+    notes: list[str] = []
+    recorded: dict[int, bool] = {}
+    unreadable: dict[int, str] = {}  # quarter -> why its folder cannot be looked at
+    for q in range(1, quarter):
+        try:
+            path = period_dir(outputs, year, q) / SUMMARY_FILE
+            recorded[q] = path.exists() or path.is_symlink()
+        except (OSError, SakipError) as exc:  # unreadable, or a link out of outputs/: not "never run"
+            recorded[q] = True
+            unreadable[q] = visible(str(exc))
+    first = next((q for q in range(1, quarter) if recorded[q]), quarter)
+    if first > 1:
+        shown = ", ".join(ROMAN[q] for q in range(1, first))
+        notes.append(f"Triwulan {shown} tahun {year} belum pernah diproses sakip (tidak ada ringkasan.json di "
+                     f"{outputs}/{year}): realisasinya dianggap sudah diparaf di luar sakip dan "
+                     f"diperiksa kelengkapan serta keterbacaannya dalam run ini. Untuk pemeriksaan penuh, jalankan "
+                     f"'sakip run {year} <triwulan>' untuk triwulan itu lebih dulu.")
+    for q in range(1, quarter):
+        if q < first:
+            out.update({(pk, q): Standing(pk, q, "sebelum_sakip") for pk in pks})
+            continue
+        summary = None if q in unreadable else Summary.read(outputs, year, q)
+        where = f"{outputs}/{year}/TW{q}/{SUMMARY_FILE}" + (f": {unreadable[q]}" if q in unreadable else "")
+        rows = {r.pk: r for r in summary.rows} if summary else {}
+        for pk in pks:
+            rerun = f"jalankan '{_rerun(year, q, pk)}' sampai diparaf, lalu jalankan ulang triwulan {ROMAN[quarter]}."
+            row = rows.get(pk)
+            if not recorded[q]:
+                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"triwulan {ROMAN[q]} belum pernah dijalankan",
+                                        f"Jalankan 'sakip run {year} {q}' sampai PK ini diparaf, lalu jalankan ulang "
+                                        f"triwulan {ROMAN[quarter]}.")
+            elif summary is None:
+                out[(pk, q)] = Standing(pk, q, "rusak", f"catatan pemeriksaan triwulan {ROMAN[q]} ({where}) tidak dapat "
+                                        "dibaca", f"Jalankan ulang triwulan {ROMAN[q]} ('sakip run {year} {q}'), lalu "
+                                        f"jalankan ulang triwulan {ROMAN[quarter]}.")
+            elif row is None:
+                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"PK ini tidak ada dalam pemeriksaan triwulan {ROMAN[q]}",
+                                        f"Letakkan berkas triwulan {ROMAN[q]}-nya, lalu {rerun}")
+            elif row.status == "DIKEMBALIKAN":
+                koreksi = tuple(row.keluaran)
+                named = " dan ".join(visible(k) for k in koreksi) or f"lembar koreksi di {outputs}/{year}/TW{q}/{pk}"
+                out[(pk, q)] = Standing(pk, q, "dikembalikan",
+                                        f"dikembalikan pada pemeriksaan triwulan {ROMAN[q]} dan belum diperbaiki (lembar koreksi: {named})",
+                                        f"Perbaiki berkas triwulan {ROMAN[q]} sesuai {named}, letakkan di folder "
+                                        f"{_folder(period.agency(pk), q)}, lalu {rerun}",
+                                        koreksi)
+            elif row.status != "PARAF":
+                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"pemeriksaan triwulan {ROMAN[q]} berstatus {row.status}"
+                                        + (f" ({visible(row.pesan)})" if row.pesan else ""),
+                                        rerun[:1].upper() + rerun[1:])
+            else:
+                initialled = _initialled_inputs(outputs, year, q, pk)
+                files = _files_of(period, pk, q)
+                if initialled is None:
+                    out[(pk, q)] = Standing(pk, q, "rusak", f"paket triwulan {ROMAN[q]} yang diparaf tidak ditemukan atau "
+                                            "manifestnya tidak terbaca, sehingga tidak dapat dipastikan berkas mana yang diparaf",
+                                            rerun[:1].upper() + rerun[1:])
+                elif files and not all(_digest(f) in initialled for f in files):
+                    out[(pk, q)] = Standing(pk, q, "berubah", f"berkasnya berubah sejak diparaf "
+                                            f"(isinya tidak sama dengan yang tercatat di manifest paket triwulan {ROMAN[q]})",
+                                            f"Bila perubahan itu koreksi yang disengaja, {rerun} Bila tidak, kembalikan berkas "
+                                            "yang sudah diparaf.")
+                else:
+                    out[(pk, q)] = Standing(pk, q, "paraf")
+    return out, notes
+
+
+def earlier_findings(period: PeriodData, outputs: Path) -> tuple[list[Finding], list[str]]:
+    """An error for each PK whose realisasi of this quarter came in while an earlier quarter of
+    it does not count (returned, never checked, changed since its paraf): the s.d. figures
+    would be made of figures nobody initialled. And the operator's notes (earlier_standing)."""
+    received = {pk for pk, q in period.received if q == period.quarter}
+    standing, notes = earlier_standing(period, outputs, [pk for pk in period.pk_codes() if pk in received])
+    out = []
+    for (pk, q), s in sorted(standing.items(), key=lambda item: (item[0][0], item[0][1])):
+        if s.counts:
+            continue
+        # The folder, not the workbook: the unit corrects the earlier quarter from that quarter's
+        # correction workbook, not from a second marked copy made here.
+        out.append(Finding(pk, "error", Location(_folder(period.agency(pk), q)), "",
+                           f"Realisasi triwulan {ROMAN[q]} {pk} belum diparaf: {s.why}. Capaian s.d. triwulan {ROMAN[period.quarter]} "
+                           "hanya dihitung dari realisasi yang sudah diparaf", s.fix, EARLIER_CHECK, EARLIER_EXPECTED))
+    return out, notes

@@ -1,0 +1,175 @@
+"""One run per period: a lock file in the period's output folder.
+
+Two runs of one quarter at once (the scheduled run and an operator's rerun, or a rerun started
+twice) would plan the same next revision of a PK and race to publish it. The lock is an
+advisory `flock` on ``outputs/<year>/TW<n>/.proses.lock``: the kernel drops it when its process
+ends, however it ends (kill -9 included), so a lock can never outlive its run and no pid has to
+be guessed alive or dead. The file also says who holds it (pid, host, start, run), for the
+message the second run prints; the holder clears it on a clean exit, so a record still present
+when the lock is taken is the trace of a run that died, reported as taken over.
+
+flock works across processes on one machine and, on Linux, over NFS (it is emulated with fcntl
+byte-range locks there), which covers a work pool sharing one outputs/ folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SakipError
+from ..formatting import ROMAN, wib
+from .files import make_folder, period_dir, storage_error
+
+LOCK_FILE = ".proses.lock"
+POLL_SECONDS = 0.5
+
+
+class BusyError(SakipError):
+    """Another run holds the period's lock."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    pid: int
+    host: str
+    started: str
+    run: str
+
+    def __str__(self) -> str:
+        return f"PID {self.pid} di {self.host}, mulai {wib(self.started, seconds=True)}" + (f", run {self.run}" if self.run else "")
+
+
+def _holder(text: str) -> Holder | None:
+    try:
+        data = json.loads(text)
+        return Holder(int(data["pid"]), str(data["host"]), str(data["mulai"]), str(data.get("run", "")))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _read(fd: int) -> str:
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 4096).decode("utf-8", "replace")
+
+
+@dataclass
+class PeriodLock:
+    """A held lock; `taken_over` is the holder a dead run left behind, if any."""
+
+    path: Path
+    fd: int
+    taken_over: Holder | None = None
+
+    def release(self) -> None:
+        if self.fd < 0:
+            return
+        try:
+            os.ftruncate(self.fd, 0)  # a clean exit leaves no holder record
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _label(year: int, quarter: int) -> str:
+    return f"{year} Triwulan {ROMAN[quarter]}"
+
+
+def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.0,
+            on_wait: Callable[[str], None] | None = None) -> PeriodLock:
+    """Take the period's lock. If another run holds it: refuse at once (wait 0), or wait up to
+    `wait` seconds, calling `on_wait` once with a message saying who holds it."""
+    folder = make_folder(period_dir(outputs, year, quarter))
+    path = folder / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise storage_error(exc, folder) from exc
+    deadline = time.monotonic() + wait
+    told = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _holder(_read(fd))
+                who = f" oleh run lain ({holder})" if holder else " oleh run lain"
+                if time.monotonic() >= deadline:
+                    waited = f" setelah menunggu {wait:.0f} detik" if wait else ""
+                    raise BusyError(f"{_label(year, quarter)} sedang diproses{who}{waited}; tunggu sampai selesai "
+                                    f"(lihat 'sakip status {year} {quarter}'), atau jalankan dengan --tunggu DETIK") from None
+                if not told and on_wait is not None:
+                    on_wait(f"{_label(year, quarter)} sedang diproses{who}; menunggu paling lama {wait:.0f} detik ...")
+                    told = True
+                time.sleep(POLL_SECONDS)
+        stale = _holder(_read(fd))
+        record = {"pid": os.getpid(), "host": socket.gethostname(), "mulai": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                  "run": run}
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(record).encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:  # a full disk: the lock is held all the same, the record is lost
+            raise storage_error(exc, folder) from exc
+        return PeriodLock(path, fd, stale)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+# Locks this process holds, by lock file: `sakip run` takes the period's lock before it calls
+# the flow (so a busy period is one line, not a failed flow run with a traceback in Prefect's
+# log), and the flow, which must also lock when a worker runs it, then finds it held already.
+_HELD: dict[Path, list] = {}
+_HELD_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def held(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.0,
+         on_wait: Callable[[str], None] | None = None) -> Iterator[PeriodLock]:
+    """The period's lock for the block, taken or (when this process holds it already) shared."""
+    key = (period_dir(outputs, year, quarter) / LOCK_FILE).resolve()
+    with _HELD_GUARD:
+        entry = _HELD.get(key)
+        if entry is not None:
+            entry[1] += 1
+    if entry is not None:
+        try:
+            yield PeriodLock(entry[0].path, -1)
+        finally:
+            with _HELD_GUARD:
+                entry[1] -= 1
+        return
+    lock = acquire(outputs, year, quarter, run, wait, on_wait)
+    with _HELD_GUARD:
+        _HELD[key] = entry = [lock, 1]
+    try:
+        yield lock
+    finally:
+        with _HELD_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _HELD[key]
+                lock.release()
+
+
+def period_of_package(package: Path) -> tuple[Path, int, int] | None:
+    """(outputs, year, quarter) of a package at outputs/<year>/TW<n>/<PK>/<rev-NN or latest>/, else None."""
+    parts = package.absolute().parts
+    if len(parts) < 6:
+        return None
+    year, quarter = parts[-5], parts[-4]
+    if not (year.isdigit() and quarter.startswith("TW") and quarter[2:].isdigit()):
+        return None
+    return Path(*parts[:-5]), int(year), int(quarter[2:])
