@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # capaian imports this module; its result types are only named here
+    from .capaian.rules import Figure, PKResult, Result
 
 LOCALE = "id_ID"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -84,6 +88,49 @@ def percent(value: Decimal | None) -> str:
 def rupiah(value: Decimal | None) -> str:
     """'Rp 1.234.567' (whole Rupiah)."""
     return "-" if value is None else f"Rp {number(value, 0)}"
+
+
+def percent_range(values: tuple[Decimal, Decimal] | None) -> str:
+    """'93,60 % – 104,00 %', one percentage when both ends are equal, '-' for none."""
+    if not values:
+        return "-"
+    low, high = values
+    return percent(low) if low == high else f"{percent(low)} – {percent(high)}"
+
+
+# --- capaian results (sakip.capaian.rules), as documents and the console print them ----------
+
+STATE_TEXT = {"tidak_dapat_dihitung": "tidak dapat dihitung", "tercapai": "Tercapai", "tidak_tercapai": "Tidak tercapai"}
+QUALITATIVE_STATES = ("tercapai", "tidak_tercapai")  # a result without a percentage: reached or not
+
+
+def figure(f: Figure) -> str:
+    """A target or realisasi: its number as every figure is printed ('12.500', '93,75'), else the
+    text written for a qualitative or range value ('WTP', '70-80'), else '-'."""
+    return number(f.value) if f.value is not None else (f.text or "-")
+
+
+def capaian_text(result: Result) -> str:
+    """A capaian, serapan or efisiensi: '93,75 %', 'Tercapai', 'tidak dapat dihitung', or
+    'belum diukur (mulai TW IV)'."""
+    if result.state == "dihitung":
+        return percent(result.value)
+    if result.state == "belum_diukur":
+        return f"belum diukur ({result.note})" if result.note else "belum diukur"
+    return STATE_TEXT[result.state]
+
+
+def range_text(result: PKResult, to_date: bool = False) -> str:
+    """A PK's capaian in %, lowest to highest, followed by its qualitative results, which have no
+    percentage to join the range: "93,60 % – 104,00 %; Tercapai 1". `to_date`: s.d. the quarter
+    (the year's, at TW IV, as the LKjIP reports)."""
+    numeric = percent_range(result.capaian_range(to_date))
+    results = [STATE_TEXT[r.state] for r in result.results(to_date) if r.state in QUALITATIVE_STATES]
+    qualitative = ", ".join(f"{label} {results.count(label)}" for label in (STATE_TEXT[s] for s in QUALITATIVE_STATES)
+                            if results.count(label))
+    if not qualitative:
+        return numeric
+    return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
 
 
 def date_id(day: dt.date) -> str:
@@ -218,90 +265,3 @@ def printable(text: str) -> tuple[str, list[str]]:
     if not removed:
         return text, []
     return "".join(ch for ch in text if not invisible(ch)), removed
-
-
-def _decimal(value: object, filter_name: str) -> Decimal | None:
-    """A filter's input as a number: numbers, numeric strings ('1234.5', '1.234,5'); '-' or
-    empty is 'no value'. Anything else is a template error naming the filter."""
-    import jinja2
-
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = str(value).strip().replace(" ", "")
-    if text in ("", "-"):
-        return None
-    try:
-        if "," in text:  # an Indonesian-formatted number: '.' groups thousands
-            return Decimal(text.replace(".", "").replace(",", "."))
-        return Decimal(text)
-    except ArithmeticError:
-        raise jinja2.TemplateRuntimeError(f"filter '{filter_name}': '{value}' bukan angka") from None
-
-
-def _date(value: object) -> dt.date:
-    import jinja2
-
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise jinja2.TemplateRuntimeError(f"filter 'tanggal': '{value}' bukan tanggal (tulis TTTT-BB-HH)") from None
-
-
-def _quarter(value: object, filter_name: str) -> int:
-    import jinja2
-
-    try:
-        q = int(str(value).strip())
-    except ValueError:
-        q = 0
-    if q not in ROMAN:
-        raise jinja2.TemplateRuntimeError(f"filter '{filter_name}': '{value}' bukan nomor triwulan 1 sampai 4")
-    return q
-
-
-def f_angka(value: object, desimal: int | None = None) -> str:
-    return number(_decimal(value, "angka"), desimal)
-
-
-def f_persen(value: object, desimal: int = 2) -> str:
-    d = _decimal(value, "persen")
-    return "-" if d is None else f"{number(d, desimal)} %"
-
-
-def f_rupiah(value: object) -> str:
-    return rupiah(_decimal(value, "rupiah"))
-
-
-def f_tanggal(value: object) -> str:
-    return date_id(_date(value))
-
-
-def f_nip(value: object) -> str:
-    return nip(str(value).replace(" ", ""))
-
-
-def f_triwulan(value: object) -> str:
-    return quarter_name(_quarter(value, "triwulan"))
-
-
-def f_romawi(value: object) -> str:
-    return ROMAN[_quarter(value, "romawi")]
-
-
-# The Indonesian filters templates may use, with an example each: `sakip template fields` and
-# templates/FIELDS.md are generated from this table, and a test renders every example.
-FILTERS = {
-    "angka": (f_angka, "1234567.5", "angka Indonesia: titik pemisah ribuan, koma desimal; `angka(0)` membulatkan tanpa desimal"),
-    "persen": (f_persen, "93.755", "persentase dua desimal; `persen(1)` satu desimal"),
-    "rupiah": (f_rupiah, "1845000000", "Rupiah tanpa sen"),
-    "tanggal": (f_tanggal, "2026-07-06", "tanggal dalam bahasa Indonesia dari TTTT-BB-HH"),
-    "nip": (f_nip, "197104121996031003", "NIP 18 angka dalam kelompok 8 6 1 3"),
-    "triwulan": (f_triwulan, "2", "nama triwulan dari nomornya"),
-    "romawi": (f_romawi, "2", "angka Romawi triwulan"),
-}

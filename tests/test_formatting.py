@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sakip import formatting as f
+from sakip.documents import filters
 
 from tests.conftest import examples
 
@@ -67,7 +68,7 @@ def test_formatting_never_fails_and_never_prints_negative_zero(value):
 ])
 def test_every_printed_number_has_at_most_two_decimals_half_up(value, expected):
     assert f.number(value) == expected
-    assert f.f_angka(value) == expected  # the templates' filter follows the same rule
+    assert filters.f_angka(value) == expected  # the templates' filter follows the same rule
 
 
 def test_a_message_quotes_a_cell_as_written_not_rounded_for_print():

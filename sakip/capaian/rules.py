@@ -25,10 +25,12 @@
   akhir with rising targets starting at most half the last, e.g. 25/50/75/100), quarterly
   targets on a different scale from the annual target, unknown qualitative targets.
 
-Targets and realisasi stay Decimal in the results (`Figure`): rounding happens only when a
-value is printed (half up, two decimals, `sakip.formatting`), and no consumer reads a printed
-number back ("12.500" orang is ambiguous once printed). The predikat is judged on the printed
-value so that a report never shows 90,00 % as "Sangat Baik".
+Targets and realisasi stay Decimal in the results (`Figure`), capaian a `Result` (a Decimal or
+None, with a state and a reason): this module prints nothing. Documents and the console print
+them through `sakip.formatting` (`figure`, `capaian_text`, `range_text`: half up, two
+decimals), and no consumer reads a printed number back ("12.500" orang is ambiguous once
+printed). The predikat is judged on the value as printed (`Result.shown`) so that a report never
+shows 90,00 % as "Sangat Baik".
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ from . import anggaran
 from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from ..errors import Location
 from ..isolation import Failures, each
-from ..formatting import ROMAN, number, percent, round2, written
-from ..ingest.workbooks import PeriodData, parse_number
+from ..formatting import ROMAN, percent, round2, written
+from ..ingest.workbooks import PeriodData
 from ..model import Finding, Status
 
 State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
@@ -69,7 +71,6 @@ SCALES: dict[str, tuple[str, ...]] = {
 MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
           "september", "oktober", "november", "desember")
 _LEVEL = re.compile(r"^level\s*(\d+)$", re.I)
-_RANGE = re.compile(r"^\s*([+-]?[\d.,]+)\s*%?\s*(?:-|–|—|s\.?\s*d\.?|sampai)\s*([+-]?[\d.,]+)\s*%?\s*$", re.I)
 
 # Name patterns of indicators where lower is better, unless the name speaks of reducing them.
 NEGATIVE_NAMES = ("prevalensi", "kemiskinan", "penduduk miskin", "pengangguran", "angka kematian", "angka kesakitan",
@@ -95,16 +96,8 @@ class Result:
 
     @property
     def shown(self) -> Decimal | None:
+        """The value at the precision it is printed and judged at (two decimals, half up)."""
         return None if self.value is None else round2(self.value)
-
-    @property
-    def text(self) -> str:
-        if self.state == "dihitung":
-            return percent(self.value)
-        if self.state == "belum_diukur":
-            return f"belum diukur ({self.note})" if self.note else "belum diukur"
-        return {"tidak_dapat_dihitung": "tidak dapat dihitung", "tercapai": "Tercapai",
-                "tidak_tercapai": "Tidak tercapai"}[self.state]
 
     @property
     def formula(self) -> str:
@@ -177,17 +170,6 @@ def qualitative(realisasi: str, target: str) -> Result:
     return Result(None, "tercapai" if rank(realisasi)[1] >= rank(target)[1] else "tidak_tercapai", rule="ordinal")
 
 
-def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
-    """'70-80', '70 – 80', '70 s.d. 80', '70,5-80 %' as inclusive (low, high); None if not a range."""
-    m = _RANGE.match(text or "")
-    if not m:
-        return None
-    low, high = (parse_number(g).value for g in m.groups())
-    if low is None or high is None or low > high:
-        return None
-    return low, high
-
-
 def in_range(realisasi: Decimal | None, bounds: tuple[Decimal, Decimal], polarity: str, formula: str) -> Result:
     """Capaian against a range target, by the bound that must be reached (see the module doc)."""
     low, high = bounds
@@ -233,17 +215,10 @@ Kind = Literal["angka", "rentang", "kualitatif"]
 @dataclass(frozen=True)
 class Figure:
     """A target or realisasi as the engine keeps it: the exact number, or the text written for a
-    qualitative or range value. Printed only through `shown` (or str()), never parsed back."""
+    qualitative or range value. Printed by `formatting.figure`, never parsed back."""
 
     value: Decimal | None = None
     text: str = ""
-
-    @property
-    def shown(self) -> str:
-        return number(self.value) if self.value is not None else (self.text or "-")
-
-    def __str__(self) -> str:
-        return self.shown
 
 
 @dataclass
@@ -314,26 +289,13 @@ class PKResult:
 
     def capaian_range(self, to_date: bool = False) -> tuple[Decimal, Decimal] | None:
         """Lowest and highest printed capaian of the quarter (or, `to_date`, s.d. the quarter)."""
-        values = [r.shown for r in self._results(to_date) if r.state == "dihitung"]
+        values = [r.shown for r in self.results(to_date) if r.state == "dihitung"]
         values = [v for v in values if v is not None]
         return (min(values), max(values)) if values else None
 
-    def _results(self, to_date: bool) -> list[Result]:
+    def results(self, to_date: bool = False) -> list[Result]:
+        """Every indicator's capaian of the quarter (or, `to_date`, s.d. the quarter)."""
         return [i.capaian_sd if to_date else i.capaian_tw for i in self.indicators]
-
-    def range_text(self, to_date: bool = False) -> str:
-        """The range of capaian in %, followed by the qualitative results, which have no
-        percentage to join the range: "93,60 % – 104,00 %; Tercapai 1". `to_date`: s.d. the
-        quarter (the year's, at TW IV, as the LKjIP reports)."""
-        values = self.capaian_range(to_date)
-        numeric = "-" if not values else (percent(values[0]) if values[0] == values[1]
-                                          else f"{percent(values[0])} – {percent(values[1])}")
-        results = [r.text for r in self._results(to_date) if r.state in QUALITATIVE_PREDIKAT]
-        qualitative = ", ".join(f"{label} {results.count(label)}" for label in QUALITATIVE_PREDIKAT.values()
-                                if results.count(label))
-        if not qualitative:
-            return numeric
-        return qualitative if numeric == "-" else f"{numeric}; {qualitative}"
 
     def predikat_counts(self) -> dict[str, int]:
         """Indicators per predikat ("-" when none could be given); an indicator not yet measured
@@ -381,13 +343,15 @@ class Target:
     text: str = ""
 
     @classmethod
-    def of(cls, value: Decimal | None, text: str, status: str) -> "Target":
+    def of(cls, value: Decimal | None, text: str, status: str, bounds: tuple[Decimal, Decimal] | None = None) -> "Target":
+        """From a cell as ingest read it: its number, its text, its status, and the bounds of a
+        range written in it (ingest's ``<field>_rentang``)."""
         if status in (Status.NUMBER, Status.NUMBER_TEXT) and value is not None:
             return cls("angka", value=value, text=text)
         if status == Status.EMPTY:
             return cls("kosong", text=text)
         if status == Status.TEXT:
-            if bounds := parse_range(text):
+            if bounds:
                 return cls("rentang", bounds=bounds, text=text)
             if rank(text) is not None:
                 return cls("ordinal", text=text)
@@ -400,7 +364,12 @@ class Target:
 
 def quarter_targets(ind: dict[str, Any]) -> list[Target]:
     """The RA targets TW I..IV of an indicator row as ingest reads it."""
-    return [Target.of(ind[f"target_tw{i}"], ind[f"target_tw{i}_text"], ind[f"target_tw{i}_status"]) for i in range(1, 5)]
+    return [target_of(ind, f"target_tw{i}") for i in range(1, 5)]
+
+
+def target_of(row: dict[str, Any], key: str) -> Target:
+    """The target in column `key` of a row as ingest reads it."""
+    return Target.of(row[key], row[f"{key}_text"], row[f"{key}_status"], row.get(f"{key}_rentang"))
 
 
 def first_measured(targets: list[Target]) -> int | None:
@@ -496,7 +465,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                                          f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
                                          "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi.",
                                          "rumus_negatif"))
-        annual = Target.of(ind["target_tahunan"], ind["target_tahunan_text"], ind["target_tahunan_status"])
+        annual = target_of(ind, "target_tahunan")
         targets = quarter_targets(ind)
         this_quarter = targets[q - 1]
         to_date = target_to_date(targets, q, method)

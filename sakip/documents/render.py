@@ -30,7 +30,7 @@ from . import charts
 from ..capaian.rules import FORMULAS, PKResult
 from ..config import Konfigurasi, Pejabat
 from ..errors import ConfigError, TemplateError
-from ..formatting import ROMAN, date_id, nip, number, quarter_name
+from ..formatting import ROMAN, capaian_text, date_id, figure, nip, number, quarter_name
 from ..isolation import Failures, guarded
 from ..model import REPORT_PARAF_FIELD, signature_marker
 from ..outputs.files import atomic_path, safe_component
@@ -271,15 +271,15 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
         rows.append({
             "no": n, "kode": ind.kode, "sasaran": f"{sasaran[-1]['nomor']}. {ind.sasaran}", "indikator": ind.indikator,
             "satuan": ind.satuan,
-            "target_tahunan": ind.target_tahunan.shown, "target_tw": ind.target_tw.shown, "target_sd": ind.target_sd.shown,
-            "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text, "realisasi_sd": ind.realisasi_sd.shown,
-            "capaian_sd": ind.capaian_sd.text, "predikat": ind.predikat, "polaritas": ind.polaritas,
+            "target_tahunan": figure(ind.target_tahunan), "target_tw": figure(ind.target_tw), "target_sd": figure(ind.target_sd),
+            "realisasi_tw": figure(ind.realisasi_tw), "capaian_tw": capaian_text(ind.capaian_tw), "realisasi_sd": figure(ind.realisasi_sd),
+            "capaian_sd": capaian_text(ind.capaian_sd), "predikat": ind.predikat, "polaritas": ind.polaritas,
             "akumulasi": ind.akumulasi, "rumus_tw": ind.capaian_tw.rule, "rumus_sd": ind.capaian_sd.rule,
         })
         sasaran[-1]["indikator"].append(rows[-1])
         cap = ind.capaian_tw
         if ind.below(threshold) or ind.kendala:
-            kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": cap.text,
+            kendala.append({"no": len(kendala) + 1, "indikator": ind.indikator, "capaian": capaian_text(cap),
                             "kendala": ind.kendala or "-", "tindak_lanjut": ind.tindak_lanjut or "-"})
     return {
         "kop": letterhead(cfg), "periode": period.context, "pejabat": official(p), "pk": {"kode": pk},
@@ -288,12 +288,12 @@ def report_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: PKResult, peri
         "rumus": {rule: FORMULAS[rule] for rule in result.formulas_used()},
         "anggaran": [{"no": n, "kode": b.kode, "program": INDENT * depth + b.program, "pagu": number(b.pagu, 0),
                       "realisasi_tw": number(b.realisasi_tw, 0),
-                      "realisasi_sd": number(b.realisasi_sd, 0), "serapan": b.serapan.text}
+                      "realisasi_sd": number(b.realisasi_sd, 0), "serapan": capaian_text(b.serapan)}
                      for n, (depth, b) in enumerate(anggaran.in_tree_order(result.budgets), start=1)],
         "anggaran_total": {"pagu": number(result.pagu, 0), "realisasi_tw": number(result.realisasi_anggaran_tw, 0),
-                           "realisasi_sd": number(result.realisasi_anggaran_sd, 0), "serapan": result.serapan.text},
-        "efisiensi": {"nilai": result.efisiensi.text, "rumus": FORMULAS["efisiensi"],
-                      "capaian_rata": result.capaian_rata_sd.text, "serapan": result.serapan.text},
+                           "realisasi_sd": number(result.realisasi_anggaran_sd, 0), "serapan": capaian_text(result.serapan)},
+        "efisiensi": {"nilai": capaian_text(result.efisiensi), "rumus": FORMULAS["efisiensi"],
+                      "capaian_rata": capaian_text(result.capaian_rata_sd), "serapan": capaian_text(result.serapan)},
         "kendala": kendala,
         "ttd": signature_block(cfg, p, period, OFFICIAL_FIELD),
         "paraf": checker_cells(cfg, cfg.key_of(p)),

@@ -19,9 +19,11 @@ from typing import Any
 
 from ..capaian import anggaran
 from . import charts
-from ..capaian.rules import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Target, band, judge
+from ..capaian.rules import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Result, Target, band, judge
 from ..config import Konfigurasi, Predikat, load_as
-from ..formatting import number, percent, quarter_name
+from ..formatting import capaian_text, figure, number, percent, quarter_name, range_text
+from ..ingest.numbers import parse_number, parse_range
+from ..model import Status
 from ..paraf.suites import ParafResult
 from .render import INDENT, Period, letterhead, official, signature_block
 
@@ -55,6 +57,14 @@ class TargetRenstra:
     kode: str  # indicator code in the head's PK
     target: str  # the Renstra's end target, as the PK writes targets ("90", "WTP", "Level 3")
     tahun: str = ""  # the Renstra's last year
+
+    def read(self, satuan: str) -> Target:
+        """The target as capaian judges it, read by the workbooks' number rule with the
+        indicator's satuan (which decides whether "150.000" is Rupiah): a number, a range by its
+        bounds, or the text ("WTP", "Level 3"); empty when the planners wrote none."""
+        reading = parse_number(self.target, satuan)
+        bounds = parse_range(self.target) if reading.status == Status.TEXT else None
+        return Target.of(reading.value, self.target, reading.status, bounds)
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ def _budget_rows(results: list[PKResult], with_code: bool = False) -> tuple[list
     subkegiatan, from whichever PK holds them, indented by level; `with_code` writes the code
     before the name for tables without a code column) and their total: the top level only, since
     a programme's pagu already holds its kegiatan's (see `sakip.anggaran`)."""
-    lines = [_Line(b.kode, b.program, b.pagu, b.realisasi_sd, res.pk, b.serapan.text) for res in results for b in res.budgets]
+    lines = [_Line(b.kode, b.program, b.pagu, b.realisasi_sd, res.pk, capaian_text(b.serapan)) for res in results for b in res.budgets]
     rows = []
     for n, (level, x) in enumerate(anggaran.in_tree_order(lines), start=1):
         name = f"{x.kode} {x.program}" if with_code else x.program
@@ -201,8 +211,8 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         for ind in members:
             count += 1
             rows.append({"no": count, "sasaran": f"{n}. {name}", "pk": ind.pk, "indikator": ind.indikator,
-                         "satuan": ind.satuan, "target_tw": ind.target_tw.shown, "realisasi_tw": ind.realisasi_tw.shown, "capaian_tw": ind.capaian_tw.text,
-                         "capaian_sd": ind.capaian_sd.text, "predikat": predikat_of(ind)})
+                         "satuan": ind.satuan, "target_tw": figure(ind.target_tw), "realisasi_tw": figure(ind.realisasi_tw), "capaian_tw": capaian_text(ind.capaian_tw),
+                         "capaian_sd": capaian_text(ind.capaian_sd), "predikat": predikat_of(ind)})
         sasaran.append({"no": n, "nama": name, "jumlah_indikator": len(members), "sebaran": _spread(cfg, [predikat_of(i) for i in members]),
                         "indikator": rows})
     dist = distribution(cfg, [predikat_of(i) for i in inds])
@@ -212,7 +222,7 @@ def rekap_context(cfg: Konfigurasi, pks: list[str], capaian: dict[str, PKResult]
         verdict = verdicts.get(pk)
         state = verdict.verdict if verdict is not None else "GAGAL"
         daftar.append({"no": n, "pk": pk, "pejabat": officials.get(pk, "-"), "status": state,
-                       "capaian": capaian[pk].range_text() if pk in capaian and state == "PARAF" else "-",
+                       "capaian": range_text(capaian[pk]) if pk in capaian and state == "PARAF" else "-",
                        "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0})
         if verdict is not None and verdict.verdict != "PARAF":
             errors = verdict.errors
@@ -261,21 +271,22 @@ def _earlier(ind: IndicatorResult, earlier: EarlierYear) -> IndicatorResult | No
     return None
 
 
-def _renstra_capaian(ind: IndicatorResult, target: str) -> str:
-    """Realisasi of the year against the Renstra's end target, by the indicator's own rule."""
-    from ..ingest.workbooks import parse_number
-
-    if not target.strip():
-        return "-"
+def _renstra_capaian(ind: IndicatorResult, target: Target) -> Result | None:
+    """Realisasi of the year against the Renstra's end target (as `TargetRenstra.read` gives it),
+    by the indicator's own rule; None when the planners wrote no target."""
+    if target.kind == "kosong":
+        return None
     if not ind.measured:
-        return ind.capaian_sd.text
-    # The target is what planners wrote in lkjip.toml; the realisasi is the engine's own number,
-    # never its printed text read back ("12.500" orang would be ambiguous).
-    reading = parse_number(target, ind.satuan)
+        return ind.capaian_sd
+    # The realisasi is the engine's own number, never its printed text read back ("12.500" orang
+    # would be ambiguous); rumus_negatif is the rule the engine used ("" for positive polarity).
     real = ind.realisasi_sd
-    # rumus_negatif is the rule the engine used for this indicator ("" for positive polarity)
-    return judge(Target.of(reading.value, target, reading.status), real.value, real.text, ind.polaritas,
-                 ind.rumus_negatif).text
+    return judge(target, real.value, real.text, ind.polaritas, ind.rumus_negatif)
+
+
+def _renstra_text(ind: IndicatorResult, target: TargetRenstra | None) -> str:
+    result = _renstra_capaian(ind, target.read(ind.satuan)) if target else None
+    return "-" if result is None else capaian_text(result)
 
 
 def head_pks(cfg: Konfigurasi, pks: list[str], nips: dict[str, str]) -> list[str]:
@@ -315,12 +326,12 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         sasaran[-1]["_inds"].append((ind, prev2, prev1))
         sasaran[-1]["indikator"].append({
             "no": sum(len(s["indikator"]) for s in sasaran) + 1, "kode": ind.kode, "indikator": ind.indikator, "satuan": ind.satuan,
-            "target": ind.target_tahunan.shown, "realisasi": ind.realisasi_sd.shown, "capaian": ind.capaian_sd.text,
+            "target": figure(ind.target_tahunan), "realisasi": figure(ind.realisasi_sd), "capaian": capaian_text(ind.capaian_sd),
             "predikat": predikat_of(ind, annual),
-            "realisasi_n1": prev1.realisasi_sd.shown if prev1 else "-", "capaian_n1": prev1.capaian_sd.text if prev1 else "-",
-            "realisasi_n2": prev2.realisasi_sd.shown if prev2 else "-",
+            "realisasi_n1": figure(prev1.realisasi_sd) if prev1 else "-", "capaian_n1": capaian_text(prev1.capaian_sd) if prev1 else "-",
+            "realisasi_n2": figure(prev2.realisasi_sd) if prev2 else "-",
             "target_renstra": target_r.target if target_r else "-",
-            "capaian_renstra": _renstra_capaian(ind, target_r.target) if target_r else "-",
+            "capaian_renstra": _renstra_text(ind, target_r),
         })
     for s in sasaran:
         members = s.pop("_inds")
@@ -334,7 +345,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
     dist = distribution(cfg, predikat)
     computable = [i.capaian_sd.shown for i in inds if i.capaian_sd.state == "dihitung" and i.capaian_sd.shown is not None]
     mean = percent(sum(computable, Decimal(0)) / len(computable)) if computable else "-"
-    efisiensi = [{"pk": r.pk, "capaian_rata": r.capaian_rata_sd.text, "serapan": r.serapan.text, "efisiensi": r.efisiensi.text}
+    efisiensi = [{"pk": r.pk, "capaian_rata": capaian_text(r.capaian_rata_sd), "serapan": capaian_text(r.serapan), "efisiensi": capaian_text(r.efisiensi)}
                  for r in results]
     auto = (f"Pada Tahun {year}, {cfg.instansi.nama} mengukur {len(inds)} indikator kinerja pada {len(sasaran)} sasaran "
             f"strategis. Rata-rata capaian indikator yang dapat dihitung adalah {mean}; sebaran predikat: "
@@ -345,7 +356,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
         auto += " " + QUALITATIVE_NOTE
     all_pks = [{"no": n, "pk": pk, "pejabat": officials.get(pk, "-"),
                 "jumlah_indikator": len(capaian[pk].indicators) if pk in capaian else 0,
-                "capaian": capaian[pk].range_text(to_date=True) if pk in done else "-",
+                "capaian": range_text(capaian[pk], to_date=True) if pk in done else "-",
                 "status": verdicts[pk].verdict if verdicts.get(pk) is not None else "GAGAL"} for n, pk in enumerate(pks, start=1)]
     return {
         "kop": letterhead(cfg), "periode": per.context, "tahun": str(year),
@@ -357,7 +368,7 @@ def lkjip_context(cfg: Konfigurasi, narasi: Narasi, narrative_file: str, pks: li
                  for k in ("latar_belakang", "tugas_fungsi", "struktur_organisasi", "isu_strategis")},
         "perencanaan": {"pk": ", ".join(main) or "-",
                         "indikator": [{"no": n, "sasaran": i.sasaran, "indikator": i.indikator, "satuan": i.satuan,
-                                       "target": i.target_tahunan.shown} for n, i in enumerate(inds, start=1)],
+                                       "target": figure(i.target_tahunan)} for n, i in enumerate(inds, start=1)],
                         "anggaran": main_budget, "anggaran_total": main_total},
         "sasaran": sasaran,
         "sebaran": dist, "grafik": distribution_chart(f"Sebaran predikat capaian indikator Tahun {year}", dist),
@@ -382,9 +393,9 @@ def _comparison_chart(name: str, members: list[tuple[IndicatorResult, IndicatorR
             return None, None
         cap = ind.capaian_sd
         if cap.state == "tercapai":
-            return 100.0, cap.text
+            return 100.0, capaian_text(cap)
         if cap.state == "tidak_tercapai":
-            return 0.0, cap.text
+            return 0.0, capaian_text(cap)
         if cap.state != "dihitung" or cap.shown is None:
             return None, None
         return float(cap.shown), None

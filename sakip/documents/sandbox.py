@@ -84,7 +84,8 @@ from markupsafe import Markup
 
 from . import charts
 from ..errors import visible
-from ..formatting import FILTERS, number
+from .filters import FILTERS
+from ..formatting import number
 
 T = TypeVar("T")
 

@@ -29,7 +29,7 @@ from lxml import etree
 from . import charts
 from ..errors import TemplateError
 from .fields import CATALOGUE, TITLES
-from ..formatting import FILTERS
+from .filters import FILTERS
 from .sandbox import TIME_LIMIT, environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

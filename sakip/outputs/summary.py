@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from ..formatting import percent
+from ..formatting import percent_range
 from .files import period_dir, write_bytes
 
 STATUSES = ("PARAF", "DIKEMBALIKAN", "GAGAL")
@@ -105,10 +105,8 @@ class Summary:
 
 
 def capaian_range(values: tuple | None) -> str:
-    if not values:
-        return "-"
-    low, high = values
-    return percent(low) if low == high else f"{percent(low)} – {percent(high)}"
+    """The run summary's capaian column: the numeric range only (`formatting.percent_range`)."""
+    return percent_range(values)
 
 
 _ROW_FIELDS = {f.name for f in fields(Row)}

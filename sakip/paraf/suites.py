@@ -33,7 +33,7 @@ import pandas as pd
 from ..capaian import anggaran
 from ..capaian.rules import PKResult
 from ..errors import Location, SuiteError, visible
-from ..formatting import JAKARTA, number, round2, written
+from ..formatting import JAKARTA, capaian_text, number, round2, written
 from ..ingest.workbooks import PeriodData
 from ..lifeline import watch_parent
 from ..model import Finding
@@ -474,7 +474,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
                          for k in ("realisasi", "kendala", "tindak_lanjut")})
             fields = ("realisasi", "kendala", "tindak_lanjut")
             ctxs.append(partial(_value_ctxs, _pick(r or {}, fields), fields))
-            base.append({"pk": pk, "kode": ind.kode, "indikator": ind.indikator, "capaian": cap.text})
+            base.append({"pk": pk, "kode": ind.kode, "indikator": ind.indikator, "capaian": capaian_text(cap)})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
 

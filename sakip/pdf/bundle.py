@@ -21,7 +21,7 @@ from ..capaian.rules import PKResult
 from ..config import Konfigurasi
 from .convert import Converter
 from ..errors import PackageError
-from ..formatting import quarter_name, wib
+from ..formatting import quarter_name, range_text, wib
 from ..outputs.files import atomic_path
 from .package import pdf_date, signature_fields
 from ..model import REPORT_PARAF_FIELD
@@ -64,7 +64,7 @@ def entries(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
         if isinstance(made, Path):
             result = capaian.get(pk)
             who = tuple((name, p.nama) for name, p in printed_signers(period.config_for(pk), period.official(pk)).items())
-            out.append(Entry(pk, official, result.range_text() if result else "-", made,
+            out.append(Entry(pk, official, range_text(result) if result else "-", made,
                              signers=who))
         elif verdict is not None and verdict.verdict != "PARAF":
             first = verdict.errors[0] if verdict.errors else None

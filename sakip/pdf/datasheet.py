@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from .. import xlsx
 from ..capaian.rules import Figure, PKResult
+from ..formatting import capaian_text
 
 if TYPE_CHECKING:
     from ..ingest.workbooks import PeriodData
@@ -71,8 +72,8 @@ def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[li
     for ind in result.indicators:
         notes = "; ".join(dict.fromkeys(filter(None, [ind.capaian_tw.note, ind.capaian_sd.note])))
         out["Capaian"].append([ind.kode, ind.sasaran, ind.indikator, ind.satuan, _figure(ind.target_tw),
-                               _figure(ind.realisasi_tw), ind.capaian_tw.text, _figure(ind.target_sd),
-                               _figure(ind.realisasi_sd), ind.capaian_sd.text, ind.predikat, notes])
+                               _figure(ind.realisasi_tw), capaian_text(ind.capaian_tw), _figure(ind.target_sd),
+                               _figure(ind.realisasi_sd), capaian_text(ind.capaian_sd), ind.predikat, notes])
     return out
 
 

@@ -4,12 +4,13 @@ import pytest
 
 from sakip.capaian import rules as capaian
 from sakip.config import DEFAULT_BANDS
+from sakip.formatting import capaian_text, figure
 
 
 def test_domain_example_both_negative_formulas():
     # DOMAIN.md: Indeks Risiko Bencana, target 88,82, realisasi 135,15.
-    assert capaian.achievement(D("135.15"), D("88.82"), "negatif", "selisih").text == "47,84 %"
-    assert capaian.achievement(D("135.15"), D("88.82"), "negatif", "rasio").text == "65,72 %"
+    assert capaian_text(capaian.achievement(D("135.15"), D("88.82"), "negatif", "selisih")) == "47,84 %"
+    assert capaian_text(capaian.achievement(D("135.15"), D("88.82"), "negatif", "rasio")) == "65,72 %"
 
 
 def test_selisih_below_zero_is_kept_and_flagged():
@@ -22,13 +23,13 @@ def test_rasio_with_zero_realisasi_is_100():
 
 
 def test_positive():
-    assert capaian.achievement(D("46.8"), D(50), "positif", "selisih").text == "93,60 %"
+    assert capaian_text(capaian.achievement(D("46.8"), D(50), "positif", "selisih")) == "93,60 %"
 
 
 @pytest.mark.parametrize("target", [D(0), None])
 def test_zero_or_missing_target_is_not_computable(target):
     r = capaian.achievement(D(5), target, "positif", "selisih")
-    assert r.state == "tidak_dapat_dihitung" and r.value is None and r.text == "tidak dapat dihitung"
+    assert r.state == "tidak_dapat_dihitung" and r.value is None and capaian_text(r) == "tidak dapat dihitung"
 
 
 def test_accumulation_methods_never_sum_levels():
@@ -64,21 +65,21 @@ def test_bands_are_judged_on_the_printed_value(value, label):
 
 def test_demo_pk_sek_tw2(capaian_tw2):
     inds = {i.kode: i for i in capaian_tw2["PK-SEK"].indicators}
-    assert inds["IK-01"].realisasi_sd.shown == "93,75"  # rata-rata of 100 and 87,5
-    assert inds["IK-01"].capaian_tw.text == "87,50 %"
+    assert figure(inds["IK-01"].realisasi_sd) == "93,75"  # rata-rata of 100 and 87,5
+    assert capaian_text(inds["IK-01"].capaian_tw) == "87,50 %"
     assert inds["IK-02"].realisasi_sd.value == D(3)  # jumlah of 1 and 2
-    assert inds["IK-02"].capaian_sd.text == "50,00 %"  # vs the annual target 6
-    assert inds["IK-05"].capaian_tw.text == "93,33 %"  # negatif, selisih: (6 - 3,2) / 3
+    assert capaian_text(inds["IK-02"].capaian_sd) == "50,00 %"  # vs the annual target 6
+    assert capaian_text(inds["IK-05"].capaian_tw) == "93,33 %"  # negatif, selisih: (6 - 3,2) / 3
     budget = capaian_tw2["PK-SEK"].budgets[1]
-    assert budget.realisasi_sd == D(849650000) and budget.serapan.text == "46,05 %"
+    assert budget.realisasi_sd == D(849650000) and capaian_text(budget.serapan) == "46,05 %"
 
 
 def test_demo_qualitative_indicators_never_nan(capaian_tw2):
     inds = {i.kode: i for i in capaian_tw2["PK-INSP"].indicators}
-    assert inds["IK-01"].capaian_tw.text == "Tercapai"
+    assert capaian_text(inds["IK-01"].capaian_tw) == "Tercapai"
     # RA -/-/-/BB: measured from TW IV on, so at TW II neither a capaian nor "tidak dapat dihitung"
-    assert inds["IK-02"].capaian_tw.text == "belum diukur (mulai TW IV)"
-    texts = [i.capaian_tw.text for r in capaian_tw2.values() for i in r.indicators]
+    assert capaian_text(inds["IK-02"].capaian_tw) == "belum diukur (mulai TW IV)"
+    texts = [capaian_text(i.capaian_tw) for r in capaian_tw2.values() for i in r.indicators]
     assert not any("nan" in t.lower() for t in texts)
 
 
@@ -90,7 +91,7 @@ def test_negative_capaian_is_a_warning_finding():
     period = ingest.read_period(INPUTS, 2026, 1)
     result = capaian.compute_pk(period, "PK-IRBAN2")
     ik03 = next(i for i in result.indicators if i.kode == "IK-03")
-    assert ik03.capaian_tw.text == "-20,00 %"
+    assert capaian_text(ik03.capaian_tw) == "-20,00 %"
     assert [f.severity for f in result.findings] == ["warning"]
     assert result.findings[0].location.cell == "F7"
 
@@ -101,7 +102,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from sakip import config
-from sakip.ingest import workbooks as ingest
+from sakip.ingest import numbers
 from sakip.errors import Location  # noqa: E402
 from sakip.formatting import number, percent, round2, rupiah  # noqa: E402
 
@@ -111,7 +112,7 @@ CFG = config.load(INPUTS / "2026" / "instansi.toml")  # rumus_negatif = "selisih
 
 
 def _reading(raw, satuan: str):
-    r = ingest.parse_number(raw, satuan)
+    r = numbers.parse_number(raw, satuan)
     return r.value, str(r.status), r.text
 
 
@@ -125,6 +126,7 @@ def indicator(targets, annual, satuan="%", polaritas="positif", akumulasi="jumla
                                                        for i, t in enumerate(targets, start=1)]
     for key, raw, sheet, cell in cells:
         row[key], row[f"{key}_status"], row[f"{key}_text"] = _reading(raw, satuan)
+        row[f"{key}_rentang"] = numbers.parse_range(row[f"{key}_text"]) if row[f"{key}_status"] == "teks" else None  # as ingest
         row[f"{key}_loc"] = Location("pk/PK-UJI.xlsx", sheet, cell)
     return row
 
@@ -184,7 +186,7 @@ CASES = [
 def test_indicator_rules(name, ind, reals, expected):
     result = one(ind, realisasi(reals, satuan=ind["satuan"]))
     r = result.indicators[0]
-    got = (r.target_sd.shown, r.realisasi_sd.shown, r.capaian_tw.text, r.capaian_sd.text, r.capaian_tw.rule)
+    got = (figure(r.target_sd), figure(r.realisasi_sd), capaian_text(r.capaian_tw), capaian_text(r.capaian_sd), r.capaian_tw.rule)
     assert got == expected
     assert "nan" not in f"{got}".lower() and "inf" not in f"{got}".lower()
     assert not [f for f in result.findings if f.severity == "error"]
@@ -213,7 +215,7 @@ def test_unknown_negative_formula_is_an_error_at_its_cell():
 def test_progress_targets_against_a_level_annual_target_is_a_finding():
     result = one(indicator([25, 50, 75, 100], "Level 3", "Level", akumulasi="akhir"), realisasi([25, 50]))
     r = result.indicators[0]
-    assert r.capaian_tw.text == "100,00 %"  # the quarter's own numeric progress target
+    assert capaian_text(r.capaian_tw) == "100,00 %"  # the quarter's own numeric progress target
     assert r.capaian_sd.state == "tidak_dapat_dihitung" and "Level 3" in r.capaian_sd.note
     [finding] = result.findings
     assert (finding.severity, finding.check, finding.location.sheet, finding.location.cell) == \
@@ -223,7 +225,7 @@ def test_progress_targets_against_a_level_annual_target_is_a_finding():
 
 def test_unknown_qualitative_target_is_an_error_not_nan():
     result = one(indicator(["-"] * 4, "Baik Sekali", "Predikat", akumulasi="akhir"), realisasi(["Baik"]))
-    assert result.indicators[0].capaian_sd.text == "tidak dapat dihitung"
+    assert capaian_text(result.indicators[0].capaian_sd) == "tidak dapat dihitung"
     assert [(f.severity, f.check) for f in result.findings] == [("error", "capaian.target_dikenal")]
 
 
@@ -267,17 +269,17 @@ def test_budget_serapan_and_efficiency():
              for p, q, v in (("P1", 1, 100), ("P1", 2, 200), ("P2", 1, 500), ("P2", 2, 400))]
     result = one(indicator([10, 20, 30, 40], 100, "Dokumen"), realisasi([10, 30]), budgets=budgets, spent=spent)
     p1, p2 = result.budgets
-    assert (p1.realisasi_tw, p1.realisasi_sd, p1.serapan.text, p1.serapan_tw.text) == (D(200), D(300), "30,00 %", "20,00 %")
-    assert (result.pagu, result.realisasi_anggaran_sd, result.serapan.text) == (D(4000), D(1200), "30,00 %")
+    assert (p1.realisasi_tw, p1.realisasi_sd, capaian_text(p1.serapan), capaian_text(p1.serapan_tw)) == (D(200), D(300), "30,00 %", "20,00 %")
+    assert (result.pagu, result.realisasi_anggaran_sd, capaian_text(result.serapan)) == (D(4000), D(1200), "30,00 %")
     # capaian s.d. 40 % of the year's target for 30 % of the budget: (1 − 30/40) × 100 = 25 %
-    assert result.capaian_rata_sd.text == "40,00 %" and result.efisiensi.text == "25,00 %"
+    assert capaian_text(result.capaian_rata_sd) == "40,00 %" and capaian_text(result.efisiensi) == "25,00 %"
     assert result.efisiensi.formula == FORMULAS["efisiensi"]
 
 
 def test_missing_budget_realisation_is_not_a_zero():
     budgets = [{"kode_program": "P1", "program": "Program 1", "pagu": D(1000)}]
     result = one(indicator([10] * 4, 40, "Dokumen"), realisasi([10]), budgets=budgets, spent=[])
-    assert result.budgets[0].serapan.text == "tidak dapat dihitung"
+    assert capaian_text(result.budgets[0].serapan) == "tidak dapat dihitung"
     assert result.efisiensi.state == "tidak_dapat_dihitung"
 
 
@@ -324,7 +326,7 @@ def test_no_rule_returns_nan_or_infinity_and_every_value_has_a_band(real, target
     r = capaian.achievement(real, target, polarity, formula)
     assert r.value is None or r.value.is_finite()
     assert (r.value is None) == (r.state != "dihitung")
-    assert "nan" not in r.text.lower() and "inf" not in r.text.lower()
+    assert "nan" not in capaian_text(r).lower() and "inf" not in capaian_text(r).lower()
     label = capaian.band(r, CFG.pengaturan.predikat)
     assert label in {b.label for b in CFG.pengaturan.predikat} | {"-"}
     assert (label == "-") == (r.state != "dihitung")
@@ -345,10 +347,10 @@ def test_any_written_target_gives_a_state_never_nan(text, real, polarity):
 @settings(max_examples=300)
 @given(st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, allow_infinity=False))
 def test_formatting_round_trips_through_the_number_rule(value):
-    assert ingest.parse_number(percent(value).removesuffix(" %")).value == round2(value)
-    assert ingest.parse_number(number(value, 2)).value == round2(value)
+    assert numbers.parse_number(percent(value).removesuffix(" %")).value == round2(value)
+    assert numbers.parse_number(number(value, 2)).value == round2(value)
     whole = value.quantize(D(1), rounding="ROUND_HALF_UP")
-    assert ingest.parse_number(rupiah(value), "Rupiah").value == whole
+    assert numbers.parse_number(rupiah(value), "Rupiah").value == whole
 
 
 def test_every_capaian_check_says_what_it_expects():
@@ -367,9 +369,9 @@ def test_indicator_measured_from_tw_iv_is_not_measured_before_it():
     ind = indicator([0, 0, 0, "3,5"], "3,5", "Nilai", nama="Nilai maturitas SPIP", akumulasi="akhir")
     r = one(ind, realisasi([0, 0], satuan="Nilai")).indicators[0]
     assert (r.capaian_tw.state, r.capaian_sd.state) == ("belum_diukur", "belum_diukur")
-    assert r.capaian_sd.text == "belum diukur (mulai TW IV)" and r.capaian_sd.value is None
+    assert capaian_text(r.capaian_sd) == "belum diukur (mulai TW IV)" and r.capaian_sd.value is None
     assert r.predikat == "-" and not r.measured and not r.has_target_tw and not r.below(D(100))
-    assert r.realisasi_tw.shown == "0" and r.realisasi_sd.shown == "-"  # kept, not accumulated
+    assert figure(r.realisasi_tw) == "0" and figure(r.realisasi_sd) == "-"  # kept, not accumulated
 
 
 def test_quarters_before_the_first_target_are_not_accumulated():
@@ -377,11 +379,11 @@ def test_quarters_before_the_first_target_are_not_accumulated():
     # indicator with no TW I-III rows at all is still computed at TW IV.
     ind = indicator([0, 0, 0, 80], 80, "%", akumulasi="rata-rata")
     r = one(ind, realisasi(["", 40, "", 80])).indicators[0]
-    assert (r.target_sd.value, r.realisasi_sd.value, r.capaian_sd.text) == (D(80), D(80), "100,00 %")
+    assert (r.target_sd.value, r.realisasi_sd.value, capaian_text(r.capaian_sd)) == (D(80), D(80), "100,00 %")
     count = indicator(["-", "-", "-", 12], 12, "Laporan")
     only_tw4 = [row for row in realisasi(["", "", "", 12], satuan="Laporan") if row["triwulan"] == 4]
     r = one(count, only_tw4, q=4).indicators[0]
-    assert r.capaian_sd.text == "100,00 %" and r.measured
+    assert capaian_text(r.capaian_sd) == "100,00 %" and r.measured
 
 
 def test_distribution_leaves_out_indicators_not_yet_measured():
@@ -432,7 +434,7 @@ def test_report_says_when_an_indicator_is_measured():
 @pytest.mark.parametrize("values,shown", [(["100", "91", "92"], "94,33"), (["2,8", "2,9", "2,9"], "2,87")])
 def test_rata_rata_realisasi_prints_two_decimals_and_keeps_the_exact_mean(values, shown):
     r = one(indicator([95] * 4, 95, "%", akumulasi="rata-rata"), realisasi(values)).indicators[0]
-    assert r.realisasi_sd.shown == shown
+    assert figure(r.realisasi_sd) == shown
     assert r.realisasi_sd.value == sum(D(v.replace(",", ".")) for v in values) / 3
 
 
@@ -442,8 +444,8 @@ def test_renstra_capaian_of_a_yearly_count_of_thousands():
 
     ind = one(indicator([3000, 3000, 3000, 3500], 12500, "Orang", nama="Jumlah peserta pelatihan"),
               realisasi([3000, 3000, 3000, 3500], satuan="Orang")).indicators[0]
-    assert ind.realisasi_sd.value == D(12500) and ind.realisasi_sd.shown == "12.500"
-    assert reports._renstra_capaian(ind, "15000") == "83,33 %"
+    assert ind.realisasi_sd.value == D(12500) and figure(ind.realisasi_sd) == "12.500"
+    assert capaian_text(reports._renstra_capaian(ind, reports.TargetRenstra("IK-01", "15000").read(ind.satuan))) == "83,33 %"
 
 
 def test_datasheet_stores_the_number_not_its_printed_text():

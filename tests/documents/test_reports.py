@@ -13,6 +13,7 @@ from sakip.documents import reports
 from sakip.documents import render as r
 from sakip.capaian.rules import compute
 from sakip.errors import ConfigError
+from sakip.formatting import capaian_text, figure, range_text
 from sakip.ingest.workbooks import read_period
 from sakip.pdf.produce import produce_agency
 
@@ -59,7 +60,7 @@ def test_lkjip_at_tw4_compares_with_the_earlier_year_and_uses_the_narrative(whol
         assert expected in text, expected
     # BAB III compares with 2025: the head's IK-04 realisasi of 2025 is printed in its row
     ik04_2025 = next(i for i in compute(read_period(whole_year, 2025, 4))["PK-INSP"].indicators if i.kode == "IK-04")
-    assert ik04_2025.realisasi_sd.shown in text
+    assert figure(ik04_2025.realisasi_sd) in text
     # BAB III B and the Ringkasan Eksekutif count each rupiah once: the head's programmes, which
     # hold the units' kegiatan (printed indented under them), not programmes plus kegiatan.
     assert "dari pagu 6.825.000.000 rupiah" in text and text.count("6.825.000.000") >= 3
@@ -182,7 +183,7 @@ def test_budget_totals_on_three_levels_across_pks(period_tw2):
     b = pk("PK-B", [("1.01.02.2.01", 600), ("1.01.03.2.01", 200)], {"1.01.02.2.01": 250, "1.01.03.2.01": 50})
     c = pk("PK-C", [("1.01.02.2.01.0001", 250), ("1.01.02.2.01.0002", 300)],
            {"1.01.02.2.01.0001": 100, "1.01.02.2.01.0002": 120})
-    assert (a.pagu, a.realisasi_anggaran_sd, a.serapan.text) == (D(1000), D(400), "40,00 %")
+    assert (a.pagu, a.realisasi_anggaran_sd, capaian_text(a.serapan)) == (D(1000), D(400), "40,00 %")
     assert (c.pagu, c.realisasi_anggaran_sd) == (D(550), D(220))
     rows, total = reports._budget_rows([a, b, c], with_code=True)
     assert total == {"pagu": "1.200", "realisasi": "450", "serapan": "37,50 %"}
@@ -253,10 +254,10 @@ def test_the_lkjip_reports_the_years_range_and_numbers_indicators_as_the_package
     results = compute(period)
     ctx = lkjip_of(period, results, 4)
     rows = {p["pk"]: p["capaian"] for p in ctx["semua_pk"]}
-    assert all(rows[pk] == results[pk].range_text(to_date=True) for pk in rows)
-    assert any(results[pk].range_text(to_date=True) != results[pk].range_text() for pk in rows)
+    assert all(rows[pk] == range_text(results[pk], to_date=True) for pk in rows)
+    assert any(range_text(results[pk], to_date=True) != range_text(results[pk]) for pk in rows)
     head = results["PK-INSP"]
-    assert rows["PK-INSP"].endswith("; Tercapai 3") and head.range_text(to_date=True).endswith("; Tercapai 3")
+    assert rows["PK-INSP"].endswith("; Tercapai 3") and range_text(head, to_date=True).endswith("; Tercapai 3")
     numbers = [i["no"] for s in ctx["sasaran"] for i in s["indikator"]]
     assert numbers == list(range(1, len(head.indicators) + 1))
     assert [i["kode"] for s in ctx["sasaran"] for i in s["indikator"]] == [i.kode for i in head.indicators]
@@ -268,10 +269,10 @@ def test_a_pks_range_names_its_qualitative_results_in_the_bundle_too(period_tw2,
     from sakip.pdf import bundle
 
     insp = capaian_tw2["PK-INSP"]
-    assert insp.range_text() == "93,60 % – 104,00 %; Tercapai 1"
+    assert range_text(insp) == "93,60 % – 104,00 %; Tercapai 1"
     made: dict[str, Path | str] = {pk: tmp_path / f"{pk}.pdf" for pk in period_tw2.pk_codes()}
     listed = bundle.entries(period_tw2, capaian_tw2, all_paraf(period_tw2), made, "")
-    assert next(e for e in listed if e.pk == "PK-INSP").capaian == insp.range_text()
+    assert next(e for e in listed if e.pk == "PK-INSP").capaian == range_text(insp)
 
 
 def test_the_lkjip_chart_names_the_whole_sasaran_and_wraps_it():

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from sakip.ingest import numbers
 from sakip.ingest import workbooks as ingest
 from sakip.errors import InputError
 from sakip.model import Status
@@ -29,17 +30,17 @@ from tests.conftest import INPUTS
     (7, "", "7", Status.NUMBER),
 ])
 def test_parse_number_rule(raw, satuan, value, status):
-    r = ingest.parse_number(raw, satuan)
+    r = numbers.parse_number(raw, satuan)
     assert r.status == status
     assert r.value == (Decimal(value) if value is not None else None)
 
 
 def test_percent_formatted_cell_is_scaled():
-    assert ingest.parse_number(0.55, "%", percent_cell=True).value == Decimal("55")
+    assert numbers.parse_number(0.55, "%", percent_cell=True).value == Decimal("55")
 
 
 def test_ambiguous_reading_explains_both_readings():
-    note = ingest.parse_number("144.000", "%").note
+    note = numbers.parse_number("144.000", "%").note
     assert "144000" in note and "144,000" in note
 
 

@@ -25,8 +25,11 @@ import pytest
 
 from sakip import formatting
 from sakip.capaian import rules as capaian
+from sakip.documents import filters
+from sakip.ingest import numbers
 from sakip.ingest import workbooks as ingest
 from sakip.errors import InputError
+from sakip.formatting import figure
 from sakip.model import Status
 
 from tests import bad_files as bf
@@ -465,20 +468,20 @@ AS_TYPED = [
 
 @pytest.mark.parametrize("raw,value,status,text", AS_TYPED)
 def test_parse_number_reads_and_quotes_as_typed(raw, value, status, text):
-    reading = ingest.parse_number(raw)
+    reading = numbers.parse_number(raw)
     assert (reading.value, reading.status, reading.text) == (Decimal(value) if value else None, status, text)
     if reading.value is not None:
         assert not reading.value.is_signed() or reading.value < 0
 
 
 def test_a_date_in_a_number_cell_says_what_to_do():
-    note = ingest.parse_number(dt.datetime(2026, 6, 30)).note
+    note = numbers.parse_number(dt.datetime(2026, 6, 30)).note
     assert note == "sel berformat tanggal/waktu; ubah format sel menjadi Number/General lalu ketik ulang angkanya"
 
 
 def test_percent_cell_is_quoted_as_shown():
-    assert ingest.parse_number(0.875, "%", percent_cell=True).text == "87,5%"
-    assert str(ingest.parse_number(1.0, "%", percent_cell=True).value) == "100"  # not 1E+2
+    assert numbers.parse_number(0.875, "%", percent_cell=True).text == "87,5%"
+    assert str(numbers.parse_number(1.0, "%", percent_cell=True).value) == "100"  # not 1E+2
 
 
 AS_SHOWN = [
@@ -516,7 +519,7 @@ def test_number_never_prints_negative_zero(value, places, expected):
 def test_percent_and_rupiah_never_print_negative_zero():
     assert formatting.percent(Decimal("-0.001")) == "0,00 %"
     assert formatting.rupiah(Decimal("-0.4")) == "Rp 0"
-    assert formatting.f_angka("-0") == "0" and formatting.f_persen("-0,00") == "0,00 %"
+    assert filters.f_angka("-0") == "0" and filters.f_persen("-0,00") == "0,00 %"
 
 
 # --- a period: class 5 (earlier quarters) and the class 4 cases that return a PK ----------------
@@ -682,7 +685,7 @@ def test_what_reaches_the_documents_holds_no_stale_or_invisible_value(hostile_pe
     by_name = {c.name: _period_code(i) for i, c in enumerate(PERIOD, start=1)}
     assert by_name["TW II realisasi 1E+30"] in results  # its PK is computed from what could be read
     zero = next(i for i in results[by_name["TW II -0 (tanpa temuan)"]].indicators if i.kode == "IK-05")
-    assert zero.realisasi_tw.shown == "0" and "-0" not in zero.realisasi_sd.shown
+    assert figure(zero.realisasi_tw) == "0" and "-0" not in figure(zero.realisasi_sd)
     printed = [v for frame in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)
                for column in frame.columns for v in frame[column] if isinstance(v, str)]
     assert printed and not [v for v in printed if any(formatting.invisible(ch) for ch in v)]
