@@ -1,5 +1,6 @@
 """Indonesian presentation of numbers, dates, quarters and NIPs (thousands '.', decimals ','),
-and of values taken from submitted cells: as the official sees them, and only what may be printed.
+of capaian's results (a figure, a capaian, a PK's range: the one place they become text), and
+of values taken from submitted cells: as the official sees them, and only what may be printed.
 
 babel is imported where a number or date is formatted: readers and the CLI's start import this
 module for its constants and cell helpers without paying for babel's locale data.
