@@ -74,3 +74,15 @@ def test_every_printed_number_has_at_most_two_decimals_half_up(value, expected):
 def test_a_message_quotes_a_cell_as_written_not_rounded_for_print():
     assert f.written(Decimal("0.875")) == "0,875" and f.number(Decimal("0.875")) == "0,88"
     assert f.written(Decimal("1234.56789")) == "1.234,5679"  # beyond four decimals: float noise
+
+
+def test_capaian_results_become_text_here_only():
+    from sakip.capaian.rules import Figure, Result, not_computable, not_measured
+
+    assert [f.figure(x) for x in (Figure(Decimal(12500)), Figure(Decimal("93.755")), Figure(None, "WTP"), Figure())] == [
+        "12.500", "93,76", "WTP", "-"]
+    assert [f.capaian_text(r) for r in (Result(Decimal("83.3333"), "dihitung"), Result(None, "tercapai"),
+                                        Result(None, "tidak_tercapai"), not_computable("target 0"), not_measured(4))] == [
+        "83,33 %", "Tercapai", "Tidak tercapai", "tidak dapat dihitung", "belum diukur (mulai TW IV)"]
+    assert [f.percent_range(v) for v in (None, (Decimal(90), Decimal(90)), (Decimal("93.6"), Decimal(104)))] == [
+        "-", "90,00 %", "93,60 % – 104,00 %"]
