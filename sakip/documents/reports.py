@@ -61,7 +61,7 @@ class TargetRenstra:
     def read(self, satuan: str) -> Target:
         """The target as capaian judges it, read by the workbooks' number rule with the
         indicator's satuan (which decides whether "150.000" is Rupiah): a number, a range by its
-        bounds, or the text ("WTP", "Level 3"); empty when the planners wrote none."""
+        bounds, or the text ("WTP", "Level 3")."""
         reading = parse_number(self.target, satuan)
         bounds = parse_range(self.target) if reading.status == Status.TEXT else None
         return Target.of(reading.value, self.target, reading.status, bounds)
@@ -274,7 +274,7 @@ def _earlier(ind: IndicatorResult, earlier: EarlierYear) -> IndicatorResult | No
 def _renstra_capaian(ind: IndicatorResult, target: Target) -> Result | None:
     """Realisasi of the year against the Renstra's end target (as `TargetRenstra.read` gives it),
     by the indicator's own rule; None when the planners wrote no target."""
-    if target.kind == "kosong":
+    if not target.text.strip():
         return None
     if not ind.measured:
         return ind.capaian_sd
