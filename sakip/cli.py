@@ -94,8 +94,9 @@ def run(
         if held.taken_over:
             typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
         server = _run_server(stack, log)
-        IsolatedSuites.start_early(expectations, log)
-        from flows.quarterly import quarterly  # Prefect reads PREFECT_API_URL when imported
+        # GX loads the suites while Prefect starts; the flow closes it after paraf, or this stack does.
+        checker = stack.enter_context(IsolatedSuites(expectations, log))
+        from flows.quarterly import Started, quarterly  # Prefect reads PREFECT_API_URL when imported
 
         stack.enter_context(runlog.to_file(log))
         if not verbose:
@@ -104,7 +105,8 @@ def run(
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
-                          issued=issued, pks=pk or None, force=force, log=log, return_state=True)
+                          issued=issued, pks=pk or None, force=force, log=log, started=Started(held, checker),
+                          return_state=True)
         summary = state.result(raise_on_failure=False)
         if server:
             from flows.server import drain_prefect
