@@ -50,10 +50,28 @@ from sakip.ingest.workbooks import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
 from sakip.outputs.files import period_dir, pk_dir, sweep
 from sakip.paraf.suites import IsolatedSuites, ParafResult
+from sakip.outputs.lock import PeriodLock
 from sakip.outputs.revisions import Plan
 from sakip.schedule import period_for
 from sakip.pdf.produce import AgencyDocuments, Produced
 from sakip.outputs.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_range
+
+
+class Started:
+    """What `sakip run` takes and starts before it starts Prefect, for the flow it then runs: the
+    period's lock (a busy period is refused in one line, and the lock is held from before the
+    flow to after it) and the GX child already loading the suites (IsolatedSuites: its import
+    overlaps Prefect's start and the reading of the workbooks; the flow closes it after paraf).
+    A run without it (a worker's) takes the lock and starts the child itself.
+
+    Not a dataclass: Prefect records a flow run's parameters by encoding them, a dataclass
+    through a deep copy that a live child process must not go through; this one encodes as
+    "<Started>" at once."""
+
+    __slots__ = ("lock", "checker")
+
+    def __init__(self, lock: PeriodLock, checker: IsolatedSuites) -> None:
+        self.lock, self.checker = lock, checker
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -284,14 +302,16 @@ def run_name() -> str:
 def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path = Path("inputs"),
               outputs: Path = Path("outputs"), templates: Path = Path("templates"),
               expectations: Path = Path("expectations"), issued: dt.date | None = None, pks: list[str] | None = None,
-              force: bool = False, wait: float = 0.0, log: Path | None = None) -> Summary | State:
+              force: bool = False, wait: float = 0.0, log: Path | None = None,
+              started: Started | None = None) -> Summary | State:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
     every agency under inputs/<year>/). Without a year and quarter (a scheduled run), the last
     quarter that ended before the run's scheduled date. PKs whose inputs, templates, suites and
     code are those of their latest revision keep it; `force` makes a new revision of each.
     One run per period at a time: if another holds the period, wait up to `wait` seconds, then
     fail saying who holds it. Third-party lines and the tracebacks of PKs that failed go to `log`
-    (a new file under outputs/<year>/TW<n>/log/ when not given).
+    (a new file under outputs/<year>/TW<n>/log/ when not given). `started`: what `sakip run`
+    took and started before it started Prefect, used here instead of taking or starting it again.
 
     The run's state tells a scheduler how it went: Completed when every PK was initialled and
     packaged, Completed named "Sebagian dikembalikan" when some were returned to their units,
@@ -301,7 +321,7 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
         year, quarter = period_for(flow_run.get_scheduled_start_time())
         logger.info("Periode dari jadwal: tahun %d triwulan %d", year, quarter)
     with lock_stage.held(Path(outputs), year, quarter, run=flow_run.get_name() or "", wait=wait,
-                         on_wait=logger.warning) as lock:
+                         on_wait=logger.warning, taken=started.lock if started else None) as lock:
         if lock.taken_over:
             logger.warning("Kunci periode dari run yang berhenti tanpa selesai (%s) diambil alih", lock.taken_over)
         # Holding the lock, nothing else writes here: what is half-made belongs to a killed run.
@@ -314,7 +334,7 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
             converter = stack.enter_context(Converter())
             converter.warm_up()
             summary = _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
-                              pks, force, converter, Path(log))
+                              pks, force, converter, Path(log), started.checker if started else None)
     return final_state(summary)
 
 
@@ -333,15 +353,16 @@ def final_state(summary: Summary) -> Summary | State:
 
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
-            issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path) -> Summary:
+            issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path,
+            checker: IsolatedSuites | None) -> Summary:
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
     run = RunInfo(run_id=str(flow_run.get_id() or uuid.uuid4().hex), suites=tuple(paraf_stage.suite_files(expectations)))
     # Why each PK that stopped stopped (sakip.isolation): it is left out of every later stage.
     failed: Failures = {}
-    # GX loads its suites in a child process while the workbooks are read.
-    with IsolatedSuites.for_folder(expectations) as checker:
+    # GX loads its suites in a child process while the workbooks are read; it ends when paraf is done.
+    with (checker or IsolatedSuites(expectations)) as checker:
         with clock.stage("ingest"):
             period, notes = ingest(inputs, outputs, year, quarter, pks)
         unknown = sorted(set(pks or []) - set(period.pk_codes()))

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -36,6 +37,14 @@ Inputs = Annotated[Path, typer.Option(help="Folder masukan (berisi <tahun>/insta
 Outputs = Annotated[Path, typer.Option(help="Folder keluaran.")]
 
 
+@dataclass
+class Options:
+    """The root options, for the commands (ctx.obj) and for `main`'s error boundary, which
+    passes this object in and reads it back once the command has run (so not frozen)."""
+
+    verbose: bool = False
+
+
 def _quiet_environment() -> None:
     # No internet here and no telemetry wanted: set before Prefect is imported.
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -49,7 +58,7 @@ def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tampilkan traceback lengkap bila terjadi galat.")] = False,
 ) -> None:
     """sakip: otomasi pengumpulan data kinerja, paraf, dan laporan SAKIP."""
-    ctx.obj = {"verbose": verbose}
+    ctx.ensure_object(Options).verbose = verbose
 
 
 @app.command()
@@ -77,7 +86,7 @@ def run(
     from .paraf.suites import IsolatedSuites
     from .outputs.summary import Summary
 
-    verbose = bool(ctx.obj and ctx.obj.get("verbose"))
+    verbose = ctx.ensure_object(Options).verbose
     # The lock first: a busy period is refused before anything starts.
     with period_lock.held(outputs, year, quarter, run=f"sakip run {year} {quarter}", wait=tunggu,
                           on_wait=lambda message: typer.echo(message, err=True)) as held, contextlib.ExitStack() as stack:
@@ -85,8 +94,9 @@ def run(
         if held.taken_over:
             typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
         server = _run_server(stack, log)
-        IsolatedSuites.start_early(expectations, log)
-        from flows.quarterly import quarterly  # Prefect reads PREFECT_API_URL when imported
+        # GX loads the suites while Prefect starts; the flow closes it after paraf, or this stack does.
+        checker = stack.enter_context(IsolatedSuites(expectations, log))
+        from flows.quarterly import Started, quarterly  # Prefect reads PREFECT_API_URL when imported
 
         stack.enter_context(runlog.to_file(log))
         if not verbose:
@@ -95,7 +105,8 @@ def run(
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
-                          issued=issued, pks=pk or None, force=force, log=log, return_state=True)
+                          issued=issued, pks=pk or None, force=force, log=log, started=Started(held, checker),
+                          return_state=True)
         summary = state.result(raise_on_failure=False)
         if server:
             from flows.server import drain_prefect
@@ -447,11 +458,11 @@ def _plain(text: str, lines: bool = False) -> Text:
 
 
 def main() -> None:
-    verbose = any(a in ("--verbose", "-v") for a in sys.argv[1:])
+    options = Options()  # --verbose as the root callback parsed it
     try:
-        app(standalone_mode=True)
+        app(standalone_mode=True, obj=options)
     except SakipError as exc:
-        if verbose:
+        if options.verbose:
             raise
         typer.echo(f"galat: {visible(str(exc))}", err=True)  # one line whatever the data held
         sys.exit(1)
@@ -459,7 +470,7 @@ def main() -> None:
         typer.echo("dibatalkan.", err=True)
         sys.exit(130)
     except OSError as exc:  # a storage failure nothing closer named: one line naming the folder
-        if verbose:
+        if options.verbose:
             raise
         from .outputs.files import storage_error
 
@@ -467,7 +478,7 @@ def main() -> None:
         typer.echo(f"galat: {visible(str(storage_error(exc, folder)))}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the boundary: never a traceback on the operator's console
-        if verbose:
+        if options.verbose:
             raise
         typer.echo(f"galat: kesalahan tak terduga ({type(exc).__name__}): {visible(' '.join(str(exc).split()))[:300]}; "
                    "jalankan ulang dengan --verbose untuk rinciannya", err=True)

@@ -9,15 +9,18 @@ before its scheduled date, so the run of 5 January 2027 reports Triwulan IV of 2
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-TIMEZONE = "Asia/Jakarta"
-CRON = "0 6 5 1,4,7,10 *"  # prefect.yaml and `sakip serve` use this; a test keeps them equal
+from .formatting import JAKARTA
+
+# The schedule's one statement: `sakip serve` (flows/deployments.py) uses these, and prefect.yaml,
+# which cannot import them, repeats them (tests/flows/test_deployments.py keeps it equal).
+CRON = "0 6 5 1,4,7,10 *"
+TIMEZONE = JAKARTA.key  # WIB, the zone of every time an official reads
 
 
 def period_for(moment: dt.datetime | dt.date) -> tuple[int, int]:
     """The (year, quarter) that ended last before `moment` (read in Asia/Jakarta)."""
     if isinstance(moment, dt.datetime):
-        moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(TIMEZONE)).date()
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(JAKARTA).date()
     current = (moment.month - 1) // 3 + 1
     return (moment.year - 1, 4) if current == 1 else (moment.year, current - 1)

@@ -54,7 +54,7 @@ def per_pk_and_recap() -> None:
     cfg = period.config
     per = r.Period(2026, 2, ISSUED)
     who = period.official(PK)
-    with paraf_stage.IsolatedSuites.for_folder(Path("expectations")) as checker:
+    with paraf_stage.IsolatedSuites(Path("expectations")) as checker:
         verdicts = paraf_stage.run(period, results, checker.suites(), checker.validate)
     checked = CHECKED
     verdicts = {pk: dataclasses.replace(v, checked_at=checked) for pk, v in verdicts.items()}

@@ -37,6 +37,15 @@ def test_verbose_shows_the_traceback(tmp_path):
     assert r.returncode == 1 and "Traceback" in r.stderr
 
 
+def test_verbose_is_the_option_not_a_word_anywhere_on_the_line():
+    # "-v" here is the value of --tanggal: the error stays one line, without a traceback.
+    r = run("run", "2026", "1", "--inputs", str(INPUTS), "--tanggal", "-v")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == ["galat: --tanggal '-v' bukan tanggal YYYY-MM-DD"]
+    r = run("-v", "run", "2026", "1", "--inputs", str(INPUTS), "--tanggal", "-v")
+    assert r.returncode == 1 and "Traceback" in r.stderr
+
+
 def test_bad_date_option():
     r = run("run", "2026", "1", "--inputs", str(INPUTS), "--tanggal", "6/7/2026")
     assert r.returncode == 1 and "bukan tanggal YYYY-MM-DD" in r.stderr

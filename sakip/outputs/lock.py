@@ -20,7 +20,6 @@ import fcntl
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -128,40 +127,24 @@ def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float =
         raise
 
 
-# Locks this process holds, by lock file: `sakip run` takes the period's lock before it calls
-# the flow (so a busy period is one line, not a failed flow run with a traceback in Prefect's
-# log), and the flow, which must also lock when a worker runs it, then finds it held already.
-_HELD: dict[Path, list] = {}
-_HELD_GUARD = threading.Lock()
-
-
 @contextlib.contextmanager
 def held(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.0,
-         on_wait: Callable[[str], None] | None = None) -> Iterator[PeriodLock]:
-    """The period's lock for the block, taken or (when this process holds it already) shared."""
-    key = (period_dir(outputs, year, quarter) / LOCK_FILE).resolve()
-    with _HELD_GUARD:
-        entry = _HELD.get(key)
-        if entry is not None:
-            entry[1] += 1
-    if entry is not None:
-        try:
-            yield PeriodLock(entry[0].path, -1)
-        finally:
-            with _HELD_GUARD:
-                entry[1] -= 1
+         on_wait: Callable[[str], None] | None = None, taken: PeriodLock | None = None) -> Iterator[PeriodLock]:
+    """The period's lock for the block: taken here and released after it, or `taken`, the lock
+    the caller holds already (`sakip run` takes it before it starts the flow, so that a busy
+    period is one line, not a failed flow run), which stays the caller's to release. The caller
+    reported its take-over: the block sees none."""
+    path = period_dir(outputs, year, quarter) / LOCK_FILE
+    if taken is not None:
+        if taken.fd < 0 or taken.path.resolve() != path.resolve():
+            raise ValueError(f"{taken.path}: not a held lock of {_label(year, quarter)}")
+        yield PeriodLock(taken.path, -1)
         return
     lock = acquire(outputs, year, quarter, run, wait, on_wait)
-    with _HELD_GUARD:
-        _HELD[key] = entry = [lock, 1]
     try:
         yield lock
     finally:
-        with _HELD_GUARD:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del _HELD[key]
-                lock.release()
+        lock.release()
 
 
 def period_of_package(package: Path) -> tuple[Path, int, int] | None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageError
-from ..pdf.manifest import code_version, manifest_path, matches_manifest, previous_revision, sha256
+from ..pdf.manifest import code_version, matches_manifest, previous_revision, sha256
 from .files import BUILDING_SUFFIX, StorageError, flush_tree, make_folder, storage_error, write_bytes
 
 LATEST = "latest"
@@ -261,8 +261,3 @@ def read_json(path: Path) -> dict[str, Any]:
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
     return write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n").encode())
-
-
-def manifest_of(folder: Path) -> dict[str, Any]:
-    package = package_in(folder)
-    return read_json(manifest_path(package)) if package else {}

@@ -185,26 +185,15 @@ class IsolatedSuites:
     Importing GX costs ~6 s of CPU and ~140 MB that Python never gives back. In a child started
     at the beginning of a run, the import overlaps reading the workbooks without contending for
     the run's GIL, and the memory is returned when paraf is done, before conversion (the peak of
-    a run) starts. The child is spawned, not forked: the run has threads.
+    a run) starts. The child is spawned, not forked: the run has threads. Loading starts when
+    the instance is made: `sakip run` makes it before Prefect spends seconds starting, and hands
+    it to the flow. GX's own output goes to `log` (the run's log file) when given.
     """
-
-    _started: dict[Path, "IsolatedSuites"] = {}
 
     def __init__(self, folder: Path, log: Path | None = None) -> None:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_child_init, initargs=(os.getpid(), str(log) if log else None))
         self._loaded = self._pool.submit(_child_load, str(folder))
-
-    @classmethod
-    def start_early(cls, folder: Path, log: Path | None = None) -> None:
-        """Start loading now (the CLI does, before Prefect spends seconds starting its server);
-        the next `for_folder` with the same folder takes this instance. GX's own output goes to
-        `log` (the run's log file) when given."""
-        cls._started.setdefault(folder.resolve(), cls(folder, log))
-
-    @classmethod
-    def for_folder(cls, folder: Path) -> "IsolatedSuites":
-        return cls._started.pop(folder.resolve(), None) or cls(folder)
 
     def suites(self) -> list[Suite]:
         """The suites' descriptions (without their GX objects); raises the child's SuiteError."""

@@ -1,4 +1,5 @@
-"""Render, convert and package the PKs of a period, in batches that reuse what is current.
+"""Render, convert and package the PKs of a period, in batches that reuse what is current, and
+the agency documents (recap, LKjIP, bundle) made from them.
 
 Which PKs need work is decided first (`plan`): a PK whose inputs, verdict, templates, suites and
 code are those of its latest published revision keeps that revision (see `revisions`). The rest
@@ -8,6 +9,9 @@ slots, one batch renders or packages while the others convert, so the run costs 
 than conversion alone. The flow (flows/quarterly.py) runs each batch as a Prefect task.
 
 A PK's documents always travel in one batch, so a package waits for one conversion only.
+
+Both kinds of revision take one path (`make`): plan, render into the revision's build folder,
+convert, package, publish; a `Recipe` says what differs (`PKPackages`, `AgencyRevisions`).
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from . import datasheet
 from . import pagination
@@ -105,109 +110,166 @@ def reused(plans: dict[str, revisions.Plan], year: int, quarter: int) -> Produce
                     reused=[p.pk for p in done])
 
 
-def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-                  plans: list[revisions.Plan], templates: Path, issued: dt.date, created: dt.datetime, work: Path,
-                  converter: Converter, run: RunInfo) -> Produced:
-    """Build and publish the planned revision of each PK in `plans`.
+# ---------------------------------------------------------------- one path for every revision
+#
+# A PK's package and an agency's recap and LKjIP are made the same way: plan a revision, render
+# its DOCX into the revision's build folder, convert them, package what was converted into that
+# folder, publish it whole. A `Recipe` holds what differs: the documents rendered, the PDFs
+# assembled from them (parts, signature fields, manifest claims) and the names they publish as.
+
+
+class Recipe(Protocol):
+    """What differs between kinds of revision; a unit is a plan's `pk` (a PK, or an agency folder)."""
+
+    stages: ClassVar[tuple[str, str]]  # the isolation stages a unit's render and package failures are named by
+
+    # label -> the name its file is published under in the unit's revision folder
+    def files(self, unit: str) -> dict[str, str]: ...
+
+    # each unit's DOCX by part, rendered into its folder; a unit that cannot be is named in `failures`
+    def render(self, folders: dict[str, Path], failures: Failures) -> Iterable[tuple[str, dict[str, Path]]]: ...
+
+    # the unit's revision written into `plan_.building` from its converted parts (and their DOCX)
+    def package(self, plan_: revisions.Plan, pdfs: dict[str, Path], documents: dict[str, Path]) -> None: ...
+
+
+@dataclass
+class Made:
+    files: dict[str, dict[str, Path] | str] = field(default_factory=dict)  # unit -> its files by label, or why none
+    documents: dict[str, dict[str, Path]] = field(default_factory=dict)  # rendered DOCX by unit and part
+    retry: dict[str, str] = field(default_factory=dict)  # units LibreOffice hung or crashed on, with why
+    seconds: dict[str, float] = field(default_factory=lambda: {"render": 0.0, "konversi": 0.0, "paket": 0.0})
+
+
+def published(recipe: Recipe, plan_: revisions.Plan) -> dict[str, Path]:
+    return {label: plan_.folder / name for label, name in recipe.files(plan_.pk).items()}
+
+
+def make(recipe: Recipe, plans: list[revisions.Plan], converter: Converter, work: Path) -> Made:
+    """Build and publish the planned revision of each unit in `plans`.
 
     Safe to call again with the same plans: a revision already published (by an earlier attempt)
-    is taken as it is. When LibreOffice hangs or crashes on a PK's document, the other PKs are
-    still published and RetryableConversionError names the ones to try again."""
-    from . import package as package_stage
-
-    out = Produced(seconds={"render": 0.0, "konversi": 0.0, "paket": 0.0})
-    name = {p.pk: package_stage.package_name(p.pk, period.year, period.quarter) for p in plans}
+    is taken as it is. A unit whose work fails is named with why and the others go on; one whose
+    document LibreOffice hung or crashed on is in `retry`."""
+    out = Made()
     todo = []
-    by_pk = {p.pk: p for p in plans}
     for p in plans:
         if p.folder.exists():
-            out.packages[p.pk] = p.folder / name[p.pk]
+            out.files[p.pk] = published(recipe, p)
         else:
             todo.append(p)
     if not todo:
         return out
-    if converter.unavailable:  # LibreOffice cannot start: rendering this batch would be wasted work
+    if converter.unavailable:  # LibreOffice cannot start: rendering would be wasted work
         raise ConverterUnavailable(converter.unavailable)
     failures: Failures = {}
+    by_unit = {p.pk: p for p in todo}
     with _python_work:
         started = time.perf_counter()
-        folders = each([p.pk for p in todo], lambda pk: revisions.start(by_pk[pk]) / "dokumen", failures, "render")
-        out.documents = dict(render_stage.render_pks(period, capaian, verdicts, templates, folders, issued, failures))
+        folders = each(list(by_unit), lambda unit: revisions.start(by_unit[unit]) / "dokumen", failures, recipe.stages[0])
+        out.documents = dict(recipe.render(folders, failures))
         out.seconds["render"] = time.perf_counter() - started
-    for pk, why in failures.items():  # a PK that could not be rendered is not converted
-        shutil.rmtree(by_pk[pk].building, ignore_errors=True)
-        out.packages[pk] = why
+    for unit, why in failures.items():  # a unit that could not be rendered is not converted
+        shutil.rmtree(by_unit[unit].building, ignore_errors=True)
+        out.files[unit] = why
     todo = [p for p in todo if p.pk not in failures]
 
     started = time.perf_counter()
-    outcomes = {o.source: o for o in pagination.convert(converter, [d for parts in out.documents.values() for d in parts.values()], work,
-                                                             _python_work)}
+    documents = [d for parts in out.documents.values() for d in parts.values()]
+    outcomes = {o.source: o for o in pagination.convert(converter, documents, work, _python_work)} if documents else {}
     out.seconds["konversi"] = time.perf_counter() - started
 
     with _python_work:
-        retry = _package_all(period, capaian, verdicts, todo, out, outcomes, name, templates, created, run)
+        started = time.perf_counter()
+        for p in todo:
+            _package(recipe, p, out.documents[p.pk], outcomes, out)
+        out.seconds["paket"] = time.perf_counter() - started
     out.seconds = {k: round(v, 3) for k, v in out.seconds.items()}
-    if retry:
-        raise RetryableConversionError(retry, out.packages)
     return out
 
 
-def _package_all(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
-                 todo: list[revisions.Plan], out: Produced,
-                 outcomes: dict[Path, Any], name: dict[str, str], templates: Path, created: dt.datetime,
-                 run: RunInfo) -> dict[str, str]:
-    """Package each converted PK of a batch; the PKs to retry (LibreOffice hung or crashed) with why."""
-    started = time.perf_counter()
-    files = template_files(templates)
-    retry: dict[str, str] = {}
-    for p in todo:
-        parts = out.documents[p.pk]
-        failed = [outcomes[d] for d in parts.values() if outcomes[d].pdf is None]
-        if failed:
-            shutil.rmtree(p.building, ignore_errors=True)
-            message = "; ".join(o.error for o in failed)
-            if any(o.transient for o in failed):
-                retry[p.pk] = message
-            else:
-                out.packages[p.pk] = message
-            continue
-        failures: Failures = {}
-        with guarded(failures, p.pk, "paket"):
-            out.packages[p.pk] = _package(period, capaian[p.pk], verdicts[p.pk], p,
-                                          {n: outcomes[d].pdf for n, d in parts.items()},
-                                          list(parts.values()), files, created, run) / name[p.pk]
-        if p.pk in failures:
-            shutil.rmtree(p.building, ignore_errors=True)
-            out.packages[p.pk] = failures[p.pk]
-    out.seconds["paket"] = time.perf_counter() - started
-    return retry
+def _package(recipe: Recipe, p: revisions.Plan, parts: dict[str, Path], outcomes: dict[Path, Any], out: Made) -> None:
+    """Package one converted unit into its revision's build folder and publish it: whole or not at all."""
+    failed = [outcomes[d] for d in parts.values() if outcomes[d].pdf is None]
+    if failed:
+        shutil.rmtree(p.building, ignore_errors=True)
+        message = "; ".join(o.error for o in failed)
+        if any(o.transient for o in failed):
+            out.retry[p.pk] = message
+        else:
+            out.files[p.pk] = message
+        return
+    failures: Failures = {}
+    with guarded(failures, p.pk, recipe.stages[1]):
+        recipe.package(p, {n: outcomes[d].pdf for n, d in parts.items()}, parts)
+        revisions.publish(p)
+        out.files[p.pk] = published(recipe, p)
+    if p.pk in failures:
+        shutil.rmtree(p.building, ignore_errors=True)
+        out.files[p.pk] = failures[p.pk]
 
 
-def _package(period: "PeriodData", result: PKResult, verdict: ParafResult, p: revisions.Plan, pdfs: dict[str, Path],
-             documents: list[Path], templates: list[Path], created: dt.datetime, run: RunInfo) -> Path:
-    """Package one PK into its revision's build folder with the paraf record it was checked by,
-    its data and what changed; publish."""
-    from . import package as package_stage
-    from ..paraf import record as paraf_report
+@dataclass(frozen=True)
+class PKPackages:
+    """A PK's revision: its package (cover, report, PK and RA appendices, Lembar Paraf) with the
+    paraf record it was checked by, its data and what changed."""
 
-    inputs = period.inputs_of(p.pk)
-    record = paraf_report.write_record(period, verdict, p.building / paraf_report.RECORD_FILE)
-    # The revision's records first, so that the manifest holds their hashes: another PK's or
-    # period's data.json put in this folder is then caught by `sakip verify`.
-    values = datasheet.values(period, p.pk, result)
-    data = revisions.write_json(p.building / revisions.DATA_FILE, {"pk": p.pk, "revisi": p.revision, "nilai": values})
-    changes = revisions.write_json(p.building / revisions.CHANGES_FILE,
-                                   revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
-                                                                 for f in inputs}))
-    package_stage.package_pk(
-        p.pk, period.config_for(p.pk).instansi.nama, period.official(p.pk).nama, period.year, period.quarter, pdfs,
-        p.building, created, package_stage.Provenance(inputs, templates, [*documents, record, data, changes], run),
-        datasheet.workbook(period, p.pk, result), revision=p.revision,
-        sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
-        report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
-        keys={"data": p.keys.data, "lengkap": p.keys.full},
-        signers=render_stage.printed_signers(period.config_for(p.pk), period.official(p.pk)))
-    return revisions.publish(p)
+    period: "PeriodData"
+    capaian: dict[str, PKResult]
+    verdicts: dict[str, ParafResult]
+    templates: Path
+    issued: dt.date
+    created: dt.datetime
+    run: RunInfo
+    stages: ClassVar[tuple[str, str]] = ("render", "paket")
+
+    def files(self, unit: str) -> dict[str, str]:
+        from .package import package_name
+
+        return {unit: package_name(unit, self.period.year, self.period.quarter)}
+
+    def render(self, folders: dict[str, Path], failures: Failures) -> Iterable[tuple[str, dict[str, Path]]]:
+        return render_stage.render_pks(self.period, self.capaian, self.verdicts, self.templates, folders, self.issued,
+                                       failures)
+
+    def package(self, p: revisions.Plan, pdfs: dict[str, Path], documents: dict[str, Path]) -> None:
+        from . import package as package_stage
+        from ..paraf import record as paraf_report
+
+        period, result = self.period, self.capaian[p.pk]
+        inputs = period.inputs_of(p.pk)
+        record = paraf_report.write_record(period, self.verdicts[p.pk], p.building / paraf_report.RECORD_FILE)
+        # The revision's records first, so that the manifest holds their hashes: another PK's or
+        # period's data.json put in this folder is then caught by `sakip verify`.
+        values = datasheet.values(period, p.pk, result)
+        data = revisions.write_json(p.building / revisions.DATA_FILE, {"pk": p.pk, "revisi": p.revision, "nilai": values})
+        changes = revisions.write_json(p.building / revisions.CHANGES_FILE,
+                                       revisions.changes(p, values, {os.path.relpath(f.resolve(), p.building.resolve()): sha256(f)
+                                                                     for f in inputs}))
+        package_stage.package_pk(
+            p.pk, period.config_for(p.pk).instansi.nama, period.official(p.pk).nama, period.year, period.quarter, pdfs,
+            p.building, self.created,
+            package_stage.Provenance(inputs, template_files(self.templates), [*documents.values(), record, data, changes],
+                                     self.run),
+            datasheet.workbook(period, p.pk, result), revision=p.revision,
+            sasaran=tuple(dict.fromkeys(i.sasaran for i in result.indicators if i.sasaran)),
+            report_paraf=bool(period.config_for(p.pk).pengaturan.pemeriksa),
+            keys={"data": p.keys.data, "lengkap": p.keys.full},
+            signers=render_stage.printed_signers(period.config_for(p.pk), period.official(p.pk)))
+
+
+def produce_batch(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+                  plans: list[revisions.Plan], templates: Path, issued: dt.date, created: dt.datetime, work: Path,
+                  converter: Converter, run: RunInfo) -> Produced:
+    """Build and publish the planned revision of each PK in `plans` (`make`). When LibreOffice
+    hangs or crashes on a PK's document, the other PKs are still published and
+    RetryableConversionError names the ones to try again."""
+    made = make(PKPackages(period, capaian, verdicts, templates, issued, created, run), plans, converter, work)
+    out = Produced(packages={pk: f if isinstance(f, str) else f[pk] for pk, f in made.files.items()},
+                   documents=made.documents, seconds=made.seconds)
+    if made.retry:
+        raise RetryableConversionError(made.retry, out.packages)
+    return out
 
 
 @dataclass
@@ -273,11 +335,105 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
     return out
 
 
-@dataclass
-class _AgencyWork:
-    plan: revisions.Plan
-    inputs: list[Path]
-    rendered: dict[str, tuple[Path, Path, str]] = field(default_factory=dict)  # label -> (docx, final pdf, name)
+def agency_plans(period: "PeriodData", keys: dict[str, AgencyKeys], outputs: Path) -> dict[str, revisions.Plan]:
+    """For every agency with PKs: reuse its latest revision of the recap and LKjIP, or make the next."""
+    out = {}
+    for agency in period.configs:
+        if any(r["instansi"] == agency for r in period.records("pks")):
+            documents = keys[agency].documents
+            out[agency] = revisions.plan(agency, agency_folder(outputs, period.year, period.quarter, agency),
+                                         documents or revisions.Keys("", ""), force=documents is None, pattern="*.pdf")
+    return out
+
+
+@dataclass(frozen=True)
+class AgencyRevisions:
+    """An agency's revision: its recap of the quarter and, at Triwulan IV, its LKjIP, each a
+    signature-ready PDF (an empty field on the head's block) with its manifest beside it."""
+
+    period: "PeriodData"
+    capaian: dict[str, PKResult]
+    verdicts: dict[str, ParafResult]
+    templates: Path
+    inputs: Path
+    earlier: "list[reports.EarlierYear]"
+    per: render_stage.Period
+    created: dt.datetime
+    run: RunInfo
+    notes: list[str]  # e.g. narrative missing from the LKjIP
+    stages: ClassVar[tuple[str, str]] = ("instansi", "instansi")
+
+    def _stem(self, name: str, agency: str) -> str:
+        year, quarter = self.period.year, self.period.quarter
+        return {"rekap_instansi": f"rekap_instansi_{year}_TW{quarter}", "lkjip": f"LKjIP_{year}"}[name] + agency_suffix(agency)
+
+    def files(self, unit: str) -> dict[str, str]:
+        return {f"{n}{agency_suffix(unit)}": f"{self._stem(n, unit)}.pdf" for n in _agency_names(self.period.quarter)}
+
+    def _pks(self, agency: str) -> list[dict[str, Any]]:
+        return [r for r in self.period.records("pks") if r["instansi"] == agency]
+
+    def _inputs(self, agency: str) -> list[Path]:
+        pks = [r["pk"] for r in self._pks(agency)]
+        own = [*{p: None for pk in pks for p in self.period.inputs_of(pk)}]
+        return own + (_year_end_inputs(self.inputs, self.period.year, agency) if self.period.quarter == 4 else [])
+
+    def render(self, folders: dict[str, Path], failures: Failures) -> Iterable[tuple[str, dict[str, Path]]]:
+        renderer = render_stage.Renderer()
+        for agency, folder in folders.items():
+            with guarded(failures, agency, self.stages[0]):
+                documents = self._render(renderer, agency, folder)
+            if agency not in failures:
+                yield agency, documents
+
+    def _render(self, renderer: render_stage.Renderer, agency: str, folder: Path) -> dict[str, Path]:
+        from ..documents import reports
+
+        period, cfg, rows = self.period, self.period.configs[agency], self._pks(agency)
+        pks = [r["pk"] for r in rows]
+        officials = {r["pk"]: r["nama"] or "-" for r in rows}
+        contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, self.capaian, self.verdicts, officials, self.per)}
+        if period.quarter == 4:
+            source = self.inputs / str(period.year) / agency if agency else self.inputs / str(period.year)
+            narasi, narasi_path = reports.load_narrative(source)
+            if narasi_path is None:
+                self.notes.append(f"{source / reports.NARRATIVE_FILE} tidak ada: narasi LKjIP ditandai 'belum diisi'")
+            # The document names the file as planners find it in the input folder, not this machine's path.
+            printed = (narasi_path or source / reports.NARRATIVE_FILE).relative_to(self.inputs).as_posix()
+            contexts["lkjip"] = reports.lkjip_context(cfg, narasi, printed, pks, {r["pk"]: r["nip"] for r in rows},
+                                                      self.capaian, self.verdicts, officials, self.earlier, self.per)
+        return {name: renderer.render(render_stage.template_path(self.templates, name), context,
+                                      folder / f"{self._stem(name, agency)}.docx") for name, context in contexts.items()}
+
+    def package(self, p: revisions.Plan, pdfs: dict[str, Path], documents: dict[str, Path]) -> None:
+        from . import manifest
+        from . import package as package_stage
+        from ..documents import reports
+
+        period, agency = self.period, p.pk
+        cfg, inputs = period.configs[agency], self._inputs(agency)
+        for name, pdf in pdfs.items():
+            title = ("Rekapitulasi Capaian Kinerja " + self.per.context["triwulan"] if name == "rekap_instansi"
+                     else "Laporan Kinerja Instansi Pemerintah (LKjIP)") + f" Tahun {period.year}"
+            meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
+                                          subject=f"{title}; siap tanda tangan",
+                                          keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
+                                          created=self.created,
+                                          extra=(manifest.printed_metadata({reports.HEAD_FIELD: cfg.kepala},
+                                                                           [reports.HEAD_FIELD]),))
+            # The LKjIP numbers its cover, front matter (i, ii, iii) and body (1, 2, 3) itself: its
+            # labels are what it prints; the recap prints 1, 2, 3 like any numbered part.
+            part = package_stage.Part(title, pdf, "Sampul" if name == "lkjip" else "", printed_labels=name == "lkjip")
+            final = p.building / f"{self._stem(name, agency)}.pdf"
+            package_stage.assemble([part], meta, [reports.HEAD_FIELD], final)
+            manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
+                           revision=p.revision, created=self.created, run=self.run, inputs=inputs,
+                           templates=[render_stage.template_path(self.templates, name)], outputs=[documents[name]],
+                           fields=[reports.HEAD_FIELD], keys={"data": p.keys.data, "lengkap": p.keys.full},
+                           signers={reports.HEAD_FIELD: cfg.kepala})
+        revisions.write_json(p.building / revisions.CHANGES_FILE,
+                             {"revisi": p.revision, "alasan": p.reason,
+                              "menggantikan": p.previous.name if p.previous else None})
 
 
 def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
@@ -286,104 +442,36 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                    packages: dict[str, Path | str] | None = None,
                    keys: dict[str, AgencyKeys] | None = None, run: RunInfo | None = None) -> AgencyDocuments:
     """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
-    agency, rendered, converted and made signature-ready (an empty field on the head's block), in
-    revisions like a PK's package (`agency_folder`/rev-NN, each PDF with its manifest); and,
-    given the run's `packages`, each agency's bundle of them. An agency whose keys (agency_keys,
+    agency, in revisions like a PK's package (`agency_folder`/rev-NN, made by `make`); and, given
+    the run's `packages`, each agency's bundle of them. An agency whose keys (agency_keys,
     computed here when not given) are those of its latest revision keeps it."""
-    from . import manifest
-    from . import package as package_stage
-    from ..documents import reports
-
     out = AgencyDocuments()
-    run = run or RunInfo()
     keys = keys or agency_keys(period, verdicts, packages or {}, templates, inputs, issued)
-    per = render_stage.Period(period.year, period.quarter, issued)
-    renderer = render_stage.Renderer()
-    names = _agency_names(period.quarter)
-    paths = {name: render_stage.template_path(templates, name) for name in names}
-    records = period.records("pks")
-    todo: dict[str, _AgencyWork] = {}
+    recipe = AgencyRevisions(period, capaian, verdicts, templates, inputs, earlier or [],
+                             render_stage.Period(period.year, period.quarter, issued), created, run or RunInfo(), out.notes)
+    plans = agency_plans(period, keys, outputs)
     bundle_todo = set()
     bundle_record_file = period_dir(outputs, period.year, period.quarter) / BUNDLE_RECORD
     bundles_before = revisions.read_json(bundle_record_file)
-    for agency, cfg in period.configs.items():
-        pks = [r["pk"] for r in records if r["instansi"] == agency]
-        if not pks:
-            continue
-        key = keys[agency]
+    for agency, p in plans.items():
         before = bundles_before.get(agency, {})
-        if key.bundle and before.get("kunci") == key.bundle and Path(before.get("bundel", "")).exists():
+        if keys[agency].bundle and before.get("kunci") == keys[agency].bundle and Path(before.get("bundel", "")).exists():
             out.documents[f"bundel_paket{agency_suffix(agency)}"] = Path(before["bundel"])
         else:
             bundle_todo.add(agency)
-        folder = agency_folder(outputs, period.year, period.quarter, agency)
-        plan_ = revisions.plan(agency or "instansi", folder, key.documents or revisions.Keys("", ""),
-                               force=key.documents is None, pattern="*.pdf")
-        stems = {"rekap_instansi": f"rekap_instansi_{period.year}_TW{period.quarter}", "lkjip": f"LKjIP_{period.year}"}
-        if plan_.reuse:
-            out.documents.update({f"{n}{agency_suffix(agency)}": plan_.folder / f"{stems[n]}{agency_suffix(agency)}.pdf"
-                                  for n in names})
+        if p.reuse:
+            out.documents.update(published(recipe, p))
             out.reused.append(agency)
-            continue
-        failures: Failures = {}
-        with guarded(failures, agency, "instansi"):
-            todo[agency] = _render_agency(period, capaian, verdicts, inputs, earlier, per, renderer, names, paths,
-                                          stems, agency, cfg, pks, records, plan_, out)
-        if agency in failures:
-            shutil.rmtree(plan_.building, ignore_errors=True)
-            out.documents.update({f"{n}{agency_suffix(agency)}": failures[agency] for n in names})
+    todo = [p for p in plans.values() if not p.reuse]
     if not todo and not (bundle_todo and packages is not None):
         return out
     with contextlib.nullcontext(converter) if converter else Converter() as conv:
-        documents = [d for w in todo.values() for d, *_ in w.rendered.values()]
-        outcomes = {o.source: o for o in pagination.convert(conv, documents, work, _python_work)} if documents else {}
         if packages is not None and bundle_todo:
             bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, bundle_todo)
-    for agency, job in todo.items():
-        cfg = period.configs[agency]
-        made: dict[str, Path | str] = {}
-        for label, (docx, final, name) in job.rendered.items():
-            outcome = outcomes[docx]
-            if outcome.pdf is None:
-                made[label] = outcome.error
-                continue
-            title = ("Rekapitulasi Capaian Kinerja " + per.context["triwulan"] if name == "rekap_instansi"
-                     else "Laporan Kinerja Instansi Pemerintah (LKjIP)") + f" Tahun {period.year}"
-            meta = package_stage.Metadata(title=f"{title} - {cfg.instansi.nama}", author=cfg.instansi.nama,
-                                          subject=f"{title}; siap tanda tangan",
-                                          keywords=f"SAKIP; {name}; {period.year}; TW{period.quarter}; siap tanda tangan",
-                                          created=created,
-                                          extra=(manifest.printed_metadata({reports.HEAD_FIELD: cfg.kepala},
-                                                                           [reports.HEAD_FIELD]),))
-            failures: Failures = {}
-            with guarded(failures, label, "instansi"):
-                # The LKjIP numbers its cover, front matter (i, ii, iii) and body (1, 2, 3) itself: its
-                # labels are what it prints; the recap prints 1, 2, 3 like any numbered part.
-                part = package_stage.Part(title, outcome.pdf, "Sampul" if name == "lkjip" else "",
-                                          printed_labels=name == "lkjip")
-                package_stage.assemble([part], meta, [reports.HEAD_FIELD], final)
-                plan_key = job.plan.keys
-                manifest.write(final, pk=agency or "instansi", year=period.year, quarter=period.quarter,
-                               revision=job.plan.revision, created=created, run=run, inputs=job.inputs,
-                               templates=[paths[name]], outputs=[docx], fields=[reports.HEAD_FIELD],
-                               keys={"data": plan_key.data, "lengkap": plan_key.full},
-                               signers={reports.HEAD_FIELD: cfg.kepala})
-                made[label] = final
-            if label in failures:
-                made[label] = failures[label]
-        if all(isinstance(v, Path) for v in made.values()):
-            revisions.write_json(job.plan.building / revisions.CHANGES_FILE,
-                                 {"revisi": job.plan.revision, "alasan": job.plan.reason,
-                                  "menggantikan": job.plan.previous.name if job.plan.previous else None})
-            failures = {}
-            with guarded(failures, agency, "instansi"):
-                folder = revisions.publish(job.plan)
-                made = {label: folder / Path(v).name for label, v in made.items()}
-            if agency in failures:
-                made = {label: failures[agency] for label in made}
-        else:  # a revision is published whole or not at all
-            shutil.rmtree(job.plan.building, ignore_errors=True)
-        out.documents.update(made)
+        made = make(recipe, todo, conv, work)
+    # A hung or crashed LibreOffice fails the agency's documents like any failure: this task is not retried.
+    for agency, files in {**made.retry, **made.files}.items():
+        out.documents.update(files if isinstance(files, dict) else {label: files for label in recipe.files(agency)})
     for agency in bundle_todo:
         label = f"bundel_paket{agency_suffix(agency)}"
         if keys[agency].bundle and isinstance(out.documents.get(label), Path):
@@ -393,37 +481,6 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
     if bundle_todo:
         revisions.write_json(bundle_record_file, bundles_before)
     return out
-
-
-def _render_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult], inputs: Path,
-                   earlier: "list[reports.EarlierYear] | None", per: render_stage.Period, renderer: render_stage.Renderer,
-                   names: list[str], paths: dict[str, Path], stems: dict[str, str], agency: str, cfg: Any,
-                   pks: list[str], records: list[dict[str, Any]], plan_: revisions.Plan,
-                   out: AgencyDocuments) -> _AgencyWork:
-    """Render one agency's recap (and LKjIP) into its revision's build folder."""
-    from ..documents import reports
-
-    job = _AgencyWork(plan_, [*{p: None for pk in pks for p in period.inputs_of(pk)}])
-    building = revisions.start(plan_)
-    officials = {r["pk"]: r["nama"] or "-" for r in records if r["instansi"] == agency}
-    nips = {r["pk"]: r["nip"] for r in records if r["instansi"] == agency}
-    contexts = {"rekap_instansi": reports.rekap_context(cfg, pks, capaian, verdicts, officials, per)}
-    if "lkjip" in names:
-        source = inputs / str(period.year) / agency if agency else inputs / str(period.year)
-        narasi, narasi_path = reports.load_narrative(source)
-        shown = str(narasi_path or source / reports.NARRATIVE_FILE)
-        if narasi_path is None:
-            out.notes.append(f"{shown} tidak ada: narasi LKjIP ditandai 'belum diisi'")
-        # The document names the file as planners find it in the input folder, not this machine's path.
-        printed = (narasi_path or source / reports.NARRATIVE_FILE).relative_to(inputs).as_posix()
-        contexts["lkjip"] = reports.lkjip_context(cfg, narasi, printed, pks, nips, capaian, verdicts, officials,
-                                                  earlier or [], per)
-        job.inputs += _year_end_inputs(inputs, period.year, agency)
-    for name in names:
-        stem = stems[name] + agency_suffix(agency)
-        docx = renderer.render(paths[name], contexts[name], building / "dokumen" / f"{stem}.docx")
-        job.rendered[f"{name}{agency_suffix(agency)}"] = (docx, building / f"{stem}.pdf", name)
-    return job
 
 
 def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],

@@ -20,8 +20,10 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 
 from tests.conftest import INPUTS, ROOT, tree_hash  # noqa: E402
-from flows.quarterly import quarterly  # noqa: E402
-from sakip.pdf import manifest
+from flows.quarterly import Started, quarterly  # noqa: E402
+from sakip.outputs import lock as period_lock  # noqa: E402
+from sakip.paraf.suites import IsolatedSuites  # noqa: E402
+from sakip.pdf import manifest  # noqa: E402
 
 PERIOD = "2026/TW2"
 
@@ -107,8 +109,17 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     assert "## PK-IRBAN3 (DIKEMBALIKAN)" in returned and "KOREKSI_" in returned
 
     # Nothing changed since: a third run makes no package task at all; --force makes revision 3 of each.
-    third = run(tmp_path)
+    # The third runs as `sakip run` runs it: the period's lock and the GX child are handed in, and
+    # the flow uses them rather than taking or starting its own (nothing module-wide carries them).
+    with period_lock.held(tmp_path / "outputs", 2026, 2) as held, IsolatedSuites(ROOT / "expectations") as checker:
+        third = run(tmp_path, started=Started(held, checker))
+        with pytest.raises(period_lock.BusyError):  # still held: what the caller took stays the caller's
+            period_lock.acquire(tmp_path / "outputs", 2026, 2)
+        with pytest.raises(RuntimeError, match="after shutdown"):  # the flow ended the GX child after paraf
+            checker.validate(checker.suites()[0], None)
     assert paket_tasks(task_runs(third.state_details.flow_run_id)) == {}
+    with get_client(sync_client=True) as client:  # recorded as a placeholder, not walked through
+        assert client.read_flow_run(third.state_details.flow_run_id).parameters["started"] == "<Started>"
     forced = run(tmp_path, force=True)
     assert len(paket_tasks(task_runs(forced.state_details.flow_run_id))) == 2
     assert os.readlink(period / "PK-SEK" / "latest") == "rev-02" and os.readlink(period / "PK-INSP" / "latest") == "rev-03"

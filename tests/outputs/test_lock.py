@@ -83,14 +83,20 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
         assert again.taken_over is None
 
 
-def test_the_same_process_shares_its_lock(tmp_path):
-    with lock.held(tmp_path, 2026, 2):
-        with lock.held(tmp_path, 2026, 2):  # the flow inside `sakip run`
-            pass
+def test_a_lock_handed_in_is_used_and_stays_its_owners(tmp_path):
+    with lock.held(tmp_path, 2026, 2) as outer:
+        with lock.held(tmp_path, 2026, 2, taken=outer) as inner:  # the flow inside `sakip run`
+            assert inner.path == outer.path and inner.taken_over is None
+        # Still held after the inner block, and held once: nothing in this process shares it silently.
+        with pytest.raises(BusyError):
+            lock.acquire(tmp_path, 2026, 2)
         proc = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from sakip.outputs import lock; "
                                "lock.acquire(Path(sys.argv[1]), 2026, 2)", str(tmp_path)],
                               cwd=ROOT, capture_output=True, text=True)
-        assert proc.returncode == 1 and "BusyError" in proc.stderr  # still held after the inner block
+        assert proc.returncode == 1 and "BusyError" in proc.stderr
+        with pytest.raises(ValueError, match="not a held lock of 2026 Triwulan I\\b"):
+            with lock.held(tmp_path, 2026, 1, taken=outer):  # another period's lock does not stand for this one
+                pass
     lock.acquire(tmp_path, 2026, 2).release()
 
 
