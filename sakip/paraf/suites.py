@@ -17,7 +17,7 @@ import logging
 import multiprocessing
 import os
 import string
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +36,8 @@ from ..formatting import JAKARTA, number, round2, written
 from ..ingest.workbooks import PeriodData
 from ..lifeline import watch_parent
 from ..model import Finding
+from . import nilai
+from .rules import RULES, Group, group_of, rule
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
 SEVERITIES = ("error", "warning")
@@ -43,13 +45,16 @@ SEVERITIES = ("error", "warning")
 
 @dataclass(frozen=True)
 class Check:
-    """One expectation as the Lembar Paraf lists it."""
+    """One rule as the Lembar Paraf lists it: a GX expectation or a registered Rule."""
 
-    suite: str
+    suite: str  # the suite, or the group of a Rule (its id's prefix)
     id: str  # meta.id, unique in its suite: findings name their check "<suite>.<id>"
-    name: str  # the expectation type
+    name: str  # the expectation type, or RULE_TYPE
     description: str
     severity: str
+
+
+RULE_TYPE = "aturan_sakip"  # a check written in Python in the paraf wing (sakip.paraf.rules), not a GX expectation
 
 
 @dataclass
@@ -57,10 +62,11 @@ class ParafResult:
     pk: str
     verdict: Verdict
     findings: list[Finding] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)  # every rule run, in suite order
-    failures: dict[str, int] = field(default_factory=dict)  # "<suite>.<id>" -> rows of this PK that failed
+    checks: list[Check] = field(default_factory=list)  # every rule run: the suites' in suite order, then the Rules
+    failures: dict[str, int] = field(default_factory=dict)  # "<suite>.<id>" -> rows (or findings) of this PK that failed
     checked_at: dt.datetime | None = None
     suites: list[dict[str, Any]] = field(default_factory=list)  # nama, berkas, sha256, uraian, jumlah_aturan
+    groups: list[Group] = field(default_factory=list)  # the rows of the Lembar Paraf: suites and groups of Rules
 
     @property
     def errors(self) -> list[Finding]:
@@ -667,6 +673,10 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, 
     return findings, counts
 
 
+KODE_DIKENAL = rule("realisasi.kode_dikenal", "error", "Kode indikator sama dengan kode pada PK")
+REALISASI_DITERIMA = rule("berkas.realisasi_diterima", "error", "Berkas realisasi triwulan ini diterima")
+
+
 def _unknown_rows(period: PeriodData) -> list[Finding]:
     """Realisasi rows whose indicator code is not in the PK: reported, never silently dropped."""
     out = []
@@ -675,10 +685,9 @@ def _unknown_rows(period: PeriodData) -> list[Finding]:
     known = set(zip(period.indicators["pk"], period.indicators["kode"]))
     for r in period.realisasi[period.realisasi["triwulan"] == period.quarter].to_dict("records"):
         if (r["pk"], r["kode"]) not in known:
-            out.append(Finding(r["pk"], "error", r["kode_loc"], r["kode"],
-                               f"Kode indikator '{r['kode']}' tidak ada di PK {r['pk']}",
-                               "Gunakan kode indikator persis seperti pada PK.", "realisasi.kode_dikenal",
-                               "Kode indikator sama dengan kode pada PK"))
+            out.append(KODE_DIKENAL.finding(r["pk"], r["kode_loc"], r["kode"],
+                                            f"Kode indikator '{r['kode']}' tidak ada di PK {r['pk']}",
+                                            "Gunakan kode indikator persis seperti pada PK."))
     return out
 
 
@@ -690,7 +699,9 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     checked_at = dt.datetime.now(JAKARTA).replace(microsecond=0)
     ran = [{"nama": s.name, "berkas": s.path.name, "sha256": s.sha256, "uraian": s.description,
             "jumlah_aturan": len(s.checks)} for s in suites]
-    every_check = [check for suite in suites for check in suite.checks]
+    rule_checks = _rule_checks(suites)
+    every_check = [check for suite in suites for check in suite.checks] + rule_checks
+    groups = _groups(suites, rule_checks)
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
@@ -698,12 +709,10 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     for pk in pks:
         # A workbook received but refused is reported by its own finding; "not received" is the rest.
         if pk in capaian and pk not in submitted and (pk, period.quarter) not in period.received:
-            findings.append(Finding(pk, "error", Location(f"realisasi/tw{period.quarter}"), "",
-                                    f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
-                                    "Isi formulir realisasi triwulan ini dan kirimkan.", "berkas.realisasi_diterima",
-                                    "Berkas realisasi triwulan ini diterima"))
-    for result in capaian.values():
-        findings += result.findings
+            findings.append(REALISASI_DITERIMA.finding(pk, Location(f"realisasi/tw{period.quarter}"), "",
+                                                       f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
+                                                       "Isi formulir realisasi triwulan ini dan kirimkan."))
+    findings += nilai.check(period, capaian)
     indicators = period.records("indicators")  # converted once for the three frames that walk them
     frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period, indicators), "ra": ra_frame(period, indicators),
               "realisasi": realisasi_frame(period, capaian, submitted, indicators),
@@ -723,9 +732,32 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
         mine = sorted(by_pk.get(pk, []), key=lambda f: (f.severity != "error", f.location.file, f.location.sheet, _cell_key(f.location.cell)))
         failures = {f"{suite.name}.{check.id}": counts.get((pk, suite.name, i), 0)
                     for suite in suites for i, check in enumerate(suite.checks)}
+        found = Counter(f.check for f in mine)
+        failures.update({f"{c.suite}.{c.id}": found[f"{c.suite}.{c.id}"] for c in rule_checks})
         verdict: Verdict = "DIKEMBALIKAN" if any(f.severity == "error" for f in mine) else "PARAF"
-        out[pk] = ParafResult(pk, verdict, mine, every_check, failures, checked_at, ran)
+        out[pk] = ParafResult(pk, verdict, mine, every_check, failures, checked_at, ran, groups)
     return out
+
+
+def _rule_checks(suites: list[Suite]) -> list[Check]:
+    """Every registered Rule as the Lembar Paraf lists it, by group and id."""
+    taken = {f"{s.name}.{c.id}": s for s in suites for c in s.checks}
+    out = []
+    for r in sorted(RULES.values(), key=lambda r: (group_of(r.id).order, r.id)):
+        if r.id in taken:
+            raise SuiteError(f"{taken[r.id].path}: id '{r.id.partition('.')[2]}' sudah dipakai aturan sakip {r.id}")
+        group, _, name = r.id.partition(".")
+        out.append(Check(group, name, RULE_TYPE, r.expected, r.severity))
+    return out
+
+
+def _groups(suites: list[Suite], rule_checks: list[Check]) -> list[Group]:
+    """The Lembar Paraf's rows: every suite, and every group of Rules that is not a suite, in
+    the suites' order (meta.urutan)."""
+    out = {s.name: Group(s.name, s.description, s.order) for s in suites}
+    for c in rule_checks:
+        out.setdefault(c.suite, group_of(f"{c.suite}.{c.id}"))
+    return sorted(out.values(), key=lambda g: (g.order, g.name))
 
 
 def _cell_key(cell: str) -> tuple[int, str]:

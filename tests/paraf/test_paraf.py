@@ -47,12 +47,36 @@ def test_returned_pk_findings_name_file_sheet_cell(verdicts_tw2):
 
 
 def test_every_check_is_listed_for_the_lembar_paraf(verdicts_tw2, suites):
+    from sakip.paraf.rules import RULES
+
     n = sum(len(s.checks) for s in suites)
     sek, irban3 = verdicts_tw2["PK-SEK"], verdicts_tw2["PK-IRBAN3"]
-    assert len(sek.checks) == n
+    assert len(sek.checks) == n + len(RULES)
+    assert {f"{c.suite}.{c.id}" for c in sek.checks if c.name == paraf.RULE_TYPE} == set(RULES)
+    assert {"capaian.persen_besar", "realisasi.kode_dikenal", "berkas.realisasi_diterima"} <= set(RULES)
     assert all(sek.outcome(c) == "Sesuai" for c in sek.checks)
     failed = [irban3.outcome(c) for c in irban3.checks if irban3.failed(c)]
     assert "1 galat" in failed and "1 peringatan" in failed
+
+
+def test_a_rule_that_fires_is_counted_on_its_row_of_the_lembar_paraf(suites):
+    from sakip.capaian import rules as capaian
+    from sakip.ingest import workbooks as ingest
+
+    period = ingest.read_period(INPUTS, 2026, 1).only(["PK-IRBAN2"])  # IK-03: capaian -20 %
+    v = paraf.run(period, capaian.compute(period), suites)["PK-IRBAN2"]
+    negative = next(c for c in v.checks if (c.suite, c.id) == ("capaian", "negatif"))
+    assert v.outcome(negative) == "1 peringatan" and v.failures["capaian.negatif"] == 1
+    assert [g.name for g in v.groups] == ["berkas", "pejabat", "pk", "ra", "realisasi", "anggaran", "capaian"]
+    assert [c.id for c in v.checks if c.suite == "realisasi"][-1] == "kode_dikenal"  # with the realisasi suite
+
+
+def test_a_rule_may_not_take_the_id_of_an_expectation(suites, period_tw2, capaian_tw2, monkeypatch):
+    from sakip.paraf import rules
+
+    monkeypatch.setitem(rules.RULES, "pk.kode_unik", rules.Rule("pk.kode_unik", "error", "Kode unik"))
+    with pytest.raises(SuiteError, match="pk.json: id 'kode_unik' sudah dipakai aturan sakip pk.kode_unik"):
+        paraf.run(period_tw2, capaian_tw2, suites)
 
 
 def test_one_failing_unit_does_not_block_others(verdicts_tw2):
