@@ -37,6 +37,7 @@ from sakip.capaian import rules as capaian_stage
 from sakip.outputs import runlog
 from sakip.ingest import workbooks as ingest_stage
 from sakip.outputs import lock as lock_stage
+from sakip.paraf import koreksi as koreksi_stage
 from sakip.paraf import suites as paraf_stage
 from sakip.paraf import record as paraf_report
 from sakip.pdf import produce as produce_stage
@@ -48,7 +49,7 @@ from sakip.formatting import JAKARTA
 from sakip.pdf.manifest import RunInfo
 from sakip.ingest.workbooks import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
-from sakip.outputs.files import period_dir, pk_dir, sweep
+from sakip.outputs.files import period_dir, sweep
 from sakip.paraf.suites import IsolatedSuites, ParafResult
 from sakip.outputs.lock import PeriodLock
 from sakip.outputs.revisions import Plan
@@ -124,15 +125,8 @@ def paraf(period: PeriodData, results: dict[str, PKResult], checker: IsolatedSui
 def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path) -> tuple[dict[str, list[Path]], Failures]:
     """Write a correction workbook for every returned PK (one that cannot be written is named
     with why; the PK stays returned)."""
-    sources = {}
-    for frame in (period.pks, period.realisasi):
-        if not frame.empty:
-            sources.update({shown: Path(f) for shown, f in zip(frame["berkas"], frame["file"])})
     failures: Failures = {}
-    returned = [pk for pk, verdict in verdicts.items() if verdict.verdict == "DIKEMBALIKAN"]
-    written = each(returned, lambda pk: paraf_stage.write_corrections(
-        verdicts[pk], sources, pk_dir(outputs, period.year, period.quarter, pk)), failures, "koreksi")
-    return written, failures
+    return koreksi_stage.write_returned(period, verdicts, outputs, failures), failures
 
 
 @task(name="catatan-paraf", cache_policy=NO_CACHE)

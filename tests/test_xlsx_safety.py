@@ -19,7 +19,7 @@ from sakip.capaian import rules as capaian
 from sakip.pdf import datasheet
 from sakip.documents import forms
 from sakip.ingest import workbooks as ingest
-from sakip.paraf import suites as paraf
+from sakip.paraf import koreksi
 from sakip.errors import Location
 from sakip.model import Finding
 from sakip.paraf.suites import ParafResult
@@ -218,7 +218,7 @@ def findings_with_payloads(file: str, sheet: str) -> list[Finding]:
 
 def test_a_correction_workbook_of_its_own_keeps_them_as_text(tmp_path):
     result = ParafResult("PK-SEK", "DIKEMBALIKAN", findings_with_payloads("instansi.toml", ""))
-    [book] = paraf.write_corrections(result, {}, tmp_path)
+    [book] = koreksi.write_corrections(result, {}, tmp_path)
     assert formulas(book) == []
     assert_texts(book, PAYLOADS + SPACED + [f"Ganti {p}" for p in PAYLOADS])
 
@@ -228,7 +228,7 @@ def test_a_marked_copy_keeps_them_as_text(hostile, tmp_path):
     name = "realisasi/tw2/PK-SEK.xlsx"
     source = inputs / "2026" / name
     result = ParafResult("PK-SEK", "DIKEMBALIKAN", findings_with_payloads(name, "Realisasi"))
-    [book] = paraf.write_corrections(result, {name: source}, tmp_path)
+    [book] = koreksi.write_corrections(result, {name: source}, tmp_path)
     assert formulas(book) == []
     assert_texts(book, PAYLOADS + SPACED)
     marked = openpyxl.load_workbook(book)["Realisasi"]
@@ -246,7 +246,7 @@ def test_a_csv_submission_comes_back_with_its_text_as_text(hostile, tmp_path):
     write_csv_folder(inputs / "2026/realisasi/tw2/PK-SEK.xlsx", folder, ";", "utf-8", decimal_comma=True)
     name = "realisasi/tw2/PK-SEK"
     result = ParafResult("PK-SEK", "DIKEMBALIKAN", findings_with_payloads(f"{name}/Realisasi.csv", "Realisasi"))
-    [book] = paraf.write_corrections(result, {name: folder}, tmp_path / "out")
+    [book] = koreksi.write_corrections(result, {name: folder}, tmp_path / "out")
     assert formulas(book) == []
     assert_texts(book, [p for p in PAYLOADS if "\n" not in p])
     assert quote_prefixed(book, PAYLOADS[0])

@@ -20,10 +20,10 @@
 * budget: serapan = realisasi / pagu × 100 per program, per TW and s.d. TW; efficiency for
   LKjIP chapter III = (1 − serapan s.d. / mean capaian s.d. of the computable indicators) × 100,
   positive meaning less of the budget was used than of the performance was reached;
-* findings instead of guesses: polarity contradicting the indicator's name, "%" values far above
-  100, a percentage summed over quarters, realisasi falling under a progress target (posisi
-  akhir with rising targets starting at most half the last, e.g. 25/50/75/100), quarterly
-  targets on a different scale from the annual target, unknown qualitative targets.
+* no findings: what looks wrong in the rows (a polarity contradicting the indicator's name, a
+  "%" value far above 100, an unknown qualitative target, ...) is judged by the paraf wing
+  (sakip.paraf.nilai) with the readers exposed here (Target.of, quarter_targets, first_measured);
+  capaian only says which state it reached.
 
 Targets and realisasi stay Decimal in the results (`Figure`), capaian a `Result` (a Decimal or
 None, with a state and a reason): this module prints nothing. Documents and the console print
@@ -44,9 +44,9 @@ from . import anggaran
 from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from ..errors import Location
 from ..isolation import Failures, each
-from ..formatting import ROMAN, percent, round2, written
+from ..formatting import ROMAN, round2
 from ..ingest.workbooks import PeriodData
-from ..model import Finding, Status
+from ..model import Status
 
 State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
 HUNDRED = Decimal(100)
@@ -72,19 +72,6 @@ MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agust
           "september", "oktober", "november", "desember")
 _LEVEL = re.compile(r"^level\s*(\d+)$", re.I)
 
-# Name patterns of indicators where lower is better, unless the name speaks of reducing them.
-NEGATIVE_NAMES = ("prevalensi", "kemiskinan", "penduduk miskin", "pengangguran", "angka kematian", "angka kesakitan",
-                  "jumlah pelanggaran", "jumlah kasus", "putus sekolah", "risiko bencana", "kecelakaan",
-                  "kriminalitas", "stunting", "inflasi", "rasio gini", "waktu penyelesaian", "lama waktu",
-                  "jumlah temuan", "tunggakan", "kerugian")
-# Words saying the bad thing is being reduced or handled: "penurunan angka kemiskinan",
-# "kerugian daerah yang dipulihkan" are rightly positive.
-HANDLING_WORDS = ("penurunan", "menurunnya", "turunnya", "berkurangnya", "pengurangan", "penanganan", "ditangani",
-                  "dipulihkan", "pemulihan", "dikembalikan", "ditindaklanjuti", "tindak lanjut", "diselesaikan",
-                  "penyelesaian")
-POSITIVE_NAMES = ("cakupan", "tepat waktu", "kepuasan", "opini", "nilai sakip", "nilai evaluasi", "tingkat kehadiran",
-                  "persentase penyelesaian")
-PERCENT_SUSPECT = Decimal(150)  # a "%" value above this is more likely a typo or a wrong unit
 
 
 @dataclass(frozen=True)
@@ -278,7 +265,6 @@ class PKResult:
     pk: str
     indicators: list[IndicatorResult] = field(default_factory=list)
     budgets: list[BudgetResult] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
     negative_formula: str = ""  # the agency default, as printed
     pagu: Decimal | None = None
     realisasi_anggaran_tw: Decimal | None = None
@@ -404,49 +390,6 @@ def judge(target: Target, real: Decimal | None, real_text: str, polarity: str, f
     return not_computable(f"target '{target.text}' tidak dikenal")
 
 
-# What each capaian check expects, for the "Yang diharapkan" column of the Koreksi sheet.
-EXPECTED = {
-    "polaritas_nama": "Polaritas sesuai makna nama indikator",
-    "persen_dijumlah": "Persentase tidak dijumlahkan antartriwulan",
-    "rumus_negatif": "Rumus negatif 'selisih', 'rasio', atau kosong",
-    "target_dikenal": "Target tahunan berupa angka, rentang, atau nilai kualitatif yang dikenal",
-    "skala_target": "Target triwulan pada skala yang sama dengan target tahunan",
-    "negatif": "Capaian tidak negatif",
-    "skala_realisasi": "Realisasi pada skala yang sama dengan target kualitatif",
-    "persen_besar": "Persentase tidak jauh di atas 100",
-    "arah_kumulatif": "Realisasi kumulatif tidak mundur dari triwulan sebelumnya",
-}
-
-
-def _finding(pk: str, severity: str, loc: Location | None, value: str, message: str, fix: str, check: str) -> Finding:
-    return Finding(pk, severity, loc or Location(""), value, message, fix, f"capaian.{check}", EXPECTED.get(check, ""))
-
-
-def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
-    """Polarity labels that contradict the indicator's name, and a percentage summed over quarters."""
-    out = []
-    name = _norm(ind["indikator"])
-    reducing = any(w in name for w in HANDLING_WORDS)
-    polarity = ind["polaritas"]
-    if polarity == "positif" and not reducing and (hit := next((w for w in NEGATIVE_NAMES if w in name), None)):
-        out.append(_finding(pk, "warning", ind.get("polaritas_loc"), "Positif",
-                            f"Indikator '{ind['indikator']}' bertanda polaritas positif, padahal '{hit}' biasanya "
-                            f"semakin rendah semakin baik",
-                            "Periksa polaritas pada PK; bila memang positif, abaikan peringatan ini.", "polaritas_nama"))
-    if polarity == "negatif" and (hit := next((w for w in POSITIVE_NAMES if w in name), None)):
-        out.append(_finding(pk, "warning", ind.get("polaritas_loc"), "Negatif",
-                            f"Indikator '{ind['indikator']}' bertanda polaritas negatif, padahal '{hit}' biasanya "
-                            f"semakin tinggi semakin baik",
-                            "Periksa polaritas pada PK; bila memang negatif, abaikan peringatan ini.", "polaritas_nama"))
-    if "%" in str(ind["satuan"]) and ind["akumulasi"] == "jumlah":
-        out.append(_finding(pk, "warning", ind.get("akumulasi_loc"), "Jumlah",
-                            f"Indikator '{ind['indikator']}' bersatuan % tetapi cara akumulasinya Jumlah: persentase "
-                            "triwulan akan dijumlahkan",
-                            "Gunakan 'Akhir' atau 'Rata-rata' untuk persentase, kecuali persentase itu memang "
-                            "bagian dari target tahunan yang dijumlahkan.", "persen_dijumlah"))
-    return out
-
-
 def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]],
                     budgets: list[dict[str, Any]], budget_realisasi: list[dict[str, Any]]) -> PKResult:
     """One PK from its rows as ingest reads them (indicators with RA targets, realisasi of TW I..q,
@@ -458,13 +401,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
         kode, method, polarity = ind["kode"], ind["akumulasi"], ind["polaritas"]
         current = by_quarter.get((kode, q), {})
         loc = current.get("realisasi_loc") or ind.get("kode_loc")
-        chosen = _norm(ind.get("rumus_negatif"))
-        formula = chosen or default
-        if chosen and chosen not in NEGATIVE_FORMULAS:
-            out.findings.append(_finding(pk, "error", ind.get("rumus_negatif_loc"), ind.get("rumus_negatif", ""),
-                                         f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
-                                         "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi.",
-                                         "rumus_negatif"))
+        formula = _norm(ind.get("rumus_negatif")) or default
         annual = target_of(ind, "target_tahunan")
         targets = quarter_targets(ind)
         this_quarter = targets[q - 1]
@@ -472,11 +409,6 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
         kind: Kind = {"ordinal": "kualitatif", "rentang": "rentang"}.get(annual.kind, "angka")
         if annual.kind == "tidak_dikenal" and ind["target_tahunan_status"] == Status.TEXT:
             kind = "kualitatif"
-            out.findings.append(_finding(pk, "error", ind.get("target_tahunan_loc"), annual.text,
-                                         f"Target tahunan indikator '{ind['indikator']}' tertulis '{annual.text}', bukan "
-                                         "angka, rentang, atau nilai kualitatif yang dikenal",
-                                         "Isi angka (mis. 85), rentang (mis. 70-80), atau nilai kualitatif: WTP/WDP/TW/TMP, "
-                                         "AA..D, WBK/WBBM, 'Level n', atau nama bulan.", "target_dikenal"))
         real_now, real_text = current.get("realisasi"), current.get("realisasi_text", "") or ""
         first = first_measured(targets)
         start = first or 1
@@ -489,15 +421,8 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
             cap_sd = judge(annual, real_now, real_text, polarity, formula)
             real_sd = Figure(None, real_text)
             target_sd = Figure(None, to_date.text or annual.text)
-            if measured and this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
-                out.findings.append(_finding(
-                    pk, "warning", ind.get(f"target_tw{q}_loc"), this_quarter.text,
-                    f"Target triwulan indikator '{ind['indikator']}' berupa angka ({this_quarter.text}), sedangkan target "
-                    f"tahunannya kualitatif ('{annual.text}'): capaian s.d. triwulan tidak dapat dibandingkan",
-                    f"Tulis target triwulan pada skala yang sama dengan target tahunan (mis. 'Level 1'..'{annual.text}'), "
-                    "atau ubah target tahunan menjadi angka.", "skala_target"))
-                if real_now is not None:
-                    cap_sd = not_computable(f"target tahunan '{annual.text}' kualitatif, realisasi berupa angka", "ordinal")
+            if measured and this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal" and real_now is not None:
+                cap_sd = not_computable(f"target tahunan '{annual.text}' kualitatif, realisasi berupa angka", "ordinal")
         else:
             total = accumulate(reals, method) if reals else None
             cap_sd = judge(annual, total, "", polarity, formula)
@@ -505,25 +430,9 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
                 cap_sd = not_computable("realisasi triwulan sebelumnya tidak lengkap", cap_sd.rule)
             real_sd = Figure(total)
             target_sd = to_date.figure
-            out.findings += _value_findings(pk, ind, targets, reals, current, q)
         if not measured:
             cap_tw = cap_sd = not_measured(first)
             real_sd = Figure(None, real_text) if kind == "kualitatif" else Figure()
-        out.findings += _name_findings(pk, ind)
-        negative = [f"{what} {percent(r.value)}" for r, what in ((cap_tw, "triwulan ini"), (cap_sd, "s.d. triwulan ini"))
-                    if r.note.startswith("capaian negatif")]
-        if negative:
-            out.findings.append(_finding(
-                pk, "warning", loc, real_text,
-                f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
-                "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya.", "negatif"))
-        target_text = this_quarter.text or annual.text
-        if measured and kind == "kualitatif" and real_text and rank(target_text) is not None and not comparable(real_text, target_text):
-            out.findings.append(_finding(
-                pk, "error", loc, real_text,
-                f"Realisasi '{real_text}' tidak sebanding dengan target kualitatif '{target_text}'",
-                "Isi realisasi dengan nilai pada skala yang sama dengan target (mis. WTP/WDP/TW/TMP atau AA..D).",
-                "skala_realisasi"))
         out.indicators.append(IndicatorResult(
             pk=pk, kode=kode, sasaran=ind["sasaran"], indikator=ind["indikator"], satuan=ind["satuan"],
             polaritas=polarity, akumulasi=method, kind=kind,
@@ -536,36 +445,6 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
             kendala=current.get("kendala", ""), tindak_lanjut=current.get("tindak_lanjut", ""), location=loc,
         ))
     _budget(out, q, budgets, budget_realisasi)
-    return out
-
-
-def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: list[Decimal | None],
-                    current: dict[str, Any], q: int) -> list[Finding]:
-    """Percentages far above 100, and realisasi moving against a cumulative target."""
-    out = []
-    if "%" in str(ind["satuan"]):
-        suspects = [(ind.get("target_tahunan_loc"), ind["target_tahunan"], "Target tahunan"),
-                    (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
-        for loc, value, what in suspects:
-            if value is not None and value > PERCENT_SUSPECT:
-                out.append(_finding(pk, "warning", loc, written(value),
-                                    f"{what} indikator '{ind['indikator']}' bersatuan % bernilai {written(value)}, jauh di atas 100",
-                                    "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144).",
-                                    "persen_besar"))
-    values = [t.value for t in targets]
-    if (ind["akumulasi"] == "akhir" and len(reals) > 1 and all(v is not None for v in values)
-            and reals[-1] is not None and reals[-2] is not None):
-        # A progress target (25/50/75/100, 20/45/70/95) measures a stock that only grows; an index
-        # with gently rising targets (3,2/3,25/3,3/3,4) may fall for real and is not judged.
-        rising = all(a <= b for a, b in zip(values, values[1:])) and 0 <= 2 * values[0] <= values[-1] and values[-1] > 0
-        against = rising and reals[-1] < reals[-2]
-        if against:
-            out.append(_finding(pk, "warning", current.get("realisasi_loc"), written(reals[-1]),
-                                f"Realisasi indikator kumulatif '{ind['indikator']}' "
-                                f"turun dari {written(reals[-2])} menjadi {written(reals[-1])}, "
-                                f"berlawanan dengan arah target ({' / '.join(written(v) for v in values)})",
-                                "Untuk cara akumulasi Akhir, isi posisi s.d. triwulan ini (bukan capaian triwulan saja); "
-                                "bila memang turun, jelaskan pada kolom Kendala.", "arah_kumulatif"))
     return out
 
 

@@ -122,7 +122,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lembar_paraf": {
         **KOP, **PERIODE, **person("pejabat", "pejabat pemilik PK"), **PK,
         "hasil": "hasil pemeriksaan, mis. \"PARAF: data kinerja sesuai, dengan 2 peringatan\"",
-        "pemeriksaan[].no": "nomor urut suite", "pemeriksaan[].uraian": "apa yang diperiksa suite itu",
+        "pemeriksaan[].no": "nomor urut kelompok aturan",
+        "pemeriksaan[].uraian": "apa yang diperiksa kelompok itu (satu suite, atau aturan sakip satu tahap)",
         "pemeriksaan[].hasil": "berapa aturan sesuai dan aturan mana yang menandai sesuatu",
         "peringatan[].no": "nomor urut peringatan", "peringatan[].lokasi": "sheet dan sel", "peringatan[].pesan": "isi peringatan",
         "diperiksa_pada": "waktu pemeriksaan (WIB)",

@@ -437,14 +437,14 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
     checker = cfg.pejabat[cfg.pemeriksa_untuk(cfg.key_of(p))]
     warnings = [{"no": n, "lokasi": f"{w.location.sheet} {w.location.cell}".strip() or w.location.file, "pesan": w.message}
                 for n, w in enumerate(result.warnings, start=1)]
-    # One row per suite, naming only the rules that flagged something: the page must keep the
-    # checker's signature block on it however many rules the suites hold (paraf.json and
-    # validasi.html list every rule with its own outcome).
+    # One row per group (a suite, or the rules of one stage), naming only the rules that flagged
+    # something: the page must keep the checker's signature block on it however many rules there
+    # are (paraf.json and validasi.html list every rule with its own outcome).
     checks = []
-    for n, suite in enumerate(result.suites, start=1):
-        mine = [c for c in result.checks if c.suite == suite["nama"]]
+    for n, group in enumerate(result.groups, start=1):
+        mine = [c for c in result.checks if c.suite == group.name]
         flagged = [f"{c.description}: {result.outcome(c)}" for c in mine if result.failed(c)]
-        checks.append({"no": n, "uraian": suite["uraian"],
+        checks.append({"no": n, "uraian": group.description,
                        "hasil": f"{len(mine) - len(flagged)} dari {len(mine)} aturan sesuai"
                                 + "".join(f"; {f}" for f in flagged)})
     hasil = "PARAF: data kinerja sesuai" + (f", dengan {len(warnings)} peringatan" if warnings else "")
@@ -455,7 +455,7 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
                            if result.checked_at else "-"),
         # Officials read the rules in their words; suite files and their SHA-256 are for auditors
         # (paraf.json, the manifest and validasi.html name them).
-        "aturan_sumber": (f"{len(result.checks)} aturan pemeriksaan dalam {len(result.suites)} kelompok di atas. "
+        "aturan_sumber": (f"{len(result.checks)} aturan pemeriksaan dalam {len(result.groups)} kelompok di atas. "
                           f"Hasil setiap aturan tercatat dalam catatan pemeriksaan yang disimpan bersama paket ini."),
         "pernyataan": (f"Data kinerja {pk} {period.context['triwulan']} Tahun {period.year} telah diperiksa terhadap "
                        f"{len(result.checks)} aturan pemeriksaan dan dinyatakan sesuai untuk disusun menjadi laporan."),

@@ -1,9 +1,9 @@
 """What the paraf step leaves behind: a paraf record per PK and a validation page per period.
 
 The record (``paraf.json``) is the evidence of the check the supervisor used to do by hand:
-which suites ran (with the SHA-256 of each suite file and of the code of sakip's custom
-expectations, so a later reader can tell exactly which rules were applied), when, what each rule
-found, and the verdict. The Lembar Paraf page of the package is rendered from the same result.
+which suites ran (with the SHA-256 of each suite file and of the paraf wing's code, which gives
+the custom expectations and every rule outside GX their meaning, so a later reader can tell
+exactly which rules were applied), when, what each rule (GX or not) found, and the verdict. The Lembar Paraf page of the package is rendered from the same result.
 Each revision of a package holds the record of the check that let its data through
 (``<PK>/rev-NN/paraf.json``, listed in its manifest); ``<PK>/paraf.json`` is the record of the
 latest run's check, which for a returned PK is what its correction workbook answers.
@@ -31,15 +31,20 @@ from .suites import ParafResult
 if TYPE_CHECKING:
     from ..ingest.workbooks import PeriodData
 
-# The code that gives custom expectation types their meaning: part of "which rules were applied".
-_RULE_CODE = ("expectations.py", "asn.py")
+# The code that gives the rules their meaning (custom expectation types, the checks GX cannot
+# express, how findings are made): part of "which rules were applied".
+PARAF_WING = Path(__file__).parent
 
 
 @cache
-def rule_code_sha256() -> str:
+def rule_code_sha256(root: Path = PARAF_WING) -> str:
+    """SHA-256 of every source file under `root` (the paraf wing), by relative name in sorted
+    order: editing, adding, renaming or removing any check's code changes it."""
     h = hashlib.sha256()
-    for name in _RULE_CODE:
-        h.update((Path(__file__).parent / name).read_bytes())
+    for name in sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py")):
+        data = (root / name).read_bytes()
+        # Each name and length delimits its file: two files cannot run together into the same bytes.
+        h.update(f"{name}\0{len(data)}\0".encode() + data)
     return h.hexdigest()
 
 
@@ -67,7 +72,7 @@ def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
         "pemeriksa": {"nama": checker.nama, "nip": checker.nip, "jabatan": checker.jabatan_lengkap},
         "versi_sakip": __version__,
         "suite": [{k: s[k] for k in ("nama", "berkas", "sha256", "jumlah_aturan")} for s in result.suites],
-        "kode_expectation_sha256": rule_code_sha256(),
+        "kode_aturan_sha256": rule_code_sha256(),
         "ringkasan": {"aturan": len(rules), "sesuai": sum(1 for r in rules if not r["baris_gagal"]),
                       "aturan_galat": failed_rules["error"], "aturan_peringatan": failed_rules["warning"],
                       "temuan_galat": len(result.errors), "temuan_peringatan": len(result.warnings)},
@@ -142,14 +147,14 @@ tr.error td:first-child { background: #ffc7ce; } tr.warning td:first-child { bac
 
 <h2>Aturan pemeriksaan</h2>
 <table>
-<tr><th>Suite</th><th>Aturan</th><th>Tingkat</th><th>Uraian</th><th>PK yang tidak sesuai</th></tr>
+<tr><th>Kelompok</th><th>Aturan</th><th>Tingkat</th><th>Uraian</th><th>PK yang tidak sesuai</th></tr>
 {% for a in aturan %}
 <tr><td>{{ a.suite }}</td><td><code>{{ a.id }}</code></td><td>{{ "Galat" if a.tingkat == "error" else "Peringatan" }}</td>
 <td>{{ a.uraian }}</td><td>{{ a.gagal | join(", ") or "-" }}</td></tr>
 {% endfor %}
 </table>
 <p class="muted">Suite: {% for s in suite %}{{ s.berkas }} ({{ s.jumlah_aturan }} aturan, sha256 <code>{{ s.sha256[:12] }}</code>){{ ", " if not loop.last }}{% endfor %};
-kode expectation sha256 <code>{{ kode_sha[:12] }}</code>.</p>
+kode aturan sha256 <code>{{ kode_sha[:12] }}</code>.</p>
 </body>
 </html>
 """

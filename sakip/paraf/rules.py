@@ -30,6 +30,24 @@ class Rule:
                        self.expected)
 
 
+@dataclass(frozen=True)
+class Group:
+    """Rules the Lembar Paraf lists on one row: a GX suite, or the rules whose ids share a prefix."""
+
+    name: str
+    description: str  # what the group checks, in the official's words
+    order: int = 99  # its row among the suites' meta.urutan
+
+
+# The groups of rules that are not a GX suite. A rule whose prefix names a suite ("realisasi.")
+# is listed with that suite's expectations.
+GROUPS = {g.name: g for g in (
+    Group("berkas", "Berkas yang diterima: terbaca utuh, sesuai tahun, triwulan dan PK-nya, pejabat terdaftar, "
+                    "triwulan sebelumnya lengkap dan sudah diparaf", 0),
+    Group("capaian", "Kewajaran nilai capaian: polaritas sesuai nama indikator, rumus negatif, skala target dan "
+                     "realisasi, persentase yang tidak wajar", 6),
+)}
+
 RULES: dict[str, Rule] = {}
 
 
@@ -39,3 +57,9 @@ def rule(id: str, severity: Severity, expected: str) -> Rule:
         raise ValueError(f"rule {id} registered twice with different meanings")
     RULES[id] = Rule(id, severity, expected)
     return RULES[id]
+
+
+def group_of(rule_id: str) -> Group:
+    """The group a rule is listed in: its id's prefix."""
+    name = rule_id.partition(".")[0]
+    return GROUPS.get(name, Group(name, name))

@@ -181,7 +181,9 @@ def test_paraf_records_and_validation_page(run_tw2):
     # suite files and their hashes are in paraf.json (and validasi.html) for auditors.
     text = "".join(p.extract_text() for p in PdfReader(package(out, "PK-SEK")).pages)
     sha = json.loads((period / "PK-SEK/paraf.json").read_text())["suite"][0]["sha256"][:12]
-    assert "LEMBAR PARAF" in text and "42 aturan pemeriksaan" in text
+    # Every rule of the record (the GX expectations and the paraf wing's own rules) is counted.
+    rules = json.loads((period / "PK-SEK/paraf.json").read_text())["ringkasan"]["aturan"]
+    assert rules > 42 + 9 and "LEMBAR PARAF" in text and f"{rules} aturan pemeriksaan" in text
     assert sha not in text and "pejabat.json" not in text and sha in html
     # The revision keeps the record of the check its data passed, beside the package it vouches for.
     frozen = json.loads((package(out, "PK-SEK").parent / "paraf.json").read_text())

@@ -735,19 +735,17 @@ def test_csv_keeps_line_breaks_inside_a_quoted_cell(tmp_path):
 def test_returned_pks_get_their_correction_workbook_inside_outputs(invalid_run, tmp_path):
     """As the flow writes them: under outputs/<year>/TW<q>/<PK>/ whatever the PK key or file name,
     an .xlsx Excel opens, and a refused file (a PDF, a zip bomb) is never reopened to annotate."""
-    from sakip.paraf import suites as paraf
+    from sakip.paraf import koreksi
     from sakip.outputs.files import pk_dir
 
     period, verdicts = invalid_run
-    sources: dict[str, Path] = {}
-    for frame in (period.pks, period.realisasi):
-        sources.update({shown: Path(f) for shown, f in zip(frame["berkas"], frame["file"])})
+    sources = koreksi.sources(period)
     out = tmp_path / "outputs"
     written = {}
     for i, case in enumerate(INVALID, start=1):
         if i > len(CONTENT):
             key = case.pk.format(code=_code(i))
-            written[case.name] = paraf.write_corrections(verdicts[key], sources, pk_dir(out, 2026, 2, key))
+            written[case.name] = koreksi.write_corrections(verdicts[key], sources, pk_dir(out, 2026, 2, key))
     assert all(written.values())
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert files and all(p.resolve().is_relative_to(out.resolve()) and p.suffix == ".xlsx" for p in files)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from sakip import xlsx
-from sakip.paraf import suites as paraf
+from sakip.paraf import koreksi as koreksi_stage
 
 from tests.conftest import INPUTS
 
@@ -20,7 +20,7 @@ SOURCE = "realisasi/tw2/PK-IRBAN3.xlsx"
 @pytest.fixture(scope="module")
 def koreksi(verdicts_tw2, tmp_path_factory):
     out = tmp_path_factory.mktemp("koreksi")
-    [book] = paraf.write_corrections(verdicts_tw2["PK-IRBAN3"], {SOURCE: INPUTS / "2026" / SOURCE}, out)
+    [book] = koreksi_stage.write_corrections(verdicts_tw2["PK-IRBAN3"], {SOURCE: INPUTS / "2026" / SOURCE}, out)
     return book
 
 
@@ -56,7 +56,7 @@ def test_koreksi_table_has_borders_wrap_and_row_heights_that_fit(koreksi):
 def test_petunjuk_rows_are_as_high_as_their_wrapped_lines(koreksi):
     ws = openpyxl.load_workbook(koreksi)["Petunjuk"]
     width = ws.column_dimensions["A"].width
-    assert width <= paraf.PORTRAIT_COLUMNS
+    assert width <= koreksi_stage.PORTRAIT_COLUMNS
     long = [c for c in ws["A"] if isinstance(c.value, str) and xlsx.text_lines(c.value, width) > 1]
     assert long, "the demo's instructions have lines that wrap"
     for cell in long:

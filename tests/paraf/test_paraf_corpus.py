@@ -19,6 +19,7 @@ import pytest
 
 from sakip.capaian import rules as capaian
 from sakip.ingest import workbooks as ingest
+from sakip.paraf import koreksi
 from sakip.paraf import suites as paraf
 
 from tests.conftest import INPUTS
@@ -187,9 +188,9 @@ def corpus(tmp_path_factory, suites):
             case.mutate(root / "inputs" / "2026")
     period = ingest.read_period(root / "inputs", 2026, 2)
     verdicts = paraf.run(period, capaian.compute(period), suites)
-    sources = {shown: Path(f) for frame in (period.pks, period.realisasi) for shown, f in zip(frame["berkas"], frame["file"])}
+    sources = koreksi.sources(period)
     out = root / "outputs"
-    corrections = {pk: paraf.write_corrections(v, sources, out / pk) for pk, v in verdicts.items()
+    corrections = {pk: koreksi.write_corrections(v, sources, out / pk) for pk, v in verdicts.items()
                    if v.verdict == "DIKEMBALIKAN"}
     return verdicts, corrections, out
 
@@ -237,7 +238,7 @@ def test_demo_correction_goes_back_and_comes_back_initialled(verdicts_tw2, suite
     """SOP step 3 end to end: the returned workbook is fixed where the Koreksi sheet says, sent
     back as it is (Koreksi sheet, marks and all), read again, and initialled."""
     source = INPUTS / "2026/realisasi/tw2/PK-IRBAN3.xlsx"
-    [book] = paraf.write_corrections(verdicts_tw2["PK-IRBAN3"], {"realisasi/tw2/PK-IRBAN3.xlsx": source}, tmp_path / "out")
+    [book] = koreksi.write_corrections(verdicts_tw2["PK-IRBAN3"], {"realisasi/tw2/PK-IRBAN3.xlsx": source}, tmp_path / "out")
     wb = openpyxl.load_workbook(book)
     fixes = {"I5": 6, "I7": 4.5, "J8": "Dua auditor mengikuti diklat JFA pada bulan Mei",
              "K8": "Penjadwalan ulang audit berbasis risiko pada bulan Juli", "I6": 41.5}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
+import shutil
 from html.parser import HTMLParser
 
+import pytest
+
 from sakip.paraf import record as paraf_report
+from sakip.paraf.rules import RULES
 
 from tests.conftest import ROOT
 
@@ -19,10 +24,14 @@ def test_record_names_the_suites_by_content_hash(period_tw2, verdicts_tw2, suite
     assert [(s["berkas"], s["sha256"]) for s in record["suite"]] == [
         (p.name, hashlib.sha256(p.read_bytes()).hexdigest())
         for p in (ROOT / f"expectations/{n}.json" for n in ("pejabat", "pk", "ra", "realisasi", "anggaran"))]
-    code = hashlib.sha256((ROOT / "sakip/paraf/expectations.py").read_bytes() + (ROOT / "sakip/paraf/asn.py").read_bytes())
-    assert record["kode_expectation_sha256"] == code.hexdigest()
-    total = sum(len(s.checks) for s in suites)
+    assert record["kode_aturan_sha256"] == paraf_report.rule_code_sha256(ROOT / "sakip" / "paraf")
+    total = sum(len(s.checks) for s in suites) + len(RULES)
     assert record["status"] == "PARAF" and record["ringkasan"]["aturan"] == total == record["ringkasan"]["sesuai"]
+    listed = {f"{r['suite']}.{r['id']}": r for r in record["aturan"]}
+    assert set(RULES) <= set(listed)
+    assert listed["capaian.persen_besar"] == {"suite": "capaian", "id": "persen_besar", "jenis": "aturan_sakip",
+                                              "uraian": "Persentase tidak jauh di atas 100", "tingkat": "warning",
+                                              "baris_gagal": 0, "hasil": "Sesuai"}
     assert record["diperiksa_pada"].endswith("+07:00")
     assert record["pemeriksa"]["nama"] == "DEWI LESTARI, S.Kom., M.M."
 
@@ -85,7 +94,7 @@ def test_every_pk_link_of_the_validation_page_has_its_section(period_tw2, verdic
     assert "Tidak ada temuan" in " ".join(parsed.text)
 
 
-def test_lembar_paraf_shows_time_and_rules_in_officials_words(period_tw2, verdicts_tw2):
+def test_lembar_paraf_shows_time_and_rules_in_officials_words(period_tw2, verdicts_tw2, suites):
     """The page officials sign names how many rules were checked, not suite files or hashes
     (those are in paraf.json, the manifest and validasi.html for auditors)."""
     from sakip.documents import render
@@ -95,7 +104,92 @@ def test_lembar_paraf_shows_time_and_rules_in_officials_words(period_tw2, verdic
     ctx = render.paraf_context(cfg, "PK-SEK", period_tw2.official("PK-SEK"), result,
                                render.Period(2026, 2, result.checked_at.date()))
     assert ctx["diperiksa_pada"].endswith("WIB")
-    assert ctx["aturan_sumber"].startswith(f"{len(result.checks)} aturan pemeriksaan dalam 5 kelompok")
+    assert ctx["aturan_sumber"].startswith(f"{len(result.checks)} aturan pemeriksaan dalam 7 kelompok")
     assert not any(s["sha256"][:12] in ctx["aturan_sumber"] or s["berkas"] in ctx["aturan_sumber"] for s in result.suites)
     assert "SHA" not in ctx["aturan_sumber"] and ".json" not in ctx["aturan_sumber"]
-    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in (6, 11, 7, 9, 9)]
+    # A row per suite and per group of rules; a rule whose prefix is a suite (realisasi.kode_dikenal)
+    # is counted with that suite's expectations.
+    counts = [sum(len(s.checks) for s in suites if s.name == g.name) + sum(r.startswith(f"{g.name}.") for r in RULES)
+              for g in result.groups]
+    assert [c["hasil"] for c in ctx["pemeriksaan"]] == [f"{n} dari {n} aturan sesuai" for n in counts]
+    assert sum(counts) == len(result.checks) == sum(len(s.checks) for s in suites) + len(RULES)
+    assert [g.name for g in result.groups] == ["berkas", "pejabat", "pk", "ra", "realisasi", "anggaran", "capaian"]
+    assert ctx["pemeriksaan"][0]["uraian"].startswith("Berkas yang diterima")
+    assert ctx["pemeriksaan"][6]["uraian"].startswith("Kewajaran nilai capaian")
+
+
+def test_lembar_paraf_names_a_rule_outside_gx_that_flagged_something(suites):
+    from sakip.capaian import rules as capaian
+    from sakip.documents import render
+    from sakip.ingest import workbooks as ingest
+    from sakip.paraf import suites as paraf
+
+    from tests.conftest import INPUTS
+
+    period = ingest.read_period(INPUTS, 2026, 1).only(["PK-IRBAN2"])  # IK-03: capaian -20 %
+    result = paraf.run(period, capaian.compute(period), suites)["PK-IRBAN2"]
+    ctx = render.paraf_context(period.config, "PK-IRBAN2", period.official("PK-IRBAN2"), result,
+                               render.Period(2026, 1, result.checked_at.date()))
+    row = next(c for c in ctx["pemeriksaan"] if c["uraian"].startswith("Kewajaran nilai capaian"))
+    assert row["hasil"] == "8 dari 9 aturan sesuai; Capaian tidak negatif: 1 peringatan"
+    record = paraf_report.record(period, result)
+    assert record["ringkasan"]["aturan_peringatan"] == 1 and record["ringkasan"]["temuan_peringatan"] == 1
+
+
+# --- the fingerprint of the rules: every source file of the paraf wing -------------------------
+
+def _wing(tmp_path, name):
+    copy = tmp_path / name
+    shutil.copytree(ROOT / "sakip" / "paraf", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def _edit(path, old, new):
+    source = path.read_text()
+    assert source.count(old) == 1, (path, old)
+    path.write_text(source.replace(old, new))
+
+
+def _first_rule_severity_flipped(path):
+    """Change the severity of the first rule `path` registers: a check's meaning, changed in code."""
+    source = path.read_text()
+    call = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "rule")
+    lines = source.splitlines(keepends=True)
+    arg = call.args[1]
+    start = sum(len(x) for x in lines[:arg.lineno - 1]) + arg.col_offset
+    end = sum(len(x) for x in lines[:arg.end_lineno - 1]) + arg.end_col_offset
+    flipped = '"warning"' if "error" in source[start:end] else '"error"'
+    path.write_text(source[:start] + flipped + source[end:])
+
+
+# The module ingest's file checks move into (branch i23-h1a), or else the one holding the paraf
+# wing's own "berkas." rule today.
+INGEST_RULES = "berkas.py" if (ROOT / "sakip" / "paraf" / "berkas.py").exists() else "suites.py"
+
+
+def test_an_unchanged_copy_of_the_paraf_wing_has_the_same_fingerprint(tmp_path):
+    assert paraf_report.rule_code_sha256(_wing(tmp_path, "salinan")) == paraf_report.rule_code_sha256()
+
+
+@pytest.mark.parametrize("edit", [
+    lambda wing: _edit(wing / "nilai.py", "PERCENT_SUSPECT = Decimal(150)", "PERCENT_SUSPECT = Decimal(151)"),
+    lambda wing: _edit(wing / "nilai.py", "jauh di atas 100\",", "jauh di atas 200\","),
+    lambda wing: _first_rule_severity_flipped(wing / INGEST_RULES),
+    lambda wing: (wing / "baru.py").write_text("from .rules import rule\n"),
+    lambda wing: (wing / "asn.py").unlink(),
+    lambda wing: (wing / "nilai.py").rename(wing / "nilai2.py"),
+], ids=["nilai-ambang", "nilai-pesan", f"{INGEST_RULES}-tingkat", "modul-baru", "modul-hilang",
+        "modul-berganti-nama"])
+def test_changing_any_checks_code_changes_the_fingerprint(tmp_path, edit):
+    wing = _wing(tmp_path, "diubah")
+    edit(wing)
+    assert paraf_report.rule_code_sha256(wing) != paraf_report.rule_code_sha256()
+
+
+def test_every_module_of_the_paraf_wing_is_in_the_fingerprint(tmp_path):
+    modules = sorted(p.relative_to(ROOT / "sakip" / "paraf") for p in (ROOT / "sakip" / "paraf").rglob("*.py"))
+    assert {"nilai.py", "suites.py", "koreksi.py", "rules.py", "record.py"} <= {p.as_posix() for p in modules}
+    for n, module in enumerate(modules):
+        wing = _wing(tmp_path, f"salinan{n}")
+        (wing / module).write_text((wing / module).read_text() + "\n")
+        assert paraf_report.rule_code_sha256(wing) != paraf_report.rule_code_sha256(), module

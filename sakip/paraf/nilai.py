@@ -1,0 +1,187 @@
+"""Paraf's checks of the values capaian works with: what DOMAIN.md calls findings, not guesses.
+
+Capaian computes whatever it can and says which state it reached (a value, "tidak dapat
+dihitung", "belum diukur"); whether a row is suspicious is judged here: a polarity that
+contradicts the indicator's name, a "%" value far above 100, a percentage summed over quarters,
+realisasi falling under a progress target, quarterly targets on another scale than the annual
+one, an unknown qualitative target or negative formula, a negative capaian. Each is a registered
+rule "capaian.<name>"; the values are read again from the rows ingest delivered, with capaian's
+own readers (Target.of, quarter_targets), so paraf and capaian never disagree on what a cell says.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..capaian.rules import (IndicatorResult, PKResult, Target, comparable, first_measured, quarter_targets, rank,
+                             target_of)
+from ..config import NEGATIVE_FORMULAS
+from ..formatting import percent, written
+from ..model import Finding, Status
+from .rules import rule
+
+if TYPE_CHECKING:
+    from ..ingest.workbooks import PeriodData
+
+POLARITAS_NAMA = rule("capaian.polaritas_nama", "warning", "Polaritas sesuai makna nama indikator")
+PERSEN_DIJUMLAH = rule("capaian.persen_dijumlah", "warning", "Persentase tidak dijumlahkan antartriwulan")
+RUMUS_NEGATIF = rule("capaian.rumus_negatif", "error", "Rumus negatif 'selisih', 'rasio', atau kosong")
+TARGET_DIKENAL = rule("capaian.target_dikenal", "error",
+                      "Target tahunan berupa angka, rentang, atau nilai kualitatif yang dikenal")
+SKALA_TARGET = rule("capaian.skala_target", "warning", "Target triwulan pada skala yang sama dengan target tahunan")
+NEGATIF = rule("capaian.negatif", "warning", "Capaian tidak negatif")
+SKALA_REALISASI = rule("capaian.skala_realisasi", "error", "Realisasi pada skala yang sama dengan target kualitatif")
+PERSEN_BESAR = rule("capaian.persen_besar", "warning", "Persentase tidak jauh di atas 100")
+ARAH_KUMULATIF = rule("capaian.arah_kumulatif", "warning", "Realisasi kumulatif tidak mundur dari triwulan sebelumnya")
+
+# Name patterns of indicators where lower is better, unless the name speaks of reducing them.
+NEGATIVE_NAMES = ("prevalensi", "kemiskinan", "penduduk miskin", "pengangguran", "angka kematian", "angka kesakitan",
+                  "jumlah pelanggaran", "jumlah kasus", "putus sekolah", "risiko bencana", "kecelakaan",
+                  "kriminalitas", "stunting", "inflasi", "rasio gini", "waktu penyelesaian", "lama waktu",
+                  "jumlah temuan", "tunggakan", "kerugian")
+# Words saying the bad thing is being reduced or handled: "penurunan angka kemiskinan",
+# "kerugian daerah yang dipulihkan" are rightly positive.
+HANDLING_WORDS = ("penurunan", "menurunnya", "turunnya", "berkurangnya", "pengurangan", "penanganan", "ditangani",
+                  "dipulihkan", "pemulihan", "dikembalikan", "ditindaklanjuti", "tindak lanjut", "diselesaikan",
+                  "penyelesaian")
+POSITIVE_NAMES = ("cakupan", "tepat waktu", "kepuasan", "opini", "nilai sakip", "nilai evaluasi", "tingkat kehadiran",
+                  "persentase penyelesaian")
+PERCENT_SUSPECT = Decimal(150)  # a "%" value above this is more likely a typo or a wrong unit
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text or "").split()).lower()
+
+
+def check(period: "PeriodData", capaian: dict[str, PKResult]) -> list[Finding]:
+    """The findings on the values of every PK whose capaian was computed, PK by PK in `capaian`'s order."""
+    indicators, realisasi = _by_pk(period.records("indicators")), _by_pk(period.records("realisasi"))
+    out: list[Finding] = []
+    for pk, result in capaian.items():
+        out += check_records(period.quarter, pk, indicators.get(pk, []), realisasi.get(pk, []), result)
+    return out
+
+
+def check_records(q: int, pk: str, indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]],
+                  result: PKResult) -> list[Finding]:
+    """One PK from the rows capaian was computed from (capaian.compute_records) and its result."""
+    if len(indicators) != len(result.indicators):
+        raise ValueError(f"{pk}: {len(indicators)} indikator dibaca, {len(result.indicators)} dihitung")
+    by_quarter: dict[tuple[str, int], dict[str, Any]] = {(r["kode"], r["triwulan"]): r for r in realisasi}
+    out: list[Finding] = []
+    for ind, computed in zip(indicators, result.indicators):
+        out += _indicator(q, pk, ind, computed, by_quarter)
+    return out
+
+
+def _by_pk(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["pk"], []).append(r)
+    return out
+
+
+def _indicator(q: int, pk: str, ind: dict[str, Any], computed: IndicatorResult,
+               by_quarter: dict[tuple[str, int], dict[str, Any]]) -> list[Finding]:
+    # The order is the one a unit has always read them in: the PK's cells, then the values.
+    out = []
+    current = by_quarter.get((ind["kode"], q), {})
+    chosen = _norm(ind.get("rumus_negatif"))
+    if chosen and chosen not in NEGATIVE_FORMULAS:
+        out.append(RUMUS_NEGATIF.finding(pk, ind.get("rumus_negatif_loc"), ind.get("rumus_negatif", ""),
+                                         f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
+                                         "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi."))
+    annual = target_of(ind, "target_tahunan")
+    if annual.kind == "tidak_dikenal" and ind["target_tahunan_status"] == Status.TEXT:
+        out.append(TARGET_DIKENAL.finding(pk, ind.get("target_tahunan_loc"), annual.text,
+                                          f"Target tahunan indikator '{ind['indikator']}' tertulis '{annual.text}', bukan "
+                                          "angka, rentang, atau nilai kualitatif yang dikenal",
+                                          "Isi angka (mis. 85), rentang (mis. 70-80), atau nilai kualitatif: WTP/WDP/TW/TMP, "
+                                          "AA..D, WBK/WBBM, 'Level n', atau nama bulan."))
+    targets = quarter_targets(ind)
+    this_quarter = targets[q - 1]
+    if computed.qualitative:
+        if computed.measured and this_quarter.kind in ("angka", "rentang") and annual.kind == "ordinal":
+            out.append(SKALA_TARGET.finding(
+                pk, ind.get(f"target_tw{q}_loc"), this_quarter.text,
+                f"Target triwulan indikator '{ind['indikator']}' berupa angka ({this_quarter.text}), sedangkan target "
+                f"tahunannya kualitatif ('{annual.text}'): capaian s.d. triwulan tidak dapat dibandingkan",
+                f"Tulis target triwulan pada skala yang sama dengan target tahunan (mis. 'Level 1'..'{annual.text}'), "
+                "atau ubah target tahunan menjadi angka."))
+    else:
+        # The realisasi capaian accumulated: none from before the first quarter with a target.
+        reals = [by_quarter.get((ind["kode"], i), {}).get("realisasi") for i in range((first_measured(targets) or 1), q + 1)]
+        out += _value_findings(pk, ind, targets, reals, current)
+    out += _name_findings(pk, ind)
+    real_text = current.get("realisasi_text", "") or ""
+    negative = [f"{what} {percent(r.value)}" for r, what in ((computed.capaian_tw, "triwulan ini"),
+                                                             (computed.capaian_sd, "s.d. triwulan ini"))
+                if r.note.startswith("capaian negatif")]
+    if negative:
+        out.append(NEGATIF.finding(
+            pk, computed.location, real_text,
+            f"Capaian indikator '{ind['indikator']}' negatif ({'; '.join(negative)}): realisasi lebih dari dua kali target",
+            "Periksa kembali realisasi; bila benar, capaian dilaporkan apa adanya."))
+    target_text = this_quarter.text or annual.text
+    if (computed.measured and computed.qualitative and real_text and rank(target_text) is not None
+            and not comparable(real_text, target_text)):
+        out.append(SKALA_REALISASI.finding(
+            pk, computed.location, real_text,
+            f"Realisasi '{real_text}' tidak sebanding dengan target kualitatif '{target_text}'",
+            "Isi realisasi dengan nilai pada skala yang sama dengan target (mis. WTP/WDP/TW/TMP atau AA..D)."))
+    return out
+
+
+def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
+    """Polarity labels that contradict the indicator's name, and a percentage summed over quarters."""
+    out = []
+    name = _norm(ind["indikator"])
+    reducing = any(w in name for w in HANDLING_WORDS)
+    polarity = ind["polaritas"]
+    if polarity == "positif" and not reducing and (hit := next((w for w in NEGATIVE_NAMES if w in name), None)):
+        out.append(POLARITAS_NAMA.finding(pk, ind.get("polaritas_loc"), "Positif",
+                                          f"Indikator '{ind['indikator']}' bertanda polaritas positif, padahal '{hit}' "
+                                          f"biasanya semakin rendah semakin baik",
+                                          "Periksa polaritas pada PK; bila memang positif, abaikan peringatan ini."))
+    if polarity == "negatif" and (hit := next((w for w in POSITIVE_NAMES if w in name), None)):
+        out.append(POLARITAS_NAMA.finding(pk, ind.get("polaritas_loc"), "Negatif",
+                                          f"Indikator '{ind['indikator']}' bertanda polaritas negatif, padahal '{hit}' "
+                                          f"biasanya semakin tinggi semakin baik",
+                                          "Periksa polaritas pada PK; bila memang negatif, abaikan peringatan ini."))
+    if "%" in str(ind["satuan"]) and ind["akumulasi"] == "jumlah":
+        out.append(PERSEN_DIJUMLAH.finding(pk, ind.get("akumulasi_loc"), "Jumlah",
+                                           f"Indikator '{ind['indikator']}' bersatuan % tetapi cara akumulasinya Jumlah: "
+                                           "persentase triwulan akan dijumlahkan",
+                                           "Gunakan 'Akhir' atau 'Rata-rata' untuk persentase, kecuali persentase itu "
+                                           "memang bagian dari target tahunan yang dijumlahkan."))
+    return out
+
+
+def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: list[Decimal | None],
+                    current: dict[str, Any]) -> list[Finding]:
+    """Percentages far above 100, and realisasi moving against a cumulative target."""
+    out = []
+    if "%" in str(ind["satuan"]):
+        suspects = [(ind.get("target_tahunan_loc"), ind["target_tahunan"], "Target tahunan"),
+                    (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
+        for loc, value, what in suspects:
+            if value is not None and value > PERCENT_SUSPECT:
+                out.append(PERSEN_BESAR.finding(pk, loc, written(value),
+                                                f"{what} indikator '{ind['indikator']}' bersatuan % bernilai "
+                                                f"{written(value)}, jauh di atas 100",
+                                                "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144)."))
+    values = [t.value for t in targets]
+    if (ind["akumulasi"] == "akhir" and len(reals) > 1 and all(v is not None for v in values)
+            and reals[-1] is not None and reals[-2] is not None):
+        # A progress target (25/50/75/100, 20/45/70/95) measures a stock that only grows; an index
+        # with gently rising targets (3,2/3,25/3,3/3,4) may fall for real and is not judged.
+        rising = all(a <= b for a, b in zip(values, values[1:])) and 0 <= 2 * values[0] <= values[-1] and values[-1] > 0
+        if rising and reals[-1] < reals[-2]:
+            out.append(ARAH_KUMULATIF.finding(pk, current.get("realisasi_loc"), written(reals[-1]),
+                                              f"Realisasi indikator kumulatif '{ind['indikator']}' "
+                                              f"turun dari {written(reals[-2])} menjadi {written(reals[-1])}, "
+                                              f"berlawanan dengan arah target ({' / '.join(written(v) for v in values)})",
+                                              "Untuk cara akumulasi Akhir, isi posisi s.d. triwulan ini (bukan capaian "
+                                              "triwulan saja); bila memang turun, jelaskan pada kolom Kendala."))
+    return out
