@@ -43,8 +43,8 @@ from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from ..errors import Location
 from ..isolation import Failures, each
 from ..formatting import ROMAN, number, percent, round2, written
-from ..ingest.workbooks import PeriodData, parse_number
-from ..model import Finding, Status
+from ..ingest.workbooks import parse_number
+from ..model import Finding, PeriodData, Status
 
 State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
 HUNDRED = Decimal(100)

@@ -34,10 +34,10 @@ from ..capaian import anggaran
 from ..capaian.rules import PKResult
 from ..errors import Location, SuiteError, visible
 from ..formatting import JAKARTA, number, round2, written
-from ..ingest.workbooks import PeriodData
 from ..lifeline import watch_parent
-from ..model import Finding
+from ..model import Finding, PeriodData
 from ..outputs.files import atomic_path, inside
+from . import berkas
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
 SEVERITIES = ("error", "warning")
@@ -696,7 +696,8 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
-    findings: list[Finding] = list(period.findings) + _unknown_rows(period)
+    indicators = period.records("indicators")  # converted once for the file rules and the three frames that walk them
+    findings: list[Finding] = berkas.check(period, indicators) + _unknown_rows(period)
     for pk in pks:
         # A workbook received but refused is reported by its own finding; "not received" is the rest.
         if pk in capaian and pk not in submitted and (pk, period.quarter) not in period.received:
@@ -706,7 +707,6 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
                                     "Berkas realisasi triwulan ini diterima"))
     for result in capaian.values():
         findings += result.findings
-    indicators = period.records("indicators")  # converted once for the three frames that walk them
     frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period, indicators), "ra": ra_frame(period, indicators),
               "realisasi": realisasi_frame(period, capaian, submitted, indicators),
               "anggaran": budget_frame(period, capaian, submitted)}

@@ -32,11 +32,11 @@ from ..errors import RetryableConversionError, SakipError
 from ..isolation import Failures, each, guarded
 from .manifest import RunInfo, sha256
 from ..outputs.files import agency_folder, agency_suffix, period_dir, pk_dir
+from ..model import PeriodData
 from ..paraf.suites import ParafResult
 
 if TYPE_CHECKING:
     from ..documents import reports
-    from ..ingest.workbooks import PeriodData
 
 
 @dataclass
