@@ -38,6 +38,7 @@ from sakip.outputs import runlog
 from sakip.ingest import workbooks as ingest_stage
 from sakip.outputs import lock as lock_stage
 from sakip.paraf import koreksi as koreksi_stage
+from sakip.paraf import earlier as earlier_stage
 from sakip.paraf import suites as paraf_stage
 from sakip.paraf import record as paraf_report
 from sakip.pdf import produce as produce_stage
@@ -47,7 +48,7 @@ from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
 from sakip.formatting import JAKARTA
 from sakip.pdf.manifest import RunInfo
-from sakip.ingest.workbooks import PeriodData
+from sakip.model import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
 from sakip.outputs.files import period_dir, sweep
 from sakip.paraf.suites import IsolatedSuites, ParafResult
@@ -78,14 +79,13 @@ class Started:
 @task(name="ingest", cache_policy=NO_CACHE)
 def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] | None) -> tuple[PeriodData, list[str]]:
     """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given), and where
-    each PK's earlier quarters stand in the runs recorded under `outputs`: a PK with an earlier
-    quarter not initialled is returned (ingest.earlier_findings). Returns the period and notes
-    for the operator."""
+    each PK's earlier quarters stand in the runs recorded under `outputs` (period.standing: paraf
+    returns a PK with an earlier quarter not initialled). Returns the period and notes for the
+    operator."""
     period = ingest_stage.read_period(inputs, year, quarter)
     if pks:
         period = period.only(pks)
-    earlier, notes = ingest_stage.earlier_findings(period, outputs)
-    period.findings += earlier
+    period.standing, notes = earlier_stage.received_standing(period, outputs)
     logger = get_run_logger()
     logger.info("Membaca %d PK tahun %d triwulan %d", len(period.pk_codes()), year, quarter)
     for note in notes:

@@ -77,7 +77,7 @@ def _with_value(period, pk, column, value):
     frame[column] = frame[column].astype(object)
     frame.at[rows[0], column] = value
     return type(period)(period.year, period.quarter, period.configs, period.pks, period.indicators, period.budgets,
-                        frame, period.realisasi_budget, period.findings, period.orphans, period.roots)
+                        frame, period.realisasi_budget, period.submissions, period.orphans, period.roots)
 
 
 @pytest.mark.parametrize("value", [Decimal("1E+30"), Decimal("1E+400"), Decimal("NaN"), Decimal("-Infinity"), "bukan angka"])

@@ -45,8 +45,7 @@ from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from ..errors import Location
 from ..isolation import Failures, each
 from ..formatting import ROMAN, round2
-from ..ingest.workbooks import PeriodData
-from ..model import Status
+from ..model import PeriodData, Status
 
 State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
 HUNDRED = Decimal(100)

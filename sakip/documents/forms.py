@@ -441,11 +441,12 @@ def _shown(value: Decimal | None, text: str) -> object:
 def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list[Path]:
     """Write the realisasi form of every PK of the period into outputs/<year>/TW<n>/formulir/.
 
-    Earlier quarters are prefilled only where they count (ingest.earlier_standing, from the runs
+    Earlier quarters are prefilled only where they count (paraf.earlier.earlier_standing, from the runs
     recorded under `outputs`): a returned, unchecked or since-changed quarter is left empty with
     a note "TW II belum diparaf: ...", and so is the budget total up to the previous quarter."""
     from ..capaian import rules as capaian
-    from ..ingest.workbooks import earlier_standing, read_period
+    from ..ingest.workbooks import read_period
+    from ..paraf.earlier import earlier_standing
     from ..outputs.files import period_dir, safe_component
 
     period = read_period(inputs, year, quarter - 1)  # the PKs, and the quarters already reported

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
@@ -32,15 +32,12 @@ from ..config import Konfigurasi, Pejabat
 from ..errors import ConfigError, TemplateError
 from ..formatting import ROMAN, capaian_text, date_id, figure, nip, number, quarter_name
 from ..isolation import Failures, guarded
-from ..model import REPORT_PARAF_FIELD, signature_marker
+from ..model import REPORT_PARAF_FIELD, PeriodData, signature_marker
 from ..outputs.files import atomic_path, safe_component
 from ..paraf.suites import ParafResult
 from .sandbox import TIME_LIMIT, Environment, RenderTimeout, SandboxError, run_with_time_limit
 
 INDENT = "\u00a0\u00a0\u00a0"  # per level below the top: Word and LibreOffice keep non-breaking spaces
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
 
 OFFICIAL_FIELD = "ttd_pejabat"
 CHECKER_FIELD = "paraf_pemeriksa"

@@ -15,6 +15,10 @@ for agencies that export from other systems;
 
 or, for a government with many agencies (a regency's OPDs) run as one period, the same layout
 once per agency in ``<year>/<agency>/``. PK codes are unique across the whole period.
+
+Reading only: what a workbook could not give (a missing sheet, a hidden row read, a character
+removed) is kept as a `ReadProblem` with the workbook it came from (`PeriodData.submissions`),
+and every rule that judges what was read lives in the paraf wing (sakip.paraf.berkas).
 """
 
 from __future__ import annotations
@@ -31,9 +35,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -41,11 +44,10 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import config as config_mod
 from . import filecheck
-from ..paraf.asn import compact_nip, nip_problem
-from ..config import Konfigurasi, Pejabat
-from ..errors import ConfigError, InputError, Location, SakipError, visible
-from ..formatting import ROMAN, as_typed, char_name, printable
-from ..model import REALISASI_BELUM_ADA, Finding, Severity, Status
+from ..paraf.asn import compact_nip
+from ..errors import ConfigError, InputError, Location, visible
+from ..formatting import as_typed, char_name, printable
+from ..model import Identity, PeriodData, ReadProblem, Status, Submission, csv_files
 from .numbers import Formula, magnitude_problem, parse_number, parse_range
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
@@ -106,87 +108,6 @@ def _norm(text: Any) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).lower() if text is not None else ""
 
 
-@dataclass
-class PeriodData:
-    """Everything read for one year and quarter; frames hold one row per PK / indicator / program."""
-
-    year: int
-    quarter: int
-    configs: dict[str, Konfigurasi]  # by agency folder ("" when inputs/<year> is one agency)
-    pks: pd.DataFrame  # carries the agency of each PK in column "instansi"
-    indicators: pd.DataFrame
-    budgets: pd.DataFrame
-    realisasi: pd.DataFrame  # one row per PK, quarter 1..n and indicator code
-    realisasi_budget: pd.DataFrame
-    findings: list[Finding] = field(default_factory=list)
-    orphans: list[str] = field(default_factory=list)  # workbooks that name no known PK
-    roots: dict[str, Path] = field(default_factory=dict)  # agency -> its folder (holding instansi.toml)
-    # (PK, quarter) -> the realisasi workbook received for it, as shown: read, or refused with a
-    # finding (a PK whose current workbook was refused has been told so, not "not received")
-    received: dict[tuple[str, int], str] = field(default_factory=dict)
-    _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-    _inputs: dict[str, list[Path]] | None = field(default=None, init=False, repr=False, compare=False)
-
-    def records(self, name: str) -> list[dict[str, Any]]:
-        """The rows of one frame ("pks", "indicators", ...) as dicts."""
-        frame = getattr(self, name)
-        return [] if frame.empty else frame.to_dict("records")
-
-    def pk_codes(self) -> list[str]:
-        return [] if self.pks.empty else list(self.pks["pk"])
-
-    @property
-    def config(self) -> Konfigurasi:
-        """The configuration of a single-agency period."""
-        if len(self.configs) != 1:
-            raise ValueError("a period of several agencies has one configuration per PK: use config_for(pk)")
-        return next(iter(self.configs.values()))
-
-    def agency(self, pk: str) -> str:
-        if self._agency is None:
-            self._agency = dict(zip(self.pks["pk"], self.pks["instansi"])) if not self.pks.empty else {}
-        return self._agency[pk]
-
-    def config_for(self, pk: str) -> Konfigurasi:
-        return self.configs[self.agency(pk)]
-
-    def official(self, pk: str) -> Pejabat:
-        nip = self.pks.loc[self.pks["pk"] == pk, "nip"].iloc[0]
-        found = self.config_for(pk).official_by_nip(nip)
-        if found is None:  # ingest reports unknown NIPs, so a PK that got this far has one
-            raise KeyError(f"no official with NIP {nip}")
-        return found[1]
-
-    def inputs_of(self, pk: str) -> list[Path]:
-        """Every file a PK's documents were made from: instansi.toml, its PK workbook and its
-        realisasi workbooks of quarters 1..quarter (for a CSV-folder workbook, its CSV files:
-        the keys and manifests hash files)."""
-        if self._inputs is None:
-            # One pass over the frames for every PK: filtering them per PK cost ~1 ms a PK, and
-            # planning, the agency keys and packaging each ask for every PK's inputs.
-            found: dict[str, dict[Path, None]] = {}
-            for frame in (self.pks, self.realisasi, self.realisasi_budget):
-                if not frame.empty:
-                    for code, file in zip(frame["pk"], frame["file"]):
-                        if isinstance(file, str) and file:
-                            path = Path(file)
-                            for part in (_csv_files(path) if path.is_dir() else [path]):
-                                found.setdefault(code, {})[part] = None
-            self._inputs = {code: list(files) for code, files in found.items()}
-        files = [self.roots[self.agency(pk)] / "instansi.toml"] if self.agency(pk) in self.roots else []
-        return list(dict.fromkeys(files + self._inputs.get(pk, [])))
-
-    def only(self, pks: list[str]) -> "PeriodData":
-        """The same period limited to some PKs (for reruns of corrected workbooks)."""
-        keep = set(pks)
-
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame if frame.empty else frame[frame["pk"].isin(keep)].reset_index(drop=True)
-
-        return PeriodData(self.year, self.quarter, self.configs, cut(self.pks), cut(self.indicators),
-                          cut(self.budgets), cut(self.realisasi), cut(self.realisasi_budget),
-                          [f for f in self.findings if f.pk in keep], self.orphans, self.roots,
-                          {k: v for k, v in self.received.items() if k[0] in keep})
 
 
 Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
@@ -226,24 +147,20 @@ def _near(header: str, alias: str) -> int | None:
 
 @dataclass(frozen=True)
 class Note:
-    """What reading a file found that the unit is told about without the file being refused:
-    a lenient or doubtful reading (a warning, printed on the Lembar Paraf), or a problem that
-    returns the PK (an error) while the rest of the file is still read and checked."""
+    """What reading a file found that the unit is told about without the file being refused: a
+    lenient or doubtful reading, or a problem that returns the PK while the rest of the file is
+    still read. `rule` is the paraf rule it falls under (sakip.paraf.berkas says how severe it
+    is and how to fix it); read_period makes each a ReadProblem of its PK."""
 
     location: Location
     text: str
-    fix: str = "Sebaiknya gunakan formulir dari sakip tanpa mengubah judul kolom atau nama sheet."
-    check: str = "berkas.judul"
-    expected: str = "Judul kolom dan nama sheet seperti pada formulir"
-    severity: Severity = "warning"
+    rule: str = "berkas.judul"
     value: str = ""
+    case: str = ""  # the rule's case where its fix differs ("sheet": a hidden sheet)
 
 
 Notes = list[Note]
 
-_HIDDEN_FIX = ("Tampilkan yang disembunyikan (klik kanan > Unhide) dan pastikan isinya benar; bila tidak berlaku, "
-               "hapus (jangan hanya disembunyikan), lalu kirim ulang.")
-_HIDDEN_EXPECTED = "Data yang dibaca tidak disembunyikan"
 _STATES = {"hidden": "tersembunyi (hidden)", "veryHidden": "sangat tersembunyi (very hidden)"}
 
 
@@ -363,8 +280,7 @@ class _Sheet:
         return Note(self.loc(row, col),
                     f"sel ini berisi rumus yang mengambil nilai dari workbook lain ('{source}'); sakip membaca nilai yang "
                     "terakhir tersimpan di berkas ini, yang belum tentu sama dengan isi workbook itu sekarang",
-                    "Salin sel ini lalu Tempel Nilai (Paste Special > Values) agar nilainya tertulis langsung, lalu kirim ulang.",
-                    "berkas.tautan_eksternal", "Nilai tertulis langsung, bukan diambil dari workbook lain")
+                    "berkas.tautan_eksternal")
 
     def identity(self) -> dict[str, list[tuple[Any, Location, bool]]]:
         """Label/value pairs in the first two columns: label -> every (value, cell, hidden)."""
@@ -398,13 +314,13 @@ class _Sheet:
             text, letter = head.texts.get(col, ""), get_column_letter(col + 1)
             if col in self.layout.cols:
                 notes.append(Note(self.loc(head.row, col), f"kolom {letter} ('{text}') disembunyikan (hidden) tetapi tetap dibaca",
-                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                                  "berkas.tersembunyi"))
             for other in head.others.get(col, []):
                 where = get_column_letter(other + 1)
                 if other in self.layout.cols:
                     notes.append(Note(self.loc(head.row, other),
                                       f"kolom {where} yang disembunyikan (hidden) berjudul sama ('{text}') tidak dibaca; yang "
-                                      f"dibaca kolom {letter}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                                      f"dibaca kolom {letter}", "berkas.tersembunyi"))
                 else:
                     raise InputError(self.loc(head.row, other),
                                      f"judul kolom '{text}' ada dua, di kolom {letter} dan {where}; sakip tidak menebak mana yang "
@@ -445,7 +361,7 @@ class _Sheet:
                 code = _text(item[key][0])
                 notes.append(Note(item[key][2] or self.loc(r, 0),
                                   f"baris {r + 1} disembunyikan (hidden) tetapi tetap dibaca" + (f" (kode '{code}')" if code else ""),
-                                  _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                                  "berkas.tersembunyi"))
             notes += [n for col in head.columns.values() if col is not None and (n := self.external_note(r, col))]
             yield item
 
@@ -669,13 +585,9 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _csv_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and not p.name.startswith((".", "~$")))
-
-
 def _open_csv_folder(folder: Path, shown: str) -> list[_Sheet]:
     """A workbook given as a folder of CSV files named after its sheets (Identitas.csv, PK.csv, ...)."""
-    files = _csv_files(folder)
+    files = csv_files(folder)
     if not files:
         raise InputError(Location(shown), "folder ini tidak berisi berkas CSV (satu berkas .csv per sheet, mis. Identitas.csv)")
     sheets = []
@@ -758,9 +670,8 @@ def _sheet(sheets: list[_Sheet], shown: str, name: str, notes: Notes | None = No
     stale = [s for s in hidden if _norm(s.name) == want or _near(_norm(s.name), want) is not None]
     if found is not None:
         notes += [Note(Location(shown, s.name), f"sheet '{s.name}' yang {_STATES[s.state]} tidak dibaca; yang dibaca sheet "
-                                                f"'{found.name}' yang tampak",
-                       "Hapus sheet tersembunyi yang sudah tidak berlaku agar isi berkas sama dengan yang diperiksa.",
-                       "berkas.tersembunyi", _HIDDEN_EXPECTED) for s in stale]
+                                                f"'{found.name}' yang tampak", "berkas.tersembunyi", case="sheet")
+                  for s in stale]
         return found
     if stale:
         raise InputError(Location(shown, stale[0].name), _hidden_sheet_message(stale[0], name, shown_sheets))
@@ -797,8 +708,6 @@ def _text(value: Any) -> str:
 
 
 NOT_PRINTED = {"satuan_form"}  # read for a rule, never printed
-_INVISIBLE_FIX = ("Periksa teks yang akan dicetak; ketik ulang isian ini tanpa menyalin dari web, PDF atau aplikasi pesan "
-                  "(karakter seperti ini ikut tersalin dari sana), lalu kirim ulang bila perlu.")
 
 
 def _printed(text: str, loc: Location | None, notes: Notes | None) -> str:
@@ -809,9 +718,7 @@ def _printed(text: str, loc: Location | None, notes: Notes | None) -> str:
         excerpt = clean.strip()
         excerpt = excerpt if len(excerpt) <= 80 else excerpt[:77] + "..."
         notes.append(Note(loc, f"karakter tak terlihat {', '.join(char_name(ch) for ch in removed)} dihapus dari isian sel "
-                               f"ini; yang dicetak: '{excerpt}'", _INVISIBLE_FIX, "berkas.karakter_tak_terlihat",
-                          "Teks tanpa karakter tak terlihat (pengatur arah teks, lebar nol, karakter kendali)",
-                          value=visible(text)[:200]))
+                               f"ini; yang dicetak: '{excerpt}'", "berkas.karakter_tak_terlihat", visible(text)[:200]))
     return clean.strip()
 
 
@@ -867,9 +774,9 @@ def _identity_value(ident: dict[str, list[tuple[Any, Location, bool]]], key: str
     value, loc, hidden = pool[0]
     if hidden:
         notes.append(Note(loc, f"isian '{shown}' berada di baris atau kolom yang disembunyikan (hidden) tetapi tetap dibaca",
-                          _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED))
+                          "berkas.tersembunyi"))
     notes += [Note(other, f"isian '{shown}' lain ('{_text(v)}') di baris yang disembunyikan (hidden) tidak dibaca; yang dibaca "
-                          f"{loc.cell}", _HIDDEN_FIX, "berkas.tersembunyi", _HIDDEN_EXPECTED)
+                          f"{loc.cell}", "berkas.tersembunyi")
               for v, other, h in entries if h and not hidden and _text(v) != _text(value)]
     row, col = _cell_index(loc)
     if note := sheet.external_note(row, col):
@@ -889,8 +796,8 @@ def _cell_index(loc: Location) -> tuple[int, int]:
 
 def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes, sheet: _Sheet) -> list[dict[str, Any]]:
     """One row per code: two rows for one indicator or program (a stale one kept, often hidden)
-    return the PK with an error at the row passed over, and what is read meanwhile is the first
-    visible row, never one the checker cannot see."""
+    are noted at the row passed over (berkas.kode_ganda returns the PK), and what is read
+    meanwhile is the first visible row, never one the checker cannot see."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row[key] or f"\0{id(row)}", []).append(row)  # rows without a code are not duplicates
@@ -904,9 +811,7 @@ def _unique(rows: list[dict[str, Any]], key: str, what: str, notes: Notes, sheet
             if row is not kept:
                 dropped.add(id(row))
                 notes.append(Note(row[f"{key}_loc"], f"{what} '{code}' ditulis lebih dari sekali (sel {cells}); sakip tidak "
-                                                     "menebak baris mana yang berlaku",
-                                  "Tulis setiap kode sekali: hapus baris yang lama atau ganda (termasuk yang disembunyikan), "
-                                  "lalu kirim ulang.", "berkas.kode_ganda", "Setiap kode ditulis sekali", "error", code))
+                                                     "menebak baris mana yang berlaku", "berkas.kode_ganda", code))
     return [row for row in rows if id(row) not in dropped]
 
 
@@ -1049,7 +954,7 @@ def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[s
     head = {"pk": code, "pk_loc": code_loc, "triwulan_text": tw, "triwulan_loc": tw_loc, "tahun": year, "tahun_loc": year_loc,
             "nip": compact_nip(nip), "nip_loc": nip_loc, "file": str(path), "berkas": shown, "catatan": notes}
     columns = REALISASI_COLUMNS
-    if q := _quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
+    if q := quarter_of(tw):  # "Realisasi TW II" in the quarter's own workbook is this quarter's column
         roman = ("i", "ii", "iii", "iv")[q - 1]
         columns = {**columns, "realisasi": (*columns["realisasi"], f"realisasi tw {roman}", f"realisasi triwulan {roman}")}
     real_sheet = _sheet(sheets, shown, "Realisasi", notes)
@@ -1063,14 +968,6 @@ def _read_realisasi(path: Path, shown: str) -> tuple[dict[str, Any], list[dict[s
     for row in rows:
         del row["satuan_form"], row["satuan_form_loc"]
     return head, rows, budget
-
-
-QUARTER_WORDS = {"1": 1, "i": 1, "2": 2, "ii": 2, "3": 3, "iii": 3, "4": 4, "iv": 4}
-
-
-def _quarter_of(text: str) -> int | None:
-    word = _norm(text).replace("triwulan", "").replace("tw", "").strip()
-    return QUARTER_WORDS.get(word)
 
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".numbers"}
@@ -1147,29 +1044,21 @@ def _readable_twin(path: Path, books: list[Path], read: dict[Path, Any]) -> Path
     return next((p for p in books if p != path and p.stem == path.stem and not isinstance(read[p], InputError)), None)
 
 
-def _notes(pk: str, notes: Notes, why: str = "") -> list[Finding]:
+def _problems(pk: str, notes: Notes, quarter: int = 0) -> list[ReadProblem]:
     # Notes quote sheet names, headers and cell text as written, which may hold anything.
-    return [Finding(pk, n.severity, n.location, n.value, visible(n.text[:1].upper() + n.text[1:] + why), n.fix, n.check,
-                    n.expected) for n in notes]
-
-
-def _earlier(q: int, quarter: int) -> str:
-    """What a message about an earlier quarter's file adds: why that file still matters."""
-    return f" (berkas triwulan {ROMAN[q]}: dipakai untuk capaian s.d. triwulan {ROMAN[quarter]})" if q < quarter else ""
-
-
-def _folder(agency: str, q: int) -> str:
-    return f"{agency}/realisasi/tw{q}" if agency else f"realisasi/tw{q}"
+    return [ReadProblem(pk, n.location, n.value, visible(n.text[:1].upper() + n.text[1:]), n.rule, quarter, n.case)
+            for n in notes]
 
 
 def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period.
 
-    Every file read is checked by the same rules, an earlier quarter's as strictly as the
-    current one's: its values make the s.d. figures. A problem in any of them returns the PK
-    with a message naming that file; a PK whose current workbook came without an earlier one is
-    returned too.
+    Every file is read by the same rules, an earlier quarter's as strictly as the current one's:
+    its values make the s.d. figures. What a file could not give is kept with the file, in
+    `submissions` (the paraf rules of sakip.paraf.berkas return the PK for it). A second
+    workbook under a PK code already read (for realisasi: in the same quarter) is not read
+    further, and neither is one that names no PK of the period (an orphan).
     """
     base = inputs / str(year)
     roots = agencies(inputs, year)
@@ -1181,12 +1070,10 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     jobs = [("pk", path, str(path.relative_to(base))) for books in pk_books.values() for path in books]
     jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
     read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
-    findings: list[Finding] = []
+    submissions: list[Submission] = []
     pks, indicators, budgets, orphans = [], [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
-    nips: dict[str, str] = {}
     for agency, root in roots.items():
-        cfg = configs[agency]
         for path in pk_books[agency]:
             shown = str(path.relative_to(base))
             result = read[path]
@@ -1196,42 +1083,27 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     orphans.append(f"{exc} (diabaikan: PK ini dibaca dari {visible(twin.name)})")
                     continue
                 key = visible(path.stem)  # no code to key it by: its file name, shown as it is
-                findings.append(Finding(key, "error", exc.location, "", exc.message, "Perbaiki berkas sesuai format PK lalu kirim ulang.",
-                                        "berkas.terbaca", "Workbook PK terbaca sesuai format"))
+                submissions.append(Submission("pk", key, agency, 0, shown, None,
+                                              (ReadProblem(key, exc.location, "", exc.message, "berkas.terbaca"),)))
                 pks.append({"pk": key, "instansi": agency, "file": str(path), "berkas": shown, "nip": "", "nama": "", "readable": False})
                 continue
             pk, rows, budget = result
-            findings += _notes(pk["pk"], pk.pop("catatan"))
-            if pk["pk"] in seen:
-                findings.append(Finding(pk["pk"], "error", pk["pk_loc"], pk["pk"],
-                                        f"Kode PK '{pk['pk']}' juga dipakai di {seen[pk['pk']][1]}",
-                                        "Setiap PK harus memiliki kode yang unik.", "berkas.kode_pk_unik",
-                                        "Kode PK tidak dipakai workbook lain"))
+            code = pk["pk"]
+            identity = Identity(pk["pk_loc"], pk["tahun"], pk["tahun_loc"], pk["nip"], pk["nip_loc"])
+            problems = tuple(_problems(code, pk.pop("catatan")))
+            if code in seen:
+                submissions.append(Submission("pk", code, agency, 0, shown, identity, problems, taken_by=seen[code][1]))
                 continue
-            seen[pk["pk"]] = (agency, shown)
-            # A NIP that is not even well formed is reported once, by the pejabat suite's NIP rule
-            # (nip_problem, at this cell): "not registered" on top would only repeat it. Only a
-            # sound, registered NIP is what the realisasi workbooks' NIP must match.
-            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is not None:
-                nips[pk["pk"]] = pk["nip"]
-            if nip_problem(pk["nip"], year) is None and cfg.official_by_nip(pk["nip"]) is None:
-                findings.append(Finding(pk["pk"], "error", pk["nip_loc"], pk["nip"],
-                                        f"NIP {pk['nip']} tidak terdaftar sebagai pejabat di instansi.toml",
-                                        "Isi NIP pejabat penanda tangan PK (18 digit) persis seperti di instansi.toml.",
-                                        "berkas.nip_terdaftar", "NIP pejabat PK terdaftar di instansi.toml"))
-            if pk["tahun"] != str(year):
-                findings.append(Finding(pk["pk"], "error", pk["tahun_loc"], pk["tahun"],
-                                        f"Tahun PK tertulis {pk['tahun']}, sedangkan periode yang diproses {year}",
-                                        f"Isi tahun {year}.", "berkas.tahun", f"Tahun PK {year}"))
+            seen[code] = (agency, shown)
+            submissions.append(Submission("pk", code, agency, 0, shown, identity, problems))
             pk["readable"] = True
             pk["instansi"] = agency
             pks.append(pk)
-            indicators += [{"pk": pk["pk"], **r} for r in rows]
-            budgets += [{"pk": pk["pk"], **b} for b in budget]
+            indicators += [{"pk": code, **r} for r in rows]
+            budgets += [{"pk": code, **b} for b in budget]
 
     realisasi, realisasi_budget = [], []
     received: dict[tuple[str, int], str] = {}  # (PK, quarter) -> its workbook as shown, read or refused
-    accepted: dict[tuple[str, int], str] = {}  # the same, read
     for agency in roots:
         for q in range(1, quarter + 1):
             for path in real_books[(agency, q)]:
@@ -1246,9 +1118,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                         orphans.append(f"{exc}")
                     else:
                         received.setdefault((owner, q), shown)
-                        findings.append(Finding(owner, "error", exc.location, "", exc.message + _earlier(q, quarter),
-                                                "Perbaiki berkas sesuai format realisasi lalu kirim ulang.",
-                                                "berkas.terbaca", "Workbook realisasi terbaca sesuai format"))
+                        submissions.append(Submission("realisasi", owner, agency, q, shown, None,
+                                                      (ReadProblem(owner, exc.location, "", exc.message, "berkas.terbaca", q),)))
                     continue
                 head, rows, budget = result
                 code = head["pk"]
@@ -1256,23 +1127,18 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                     orphans.append(f"{visible(shown)}: Kode PK '{code}' tidak ada di daftar PK tahun {year}"
                                    + (f" instansi {agency}" if agency else ""))
                     continue
+                identity = Identity(head["pk_loc"], head["tahun"], head["tahun_loc"], head["nip"], head["nip_loc"],
+                                    head["triwulan_text"], head["triwulan_loc"])
                 if (code, q) in received:
-                    findings.append(Finding(code, "error", head["pk_loc"], code,
-                                            f"Realisasi {code} triwulan {ROMAN[q]} dikirim dua kali ({visible(received[(code, q)])} "
-                                            f"dan {visible(shown)})", "Kirim satu berkas realisasi per PK per triwulan.",
-                                            "berkas.realisasi_tunggal", "Satu berkas realisasi per PK per triwulan"))
+                    # Not read further: its notes would be about a file that is not taken
+                    submissions.append(Submission("realisasi", code, agency, q, shown, identity, taken_by=received[(code, q)]))
                     continue
-                received[(code, q)] = accepted[(code, q)] = shown
-                findings += _notes(code, head.pop("catatan"), _earlier(q, quarter))
-                findings += _identity_findings(head, q, quarter, year, nips.get(code, ""))
+                received[(code, q)] = shown
+                submissions.append(Submission("realisasi", code, agency, q, shown, identity,
+                                              tuple(_problems(code, head.pop("catatan"), q))))
                 where = {"pk": code, "triwulan": q, "file": str(path), "berkas": head["berkas"]}
                 realisasi += [{**where, **r} for r in rows]
                 realisasi_budget += [{**where, **b} for b in budget]
-    for code, (agency, _) in seen.items():
-        if (code, quarter) in received:
-            findings += [_missing_earlier(code, agency, q, quarter) for q in range(1, quarter) if (code, q) not in received]
-    findings += _earlier_values(indicators, realisasi, realisasi_budget, accepted, quarter)
-    findings += plausibility(indicators, realisasi)
 
     import pandas as pd
 
@@ -1283,347 +1149,14 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
         year=year, quarter=quarter, configs=configs,
         pks=frame(pks), indicators=frame(indicators), budgets=frame(budgets),
         realisasi=frame(realisasi), realisasi_budget=frame(realisasi_budget),
-        findings=findings, orphans=orphans, roots=roots, received=received,
+        submissions=submissions, orphans=orphans, roots=roots, received=received,
     )
 
 
-def _identity_findings(head: dict[str, Any], q: int, quarter: int, year: int, nip: str) -> list[Finding]:
-    """A realisasi workbook's Identitas against the folder it sits in and its PK: the quarter of
-    its folder (a TW I file saying II would count TW II twice), the period's year, the PK's NIP."""
-    code, out = head["pk"], []
-    why = _earlier(q, quarter)
-    if _quarter_of(head["triwulan_text"]) != q:
-        out.append(Finding(code, "error", head["triwulan_loc"], head["triwulan_text"],
-                           f"Berkas ini ada di folder triwulan {q} (tw{q}), tetapi isian triwulan tertulis "
-                           f"'{visible(head['triwulan_text'])}'{why}",
-                           f"Isi triwulan {ROMAN[q]} atau pindahkan berkas ke folder yang benar.", "berkas.triwulan",
-                           "Isian triwulan sama dengan folder berkas"))
-    if head["tahun"] != str(year):
-        out.append(Finding(code, "error", head["tahun_loc"], head["tahun"],
-                           f"Tahun berkas realisasi tertulis {visible(head['tahun'])}, sedangkan periode yang diproses {year}{why}",
-                           f"Isi tahun {year}, atau letakkan berkas di folder tahunnya.", "berkas.tahun", f"Tahun {year}"))
-    if head["nip"] and nip and head["nip"] != nip:
-        out.append(Finding(code, "error", head["nip_loc"], head["nip"],
-                           f"NIP di berkas realisasi ({visible(head['nip'])}) berbeda dengan NIP di workbook PK {code} ({nip}){why}",
-                           "Isi NIP pejabat penanda tangan PK ini, sama seperti di workbook PK.", "berkas.nip_sama",
-                           "NIP berkas realisasi sama dengan NIP workbook PK"))
-    return out
+QUARTER_WORDS = {"1": 1, "i": 1, "2": 2, "ii": 2, "3": 3, "iii": 3, "4": 4, "iv": 4}
 
 
-def _missing_earlier(code: str, agency: str, q: int, quarter: int) -> Finding:
-    folder = _folder(agency, q)
-    return Finding(code, "error", Location(folder), "",
-                   f"Berkas realisasi triwulan {ROMAN[q]} untuk {code} tidak ada di folder {folder}, padahal capaian s.d. "
-                   f"triwulan {ROMAN[quarter]} dihitung dari realisasi setiap triwulan",
-                   f"Letakkan berkas realisasi triwulan {ROMAN[q]} {code} (yang sudah diparaf) di folder {folder}, lalu jalankan ulang.",
-                   "berkas.realisasi_triwulan_lalu", "Berkas realisasi setiap triwulan sebelumnya ada")
-
-
-_UNREADABLE = {Status.AMBIGUOUS, Status.EXCEL_ERROR, Status.FORMULA}
-
-
-def _earlier_values(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]], budget: list[dict[str, Any]],
-                    accepted: dict[tuple[str, int], str], quarter: int) -> list[Finding]:
-    """The values of earlier quarters' workbooks that the s.d. figures need, checked as the
-    current quarter's are by the paraf suites: every indicator has a row, no unknown code, a
-    value where that quarter had a target, readable (a number for a quantitative indicator)."""
-    out: list[Finding] = []
-    by_pk: dict[str, dict[str, dict[str, Any]]] = {}
-    for ind in indicators:
-        by_pk.setdefault(ind["pk"], {})[ind["kode"]] = ind
-    rows: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
-    for r in realisasi:
-        if r["triwulan"] < quarter:
-            rows.setdefault((r["pk"], r["triwulan"]), {})[r["kode"]] = r
-    for (pk, q), shown in accepted.items():
-        if q >= quarter:
-            continue
-        found = rows.get((pk, q), {})
-        why = _earlier(q, quarter)
-        known = by_pk.get(pk, {})
-        for code, r in found.items():
-            ind = known.get(code)
-            if ind is None:
-                out.append(Finding(pk, "error", r["kode_loc"], code, f"Kode indikator '{code}' tidak ada di PK {pk}{why}",
-                                   "Gunakan kode indikator persis seperti pada PK.", "berkas.triwulan_lalu",
-                                   "Realisasi triwulan sebelumnya lengkap dan terbaca"))
-                continue
-            status, text = r["realisasi_status"], visible(str(r["realisasi_text"] or ""))
-            quantitative = ind["target_tahunan_status"] in (Status.NUMBER, Status.NUMBER_TEXT)
-            problem = None
-            if status in _UNREADABLE or (status == Status.TEXT and quantitative):
-                note = f" ({r['realisasi_note']})" if r.get("realisasi_note") else ""
-                problem = f"tidak terbaca: tertulis '{text}'{note}"
-            elif status == Status.EMPTY and ind[f"target_tw{q}_status"] != Status.EMPTY:
-                problem = "kosong, padahal triwulan itu ada targetnya"
-            if problem:
-                rule = f" {REALISASI_BELUM_ADA}" if status == Status.EMPTY else " Isi dengan angka."
-                out.append(Finding(pk, "error", r["realisasi_loc"], text,
-                                   f"Realisasi triwulan {ROMAN[q]} indikator '{ind['indikator']}' {problem}{why}",
-                                   f"Perbaiki isian ini di berkas triwulan {ROMAN[q]}, lalu kirim ulang.{rule}",
-                                   "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
-        for code, ind in known.items():
-            if code not in found:
-                out.append(Finding(pk, "error", Location(shown, "Realisasi"), code,
-                                   f"Indikator '{code} {ind['indikator']}' tidak ada di sheet Realisasi{why}",
-                                   f"Tambahkan baris dengan kode '{code}' dan isi realisasi triwulan {ROMAN[q]}-nya.",
-                                   "berkas.triwulan_lalu", "Realisasi triwulan sebelumnya lengkap dan terbaca"))
-    for b in budget:
-        if b["triwulan"] < quarter and (b["realisasi_anggaran_status"] in _UNREADABLE or b["realisasi_anggaran_status"] == Status.TEXT):
-            text = visible(str(b["realisasi_anggaran_text"] or ""))
-            out.append(Finding(b["pk"], "error", b["realisasi_anggaran_loc"], text,
-                               f"Realisasi anggaran triwulan {ROMAN[b['triwulan']]} program '{b['kode_program']}' tidak terbaca: "
-                               f"tertulis '{text}'{_earlier(b['triwulan'], quarter)}",
-                               "Isi realisasi anggaran dalam Rupiah (mis. 125000000), lalu kirim ulang.", "berkas.triwulan_lalu",
-                               "Realisasi triwulan sebelumnya lengkap dan terbaca"))
-    return out
-
-
-def _is_percent(satuan: str) -> bool:
-    return "%" in satuan or "persen" in _norm(satuan)
-
-
-# A value this many times its target, or this fraction of it, is off by orders of magnitude: a
-# typo (zeros too many or too few), thousands for units, or another unit altogether.
-FAR_FROM_TARGET = Decimal(100)
-
-
-def plausibility(indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]]) -> list[Finding]:
-    """Warnings for values a supervisor would question: a percentage typed as a fraction (0,875
-    under satuan % against a target of 90), a quarterly % target typed so, and a realisasi two
-    orders of magnitude or more from its target."""
-    from ..formatting import number, written
-
-    out: list[Finding] = []
-    by_key = {(ind["pk"], ind["kode"]): ind for ind in indicators}
-    for ind in indicators:
-        annual = ind["target_tahunan"]
-        if not _is_percent(ind["satuan"]) or annual is None:
-            continue
-        for q in range(1, 5):
-            target = ind[f"target_tw{q}"]
-            if target is not None and _fraction_of(target, annual):
-                out.append(_fraction(ind["pk"], ind[f"target_tw{q}_loc"], f"Target TW {ROMAN[q]}", ind, target, annual))
-    for r in realisasi:
-        ind = by_key.get((r["pk"], r["kode"]))
-        value = r["realisasi"]
-        if ind is None or value is None or value == 0:
-            continue
-        target = _target_for(ind, r["triwulan"])
-        if target is None:
-            continue
-        if _is_percent(ind["satuan"]):
-            if _fraction_of(value, target):
-                out.append(_fraction(r["pk"], r["realisasi_loc"], f"Realisasi TW {ROMAN[r['triwulan']]}", ind, value, target))
-            continue
-        ratio = abs(value) / abs(target)
-        if ratio >= FAR_FROM_TARGET or ratio <= 1 / FAR_FROM_TARGET:
-            times = f"{number(ratio, 0)} kali targetnya" if ratio >= 1 else f"hanya 1/{number(1 / ratio, 0)} dari targetnya"
-            out.append(Finding(r["pk"], "warning", r["realisasi_loc"], written(value),
-                               f"Realisasi TW {ROMAN[r['triwulan']]} indikator '{ind['indikator']}' {written(value)} {ind['satuan']}, "
-                               f"{times} ({written(target)}): jauh dari wajar",
-                               "Periksa apakah ada salah ketik (angka nol berlebih atau kurang, ribuan atau jutaan, tanda desimal) "
-                               "atau satuan yang berbeda; bila benar, abaikan peringatan ini.", "berkas.jauh_dari_target",
-                               "Realisasi sebanding dengan targetnya"))
-    return out
-
-
-def _target_for(ind: dict[str, Any], q: int) -> Decimal | None:
-    """The target a quarter's realisasi is compared with: that quarter's, or else, for a
-    position or an average (not for a sum of quarters), the annual one."""
-    for target in (ind[f"target_tw{q}"], None if ind["akumulasi"] == "jumlah" else ind["target_tahunan"]):
-        if target is not None and target != 0:
-            return target
-    return None
-
-
-def _fraction_of(value: Decimal, target: Decimal) -> bool:
-    """A percentage typed as a fraction: at most 1, the target above 1, and the value a hundred
-    times over much nearer the target than the value itself (0,875 against 90, not 0,9
-    against an inflation target of 2,5)."""
-    return 0 < abs(value) <= 1 < abs(target) and abs(value) * 10 < abs(target)
-
-
-def _fraction(pk: str, loc: Location, what: str, ind: dict[str, Any], value: Decimal, target: Decimal) -> Finding:
-    from ..formatting import written
-
-    # Quoted as written: "0,875" rounded to "0,88" would not be what the official typed.
-    shown, hundred = written(value), written(value * 100)
-    return Finding(pk, "warning", loc, shown,
-                   f"{what} indikator '{ind['indikator']}' bersatuan % tertulis {shown}, sedangkan targetnya {written(target)}: "
-                   f"ditulis sebagai pecahan? {shown} berarti {shown} %; untuk {hundred} % tulis {hundred}",
-                   f"Tulis persentase sebagai angka persen (mis. {hundred}, bukan {shown}); bila {shown} % memang benar, "
-                   "abaikan peringatan ini.", "berkas.persen_pecahan", "Persentase ditulis dalam persen, bukan pecahan")
-
-
-# ---------------------------------------------------------------- earlier quarters' paraf
-
-EARLIER_CHECK = "berkas.triwulan_lalu_diparaf"
-EARLIER_EXPECTED = "Realisasi setiap triwulan sebelumnya sudah diparaf"
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Whether an earlier quarter's realisasi of a PK may count in a later quarter.
-
-    `state`: "paraf" (initialled by that quarter's run, and its workbook is still the one
-    initialled), "sebelum_sakip" (the quarter precedes the first one this year that sakip ran:
-    taken as initialled by hand), or one that does not count: "dikembalikan", "belum_diperiksa",
-    "berubah", "rusak". `why` and `fix` are the Indonesian finding for those.
-    """
-
-    pk: str
-    quarter: int
-    state: Literal["paraf", "sebelum_sakip", "dikembalikan", "belum_diperiksa", "berubah", "rusak"]
-    why: str = ""
-    fix: str = ""
-    koreksi: tuple[str, ...] = ()
-
-    @property
-    def counts(self) -> bool:
-        return self.state in ("paraf", "sebelum_sakip")
-
-
-def _rerun(year: int, q: int, pk: str) -> str:
-    return f"sakip run {year} {q} --pk {pk}"
-
-
-def _initialled_inputs(outputs: Path, year: int, q: int, pk: str) -> set[str] | None:
-    """SHA-256 of every input file recorded in the manifest of the PK's latest revision of
-    quarter q (the revision its PARAF verdict stands on); None when there is none to read."""
-    from ..pdf import manifest
-    from ..outputs.files import pk_dir
-    from ..outputs.revisions import latest, package_in
-
-    try:
-        rev = latest(pk_dir(outputs, year, q, pk))
-        package = package_in(rev) if rev is not None else None
-    except (OSError, RuntimeError, ValueError, SakipError):  # RuntimeError: a symlink loop
-        return None
-    made = manifest.load(package) if package is not None else None
-    return None if made is None else {e.sha256 for e in made.berkas if e.jenis == "masukan"}
-
-
-def _files_of(period: PeriodData, pk: str, q: int) -> list[Path]:
-    """The files of a PK's realisasi workbook of quarter q as read (a CSV folder: its CSV files)."""
-    if period.realisasi.empty:
-        return []
-    rows = period.realisasi[(period.realisasi["pk"] == pk) & (period.realisasi["triwulan"] == q)]
-    out: list[Path] = []
-    for file in dict.fromkeys(rows["file"]):
-        path = Path(file)
-        out += _csv_files(path) if path.is_dir() else [path]
-    return out
-
-
-def _digest(path: Path) -> str:
-    from ..pdf.manifest import sha256
-
-    try:
-        return sha256(path)
-    except OSError:  # read a moment ago; gone or unreadable now: not the file initialled
-        return ""
-
-
-def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = None,
-                     before: int | None = None) -> tuple[dict[tuple[str, int], Standing], list[str]]:
-    """Where quarters 1..before-1 (default: the period's quarter) of each PK stand, from the runs
-    recorded under `outputs`, and notes for the operator. The form of quarter n reads the period
-    up to n-1 and asks with before=n.
-
-    A quarter's realisasi counts only once initialled: its run's summary
-    (outputs/<year>/TW<q>/ringkasan.json) says PARAF for the PK, and the workbook read now is the
-    one that revision was made from (its SHA-256 is among the manifest's inputs). The quarters
-    before the first one of the year that sakip ran (no summary for any of them) were initialled
-    by hand before sakip was used: they count, with a note, and their workbooks are still read as
-    strictly as any (read_period).
-    """
-    from ..outputs.summary import SUMMARY_FILE, Summary
-    from ..outputs.files import period_dir
-
-    year, quarter = period.year, before or period.quarter
-    pks = period.pk_codes() if pks is None else pks
-    out: dict[tuple[str, int], Standing] = {}
-    notes: list[str] = []
-    recorded: dict[int, bool] = {}
-    unreadable: dict[int, str] = {}  # quarter -> why its folder cannot be looked at
-    for q in range(1, quarter):
-        try:
-            path = period_dir(outputs, year, q) / SUMMARY_FILE
-            recorded[q] = path.exists() or path.is_symlink()
-        except (OSError, SakipError) as exc:  # unreadable, or a link out of outputs/: not "never run"
-            recorded[q] = True
-            unreadable[q] = visible(str(exc))
-    first = next((q for q in range(1, quarter) if recorded[q]), quarter)
-    if first > 1:
-        shown = ", ".join(ROMAN[q] for q in range(1, first))
-        notes.append(f"Triwulan {shown} tahun {year} belum pernah diproses sakip (tidak ada ringkasan.json di "
-                     f"{outputs}/{year}): realisasinya dianggap sudah diparaf di luar sakip dan "
-                     f"diperiksa kelengkapan serta keterbacaannya dalam run ini. Untuk pemeriksaan penuh, jalankan "
-                     f"'sakip run {year} <triwulan>' untuk triwulan itu lebih dulu.")
-    for q in range(1, quarter):
-        if q < first:
-            out.update({(pk, q): Standing(pk, q, "sebelum_sakip") for pk in pks})
-            continue
-        summary = None if q in unreadable else Summary.read(outputs, year, q)
-        where = f"{outputs}/{year}/TW{q}/{SUMMARY_FILE}" + (f": {unreadable[q]}" if q in unreadable else "")
-        rows = {r.pk: r for r in summary.rows} if summary else {}
-        for pk in pks:
-            rerun = f"jalankan '{_rerun(year, q, pk)}' sampai diparaf, lalu jalankan ulang triwulan {ROMAN[quarter]}."
-            row = rows.get(pk)
-            if not recorded[q]:
-                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"triwulan {ROMAN[q]} belum pernah dijalankan",
-                                        f"Jalankan 'sakip run {year} {q}' sampai PK ini diparaf, lalu jalankan ulang "
-                                        f"triwulan {ROMAN[quarter]}.")
-            elif summary is None:
-                out[(pk, q)] = Standing(pk, q, "rusak", f"catatan pemeriksaan triwulan {ROMAN[q]} ({where}) tidak dapat "
-                                        "dibaca", f"Jalankan ulang triwulan {ROMAN[q]} ('sakip run {year} {q}'), lalu "
-                                        f"jalankan ulang triwulan {ROMAN[quarter]}.")
-            elif row is None:
-                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"PK ini tidak ada dalam pemeriksaan triwulan {ROMAN[q]}",
-                                        f"Letakkan berkas triwulan {ROMAN[q]}-nya, lalu {rerun}")
-            elif row.status == "DIKEMBALIKAN":
-                koreksi = tuple(row.keluaran)
-                named = " dan ".join(visible(k) for k in koreksi) or f"lembar koreksi di {outputs}/{year}/TW{q}/{pk}"
-                out[(pk, q)] = Standing(pk, q, "dikembalikan",
-                                        f"dikembalikan pada pemeriksaan triwulan {ROMAN[q]} dan belum diperbaiki (lembar koreksi: {named})",
-                                        f"Perbaiki berkas triwulan {ROMAN[q]} sesuai {named}, letakkan di folder "
-                                        f"{_folder(period.agency(pk), q)}, lalu {rerun}",
-                                        koreksi)
-            elif row.status != "PARAF":
-                out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"pemeriksaan triwulan {ROMAN[q]} berstatus {row.status}"
-                                        + (f" ({visible(row.pesan)})" if row.pesan else ""),
-                                        rerun[:1].upper() + rerun[1:])
-            else:
-                initialled = _initialled_inputs(outputs, year, q, pk)
-                files = _files_of(period, pk, q)
-                if initialled is None:
-                    out[(pk, q)] = Standing(pk, q, "rusak", f"paket triwulan {ROMAN[q]} yang diparaf tidak ditemukan atau "
-                                            "manifestnya tidak terbaca, sehingga tidak dapat dipastikan berkas mana yang diparaf",
-                                            rerun[:1].upper() + rerun[1:])
-                elif files and not all(_digest(f) in initialled for f in files):
-                    out[(pk, q)] = Standing(pk, q, "berubah", f"berkasnya berubah sejak diparaf "
-                                            f"(isinya tidak sama dengan yang tercatat di manifest paket triwulan {ROMAN[q]})",
-                                            f"Bila perubahan itu koreksi yang disengaja, {rerun} Bila tidak, kembalikan berkas "
-                                            "yang sudah diparaf.")
-                else:
-                    out[(pk, q)] = Standing(pk, q, "paraf")
-    return out, notes
-
-
-def earlier_findings(period: PeriodData, outputs: Path) -> tuple[list[Finding], list[str]]:
-    """An error for each PK whose realisasi of this quarter came in while an earlier quarter of
-    it does not count (returned, never checked, changed since its paraf): the s.d. figures
-    would be made of figures nobody initialled. And the operator's notes (earlier_standing)."""
-    received = {pk for pk, q in period.received if q == period.quarter}
-    standing, notes = earlier_standing(period, outputs, [pk for pk in period.pk_codes() if pk in received])
-    out = []
-    for (pk, q), s in sorted(standing.items(), key=lambda item: (item[0][0], item[0][1])):
-        if s.counts:
-            continue
-        # The folder, not the workbook: the unit corrects the earlier quarter from that quarter's
-        # correction workbook, not from a second marked copy made here.
-        out.append(Finding(pk, "error", Location(_folder(period.agency(pk), q)), "",
-                           f"Realisasi triwulan {ROMAN[q]} {pk} belum diparaf: {s.why}. Capaian s.d. triwulan {ROMAN[period.quarter]} "
-                           "hanya dihitung dari realisasi yang sudah diparaf", s.fix, EARLIER_CHECK, EARLIER_EXPECTED))
-    return out, notes
+def quarter_of(text: str) -> int | None:
+    """The quarter an Identitas cell names ("II", "TW 2", "Triwulan II"), or None."""
+    word = _norm(text).replace("triwulan", "").replace("tw", "").strip()
+    return QUARTER_WORDS.get(word)

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import PackageError, SakipError, StorageError, visible
+from ..errors import PackageError, StorageError, visible
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

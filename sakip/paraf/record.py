@@ -20,16 +20,14 @@ import os
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__
 from ..errors import visible
 from ..formatting import wib
+from ..model import PeriodData
 from ..outputs.files import period_dir, pk_dir, write_bytes
 from .suites import ParafResult
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
 
 # The code that gives the rules their meaning (custom expectation types, the checks GX cannot
 # express, how findings are made): part of "which rules were applied".

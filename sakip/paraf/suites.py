@@ -33,10 +33,9 @@ from ..capaian import anggaran
 from ..capaian.rules import PKResult
 from ..errors import Location, SuiteError
 from ..formatting import JAKARTA, capaian_text, number, round2, written
-from ..ingest.workbooks import PeriodData
 from ..lifeline import watch_parent
-from ..model import Finding
-from . import nilai
+from ..model import Finding, PeriodData
+from . import berkas, nilai
 from .rules import RULES, Group, group_of, rule
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
@@ -107,7 +106,7 @@ def load_suites(folder: Path) -> list[Suite]:
     """Load every suite JSON; a suite whose expectations do not all load is an error, not a gap."""
     from great_expectations.core import ExpectationSuite
 
-    from . import expectations
+    from . import expectations  # noqa: F401  (registers the custom expectation types with GX)
 
     suites = []
     gx_log = logging.getLogger("great_expectations")
@@ -694,7 +693,8 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
-    findings: list[Finding] = list(period.findings) + _unknown_rows(period)
+    indicators = period.records("indicators")  # converted once for the file rules and the three frames that walk them
+    findings: list[Finding] = berkas.check(period, indicators) + _unknown_rows(period)
     for pk in pks:
         # A workbook received but refused is reported by its own finding; "not received" is the rest.
         if pk in capaian and pk not in submitted and (pk, period.quarter) not in period.received:
@@ -702,7 +702,6 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
                                                        f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
                                                        "Isi formulir realisasi triwulan ini dan kirimkan."))
     findings += nilai.check(period, capaian)
-    indicators = period.records("indicators")  # converted once for the three frames that walk them
     frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period, indicators), "ra": ra_frame(period, indicators),
               "realisasi": realisasi_frame(period, capaian, submitted, indicators),
               "anggaran": budget_frame(period, capaian, submitted)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -24,12 +24,9 @@ from ..errors import PackageError
 from ..formatting import quarter_name, range_text, wib
 from ..outputs.files import atomic_path
 from .package import pdf_date, signature_fields
-from ..model import REPORT_PARAF_FIELD
+from ..model import REPORT_PARAF_FIELD, PeriodData
 from ..documents.render import CHECKER_FIELD, Period, Renderer, letterhead, printed_signers
 from ..paraf.suites import ParafResult
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
 
 
 @dataclass(frozen=True)

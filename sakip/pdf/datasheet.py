@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 
 from .. import xlsx
 from ..capaian.rules import Figure, PKResult
 from ..formatting import capaian_text
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
+from ..model import PeriodData
 
 # Sheet -> (frame of PeriodData, columns in order, the column whose cell is the row's source)
 SHEETS: dict[str, tuple[str, tuple[str, ...], str]] = {

@@ -194,8 +194,8 @@ def test_names_from_the_file_are_shown_on_one_line(tmp_path):
     wb["Identitas"].title = "Ident\u202eitas"  # read leniently as Identitas, with a note
     wb.save(path)
     pk, _, _ = ingest.read_pk_workbook(path, "pk/PK-SEK.xlsx")
-    (note,) = ingest._notes("PK-SEK", pk["catatan"])
-    assert note.message == "Sheet 'Ident<U+202E>itas' dibaca sebagai sheet 'Identitas'" and str(note.location).isprintable()
+    (note,) = ingest._problems("PK-SEK", pk["catatan"])
+    assert note.text == "Sheet 'Ident<U+202E>itas' dibaca sebagai sheet 'Identitas'" and str(note.location).isprintable()
 
 
 # --- whatever the damage: an InputError, never another exception --------------------------------

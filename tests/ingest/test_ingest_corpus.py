@@ -715,8 +715,8 @@ def test_a_period_mixes_csv_folders_and_workbooks(tmp_path, period_tw2):
 
     assert values(period, "PK-SEK") == values(period_tw2, "PK-SEK")
     assert period.pks.set_index("pk").loc["PK-SEK", "berkas"] == "pk/PK-SEK"
-    assert [(f.pk, f.severity, str(f.location), f.message) for f in period.findings] == [
-        ("PK-INSP", "warning", "realisasi/tw2/PK-INSP.xlsx, sheet 'Realisasi', sel J4",
+    assert [(p.pk, p.rule, str(p.location), p.text) for s in period.submissions for p in s.problems] == [
+        ("PK-INSP", "berkas.judul", "realisasi/tw2/PK-INSP.xlsx, sheet 'Realisasi', sel J4",
          "Judul kolom 'Kendal' dibaca sebagai 'Kendala'")]
 
 

@@ -8,7 +8,9 @@ current quarter's. Class 11, messages quote values as the official sees them in 
 
 Workbooks are the demo's, edited by the makers in tests/bad_files.py. Each case states the exact
 outcome: refused (one InputError at a file, sheet and cell), or the notes and findings (severity,
-file, sheet, cell, words of the message), or nothing at all where nothing is wrong.
+file, sheet, cell, words of the message), or nothing at all where nothing is wrong. The rules
+about values read (a percentage typed as a fraction, a realisasi far from its target) are the
+paraf's: tests/paraf/test_berkas.py.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sakip.ingest import workbooks as ingest
 from sakip.errors import InputError
 from sakip.formatting import figure
 from sakip.model import Status
+from sakip.paraf import berkas
 
 from tests import bad_files as bf
 from tests.conftest import INPUTS
@@ -66,6 +69,11 @@ def _built(tmp_path: Path, kind: str, build: Callable[[Path], None]) -> Path:
     return path
 
 
+def severity(note: Any) -> str:
+    """How the paraf rule a note falls under weighs it."""
+    return berkas.RULES_OF_READING[note.rule].severity
+
+
 def _read(kind: str, path: Path) -> Any:
     reader = ingest.read_pk_workbook if kind == "pk" else ingest.read_realisasi_workbook
     return reader(path, SHOWN[kind])
@@ -85,7 +93,7 @@ def _run(case: Case, tmp_path: Path) -> None:
         return
     result = _read(case.kind, path)
     notes = result[0]["catatan"]
-    got = [(n.severity, n.location.file, n.location.sheet, n.location.cell, n.text) for n in notes]
+    got = [(severity(n), n.location.file, n.location.sheet, n.location.cell, n.text) for n in notes]
     for want in case.expect:
         assert any((s, f, sh, c) == (want.severity, SHOWN[case.kind], want.sheet, want.cell) and want.words in text
                    for s, f, sh, c, text in got), (want, got)
@@ -354,7 +362,7 @@ def test_a_csv_workbook_loses_invisible_and_control_characters_too(tmp_path: Pat
     csv = folder / "Realisasi.csv"
     csv.write_text(csv.read_text(encoding="utf-8-sig").replace("TINDAK", "Lanjut\x07\x1b[31m merah\x7f"), encoding="utf-8-sig")
     head, rows, _ = ingest.read_realisasi_workbook(folder, "realisasi/tw2/PK-SEK")
-    got = [(n.severity, str(n.location), n.text) for n in head["catatan"]]
+    got = [(severity(n), str(n.location), n.text) for n in head["catatan"]]
     assert [g[:2] for g in got] == [("warning", "realisasi/tw2/PK-SEK/Realisasi.csv, sel J5"),
                                     ("warning", "realisasi/tw2/PK-SEK/Realisasi.csv, sel K6")], got
     assert "RIGHT-TO-LEFT OVERRIDE (U+202E)" in got[0][2] and rows[0]["kendala"] == "Mei ikatret"
@@ -373,55 +381,6 @@ def test_invisible_characters_never_reach_text_a_document_prints(tmp_path: Path)
     assert texts and not any(formatting.invisible(ch) for t in texts for ch in t)
     assert sorted(n.location.cell for n in head["catatan"]) == ["C5", "C5", "D5", "E6", "F5", "H5", "I5"]
     assert rows[0]["polaritas"] == "positif"  # read once cleaned
-
-
-# --- class 4: plausibility ------------------------------------------------------------------------
-
-def _plausibility(tmp_path: Path, pk_build=None, real_build=None, quarter: int = 2) -> list:
-    (tmp_path / "pk").mkdir()
-    (tmp_path / "real").mkdir()
-    pk = _built(tmp_path / "pk", "pk", pk_build or (lambda p: None))
-    real = _built(tmp_path / "real", "tw2", real_build or (lambda p: None))
-    _, indicators, _ = ingest.read_pk_workbook(pk, SHOWN["pk"])
-    _, rows, _ = ingest.read_realisasi_workbook(real, SHOWN["tw2"])
-    return ingest.plausibility([{"pk": "PK-SEK", **i} for i in indicators],
-                               [{"pk": "PK-SEK", "triwulan": quarter, **r} for r in rows])
-
-
-PLAUSIBILITY = [
-    ("persen sebagai pecahan 0.875", None, bf.edited(bf.cells("Realisasi", {"I5": 0.875})),
-     [("Realisasi", "I5", "Realisasi TW II indikator 'Persentase dokumen perencanaan dan pelaporan yang disampaikan tepat waktu' "
-                          "bersatuan % tertulis 0,875, sedangkan targetnya 100: ditulis sebagai pecahan? 0,875 berarti 0,875 %; "
-                          "untuk 87,5 % tulis 87,5")]),
-    ("persen sebagai pecahan teks '0,875'", None, bf.edited(bf.cells("Realisasi", {"I5": "0,875"})),
-     [("Realisasi", "I5", "ditulis sebagai pecahan? 0,875 berarti 0,875 %")]),
-    ("persen 1 terhadap target 45", None, bf.edited(bf.cells("Realisasi", {"I7": 1})),
-     [("Realisasi", "I7", "untuk 100 % tulis 100")]),
-    ("sel berformat persen dibaca benar", None,
-     bf.edited(bf.cells("Realisasi", {"I5": 0.875}), lambda wb: setattr(wb["Realisasi"]["I5"], "number_format", "0.0%")), []),
-    ("target triwulan persen sebagai pecahan", bf.edited(bf.cells("RA", {"E7": 0.45})), None,
-     [("RA", "E7", "Target TW II indikator 'Persentase realisasi anggaran")]),
-    ("persen kecil yang wajar (target 2,5)", bf.edited(bf.cells("RA", {"E5": 2.5})), bf.edited(bf.cells("Realisasi", {"I5": 0.9})), []),
-    ("realisasi 1000 kali target", None, bf.edited(bf.cells("Realisasi", {"I6": 2000})),
-     [("Realisasi", "I6", "Realisasi TW II indikator 'Jumlah dokumen laporan kinerja yang disusun' 2.000 Dokumen, "
-                          "1.000 kali targetnya (2): jauh dari wajar")]),
-    ("realisasi seperseratus target", None, bf.edited(bf.cells("Realisasi", {"I8": 0.0325})),
-     [("Realisasi", "I8", "hanya 1/100 dari targetnya (3,25)")]),
-    ("realisasi negatif jauh dari target", None, bf.edited(bf.cells("Realisasi", {"I9": 300})),
-     [("Realisasi", "I9", "100 kali targetnya (3)")]),
-    ("realisasi nol tidak dipersoalkan", None, bf.edited(bf.cells("Realisasi", {"I6": 0, "I8": 0})), []),
-    ("realisasi 99 kali target tidak dipersoalkan", None, bf.edited(bf.cells("Realisasi", {"I6": 198})), []),
-]
-
-
-@pytest.mark.parametrize("name,pk_build,real_build,expected", PLAUSIBILITY, ids=[p[0] for p in PLAUSIBILITY])
-def test_plausibility(tmp_path: Path, name, pk_build, real_build, expected) -> None:
-    found = _plausibility(tmp_path, pk_build, real_build)
-    got = [(f.severity, f.location.file, f.location.sheet, f.location.cell, f.message) for f in found]
-    assert len(got) == len(expected), got
-    for sheet, cell, words in expected:
-        file = SHOWN["pk"] if sheet == "RA" else SHOWN["tw2"]
-        assert any((s, fl, sh, c) == ("warning", file, sheet, cell) and words in m for s, fl, sh, c, m in got), got
 
 
 # --- class 11: values as the official sees them ---------------------------------------------------
@@ -696,6 +655,8 @@ def test_what_reaches_the_documents_holds_no_stale_or_invisible_value(hostile_pe
 
 def test_case_counts():
     """New cases per class of issue 20 (printed for the record; `pytest -s` shows them)."""
+    from tests.paraf.test_berkas import PLAUSIBILITY  # class 4 too: the paraf's rules, tested there
+
     period_4 = [c for c in PERIOD if c.name.startswith("TW II")]
     period_5 = [c for c in PERIOD if c.name.startswith("TW I ")]
     counts = {

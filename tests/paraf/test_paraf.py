@@ -223,7 +223,6 @@ def _with_budget(period, change=None, add=()):
     """The period (a copy) with one PK line's pagu changed and lines added: (pk, kode, pagu, {quarter: realisasi})."""
     import pandas as pd
 
-    from sakip.errors import Location
 
     copy = period.only(period.pk_codes())
     if change:

@@ -39,8 +39,6 @@ def test_the_scan_sees_a_construction_in_every_form(tmp_path):
     assert finding_constructions(ROOT / "sakip" / "model.py") == []  # defines the class, constructs none
 
 
-@pytest.mark.xfail(condition=bool(offenders()) and {p.split("/")[1] for p in offenders()} == {"ingest"}, strict=False,
-                   reason="ingest's findings move in branch i23-h1a")
 def test_only_the_paraf_wing_constructs_a_finding():
     """Ingest says what it could not read and capaian what it computed; whether that is a finding
     (with an id, a severity and the official's words) is decided in sakip/paraf/ alone."""

@@ -20,7 +20,7 @@ from sakip.pdf import manifest
 from sakip.pdf import sign
 
 from tests.conftest import SAKIP
-from tests.pki import DEWI, HERU, NIP, NURUL, PKI
+from tests.pki import DEWI, NIP, NURUL, PKI
 
 
 

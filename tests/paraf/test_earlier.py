@@ -18,6 +18,7 @@ import pytest
 
 from sakip.documents import forms
 from sakip.ingest import workbooks as ingest
+from sakip.paraf import berkas, earlier
 from sakip.pdf import manifest
 from sakip.formatting import JAKARTA
 from sakip.pdf.manifest import RunInfo
@@ -67,7 +68,8 @@ def record(outputs: Path, inputs: Path, quarter: int, statuses: dict[str, str]) 
 
 def findings(inputs: Path, outputs: Path, quarter: int = 3) -> tuple[dict[str, list], list[str]]:
     period = ingest.read_period(inputs, 2026, quarter)
-    found, notes = ingest.earlier_findings(period, outputs)
+    period.standing, notes = earlier.received_standing(period, outputs)
+    found = berkas.not_initialled(period)
     by_pk: dict[str, list] = {pk: [] for pk in PKS}
     for f in found:
         by_pk[f.pk].append(f)
@@ -80,7 +82,7 @@ def test_a_later_quarter_of_a_returned_quarter_is_returned_naming_it_and_its_cor
     by_pk, notes = findings(inputs, outputs)
     assert [pk for pk, found in by_pk.items() if found] == ["PK-IRBAN3"]
     (f,) = by_pk["PK-IRBAN3"]
-    assert f.severity == "error" and f.check == ingest.EARLIER_CHECK
+    assert f.severity == "error" and f.check == "berkas.triwulan_lalu_diparaf"
     assert "Realisasi triwulan II PK-IRBAN3 belum diparaf" in f.message and KOREKSI in f.message
     assert "s.d. triwulan III" in f.message
     assert KOREKSI in f.fix and "sakip run 2026 2 --pk PK-IRBAN3" in f.fix and "realisasi/tw2" in f.fix
@@ -139,8 +141,8 @@ def test_a_first_run_of_the_tool_late_in_the_year_takes_earlier_quarters_as_init
     assert len(notes) == 1 and notes[0].startswith("Triwulan I, II tahun 2026 belum pernah diproses sakip")
     # ... while the workbooks themselves are read as strictly as ever: PK-IRBAN3's TW II text and empty cell
     period = ingest.read_period(inputs, 2026, 3)
-    earlier = [f for f in period.findings if f.pk == "PK-IRBAN3" and f.check == "berkas.triwulan_lalu"]
-    assert len(earlier) == 2 and all("berkas triwulan II" in f.message for f in earlier)
+    found = [f for f in berkas.check(period) if f.pk == "PK-IRBAN3" and f.check == "berkas.triwulan_lalu"]
+    assert len(found) == 2 and all("berkas triwulan II" in f.message for f in found)
 
 
 def test_the_next_quarters_form_prefills_only_initialled_quarters(inputs, tmp_path):
