@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sakip"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sakip" / "pdf"))
 import uno_worker  # noqa: E402
 
 real = uno_worker.convert
