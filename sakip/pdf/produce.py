@@ -33,7 +33,7 @@ from ..documents import render as render_stage
 from ..outputs import revisions
 from ..capaian.rules import PKResult
 from .convert import MAX_BATCH, Converter, ConverterUnavailable
-from ..errors import RetryableConversionError, SakipError
+from ..errors import RetryableConversionError
 from ..isolation import Failures, each, guarded
 from .manifest import RunInfo, sha256
 from ..outputs.files import agency_folder, agency_suffix, period_dir, pk_dir
