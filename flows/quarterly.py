@@ -66,9 +66,10 @@ class Started:
     overlaps Prefect's start and the reading of the workbooks; the flow closes it after paraf).
     A run without it (a worker's) takes the lock and starts the child itself.
 
-    Not a dataclass: Prefect records a flow run's parameters by encoding them, a dataclass
-    through a deep copy that a live child process must not go through; this one encodes as
-    "<Started>" at once."""
+    Slots, not a dataclass: Prefect records a flow run's parameters by encoding them, a
+    dataclass by deep-copying it (dataclasses.asdict), another object by walking its attributes
+    (about a second through a live process pool); this one fails to encode at once and is
+    recorded as "<Started>"."""
 
     __slots__ = ("lock", "checker")
 
