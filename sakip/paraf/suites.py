@@ -4,8 +4,10 @@ Each suite is validated once over one flat frame holding every PK of the period 
 per suite, not per PK), and each failing row is traced back to the workbook cell it came from.
 An expectation's ``meta`` says how severe a failure is (``error`` returns the PK to its unit,
 ``warning`` is printed on the Lembar Paraf), which field locates it, and the Indonesian text an
-official reads. A PK without errors is initialled (PARAF); otherwise it is returned
-(DIKEMBALIKAN) with a correction workbook (sakip.paraf.koreksi).
+official reads. The checks GX cannot express are registered rules (sakip.paraf.rules, e.g. the
+checks of the values in sakip.paraf.nilai): their findings join the same verdict, and the
+Lembar Paraf lists them beside the expectations. A PK without errors is initialled (PARAF);
+otherwise it is returned (DIKEMBALIKAN) with a correction workbook (sakip.paraf.koreksi).
 """
 
 from __future__ import annotations
@@ -727,6 +729,11 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     return out
 
 
+def _cell_key(cell: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits) if digits else 0, cell)
+
+
 def _rule_checks(suites: list[Suite]) -> list[Check]:
     """Every registered Rule as the Lembar Paraf lists it, by group and id."""
     taken = {f"{s.name}.{c.id}": s for s in suites for c in s.checks}
@@ -746,8 +753,3 @@ def _groups(suites: list[Suite], rule_checks: list[Check]) -> list[Group]:
     for c in rule_checks:
         out.setdefault(c.suite, group_of(f"{c.suite}.{c.id}"))
     return sorted(out.values(), key=lambda g: (g.order, g.name))
-
-
-def _cell_key(cell: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    return (int(digits) if digits else 0, cell)
