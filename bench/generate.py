@@ -2,7 +2,7 @@
 
 Every agency gets its own instansi.toml (head, secretary, heads of division, a checker) and
 for every PK a PK workbook and realisasi workbooks for TW I..TW n, written with the same
-`sakip.forms` writers as the demo, so the benchmark reads what units send. The variety is the
+`sakip.documents.forms` writers as the demo, so the benchmark reads what units send. The variety is the
 demo's: percentages, counts summed over quarters, indices, Rupiah, negative polarity with
 averages, qualitative targets (audit opinion, SAKIP grade, SPIP level), budgets per program,
 and a few PKs whose current-quarter workbook carries the mistakes that get them returned.

@@ -6,7 +6,7 @@ Task granularity: reading, capaian and paraf work on the whole period at once (o
 suite), and the PKs that need a new revision are packaged in batches of about ten, one task
 each ("paket"), so a period of 480 PKs pays Prefect's per-task overhead (6-12 ms a task, measured
 here) some fifty times, not per PK per stage. A rerun after one corrected workbook runs one
-"paket" task holding that PK: the others keep their revisions (see sakip.revisions) and get no
+"paket" task holding that PK: the others keep their revisions (see sakip.outputs.revisions) and get no
 task at all. The period's data is passed `quote`d: Prefect otherwise walks every element of a
 task's arguments looking for upstream futures, which costs ~3 s per task at 480 PKs.
 """

@@ -6,7 +6,7 @@ script's output; rerun it only to change the demo on purpose. The TW II workbook
 PK-IRBAN3 carries the mistakes real units make (text in a number cell, a realisasi left empty
 where the form's rule, sakip.model.REALISASI_BELUM_ADA, asks for 0, a decimal comma typed as
 text, a missing kendala) so that the return path is shown. The forms' texts (Petunjuk, cell
-messages) come from sakip.forms: regenerate the workbooks after changing them.
+messages) come from sakip.documents.forms: regenerate the workbooks after changing them.
 """
 
 from __future__ import annotations

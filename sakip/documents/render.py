@@ -1,6 +1,6 @@
 """Render Word templates (templates/<name>/template.docx) with docxtpl.
 
-Templates are code written by planners, so they render in sakip.sandbox: plain data only, no
+Templates are code written by planners, so they render in sakip.documents.sandbox: plain data only, no
 other files, limited sizes, autoescape and StrictUndefined, and a time limit per render. This
 module builds the contexts (every number already formatted the Indonesian way by
 sakip.formatting) and renders them with docxtpl; a chart in a context becomes an image drawn

@@ -179,7 +179,7 @@ def _budget_rows(results: list[PKResult], with_code: bool = False) -> tuple[list
     """The budget lines of `results` in hierarchy order (each programme followed by its kegiatan and
     subkegiatan, from whichever PK holds them, indented by level; `with_code` writes the code
     before the name for tables without a code column) and their total: the top level only, since
-    a programme's pagu already holds its kegiatan's (see `sakip.anggaran`)."""
+    a programme's pagu already holds its kegiatan's (see `sakip.capaian.anggaran`)."""
     lines = [_Line(b.kode, b.program, b.pagu, b.realisasi_sd, res.pk, capaian_text(b.serapan)) for res in results for b in res.budgets]
     rows = []
     for n, (level, x) in enumerate(anggaran.in_tree_order(lines), start=1):

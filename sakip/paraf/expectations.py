@@ -4,7 +4,7 @@ Importing this module registers them with GX, so suite JSON in expectations/ can
 type like any core expectation. Each is a map expectation: it answers yes/no per row, so a
 failure is traced back to its PK and cell like the built-ins' failures.
 
-- ``expect_column_values_to_be_valid_nip``: the NIP's structure (`sakip.asn.nip_problem`).
+- ``expect_column_values_to_be_valid_nip``: the NIP's structure (`sakip.paraf.asn.nip_problem`).
 - ``expect_multicolumn_sum_to_equal_column``: the parts of a row add up to its total column
   (RA quarterly targets of a 'Jumlah' indicator against the annual target).
 - ``expect_multicolumn_values_to_be_monotonic``: values along the columns never go back

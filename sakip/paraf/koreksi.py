@@ -30,7 +30,7 @@ KOREKSI_SHEET = "Koreksi"
 KOREKSI_WIDTHS = (5, 11, 27, 11, 7, 16, 45, 28, 40)
 PORTRAIT_COLUMNS = 85  # characters of 11 pt text across A4 portrait between 0,75 in margins
 COMMENT_AUTHOR = "sakip (paraf otomatis)"
-FORM_AUTHOR = "sakip"  # the form's own hints (sakip.forms)
+FORM_AUTHOR = "sakip"  # the form's own hints (sakip.documents.forms)
 MAX_NOTES = 10  # findings written into one cell's comment; all of them are on the Koreksi sheet
 # A form merges its titles, a few hundred cells; openpyxl makes an object for every merged cell.
 MAX_MERGED_CELLS = 200_000

@@ -685,7 +685,7 @@ def _layout(made: Any) -> _Layout:
     if p.berkas.startswith("paket_"):
         return _Layout(False, (safe_component(p.pk),), (package_name(p.pk, p.tahun, p.triwulan),),
                        (DATA_FILE, CHANGES_FILE, PARAF_RECORD))
-    # An agency's recap and LKjIP (sakip.produce): the manifest's pk is the agency, "instansi"
+    # An agency's recap and LKjIP (sakip.pdf.produce): the manifest's pk is the agency, "instansi"
     # for a single-agency project.
     suffix = agency_suffix(p.pk)
     folders = (f"{AGENCY_FOLDER}{suffix}",) + ((AGENCY_FOLDER,) if p.pk == "instansi" else ())
@@ -852,7 +852,7 @@ def _check_completeness(made: Any, layout: _Layout, out: Verification) -> None:
                             "mencatatnya (entri dihapus?)")
 
 
-# Which of the manifest's claims each record repeats (sakip.produce, sakip.paraf_report).
+# Which of the manifest's claims each record repeats (sakip.pdf.produce, sakip.paraf.record).
 _RECORD_CLAIMS = {"data.json": ("pk", "revisi"), "perubahan.json": ("revisi",), PARAF_RECORD: ("pk", "tahun", "triwulan")}
 
 

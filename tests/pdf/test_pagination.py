@@ -1,4 +1,4 @@
-"""sakip.pagination: a signature block never stands alone on a page."""
+"""sakip.pdf.pagination: a signature block never stands alone on a page."""
 
 from __future__ import annotations
 
