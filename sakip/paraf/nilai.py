@@ -2,11 +2,17 @@
 
 Capaian computes whatever it can and says which state it reached (a value, "tidak dapat
 dihitung", "belum diukur"); whether a row is suspicious is judged here: a polarity that
-contradicts the indicator's name, a "%" value far above 100, a percentage summed over quarters,
-realisasi falling under a progress target, quarterly targets on another scale than the annual
-one, an unknown qualitative target or negative formula, a negative capaian. Each is a registered
-rule "capaian.<name>"; the values are read again from the rows ingest delivered, with capaian's
-own readers (Target.of, quarter_targets), so paraf and capaian never disagree on what a cell says.
+contradicts the indicator's name, realisasi falling under a progress target, quarterly targets
+or a realisasi on another scale than a qualitative annual target, a negative capaian. Each is a
+registered rule "capaian.<name>"; the values are read again from the rows ingest delivered, with
+capaian's own readers (Target.of, quarter_targets), so paraf and capaian never disagree on what a
+cell says.
+
+What one cell's value in a set or between bounds expresses is a GX expectation instead: the
+negative formula, an unknown qualitative target, a "%" far above 100, a percentage summed over
+quarters (pk.rumus_negatif, pk.target_dikenal, pk.persen_besar, realisasi.persen_besar,
+pk.persen_dijumlah in expectations/). The checks left here compare cells with each other, with
+the computed capaian, or with earlier quarters, or match words in a name.
 """
 
 from __future__ import annotations
@@ -16,23 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..capaian.rules import (IndicatorResult, PKResult, Target, comparable, first_measured, quarter_targets, rank,
                              target_of)
-from ..config import NEGATIVE_FORMULAS
 from ..formatting import percent, written
-from ..model import Finding, Status
+from ..model import Finding
 from .rules import rule
 
 if TYPE_CHECKING:
     from ..ingest.workbooks import PeriodData
 
 POLARITAS_NAMA = rule("capaian.polaritas_nama", "warning", "Polaritas sesuai makna nama indikator")
-PERSEN_DIJUMLAH = rule("capaian.persen_dijumlah", "warning", "Persentase tidak dijumlahkan antartriwulan")
-RUMUS_NEGATIF = rule("capaian.rumus_negatif", "error", "Rumus negatif 'selisih', 'rasio', atau kosong")
-TARGET_DIKENAL = rule("capaian.target_dikenal", "error",
-                      "Target tahunan berupa angka, rentang, atau nilai kualitatif yang dikenal")
 SKALA_TARGET = rule("capaian.skala_target", "warning", "Target triwulan pada skala yang sama dengan target tahunan")
 NEGATIF = rule("capaian.negatif", "warning", "Capaian tidak negatif")
 SKALA_REALISASI = rule("capaian.skala_realisasi", "error", "Realisasi pada skala yang sama dengan target kualitatif")
-PERSEN_BESAR = rule("capaian.persen_besar", "warning", "Persentase tidak jauh di atas 100")
 ARAH_KUMULATIF = rule("capaian.arah_kumulatif", "warning", "Realisasi kumulatif tidak mundur dari triwulan sebelumnya")
 
 # Name patterns of indicators where lower is better, unless the name speaks of reducing them.
@@ -47,7 +47,6 @@ HANDLING_WORDS = ("penurunan", "menurunnya", "turunnya", "berkurangnya", "pengur
                   "penyelesaian")
 POSITIVE_NAMES = ("cakupan", "tepat waktu", "kepuasan", "opini", "nilai sakip", "nilai evaluasi", "tingkat kehadiran",
                   "persentase penyelesaian")
-PERCENT_SUSPECT = Decimal(150)  # a "%" value above this is more likely a typo or a wrong unit
 
 
 def _norm(text: Any) -> str:
@@ -87,18 +86,7 @@ def _indicator(q: int, pk: str, ind: dict[str, Any], computed: IndicatorResult,
     # The order is the one a unit has always read them in: the PK's cells, then the values.
     out = []
     current = by_quarter.get((ind["kode"], q), {})
-    chosen = _norm(ind.get("rumus_negatif"))
-    if chosen and chosen not in NEGATIVE_FORMULAS:
-        out.append(RUMUS_NEGATIF.finding(pk, ind.get("rumus_negatif_loc"), ind.get("rumus_negatif", ""),
-                                         f"Rumus negatif indikator '{ind['indikator']}' tertulis '{ind.get('rumus_negatif')}'",
-                                         "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi."))
     annual = target_of(ind, "target_tahunan")
-    if annual.kind == "tidak_dikenal" and ind["target_tahunan_status"] == Status.TEXT:
-        out.append(TARGET_DIKENAL.finding(pk, ind.get("target_tahunan_loc"), annual.text,
-                                          f"Target tahunan indikator '{ind['indikator']}' tertulis '{annual.text}', bukan "
-                                          "angka, rentang, atau nilai kualitatif yang dikenal",
-                                          "Isi angka (mis. 85), rentang (mis. 70-80), atau nilai kualitatif: WTP/WDP/TW/TMP, "
-                                          "AA..D, WBK/WBBM, 'Level n', atau nama bulan."))
     targets = quarter_targets(ind)
     this_quarter = targets[q - 1]
     if computed.qualitative:
@@ -134,7 +122,7 @@ def _indicator(q: int, pk: str, ind: dict[str, Any], computed: IndicatorResult,
 
 
 def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
-    """Polarity labels that contradict the indicator's name, and a percentage summed over quarters."""
+    """Polarity labels that contradict the indicator's name."""
     out = []
     name = _norm(ind["indikator"])
     reducing = any(w in name for w in HANDLING_WORDS)
@@ -149,28 +137,13 @@ def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
                                           f"Indikator '{ind['indikator']}' bertanda polaritas negatif, padahal '{hit}' "
                                           f"biasanya semakin tinggi semakin baik",
                                           "Periksa polaritas pada PK; bila memang negatif, abaikan peringatan ini."))
-    if "%" in str(ind["satuan"]) and ind["akumulasi"] == "jumlah":
-        out.append(PERSEN_DIJUMLAH.finding(pk, ind.get("akumulasi_loc"), "Jumlah",
-                                           f"Indikator '{ind['indikator']}' bersatuan % tetapi cara akumulasinya Jumlah: "
-                                           "persentase triwulan akan dijumlahkan",
-                                           "Gunakan 'Akhir' atau 'Rata-rata' untuk persentase, kecuali persentase itu "
-                                           "memang bagian dari target tahunan yang dijumlahkan."))
     return out
 
 
 def _value_findings(pk: str, ind: dict[str, Any], targets: list[Target], reals: list[Decimal | None],
                     current: dict[str, Any]) -> list[Finding]:
-    """Percentages far above 100, and realisasi moving against a cumulative target."""
+    """Realisasi moving against a cumulative target."""
     out = []
-    if "%" in str(ind["satuan"]):
-        suspects = [(ind.get("target_tahunan_loc"), ind["target_tahunan"], "Target tahunan"),
-                    (current.get("realisasi_loc"), current.get("realisasi"), "Realisasi")]
-        for loc, value, what in suspects:
-            if value is not None and value > PERCENT_SUSPECT:
-                out.append(PERSEN_BESAR.finding(pk, loc, written(value),
-                                                f"{what} indikator '{ind['indikator']}' bersatuan % bernilai "
-                                                f"{written(value)}, jauh di atas 100",
-                                                "Periksa apakah angka atau satuannya salah tulis (mis. 144.000 untuk 144)."))
     values = [t.value for t in targets]
     if (ind["akumulasi"] == "akhir" and len(reals) > 1 and all(v is not None for v in values)
             and reals[-1] is not None and reals[-2] is not None):

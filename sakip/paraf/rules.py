@@ -17,7 +17,7 @@ from ..model import Finding, Severity
 
 @dataclass(frozen=True)
 class Rule:
-    """One check: `id` is "<group>.<name>" (berkas.tahun, capaian.persen_besar)."""
+    """One check: `id` is "<group>.<name>" (berkas.tahun, capaian.negatif)."""
 
     id: str
     severity: Severity
@@ -45,8 +45,8 @@ class Group:
 GROUPS = {g.name: g for g in (
     Group("berkas", "Berkas yang diterima: terbaca utuh, sesuai tahun, triwulan dan PK-nya, pejabat terdaftar, "
                     "triwulan sebelumnya lengkap dan sudah diparaf", 0),
-    Group("capaian", "Kewajaran nilai capaian: polaritas sesuai nama indikator, rumus negatif, skala target dan "
-                     "realisasi, persentase yang tidak wajar", 6),
+    Group("capaian", "Kewajaran nilai capaian: polaritas sesuai nama indikator, skala target dan realisasi, "
+                     "capaian tidak negatif, realisasi kumulatif tidak mundur", 6),
 )}
 
 RULES: dict[str, Rule] = {}

@@ -32,7 +32,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ..capaian import anggaran
-from ..capaian.rules import PKResult
+from ..capaian.rules import PKResult, target_of
 from ..errors import Location, SuiteError
 from ..formatting import JAKARTA, capaian_text, number, round2, written
 from ..lifeline import watch_parent
@@ -314,9 +314,14 @@ YES = {"ya", "y", "yes", "boleh", "benar", "true", "1"}  # "true": an Excel TRUE
 NO = {"", "-", "tidak", "t", "no", "tdk", "false", "0"}
 
 
+def _words(text: Any) -> str:
+    """A cell's words, lower case, single-spaced: how ingest and capaian compare a word cell."""
+    return " ".join(str(text or "").lower().split())
+
+
 def _allows_negative(text: str | None) -> tuple[bool, str]:
     """The PK's 'Boleh Negatif' cell as (allowed, normalised text); unknown words stay as written."""
-    word = " ".join(str(text or "").lower().split())
+    word = _words(text)
     if word in YES:
         return True, "ya"
     if word in NO:
@@ -363,6 +368,14 @@ def pejabat_frame(period: PeriodData) -> Frame:
     return Frame(pd.DataFrame(rows), locs, ctxs, base, {"tahun": period.year})
 
 
+ACCUMULATION_NAMES = {"jumlah": "Jumlah", "akhir": "Akhir", "rata-rata": "Rata-rata"}  # as the forms offer them
+
+
+def _is_percent(satuan: str | None) -> bool:
+    """A unit written with "%": the rows the % checks of the pk and realisasi suites judge."""
+    return "%" in str(satuan or "")
+
+
 def pk_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None) -> Frame:
     rows, locs, ctxs, base = [], [], [], []
     for r in period.records("indicators") if indicators is None else indicators:
@@ -372,12 +385,20 @@ def pk_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None)
             "satuan": _blank(r["satuan"]), "polaritas": r["polaritas"], "akumulasi": r["akumulasi"],
             "target_tahunan_status": r["target_tahunan_status"],
             "target_tahunan_angka": _float(r["target_tahunan"]),
+            # Classified by capaian's own reader, so paraf refuses exactly the targets capaian cannot judge.
+            "target_tahunan_jenis": target_of(r, "target_tahunan").kind,
             "boleh_negatif": allowed, "boleh_negatif_teks": allowed_text,
+            # As capaian reads the cell to pick the formula; empty means the agency's formula.
+            "rumus_negatif": _words(r.get("rumus_negatif")) or None,
+            "persen": _is_percent(r["satuan"]),
         })
         loc = {k: r[f"{k}_loc"] for k in ("kode", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan")}
-        locs.append({**loc, "boleh_negatif": r.get("boleh_negatif_loc") or r["kode_loc"]})
-        fields = (*loc, "boleh_negatif")
-        ctxs.append(partial(_value_ctxs, _pick(r, fields), fields))
+        locs.append({**loc, "boleh_negatif": r.get("boleh_negatif_loc") or r["kode_loc"],
+                     "rumus_negatif": r.get("rumus_negatif_loc") or r["kode_loc"]})
+        fields = (*loc, "boleh_negatif", "rumus_negatif")
+        # A known accumulation is quoted as the form offers it ("Jumlah"), not as normalised.
+        quoted = {**_pick(r, fields), "akumulasi_text": ACCUMULATION_NAMES.get(r["akumulasi"], r["akumulasi"])}
+        ctxs.append(partial(_value_ctxs, quoted, fields))
         base.append({"pk": r["pk"], "kode": r["kode"], "indikator": r["indikator"]})
     return Frame(pd.DataFrame(rows), locs, ctxs, base)
 
@@ -463,6 +484,7 @@ def realisasi_frame(period: PeriodData, capaian: dict[str, PKResult], submitted:
                 # Before its first quarter with a target, no realisasi is asked for (not even a row).
                 "diukur": ind.measured,
                 "boleh_negatif": allowed.get((pk, ind.kode), False),
+                "persen": _is_percent(ind.satuan),
             })
             locs.append({k: (r[f"{k}_loc"] if r and r[f"{k}_loc"] else sheet)
                          for k in ("realisasi", "kendala", "tindak_lanjut")})
@@ -641,7 +663,10 @@ def validate(suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, 
     )
     findings: list[Finding] = []
     counts: dict[CountKey, int] = defaultdict(int)
-    for i, res in enumerate(results.results):
+    # GX returns the results grouped by column, not in the suite's order: each names its meta.id.
+    position = {meta["id"]: i for i, meta in enumerate(suite.metas)}
+    for res in results.results:
+        i = position[res.expectation_config.meta["id"]]
         info = res.exception_info or {}
         if info.get("raised_exception"):
             raise SuiteError(f"{suite.path}: expectation ke-{i + 1} gagal dijalankan: {info.get('exception_message')}")

@@ -38,22 +38,11 @@ def test_negative_capaian_of_the_demo_is_a_warning_at_its_cell():
     assert [(f.severity, f.check, f.location.cell) for f in found] == [("warning", "capaian.negatif", "F7")]
 
 
-def test_unknown_negative_formula_is_an_error_at_its_cell():
-    found = findings(indicator([5] * 4, 5, "Hari", "negatif", "akhir", rumus="kebalikan"), realisasi([4]))
-    assert [(f.severity, f.location.cell, f.check) for f in found] == [("error", "I5", "capaian.rumus_negatif")]
-    assert found[0].expected == "Rumus negatif 'selisih', 'rasio', atau kosong"
-
-
 def test_progress_targets_against_a_level_annual_target_is_a_finding():
     [finding] = findings(indicator([25, 50, 75, 100], "Level 3", "Level", akumulasi="akhir"), realisasi([25, 50]))
     assert (finding.severity, finding.check, finding.location.sheet, finding.location.cell) == \
         ("warning", "capaian.skala_target", "RA", "E5")
     assert "Level 3" in finding.message
-
-
-def test_unknown_qualitative_target_is_an_error():
-    found = findings(indicator(["-"] * 4, "Baik Sekali", "Predikat", akumulasi="akhir"), realisasi(["Baik"]))
-    assert [(f.severity, f.check, f.location.cell) for f in found] == [("error", "capaian.target_dikenal", "H5")]
 
 
 def test_a_realisasi_on_another_scale_than_its_qualitative_target_is_an_error():
@@ -80,11 +69,11 @@ def test_polarity_contradicting_the_name_is_a_warning(nama, polaritas, flagged):
     assert checks == ([("warning", "capaian.polaritas_nama", "F5")] if flagged else [])
 
 
-def test_percentages_far_above_100_and_summed_percentages_are_warnings():
-    found = findings(indicator([25, 50, 75, 100], 100, "%", akumulasi="jumlah"), realisasi([30, "250"]))
-    assert sorted(f.check for f in found) == ["capaian.persen_besar", "capaian.persen_dijumlah"]
-    big = next(f for f in found if f.check == "capaian.persen_besar")
-    assert big.location.cell == "I5" and "250" in big.message
+def test_what_one_cell_says_against_a_set_or_bounds_is_left_to_the_suites():
+    """An unknown formula or qualitative target, a summed or huge percentage: pk.* and realisasi.* expectations."""
+    rows = [indicator([25, 50, 75, 100], 100, "%", akumulasi="jumlah", rumus="kebalikan"),
+            indicator(["-"] * 4, "Baik Sekali", "Predikat", akumulasi="akhir")]
+    assert findings(rows[0], realisasi([30, "250"])) == findings(rows[1], realisasi(["", ""])) == []
 
 
 def test_realisasi_falling_under_a_progress_target_is_a_warning():
@@ -102,7 +91,7 @@ def test_a_quarter_before_the_first_target_is_not_judged():
 
 def test_every_capaian_check_is_a_registered_rule_that_says_what_it_expects():
     rules = {name: value for name, value in vars(nilai).items() if value in RULES.values()}
-    assert len(rules) == 9
+    assert len(rules) == 5
     assert all(r.id.startswith("capaian.") and r.expected for r in rules.values())
     assert sorted(r.id for r in rules.values()) == sorted(i for i in RULES if i.startswith("capaian."))
 

@@ -53,7 +53,7 @@ def test_every_check_is_listed_for_the_lembar_paraf(verdicts_tw2, suites):
     sek, irban3 = verdicts_tw2["PK-SEK"], verdicts_tw2["PK-IRBAN3"]
     assert len(sek.checks) == n + len(RULES)
     assert {f"{c.suite}.{c.id}" for c in sek.checks if c.name == paraf.RULE_TYPE} == set(RULES)
-    assert {"capaian.persen_besar", "realisasi.kode_dikenal", "berkas.realisasi_diterima"} <= set(RULES)
+    assert {"capaian.negatif", "realisasi.kode_dikenal", "berkas.realisasi_diterima"} <= set(RULES)
     assert all(sek.outcome(c) == "Sesuai" for c in sek.checks)
     failed = [irban3.outcome(c) for c in irban3.checks if irban3.failed(c)]
     assert "1 galat" in failed and "1 peringatan" in failed
@@ -377,3 +377,110 @@ def test_no_realisasi_is_asked_before_the_first_quarter_with_a_target(suites):
     # measured from TW II: both are still demanded
     assert [f.check for f in _realisasi_findings(suites, [0, 3, 3, 3], ["", ""])] == ["realisasi.realisasi_terisi"]
     assert [f.check for f in _realisasi_findings(suites, [0, 3, 3, 3], [])] == ["realisasi.realisasi_ada"]
+
+
+# --- checks of one cell against a set or bounds: GX expectations of the pk and realisasi suites ---
+
+def _suite_findings(suites, name, frame):
+    found, _ = paraf.validate(next(s for s in suites if s.name == name), frame)
+    return found
+
+
+def _pk_rows(*rows):
+    """Indicator rows as tests/capaian builds them, with the cells the pk frame also locates."""
+    return [{**r, "indikator_loc": Location("pk/PK-UJI.xlsx", "PK", "D5"), "satuan_loc": Location("pk/PK-UJI.xlsx", "PK", "E5")}
+            for r in rows]
+
+
+def _checked(suites, check, *rows):
+    found = _suite_findings(suites, "pk", paraf.pk_frame(None, _pk_rows(*rows)))
+    return [(f.severity, f.location.cell, f.value, f.message) for f in found if f.check == check]
+
+
+def test_an_unknown_negative_formula_is_an_error_at_its_cell(suites):
+    from tests.capaian.test_capaian import indicator
+
+    rows = [indicator([5] * 4, 5, "Hari", "negatif", "akhir", nama=f"Indikator {rumus!r}", rumus=rumus, kode=f"IK-0{i}")
+            for i, rumus in enumerate(("kebalikan", "Rasio", " selisih ", ""), start=1)]
+    assert _checked(suites, "pk.rumus_negatif", *rows) == [
+        ("error", "I5", "kebalikan", "Rumus negatif indikator 'Indikator 'kebalikan'' tertulis 'kebalikan'")]
+    [finding] = [f for f in _suite_findings(suites, "pk", paraf.pk_frame(None, _pk_rows(rows[0]))) if f.check == "pk.rumus_negatif"]
+    assert finding.expected == "Rumus negatif 'selisih', 'rasio', atau kosong"
+    assert finding.fix == "Isi 'selisih' atau 'rasio', atau kosongkan untuk memakai rumus instansi."
+
+
+def test_the_pk_suite_allows_exactly_the_formulas_capaian_knows(suites):
+    from sakip.config import NEGATIVE_FORMULAS
+
+    [suite] = [s for s in suites if s.name == "pk"]
+    [expectation] = [e for e, m in zip(suite.gx_suite.expectations, suite.metas) if m["id"] == "rumus_negatif"]
+    assert set(expectation.value_set) == set(NEGATIVE_FORMULAS)
+
+
+def test_an_unknown_qualitative_annual_target_is_an_error(suites):
+    from tests.capaian.test_capaian import indicator
+
+    rows = [indicator(["-"] * 4, target, "Predikat", akumulasi="akhir", nama=f"Indikator {target}", kode=f"IK-0{i}")
+            for i, target in enumerate(("Baik Sekali", "WTP", "BB", "70-80", "Level 3", "November", 85), start=1)]
+    assert _checked(suites, "pk.target_dikenal", *rows) == [
+        ("error", "H5", "Baik Sekali", "Target tahunan indikator 'Indikator Baik Sekali' tertulis 'Baik Sekali', bukan "
+                                       "angka, rentang, atau nilai kualitatif yang dikenal")]
+
+
+def test_no_indicator_capaian_can_compute_has_an_unknown_target_or_formula(suites):
+    from tests.capaian.test_capaian import CASES
+
+    rows = [{**ind, "kode": f"IK-{i:02}"} for i, (_, ind, _, _) in enumerate(CASES, start=1)]
+    assert _checked(suites, "pk.target_dikenal", *rows) == _checked(suites, "pk.rumus_negatif", *rows) == []
+
+
+def test_an_annual_percentage_far_above_100_is_a_warning(suites):
+    from tests.capaian.test_capaian import indicator
+
+    cases = [("%", 250), ("%", "150,5"), ("%", 150), ("% pegawai", 1000), ("persen", 250), ("Dokumen", 250)]
+    rows = [indicator([annual] * 4, annual, satuan, akumulasi="akhir", nama=f"{satuan} {annual}", kode=f"IK-0{i}")
+            for i, (satuan, annual) in enumerate(cases, start=1)]
+    assert _checked(suites, "pk.persen_besar", *rows) == [
+        ("warning", "H5", "250", "Target tahunan indikator '% 250' bersatuan % bernilai 250, jauh di atas 100"),
+        ("warning", "H5", "150,5", "Target tahunan indikator '% 150,5' bersatuan % bernilai 150,5, jauh di atas 100"),
+        ("warning", "H5", "1000", "Target tahunan indikator '% pegawai 1000' bersatuan % bernilai 1.000, jauh di atas 100")]
+
+
+def test_a_percentage_summed_over_quarters_is_a_warning(suites):
+    from tests.capaian.test_capaian import indicator
+
+    cases = [("%", "jumlah"), ("%", "akhir"), ("%", "rata-rata"), ("Dokumen", "jumlah")]
+    rows = [indicator([25] * 4, 100, satuan, akumulasi=akumulasi, nama=f"{satuan} {akumulasi}", kode=f"IK-0{i}")
+            for i, (satuan, akumulasi) in enumerate(cases, start=1)]
+    assert _checked(suites, "pk.persen_dijumlah", *rows) == [
+        ("warning", "G5", "Jumlah", "Indikator '% jumlah' bersatuan % tetapi cara akumulasinya Jumlah: persentase "
+                                    "triwulan akan dijumlahkan")]
+
+
+def test_a_realisasi_percentage_far_above_100_is_a_warning_at_its_cell(suites, period_tw2, capaian_tw2):
+    import dataclasses
+    from decimal import Decimal
+
+    realisasi = period_tw2.realisasi.copy()
+    for kode, value in (("IK-03", "493"), ("IK-01", "150"), ("IK-04", "493")):  # %, % at the bound, Indeks
+        at = (realisasi["pk"] == "PK-SEK") & (realisasi["kode"] == kode) & (realisasi["triwulan"] == 2)
+        realisasi.loc[at, "realisasi"] = Decimal(value)
+    period = dataclasses.replace(period_tw2, realisasi=realisasi)
+    frame = paraf.realisasi_frame(period, capaian_tw2, {"PK-SEK"})
+    assert [(f.pk, f.severity, str(f.location), f.message) for f in _suite_findings(suites, "realisasi", frame)
+            if f.check == "realisasi.persen_besar"] == [
+        ("PK-SEK", "warning", "realisasi/tw2/PK-SEK.xlsx, sheet 'Realisasi', sel I7",
+         "Realisasi indikator 'Persentase realisasi anggaran Inspektorat' bersatuan % bernilai 493, jauh di atas 100")]
+
+
+def test_findings_name_their_expectation_whatever_order_gx_returns_results_in(suites, period_tw2):
+    """GX groups results by column: an expectation on a column checked earlier in the suite must
+    still name its own meta and cells (pk.persen_dijumlah follows pk.akumulasi_sah by eight)."""
+    import dataclasses
+
+    indicators = period_tw2.indicators.copy()
+    at = (indicators["pk"] == "PK-SEK") & (indicators["kode"] == "IK-03")
+    indicators.loc[at, "akumulasi"] = "jumlah"
+    frame = paraf.pk_frame(dataclasses.replace(period_tw2, indicators=indicators))
+    assert [(f.check, f.location.cell, f.value) for f in _suite_findings(suites, "pk", frame)] == \
+        [("pk.persen_dijumlah", "G7", "Jumlah")]

@@ -124,6 +124,15 @@ CASES = [
     Case("pk.target_tahunan_positif", "PK-IRBAN2", (PK_IRBAN2, "PK", "H6"), "bernilai 0",
          set_cells(PK_IRBAN2, "PK", H6=0)),
     Case("pk.target_tahunan_nol", "PK-SEK", (PK_SEK, "PK", "H9"), "bernilai 0", set_cells(PK_SEK, "PK", H9=0)),
+    Case("pk.target_dikenal", "PK-INSP", (PK_INSP, "PK", "H6"), "tertulis 'Baik Sekali', bukan angka, rentang",
+         set_cells(PK_INSP, "PK", H6="Baik Sekali")),
+    Case("pk.rumus_negatif", "PK-INSP", (PK_INSP, "PK", "I9"),
+         "Rumus negatif indikator 'Indeks risiko penyimpangan pengelolaan keuangan daerah' tertulis 'kebalikan'",
+         set_cells(PK_INSP, "PK", I4="Rumus Negatif", I9="kebalikan")),
+    Case("pk.persen_besar", "PK-IRBAN2", (PK_IRBAN2, "PK", "H8"), "bersatuan % bernilai 850, jauh di atas 100",
+         set_cells(PK_IRBAN2, "PK", H8=850)),
+    Case("pk.persen_dijumlah", "PK-IRBAN3", (PK_IRBAN3, "PK", "G6"), "bersatuan % tetapi cara akumulasinya Jumlah",
+         set_cells(PK_IRBAN3, "PK", G6="Jumlah")),
     # ra: the Rencana Aksi sheet
     Case("ra.ra_ada", "PK-INSP", (PK_INSP, "PK", "B9"), "'IK-05' tidak ada di sheet RA", set_cells(PK_INSP, "RA", B9="IK-55")),
     Case("ra.target_tw_terbaca", "PK-INSP", (PK_INSP, "RA", "E8"), "tertulis 'lima puluh'",
@@ -149,6 +158,9 @@ CASES = [
     Case("realisasi.realisasi_sel_angka", "PK-IRBAN3", (R("PK-IRBAN3"), "Realisasi", "I6"), "ditulis sebagai teks '41,5'"),
     Case("realisasi.realisasi_tidak_negatif", "PK-IRBAN1", (R("PK-IRBAN1"), "Realisasi", "I8"), "negatif (-5)",
          set_cells(R("PK-IRBAN1"), "Realisasi", I8=-5, I5=-2)),  # I5: IK-01 is 'Boleh Negatif: Ya', no finding
+    Case("realisasi.persen_besar", "PK-IRBAN2", (R("PK-IRBAN2"), "Realisasi", "I6"),
+         "Realisasi indikator 'Persentase rekomendasi hasil pengawasan Wilayah II yang ditindaklanjuti' bersatuan % "
+         "bernilai 493, jauh di atas 100", set_cells(R("PK-IRBAN2"), "Realisasi", I6=493)),
     Case("realisasi.kendala_terisi", "PK-IRBAN3", (R("PK-IRBAN3"), "Realisasi", "J8"), "tetapi kendala kosong"),
     Case("realisasi.tindak_lanjut_terisi", "PK-IRBAN3", (R("PK-IRBAN3"), "Realisasi", "K8"), "tetapi tindak lanjut kosong"),
     # anggaran: budget realisation of this quarter

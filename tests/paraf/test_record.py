@@ -29,9 +29,12 @@ def test_record_names_the_suites_by_content_hash(period_tw2, verdicts_tw2, suite
     assert record["status"] == "PARAF" and record["ringkasan"]["aturan"] == total == record["ringkasan"]["sesuai"]
     listed = {f"{r['suite']}.{r['id']}": r for r in record["aturan"]}
     assert set(RULES) <= set(listed)
-    assert listed["capaian.persen_besar"] == {"suite": "capaian", "id": "persen_besar", "jenis": "aturan_sakip",
-                                              "uraian": "Persentase tidak jauh di atas 100", "tingkat": "warning",
-                                              "baris_gagal": 0, "hasil": "Sesuai"}
+    assert listed["capaian.negatif"] == {"suite": "capaian", "id": "negatif", "jenis": "aturan_sakip",
+                                         "uraian": "Capaian tidak negatif", "tingkat": "warning",
+                                         "baris_gagal": 0, "hasil": "Sesuai"}
+    assert listed["pk.persen_besar"] == {"suite": "pk", "id": "persen_besar", "jenis": "expect_column_values_to_be_between",
+                                         "uraian": "Persentase tidak jauh di atas 100", "tingkat": "warning",
+                                         "baris_gagal": 0, "hasil": "Sesuai"}
     assert record["diperiksa_pada"].endswith("+07:00")
     assert record["pemeriksa"]["nama"] == "DEWI LESTARI, S.Kom., M.M."
 
@@ -131,7 +134,7 @@ def test_lembar_paraf_names_a_rule_outside_gx_that_flagged_something(suites):
     ctx = render.paraf_context(period.config, "PK-IRBAN2", period.official("PK-IRBAN2"), result,
                                render.Period(2026, 1, result.checked_at.date()))
     row = next(c for c in ctx["pemeriksaan"] if c["uraian"].startswith("Kewajaran nilai capaian"))
-    assert row["hasil"] == "8 dari 9 aturan sesuai; Capaian tidak negatif: 1 peringatan"
+    assert row["hasil"] == "4 dari 5 aturan sesuai; Capaian tidak negatif: 1 peringatan"
     record = paraf_report.record(period, result)
     assert record["ringkasan"]["aturan_peringatan"] == 1 and record["ringkasan"]["temuan_peringatan"] == 1
 
@@ -172,8 +175,8 @@ def test_an_unchanged_copy_of_the_paraf_wing_has_the_same_fingerprint(tmp_path):
 
 
 @pytest.mark.parametrize("edit", [
-    lambda wing: _edit(wing / "nilai.py", "PERCENT_SUSPECT = Decimal(150)", "PERCENT_SUSPECT = Decimal(151)"),
-    lambda wing: _edit(wing / "nilai.py", "jauh di atas 100\",", "jauh di atas 200\","),
+    lambda wing: _edit(wing / "nilai.py", "0 <= 2 * values[0] <= values[-1]", "0 <= 3 * values[0] <= values[-1]"),
+    lambda wing: _edit(wing / "nilai.py", "realisasi lebih dari dua kali target\",", "realisasi lebih dari tiga kali target\","),
     lambda wing: _first_rule_severity_flipped(wing / INGEST_RULES),
     lambda wing: (wing / "baru.py").write_text("from .rules import rule\n"),
     lambda wing: (wing / "asn.py").unlink(),
