@@ -1,17 +1,15 @@
 """The `sakip` command: a thin Typer layer over the library and the Prefect flows.
 
 One error boundary (`main`): a SakipError prints as one Indonesian line and exit code 1; a
-traceback is shown only with --verbose. Each command imports the stages it uses (`# lazy:`), so
-that `sakip --help` loads typer and nothing of the pipeline, and `sakip status` no Prefect,
-Great Expectations or pandas.
+traceback is shown only with --verbose. The top imports typer and errors alone, which is all
+`sakip --help` loads; each command imports what it uses (`# lazy:`), so that `sakip status`
+loads no Prefect, Great Expectations or pandas.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -143,7 +141,10 @@ def _raise_from_run(value: object, log: Path, outputs: Path) -> None:
     """A flow run that ended without a summary: its error as one line (the traceback is in the log).
     A storage failure no stage named (a write() on a full disk carries no file name) names the
     outputs folder."""
-    from .outputs.files import storage_error  # lazy: only a failed run needs it
+    # lazy: only a failed run needs these
+    import logging
+
+    from .outputs.files import storage_error
 
     if isinstance(value, SakipError):
         raise value
@@ -313,6 +314,8 @@ def verify(
 ) -> None:
     """Periksa paket terhadap manifest-nya (paket, masukan, template, suite, keluaran) dan setiap tanda tangan."""
     # lazy: like every stage, not for `sakip --help` (manifest itself defers pydantic and pyHanko)
+    import json
+
     from .pdf import manifest
     from .formatting import wib
 
@@ -373,7 +376,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
 ) -> None:
     """Keadaan satu periode per PK: hasil paraf, revisi terakhir, sudah ditandatangani atau belum, run terakhir."""
-    from .outputs import status as status_mod  # lazy: like every stage, not for `sakip --help`
+    import json  # lazy: like every stage, not for `sakip --help`
+
+    from .outputs import status as status_mod
 
     report = status_mod.period_status(outputs, year, quarter)
     if as_json:

@@ -101,11 +101,16 @@ def test_every_in_function_import_says_why() -> None:
                          "module's top unless they buy start-up time or break a cycle):\n" + "\n".join(missing))
 
 
-def _loaded(code: str) -> list[str]:
-    """The HEAVY libraries a fresh interpreter holds after running `code`."""
-    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+def _loaded(code: str, wanted: str = f"m in {HEAVY!r}") -> list[str]:
+    """The modules m (of HEAVY, or as `wanted` says) a fresh interpreter holds after running `code`."""
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(m for m in sys.modules if {wanted})))"
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     return out.stdout.split()
+
+
+def test_the_command_layer_imports_no_stage_at_its_top() -> None:
+    # `sakip --help` pays for typer and the error types, nothing of the pipeline.
+    assert _loaded("import sakip.cli", "m.startswith(('sakip', 'flows'))") == ["sakip", "sakip.cli", "sakip.errors"]
 
 
 @pytest.mark.parametrize(("code", "allowed"), [
