@@ -43,6 +43,7 @@ from sakip.paraf import suites as paraf_stage
 from sakip.paraf import record as paraf_report
 from sakip.pdf import produce as produce_stage
 from sakip.documents import render as render_stage
+from sakip.documents import reports
 from sakip.capaian.rules import PKResult
 from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
@@ -221,8 +222,6 @@ def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts:
                      run: RunInfo) -> AgencyDocuments:
     """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
     (compared with earlier years' inputs), in revisions; an agency none of whose PKs changed keeps them."""
-    from sakip.documents import reports
-
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
                                         earlier, converter, packages, keys, run)

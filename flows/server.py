@@ -142,6 +142,7 @@ class RunServer:
 def drain_prefect(timeout: float = 5.0) -> None:
     """Send what Prefect still queues for its API (logs, events) before the run's server stops:
     otherwise its workers print "Error logging to API" on the console after the summary."""
+    # lazy: Prefect reads PREFECT_API_URL when imported, and RunServer (in this module) sets it
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 

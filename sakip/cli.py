@@ -1,8 +1,9 @@
 """The `sakip` command: a thin Typer layer over the library and the Prefect flows.
 
 One error boundary (`main`): a SakipError prints as one Indonesian line and exit code 1; a
-traceback is shown only with --verbose. Heavy imports (Prefect, Great Expectations) happen
-inside the commands that need them so that `sakip --help` stays instant.
+traceback is shown only with --verbose. The top imports typer and errors alone, which is all
+`sakip --help` loads; each command imports what it uses (`# lazy:`), so that `sakip status`
+loads no Prefect, Great Expectations or pandas.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def run(
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
+    # lazy: the stages of a run (suites loads pandas) are not for `sakip --help`
     from .outputs import lock as period_lock
     from .outputs import runlog
     from .formatting import quarter_name
@@ -96,7 +98,7 @@ def run(
         server = _run_server(stack, log)
         # GX loads the suites while Prefect starts; the flow closes it after paraf, or this stack does.
         checker = stack.enter_context(IsolatedSuites(expectations, log))
-        from flows.quarterly import Started, quarterly  # Prefect reads PREFECT_API_URL when imported
+        from flows.quarterly import Started, quarterly  # lazy: Prefect reads PREFECT_API_URL, set just above, when imported
 
         stack.enter_context(runlog.to_file(log))
         if not verbose:
@@ -109,7 +111,7 @@ def run(
                           return_state=True)
         summary = state.result(raise_on_failure=False)
         if server:
-            from flows.server import drain_prefect
+            from flows.server import drain_prefect  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
 
             drain_prefect()
         if not isinstance(summary, Summary):
@@ -127,7 +129,7 @@ def _run_server(stack: contextlib.ExitStack, log: Path):
     """The run's own Prefect server (output to the log, gone with the run), unless one is configured."""
     if os.environ.get("PREFECT_API_URL"):
         return None
-    from flows.server import RunServer
+    from flows.server import RunServer  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
 
     server = stack.enter_context(RunServer(log))
     os.environ["PREFECT_API_URL"] = server.url
@@ -139,6 +141,7 @@ def _raise_from_run(value: object, log: Path, outputs: Path) -> None:
     """A flow run that ended without a summary: its error as one line (the traceback is in the log).
     A storage failure no stage named (a write() on a full disk carries no file name) names the
     outputs folder."""
+    # lazy: only a failed run needs these
     import logging
 
     from .outputs.files import storage_error
@@ -162,7 +165,7 @@ def forms(
     outputs: Outputs = Path("outputs"),
 ) -> None:
     """Buat formulir realisasi triwulan untuk setiap PK, siap dikirim ke unit."""
-    from .documents.forms import generate_forms
+    from .documents.forms import generate_forms  # lazy: forms loads openpyxl, ingest and paraf (~2 s)
 
     written = generate_forms(inputs, outputs, year, quarter)
     if not written:
@@ -183,6 +186,7 @@ def _parse_date(text: str) -> dt.date:
 def _preflight(inputs: Path, year: int, quarter: int, templates: Path, expectations: Path) -> None:
     """Fail fast, with one line, on what would stop every PK or the agency documents (before
     starting Prefect, and before hours of packages are made only for the last stage to stop)."""
+    # lazy: convert (pypdf), ingest (openpyxl) and render (docxtpl, pandas) are the run's, not --help's
     from . import config
     from .pdf.convert import soffice
     from .ingest.workbooks import agencies
@@ -201,6 +205,7 @@ SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all a
 
 
 def _print_summary(summary, outputs: Path) -> None:
+    # lazy: rich (~0.3 s) only where a table is printed
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -262,7 +267,7 @@ def template_check(
     context: ContextFile = None,
 ) -> None:
     """Periksa template: tag, isian, filter, sandbox, font, dan uji render konteks contoh."""
-    from .documents import templates as tpl
+    from .documents import templates as tpl  # lazy: templates loads jinja2 and lxml (~0.3 s)
 
     problems = tpl.check(path, tpl.load_context(context) if context else None)
     for problem in problems:
@@ -281,7 +286,7 @@ def template_preview(
     outputs: Outputs = Path("outputs"),
 ) -> None:
     """Render template dengan konteks contoh (atau --context) ke PDF dan cetak lokasinya."""
-    from .documents import templates as tpl
+    from .documents import templates as tpl  # lazy: templates loads jinja2 and lxml (~0.3 s)
 
     pdf = tpl.preview(path, tpl.load_context(context) if context else None, outputs / "pratinjau")
     typer.echo(str(pdf))
@@ -292,7 +297,7 @@ def template_fields(
     write: Annotated[Optional[Path], typer.Option("--tulis", help="Tulis juga ke berkas ini (mis. templates/FIELDS.md).")] = None,
 ) -> None:
     """Daftar semua isian dan filter template, dengan contoh nilainya."""
-    from .documents import templates as tpl
+    from .documents import templates as tpl  # lazy: templates loads jinja2 and lxml (~0.3 s)
     from .outputs.files import write_bytes
 
     text = tpl.fields_markdown()
@@ -308,6 +313,7 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
 ) -> None:
     """Periksa paket terhadap manifest-nya (paket, masukan, template, suite, keluaran) dan setiap tanda tangan."""
+    # lazy: like every stage, not for `sakip --help` (manifest itself defers pydantic and pyHanko)
     import json
 
     from .pdf import manifest
@@ -347,9 +353,7 @@ def sign(
 ) -> None:
     """Tanda tangani paket (PAdES) ke kolom bernama. Kata sandi dari variabel lingkungan
     SAKIP_P12_PASSPHRASE atau ditanyakan; tidak pernah lewat argumen."""
-    import os
-
-    from .pdf import sign as signing
+    from .pdf import sign as signing  # lazy: pyHanko and cryptography (~2 s) are for sign only
 
     from .outputs import lock as period_lock
 
@@ -372,7 +376,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Cetak hasil sebagai JSON.")] = False,
 ) -> None:
     """Keadaan satu periode per PK: hasil paraf, revisi terakhir, sudah ditandatangani atau belum, run terakhir."""
-    import json
+    import json  # lazy: like every stage, not for `sakip --help`
 
     from .outputs import status as status_mod
 
@@ -380,6 +384,7 @@ def status(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
         return
+    # lazy: rich (~0.3 s) only where a table is printed (not for --json)
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -421,7 +426,7 @@ def serve(
     terima run ulang manual; berhenti dengan Ctrl-C."""
     _quiet_environment()
 
-    from flows.server import PrefectServer, healthy
+    from flows.server import PrefectServer, healthy  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
 
     folders = {"inputs": inputs.resolve(), "outputs": outputs.resolve(), "templates": templates.resolve(),
                "expectations": expectations.resolve()}
@@ -434,6 +439,7 @@ def serve(
                 typer.echo(f"Menyalakan server Prefect di http://127.0.0.1:{SERVE_PORT} ...")
                 url = stack.enter_context(PrefectServer(port=SERVE_PORT, ui=True)).url
             os.environ["PREFECT_API_URL"] = url
+        # lazy: Prefect reads PREFECT_API_URL, set just above, when imported
         from prefect import serve as prefect_serve
 
         from flows.deployments import deployments
@@ -452,7 +458,7 @@ SERVE_PORT = 4200  # Prefect's own default, so `prefect` commands on this machin
 def _plain(text: str, lines: bool = False) -> Text:
     """Text from data for a rich console: never read as markup (a file named "[/x].xlsx" would
     stop the summary), and one line per line it was meant to have."""
-    from rich.text import Text
+    from rich.text import Text  # lazy: rich (~0.3 s) only where a table is printed
 
     return Text("\n".join(visible(line) for line in text.split("\n")) if lines else visible(text))
 
@@ -472,7 +478,7 @@ def main() -> None:
     except OSError as exc:  # a storage failure nothing closer named: one line naming the folder
         if options.verbose:
             raise
-        from .outputs.files import storage_error
+        from .outputs.files import storage_error  # lazy: only this error path needs it
 
         folder = Path(exc.filename).parent if isinstance(exc.filename, str) else Path.cwd()
         typer.echo(f"galat: {visible(str(storage_error(exc, folder)))}", err=True)

@@ -60,7 +60,7 @@ def written(value: Decimal | int | None) -> str:
 
 
 def _number(value: Decimal | int | None, places: int | None, most: int) -> str:
-    from babel.numbers import format_decimal
+    from babel.numbers import format_decimal  # lazy: see the module's doc
 
     if value is None:
         return "-"
@@ -136,7 +136,7 @@ def range_text(result: PKResult, to_date: bool = False) -> str:
 
 def date_id(day: dt.date) -> str:
     """'31 Maret 2026'."""
-    from babel.dates import format_date
+    from babel.dates import format_date  # lazy: see the module's doc
 
     return format_date(day, format="d MMMM y", locale="id")
 

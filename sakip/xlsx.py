@@ -17,11 +17,17 @@ than tab, line feed and carriage return, unpaired surrogates, U+FFFE and U+FFFF)
 
 from __future__ import annotations
 
+import math
 import re
+import textwrap
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import Cell, MergedCell, WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
 
 # The printed page number of every workbook sakip writes (forms, correction workbooks), as the
 # documents print theirs. &P, not "&P dari &N": Calc and Excel number a workbook's pages on from
@@ -79,10 +85,6 @@ def merged_cells(path: Any) -> int:
     """How many cells the merged ranges of a workbook's sheets cover: openpyxl makes an object
     for each when it opens the workbook (not in read-only mode), so a range over a whole sheet
     would take it billions. Read from the sheets' XML, whose size ingest's checks bound."""
-    import zipfile
-
-    from openpyxl.utils.cell import range_boundaries
-
     total = 0
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
@@ -115,10 +117,6 @@ def target_cell(ws: Any, ref: str) -> Cell | None:
     of merged cells (the others take no value or comment); None for a reference that is no cell
     of an Excel sheet (beyond its last row or column, malformed, a whole column) or a sheet
     without cells (a chart sheet)."""
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet.worksheet import Worksheet
-
     if not isinstance(ws, Worksheet):
         return None
     try:
@@ -145,8 +143,6 @@ def text_lines(text: str, width: float) -> int:
     """Lines `text` takes wrapped in a column `width` characters wide (a column's width counts
     '0' digits; Indonesian prose in Calibri/Carlito averages about 0,8 of one, and 1,15 keeps a
     margin for capitals and bold)."""
-    import textwrap
-
     chars = max(int(width * 1.15), 1)
     return sum(max(len(textwrap.wrap(part, chars, break_long_words=True, break_on_hyphens=False)), 1)
                for part in str(text).split("\n"))
@@ -156,10 +152,6 @@ def fit_row_heights(ws: Any, min_row: int = 1, line_points: float = LINE_POINTS)
     """Give each row from `min_row` with wrapped text and no height of its own the height its
     longest cell needs. A merged cell's text spreads over the merged columns; rows a merged
     range spans over are left as they are (the height to share out is the author's call)."""
-    import math
-
-    from openpyxl.utils import get_column_letter
-
     spans: dict[tuple[int, int], float] = {}
     tall: set[int] = set()
     for merged in ws.merged_cells.ranges:

@@ -91,10 +91,11 @@ _local = threading.local()
 def _figure(width_cm: float, height_cm: float):
     """One figure per thread and size, cleared between charts: creating a figure costs more
     than drawing a small chart."""
+    # lazy: matplotlib takes ~2 s to import; a template that prints no chart never loads it
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: after the backend is chosen, as above
 
     cache = getattr(_local, "figures", None)
     if cache is None:
@@ -139,7 +140,7 @@ def _ticks(values: list[float]) -> list[str]:
 
 
 def _tick_formatter():
-    from matplotlib.ticker import Formatter  # matplotlib is imported only when a chart is drawn
+    from matplotlib.ticker import Formatter  # lazy: matplotlib is imported only when a chart is drawn
 
     class IndonesianTicks(Formatter):
         def __call__(self, x: float, pos: int | None = None) -> str:
@@ -161,7 +162,7 @@ def _lines(text: str) -> int:
 
 def _ink(colour: str) -> str:
     """Black or white, whichever reads on the bar's colour."""
-    from matplotlib.colors import to_rgb
+    from matplotlib.colors import to_rgb  # lazy: matplotlib is imported only when a chart is drawn
 
     r, g, b = to_rgb(colour)
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
@@ -213,7 +214,7 @@ def figure(chart: Chart, dpi: int = DPI):
     if chart.garis is not None:
         ax.axhline(chart.garis, color="#c00000", linewidth=0.8, linestyle="--", label=chart.garis_label or None)
     if whole:  # a count has no half indicator: ticks 0, 1, 2, never 0,5 or "2,0"
-        from matplotlib.ticker import MaxNLocator
+        from matplotlib.ticker import MaxNLocator  # lazy: matplotlib is imported only when a chart is drawn
 
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(_tick_formatter())

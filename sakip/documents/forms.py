@@ -17,13 +17,19 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import xlsx
+from ..capaian import rules as capaian
+from ..capaian.rules import MONTHS, SCALES
 from ..formatting import ROMAN
+from ..ingest.workbooks import read_period
 from ..model import REALISASI_BELUM_ADA
-from ..outputs.files import atomic_path
+from ..outputs.files import atomic_path, period_dir, safe_component
+from ..paraf.earlier import earlier_standing
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -260,8 +266,6 @@ PAST_FILL = PatternFill("solid", fgColor="EDEDED")  # earlier quarters: shown, n
 
 def scale_choices() -> dict[str, list[str]]:
     """Dropdown values per qualitative scale, best first, from the capaian engine's scales."""
-    from ..capaian.rules import MONTHS, SCALES
-
     return {**{name: list(reversed(order)) for name, order in SCALES.items()},
             "level": [f"Level {n}" for n in range(1, 6)], "bulan": [m.title() for m in MONTHS]}
 
@@ -312,8 +316,6 @@ class FormProgram:
 
 
 def _lock(ws, open_cells: list[str]) -> None:
-    from openpyxl.styles import Protection
-
     for ref in open_cells:
         ws[ref].protection = Protection(locked=False)
         ws[ref].fill = OPEN_FILL
@@ -331,9 +333,6 @@ def write_realisasi_form(path: Path, code: str, year: int, quarter: int, signer:
     `pending`: earlier quarters not initialled, with why ("TW II belum diparaf: ..."); their
     columns are left empty (the caller passes no value for them) and say so, on the Petunjuk
     sheet and in a comment on each of their cells."""
-    from openpyxl.comments import Comment
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Petunjuk"
@@ -444,11 +443,6 @@ def generate_forms(inputs: Path, outputs: Path, year: int, quarter: int) -> list
     Earlier quarters are prefilled only where they count (paraf.earlier.earlier_standing, from the runs
     recorded under `outputs`): a returned, unchecked or since-changed quarter is left empty with
     a note "TW II belum diparaf: ...", and so is the budget total up to the previous quarter."""
-    from ..capaian import rules as capaian
-    from ..ingest.workbooks import read_period
-    from ..paraf.earlier import earlier_standing
-    from ..outputs.files import period_dir, safe_component
-
     period = read_period(inputs, year, quarter - 1)  # the PKs, and the quarters already reported
     if period.pks.empty:
         return []

@@ -19,10 +19,12 @@ from typing import Any
 
 from ..capaian import anggaran
 from . import charts
-from ..capaian.rules import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Result, Target, band, judge
+from ..capaian.rules import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Result, Target, band, compute, judge
 from ..config import Konfigurasi, Predikat, load_as
+from ..errors import SakipError
 from ..formatting import capaian_text, figure, number, percent, quarter_name, range_text
 from ..ingest.numbers import parse_number, parse_range
+from ..ingest.workbooks import read_period
 from ..model import Status
 from ..paraf.suites import ParafResult
 from .render import INDENT, Period, letterhead, official, signature_block
@@ -412,10 +414,6 @@ def _comparison_chart(name: str, members: list[tuple[IndicatorResult, IndicatorR
 def earlier_years(inputs: Path, year: int, back: int = 2) -> tuple[list[EarlierYear], list[str]]:
     """Results of up to `back` earlier years read from inputs/<year>/ at Triwulan IV, where those
     inputs exist; what could not be read is a note, not a failure of this year's report."""
-    from ..capaian.rules import compute
-    from ..errors import SakipError
-    from ..ingest.workbooks import read_period
-
     found, notes = [], []
     for y in range(year - back, year):
         if not (inputs / str(y)).is_dir():

@@ -971,7 +971,7 @@ def _memory() -> int:
     global _process
     try:
         if _process is None or _process.pid != os.getpid():
-            import psutil
+            import psutil  # lazy: ~0.1 s, and only a dev dependency (its absence is tolerated below)
 
             _process = psutil.Process()
         return int(_process.memory_info().rss)

@@ -445,7 +445,7 @@ def sample_context(template: Path) -> dict[str, Any] | None:
 def check(path: Path, context: dict[str, Any] | None = None, time_limit: float | None = None) -> list[Problem]:
     """Every problem found in a template; render-time problems need a context (else the sample).
     The trial render has the time limit of a run unless `time_limit` says otherwise."""
-    from .render import Renderer
+    from .render import Renderer  # lazy: render loads docxtpl and pandas (~3 s); `sakip template fields` needs neither
 
     path = resolve_template(path)
     name = template_name(path)
@@ -540,6 +540,7 @@ def _md(text: str) -> str:
 
 def preview(path: Path, context: dict[str, Any] | None, out_dir: Path) -> Path:
     """Render a template with the sample (or given) context and convert it to PDF."""
+    # lazy: convert (pypdf) and render (docxtpl, pandas) take seconds; `sakip template fields` needs neither
     from ..pdf.convert import Converter
     from .render import Renderer
 

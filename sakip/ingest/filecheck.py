@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..formatting import number
 
 # A PK or realisasi form is tens of KB unpacked; its largest part, a sheet, a few hundred KB even
 # with a thousand rows of styled cells. 100 MB a part and 200 MB in all leave room for logos and
@@ -39,8 +40,6 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 def megabytes(count: int) -> str:
     """A byte count for people: MB, or KB below one MB (only messages need it, hence babel late)."""
-    from ..formatting import number
-
     if count >= 2**20:
         return f"{number(Decimal(count) / 2**20, 0)} MB"
     return f"{number(Decimal(max(count, 1)) / 2**10, 0)} KB"
@@ -169,8 +168,6 @@ def check_workbook(path: Path, shown: str) -> None:
                                             "formulir PK/realisasi hanya puluhan KB. Hapus baris, format atau gambar yang tidak "
                                             "perlu lalu simpan ulang, atau kirim ulang formulir aslinya")
                 if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    from ..formatting import number
-
                     raise InputError(where, f"workbook ini ditolak: bagian '{info.filename}' memampat "
                                             f"{number(info.file_size // max(info.compress_size, 1))}:1 "
                                             f"({megabytes(info.compress_size)} menjadi {megabytes(info.file_size)}; batas {MAX_RATIO}:1), "

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import iterparse
 
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -46,7 +47,7 @@ from .. import config as config_mod
 from . import filecheck
 from ..paraf.asn import compact_nip
 from ..errors import ConfigError, InputError, Location, visible
-from ..formatting import as_typed, char_name, printable
+from ..formatting import as_typed, char_name, number, printable
 from ..model import Identity, PeriodData, ReadProblem, Status, Submission, csv_files
 from .numbers import Formula, magnitude_problem, parse_number, parse_range
 
@@ -487,8 +488,6 @@ def _zero(value: str | None) -> bool:
 
 
 def _parse_layout(data: bytes, links: list[str]) -> _Layout:
-    from xml.etree.ElementTree import iterparse
-
     rows: set[int] = set()
     cols: set[int] = set()
     external: dict[tuple[int, int], str] = {}
@@ -563,8 +562,6 @@ def _rows_within_limit(ws: Any, shown: str) -> list[list[Cell]]:
 
 
 def _too_many_rows(row: int, cell: str) -> str:
-    from ..formatting import number
-
     return (f"isian melewati batas {number(MAX_ROWS)} baris per sheet (ada isian di baris {number(row)}, sel {cell}); formulir "
             "PK/realisasi hanya memuat puluhan baris, jadi pembacaan dihentikan di sini. Hapus baris yang tidak diperlukan "
             "(atau pindahkan data lain ke berkas terpisah) lalu kirim ulang")
@@ -1140,7 +1137,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                 realisasi += [{**where, **r} for r in rows]
                 realisasi_budget += [{**where, **b} for b in budget]
 
-    import pandas as pd
+    import pandas as pd  # lazy: the spawned reader workers import this module, and pandas costs ~2 s in each
 
     def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame(rows).reset_index(drop=True) if rows else pd.DataFrame()

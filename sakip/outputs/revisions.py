@@ -162,7 +162,7 @@ def _manifest(package: Path) -> dict[str, Any]:
 
 
 def _signed(package: Path | None) -> bool:
-    from ..pdf.package import is_signed  # pypdf: imported only when a package's signatures matter
+    from ..pdf.package import is_signed  # lazy: pypdf and pyHanko only when a package's signatures matter
 
     return bool(package) and is_signed(package)
 

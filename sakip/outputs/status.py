@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import SakipError, visible
 from ..formatting import JAKARTA
-from ..pdf.manifest import manifest_path
+from ..pdf.manifest import library_logs, manifest_path
 from .files import is_agency_folder, period_dir, pk_dir
 from .revisions import LATEST, is_revision, latest, package_in, revisions
 
@@ -178,9 +178,7 @@ def _summary(folder: Path, problems: list[str]) -> tuple[_Summary | None, str]:
 
 def _signed(package: Path) -> str:
     """The signed fields of a package; Damaged when it does not open as a PDF."""
-    from pypdf import PdfReader
-
-    from ..pdf.manifest import library_logs
+    from pypdf import PdfReader  # lazy: pypdf (~1 s) only for a period that has packages
 
     try:
         with library_logs():  # pypdf's complaints about a damaged file are not the operator's console

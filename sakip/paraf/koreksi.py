@@ -7,13 +7,26 @@ it. Findings with no workbook to mark (instansi.toml, a missing file) go into KO
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Location, visible
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import xlsx
+from ..errors import InputError, Location, PackageError, visible
 from ..formatting import number
+from ..ingest.filecheck import check_workbook
+from ..ingest.workbooks import csv_folder_rows
 from ..isolation import Failures, each
 from ..model import Finding
 from ..outputs.files import atomic_path, inside, pk_dir
@@ -66,12 +79,6 @@ def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Findin
     expand into millions of cells. Any other file that fails to open here still gets its
     correction workbook, without the copy.
     """
-    import openpyxl
-
-    from .. import xlsx
-    from ..errors import InputError
-    from ..ingest.filecheck import check_workbook
-
     if not name:
         return _Copy()
     if any(f.check == "berkas.terbaca" and not f.location.cell for f in findings):
@@ -81,8 +88,6 @@ def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Findin
     try:
         if path.is_dir():
             # A CSV-folder submission comes back as one workbook, a sheet per CSV file.
-            from ..ingest.workbooks import csv_folder_rows
-
             book = openpyxl.Workbook()
             book.remove(book.active)
             titles: dict[str, str] = {}
@@ -115,10 +120,6 @@ def _target_path(out_dir: Path, name: str, pk: str, sources: dict[str, Path], us
     refused "PK-X.xls" or a CSV folder), and Excel refuses content that is not its name. Cut to
     fit outputs.safe_component's 80 characters with the suffix kept.
     """
-    import os
-
-    from ..errors import PackageError
-
     stem = name or pk
     stem = stem[:-5] if stem.lower().endswith(".xlsx") else stem
     originals = [p for p in sources.values() if p.exists()]
@@ -139,12 +140,6 @@ def _mark(copy: _Copy, marked: list[tuple[Finding, str]]) -> tuple[dict[int, str
     """Fill and comment, in the unit's own sheets, each cell a finding names. Returns where each
     marked finding's row on the Koreksi sheet links to (its number -> location), and what the
     Koreksi sheet should say about the marking."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill, Protection
-    from openpyxl.utils import quote_sheetname
-
-    from .. import xlsx
-
     fills = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
     notes: dict[Any, list[str]] = defaultdict(list)  # cell -> its findings' notes, in order
     severity: dict[Any, str] = {}
@@ -188,14 +183,6 @@ def _koreksi_sheet(book: Any, result: ParafResult, marked: list[tuple[Finding, s
                    links: dict[int, str]) -> None:
     """The first sheet, which the workbook opens on: a line saying what to do, then every
     finding, one a row, its cell linked to the cell it marks."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
-    from openpyxl.worksheet.page import PageMargins
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    from .. import xlsx
-
     ws = book.create_sheet(KOREKSI_SHEET, 0)
     errors = sum(f.severity == "error" for f, _ in marked)
     head = (f"Lembar Koreksi {visible(result.pk)}: {errors} galat, {len(marked) - errors} peringatan. "
@@ -249,12 +236,6 @@ def _printable(ws: Any) -> None:
     row heights and a print setup wraps its long texts in rows one line high (the lines overprint
     in Calc) and prints a wide sheet several pages across. A height or print setup the sheet
     already has is kept."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    from .. import xlsx
-
     if not isinstance(ws, Worksheet):
         return  # a chart sheet
     if ws.title.casefold() == "petunjuk":
@@ -297,8 +278,6 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
     copy, or, when the copy cannot be opened or saved again, on the Koreksi sheet of a workbook
     of their own that says so. Each file is written atomically (outputs.atomic_path).
     """
-    import openpyxl
-
     by_file: dict[str, list[tuple[Finding, str]]] = defaultdict(list)  # source -> (finding, sheet to mark)
     for f in result.findings:
         source, sheet = _source_of(f.location, sources)

@@ -22,9 +22,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
 from .. import __version__
 from ..errors import visible
-from ..formatting import wib
+from ..formatting import quarter_name, wib
 from ..model import PeriodData
 from ..outputs.files import period_dir, pk_dir, write_bytes
 from .suites import ParafResult
@@ -193,10 +195,6 @@ def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], correct
     """validasi.html for the period: every PK's verdict and findings, and every rule's outcome.
     `keep_others` (a rerun with --pk): the period's other PKs stay on the page as their last
     check left them."""
-    from jinja2 import Environment
-
-    from ..formatting import quarter_name
-
     folder = period_dir(outputs, period.year, period.quarter)
     names = dict(zip(period.pks["pk"], period.pks["nama"])) if not period.pks.empty else {}
     pks, failing = [], {}

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from rapidfuzz.process import extractOne
 
 from ..capaian import anggaran
 from ..capaian.rules import PKResult, target_of
@@ -38,6 +39,7 @@ from ..formatting import JAKARTA, capaian_text, number, round2, written
 from ..lifeline import watch_parent
 from ..model import Finding, PeriodData
 from . import berkas, nilai
+from .asn import PANGKAT, nip_problem
 from .rules import RULES, Group, group_of, rule
 
 Verdict = Literal["PARAF", "DIKEMBALIKAN"]
@@ -106,6 +108,7 @@ def suite_files(folder: Path) -> list[Path]:
 
 def load_suites(folder: Path) -> list[Suite]:
     """Load every suite JSON; a suite whose expectations do not all load is an error, not a gap."""
+    # lazy: Great Expectations takes several seconds to import; it loads in the GX worker (IsolatedSuites)
     from great_expectations.core import ExpectationSuite
 
     from . import expectations  # noqa: F401  (registers the custom expectation types with GX)
@@ -225,6 +228,7 @@ class IsolatedSuites:
 
 @cache
 def _gx_batch_definition() -> Any:
+    # lazy: Great Expectations takes several seconds to import; it loads in the GX worker (IsolatedSuites)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -279,11 +283,7 @@ def _pick(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _pejabat_context(nip: str | None, pangkat: str | None, golongan: str | None, year: int) -> dict[str, dict[str, str]]:
-    from rapidfuzz import process
-
-    from .asn import PANGKAT, nip_problem
-
-    guess = process.extractOne(pangkat, list(PANGKAT)) if pangkat and pangkat not in PANGKAT else None
+    guess = extractOne(pangkat, list(PANGKAT)) if pangkat and pangkat not in PANGKAT else None
     return {"nip": {"nilai": nip or "", "teks": nip or "", "alasan": nip_problem(nip, year) or ""},
             "pangkat": {"nilai": pangkat or "", "teks": pangkat or "",
                         "saran": f", mis. '{guess[0]}'" if guess and guess[1] >= 80 else ""},

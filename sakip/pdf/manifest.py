@@ -37,11 +37,13 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from .. import __version__
 from ..errors import VerifyError, visible
-from ..outputs.files import write_bytes
+from ..formatting import nip as nip_groups, quarter_name
+from ..outputs.files import AGENCY_FOLDER, agency_suffix, safe_component, write_bytes
+from ..paraf.asn import compact_nip, nip_in, same_person
 
 FORMAT = 1
 SUFFIX = ".manifest.json"
@@ -136,8 +138,6 @@ def printed_metadata(signers: dict[str, Any] | None, fields: list[str]) -> tuple
 def printed_official(official: Any) -> dict[str, str]:
     """How the manifest records the official a signature block prints (a config.Pejabat):
     name and jabatan as printed, the NIP as digits ('' for an official without one, a Bupati)."""
-    from ..paraf.asn import compact_nip
-
     return {"nama": official.nama, "nip": compact_nip(official.nip or ""), "jabatan": official.jabatan_lengkap}
 
 
@@ -242,8 +242,7 @@ def _schema() -> type:
 
     Built on first use: pydantic costs half a second to import, which `sakip status` and
     `sakip --help` need not pay."""
-    from typing import Annotated, Literal
-
+    # lazy: see above
     from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
     text = Annotated[str, Field(min_length=1, max_length=500)]
@@ -374,7 +373,7 @@ def _describe(error: dict[str, Any]) -> str:
 def parse(raw: bytes) -> Any:
     """The manifest in `raw`, validated; ManifestShapeError (one Indonesian line naming the key)
     for anything sakip would not have written."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # lazy: pydantic only where a manifest is read (see _schema)
 
     data = parse_json(raw)
     try:
@@ -450,13 +449,13 @@ def _only_signing_after(package: Path, size: int) -> bool:
 
 
 def _revisions(data: bytes) -> int:
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.reader import PdfFileReader  # lazy: pyHanko (~2 s) is for verify, not status
 
     return PdfFileReader(io.BytesIO(data), strict=False).xrefs.total_revisions
 
 
 def _embedded(data: bytes) -> list[Any]:
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.reader import PdfFileReader  # lazy: pyHanko (~2 s) is for verify, not status
 
     return list(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
 
@@ -677,7 +676,7 @@ class _Layout:
 
 
 def _layout(made: Any) -> _Layout:
-    from ..outputs.files import AGENCY_FOLDER, agency_suffix, safe_component
+    # cycle: package and revisions import this module (and package loads pyHanko, which status avoids)
     from .package import package_name
     from ..outputs.revisions import CHANGES_FILE, DATA_FILE
 
@@ -735,10 +734,9 @@ def _check_bytes(package: Path, made: Any, data: bytes | None, out: Verification
 
 def _check_metadata(package: Path, made: Any, as_made: bytes, layout: _Layout, out: Verification) -> None:
     """What the package says of itself (document information, signature fields) against the manifest."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # lazy: pypdf (~1 s) is for verify, not status
 
-    from ..formatting import quarter_name
-    from .package import pdf_date
+    from .package import pdf_date  # cycle: package imports this module
 
     p = made.paket
     try:
@@ -907,7 +905,7 @@ def _check_strangers(package: Path, folder: Path, made: Any, layout: _Layout, ou
     """Files in the revision's folder that no manifest of it accounts for: another PK's package
     put beside this one, an unlisted document, a folder or link that sakip never makes. Hidden
     temporary files of an interrupted signing (.<name>.*.tmp) are left for the next run to clear."""
-    from ..outputs.revisions import CHANGES_FILE, DATA_FILE
+    from ..outputs.revisions import CHANGES_FILE, DATA_FILE  # cycle: revisions imports this module
 
     top = {package.name, manifest_path(package).name, CHANGES_FILE}
     if layout.agency:  # the recap and the LKjIP share a revision, each with its manifest
@@ -945,7 +943,7 @@ def _files_under(path: Path, folder: Path) -> list[str]:
 
 
 def _load_roots(paths: list[Path]) -> list[Any]:
-    from asn1crypto import pem, x509
+    from asn1crypto import pem, x509  # lazy: only `sakip verify --ca` reads certificates
 
     roots = []
     for root in paths:
@@ -1027,6 +1025,7 @@ _CHANGES = {"ANNOTATIONS": "anotasi ditambahkan atau diubah", "OTHER": "isi doku
 def _states(data: bytes, roots: list[Any]) -> list[SignatureState]:
     """Each embedded signature, in the order it was made: intact (digest and signature), trusted
     (chain to a given root, a key usage for signing) and what came after it."""
+    # lazy: pyHanko (~2 s) is for verify, not status
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
@@ -1112,8 +1111,6 @@ def certificate_identity(cert: Any) -> tuple[str, str]:
     """(name, NIP) of an asn1crypto certificate's subject: the common name, and the NIP where
     the certificate carries one in its subject's serialNumber (X.520 2.5.4.5, where national
     signing certificates put the holder's identifier) or UID ('' when neither holds one)."""
-    from ..paraf.asn import nip_in
-
     subject = cert.subject.native
 
     def values(key: str) -> list[str]:
@@ -1126,15 +1123,11 @@ def certificate_identity(cert: Any) -> tuple[str, str]:
 
 
 def _official_shown(printed: dict[str, str]) -> str:
-    from ..formatting import nip as nip_groups
-
     return visible(printed["nama"]) + (f" (NIP {visible(nip_groups(printed['nip']))})" if printed["nip"] else "")
 
 
 def signer_shown(name: str, nip: str) -> str:
     """'DEWI LESTARI (NIP 19870910 201001 2 015)': a certificate's holder as messages name them."""
-    from ..formatting import nip as nip_groups
-
     return visible(name) + (f" (NIP {nip_groups(nip)})" if nip else "")
 
 
@@ -1143,9 +1136,6 @@ def signer_problem(field_name: str, printed: dict[str, str] | None, name: str, n
     """Why the holder of a certificate (`name`, `nip`) may not sign `field_name`, which prints
     `printed` (None: the field prints nobody), or '' when they may. `acting` is a recorded
     (Plt.|Plh., official) signing on behalf of the printed official."""
-    from ..paraf.asn import same_person
-    from ..formatting import nip as nip_groups
-
     holder = signer_shown(name, nip)
     if printed is None:
         return f"kolom {visible(field_name)} tidak mencetak pejabat mana pun, jadi tidak ada yang berhak menandatanganinya"

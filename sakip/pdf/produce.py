@@ -25,23 +25,26 @@ import time
 from dataclasses import dataclass, field
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
+from . import bundle as bundle_stage
 from . import datasheet
+from . import manifest
+from . import package as package_stage
 from . import pagination
 from ..documents import render as render_stage
+from ..documents import reports
 from ..outputs import revisions
 from ..capaian.rules import PKResult
 from .convert import MAX_BATCH, Converter, ConverterUnavailable
 from ..errors import RetryableConversionError
 from ..isolation import Failures, each, guarded
-from .manifest import RunInfo, sha256
+from .manifest import RunInfo, code_version, sha256
+from .package import package_name
 from ..outputs.files import agency_folder, agency_suffix, period_dir, pk_dir
 from ..model import PeriodData
+from ..paraf import record as paraf_report
 from ..paraf.suites import ParafResult
-
-if TYPE_CHECKING:
-    from ..documents import reports
 
 
 @dataclass
@@ -103,8 +106,6 @@ def batches(plans: dict[str, revisions.Plan], slots: int) -> list[list[revisions
 
 
 def reused(plans: dict[str, revisions.Plan], year: int, quarter: int) -> Produced:
-    from .package import package_name
-
     done = [p for p in plans.values() if p.reuse]
     return Produced(packages={p.pk: p.folder / package_name(p.pk, year, quarter) for p in done},
                     reused=[p.pk for p in done])
@@ -224,8 +225,6 @@ class PKPackages:
     stages: ClassVar[tuple[str, str]] = ("render", "paket")
 
     def files(self, unit: str) -> dict[str, str]:
-        from .package import package_name
-
         return {unit: package_name(unit, self.period.year, self.period.quarter)}
 
     def render(self, folders: dict[str, Path], failures: Failures) -> Iterable[tuple[str, dict[str, Path]]]:
@@ -233,9 +232,6 @@ class PKPackages:
                                        failures)
 
     def package(self, p: revisions.Plan, pdfs: dict[str, Path], documents: dict[str, Path]) -> None:
-        from . import package as package_stage
-        from ..paraf import record as paraf_report
-
         period, result = self.period, self.capaian[p.pk]
         inputs = period.inputs_of(p.pk)
         record = paraf_report.write_record(period, self.verdicts[p.pk], p.building / paraf_report.RECORD_FILE)
@@ -294,8 +290,6 @@ def _agency_names(quarter: int) -> list[str]:
 
 def _year_end_inputs(inputs: Path, year: int, agency: str, back: int = 2) -> list[Path]:
     """What the LKjIP reads besides this year's workbooks: the narrative and earlier years' inputs."""
-    from ..documents import reports
-
     source = inputs / str(year) / agency if agency else inputs / str(year)
     files = [source / reports.NARRATIVE_FILE] if (source / reports.NARRATIVE_FILE).is_file() else []
     for y in range(year - back, year):
@@ -312,8 +306,6 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
     """Per agency, the keys of what its recap, LKjIP and bundle show: each PK's inputs and
     verdict, the templates and the code; at Triwulan IV also the narrative and the earlier years
     the LKjIP compares with; for the bundle, each package as it now is."""
-    from .manifest import code_version
-
     names = _agency_names(period.quarter)
     document_templates = [render_stage.template_path(templates, n) for n in names]
     bundle_shared = {"template": sha256(render_stage.template_path(templates, "bundel_paket")), "kode": code_version()}
@@ -387,8 +379,6 @@ class AgencyRevisions:
                 yield agency, documents
 
     def _render(self, renderer: render_stage.Renderer, agency: str, folder: Path) -> dict[str, Path]:
-        from ..documents import reports
-
         period, cfg, rows = self.period, self.period.configs[agency], self._pks(agency)
         pks = [r["pk"] for r in rows]
         officials = {r["pk"]: r["nama"] or "-" for r in rows}
@@ -406,10 +396,6 @@ class AgencyRevisions:
                                       folder / f"{self._stem(name, agency)}.docx") for name, context in contexts.items()}
 
     def package(self, p: revisions.Plan, pdfs: dict[str, Path], documents: dict[str, Path]) -> None:
-        from . import manifest
-        from . import package as package_stage
-        from ..documents import reports
-
         period, agency = self.period, p.pk
         cfg, inputs = period.configs[agency], self._inputs(agency)
         for name, pdf in pdfs.items():
@@ -487,8 +473,6 @@ def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
             packages: dict[str, Path | str], templates: Path, outputs: Path, created: dt.datetime, work: Path,
             converter: Converter, out: AgencyDocuments, agencies: set[str] | None = None) -> None:
     """One bundle per agency (of `agencies`, or all) of every package made this quarter, behind an index page."""
-    from . import bundle as bundle_stage
-
     template = render_stage.template_path(templates, "bundel_paket")
     per = render_stage.Period(period.year, period.quarter, created.date())
     for agency, cfg in period.configs.items():

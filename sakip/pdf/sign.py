@@ -32,10 +32,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat, pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields as sig_fields
+from pyhanko.sign import signers
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
 from . import manifest
 from ..errors import SigningError, visible
 from ..formatting import wib
 from ..outputs.files import atomic_path
+from ..outputs.revisions import is_revision, latest
+from ..paraf.asn import same_person
 from .package import signature_fields
 
 PASSPHRASE_ENV = "SAKIP_P12_PASSPHRASE"
@@ -73,8 +87,6 @@ class Signed:
 def _superseded_by(package: Path) -> Path | None:
     """The newer revision of the PK when `package` sits in an older one (an official must never
     sign a document that a correction has already replaced)."""
-    from ..outputs.revisions import is_revision, latest
-
     folder = package.resolve().parent
     if not is_revision(folder):
         return None
@@ -123,9 +135,6 @@ def sign(package: Path, p12: Path, field: str, passphrase: bytes | None, timesta
 
 def holder(cert: Any) -> tuple[str, str]:
     """(name, NIP) of a certificate's holder, as `sakip verify` reads them (manifest.certificate_identity)."""
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
     return manifest.certificate_identity(asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)))
 
 
@@ -141,8 +150,6 @@ def _check_signer(package: Path, field: str, name: str, nip: str, role: str) -> 
     record = made.paket.penanda_tangan.get(field)
     printed = record.model_dump() if record is not None else None
     if role and printed is not None:
-        from ..paraf.asn import same_person
-
         if same_person(printed["nama"], name):
             raise SigningError(f"{package.name}: sertifikat {visible(name)} adalah milik pejabat yang dicetak di kolom "
                                f"{visible(field)}; --atas-nama {role} hanya untuk pejabat lain yang menandatangani "
@@ -179,8 +186,6 @@ def _check_package(package: Path) -> None:
 
 def _open_p12(p12: Path, passphrase: bytes | None) -> tuple[Any, Any, list[Any]]:
     """The private key, its certificate and the other certificates of a PKCS#12 file."""
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
     try:
         data = p12.read_bytes()
     except OSError as exc:
@@ -201,8 +206,6 @@ def _open_p12(p12: Path, passphrase: bytes | None) -> tuple[Any, Any, list[Any]]
 
 
 def _who(cert: Any) -> str:
-    from cryptography.x509.oid import NameOID
-
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return visible(str(names[0].value) if names else cert.subject.rfc4514_string())
 
@@ -216,9 +219,6 @@ def check_certificate(cert: Any, key: Any, moment: dt.datetime, label: str) -> N
 
 
 def _check_key(cert: Any, key: Any, who: str) -> None:
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     def spki(public: Any) -> bytes:
         return public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
@@ -243,8 +243,6 @@ def _check_validity(cert: Any, moment: dt.datetime, who: str) -> None:
 
 
 def _check_usage(cert: Any, who: str) -> None:
-    from cryptography import x509
-
     extensions = {ext.oid: ext.value for ext in cert.extensions}
     basic = extensions.get(x509.oid.ExtensionOID.BASIC_CONSTRAINTS)
     if basic is not None and basic.ca:
@@ -269,15 +267,6 @@ def _check_usage(cert: Any, who: str) -> None:
 
 def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, timestamp_url: str, reason: str,
           location: str, passphrase: bytes | None, on_behalf: str = "") -> Signed:
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields as sig_fields
-    from pyhanko.sign import signers
-    from pyhanko.stamp import TextStampStyle
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
     def asn1(certificate: Any) -> Any:
         return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
 
@@ -287,7 +276,7 @@ def _sign(package: Path, key: Any, cert: Any, others: list[Any], field: str, tim
         cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in others]))
     timestamper = None
     if timestamp_url:
-        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper  # lazy: requests (~0.4 s), --tsa only
 
         timestamper = RequestsHTTPTimeStamper(timestamp_url, timeout=30)
     meta = signers.PdfSignatureMetadata(
