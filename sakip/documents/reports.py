@@ -23,9 +23,8 @@ from ..capaian.rules import QUALITATIVE_PREDIKAT, IndicatorResult, PKResult, Res
 from ..config import Konfigurasi, Predikat, load_as
 from ..errors import SakipError
 from ..formatting import capaian_text, figure, number, percent, quarter_name, range_text
-from ..ingest.numbers import parse_number, parse_range
+from ..ingest.numbers import parse_number, range_of
 from ..ingest.workbooks import read_period
-from ..model import Status
 from ..paraf.suites import ParafResult
 from .render import INDENT, Period, letterhead, official, signature_block
 
@@ -65,8 +64,7 @@ class TargetRenstra:
         indicator's satuan (which decides whether "150.000" is Rupiah): a number, a range by its
         bounds, or the text ("WTP", "Level 3")."""
         reading = parse_number(self.target, satuan)
-        bounds = parse_range(self.target) if reading.status == Status.TEXT else None
-        return Target.of(reading.value, self.target, reading.status, bounds)
+        return Target.of(reading.value, self.target, reading.status, range_of(reading))
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,6 @@ NUMBER_FLOOR = Decimal("0.000001")
 _RANGE = re.compile(r"^\s*([+-]?[\d.,]+)\s*%?\s*(?:-|–|—|s\.?\s*d\.?|sampai)\s*([+-]?[\d.,]+)\s*%?\s*$", re.I)
 
 
-def _norm(text: Any) -> str:
-    return " ".join(str(text).replace("\u00a0", " ").split()).lower() if text is not None else ""
-
-
 class Formula(str):
     """A formula found where the file holds no computed value (never recalculated by Excel)."""
 
@@ -116,7 +112,8 @@ def _number_text(text: str, satuan: str) -> Reading:
     """A number typed as text (see parse_number)."""
     core = _RUPIAH.sub(r"\1", text.replace("\u2212", "-"))  # U+2212: the minus sign of word processors
     core = re.sub(r"^([+-])\s+", r"\1", re.sub(r"\s*%$", "", core))
-    is_rupiah = bool(_RUPIAH.match(text)) or "rp" in _norm(satuan) or "rupiah" in _norm(satuan)
+    unit = (satuan or "").lower()
+    is_rupiah = bool(_RUPIAH.match(text)) or "rp" in unit or "rupiah" in unit
     decimal_sep = ""
     if core.endswith((",-", ".-")):  # "Rp 5.000,-": the Rupiah's "no cents"
         decimal_sep, core = core[-2], core[:-2]
@@ -202,3 +199,9 @@ def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
     if low is None or high is None or low > high:
         return None
     return low, high
+
+
+def range_of(reading: Reading) -> tuple[Decimal, Decimal] | None:
+    """The bounds of a target cell the number rule read as text because it holds a range
+    ("70-80"), else None: what ingest keeps as ``<field>_rentang`` for capaian."""
+    return parse_range(reading.text) if reading.status == Status.TEXT else None

@@ -49,7 +49,7 @@ from ..paraf.asn import compact_nip
 from ..errors import ConfigError, InputError, Location, visible
 from ..formatting import as_typed, char_name, number, printable
 from ..model import Identity, PeriodData, ReadProblem, Status, Submission, csv_files
-from .numbers import Formula, magnitude_problem, parse_number, parse_range
+from .numbers import Formula, magnitude_problem, parse_number, range_of
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: reader processes do without it
     import pandas as pd
@@ -105,10 +105,9 @@ OPTIONAL = {"rencana_aksi", "penanggung_jawab", "kendala", "tindak_lanjut", "buk
 TARGETS = {"target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4"}
 NUMERIC = TARGETS | {"pagu", "realisasi", "realisasi_anggaran"}
 
+
 def _norm(text: Any) -> str:
     return " ".join(str(text).replace("\u00a0", " ").split()).lower() if text is not None else ""
-
-
 
 
 Cell = tuple[Any, str]  # (value, number format); CSV cells have the format "csv"
@@ -740,7 +739,7 @@ def _fields(item: dict[str, Any], satuan: str = "", notes: Notes | None = None) 
             out[f"{key}_text"] = reading.text
             out[f"{key}_note"] = reading.note
             if key in TARGETS:  # capaian judges a range by its bounds: read here, by the number rule
-                out[f"{key}_rentang"] = parse_range(reading.text) if reading.status == Status.TEXT else None
+                out[f"{key}_rentang"] = range_of(reading)
         elif key == "kode" or key in NOT_PRINTED:  # a code is refused with its character named (code_problem)
             out[key] = _text(value)
         else:

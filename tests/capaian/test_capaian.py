@@ -111,7 +111,7 @@ CFG = config.load(INPUTS / "2026" / "instansi.toml")  # rumus_negatif = "selisih
 
 def _reading(raw, satuan: str):
     r = numbers.parse_number(raw, satuan)
-    return r.value, str(r.status), r.text
+    return r.value, str(r.status), r.text, numbers.range_of(r)
 
 
 def indicator(targets, annual, satuan="%", polaritas="positif", akumulasi="jumlah", nama="Indikator uji",
@@ -123,8 +123,7 @@ def indicator(targets, annual, satuan="%", polaritas="positif", akumulasi="jumla
     cells = [("target_tahunan", annual, "PK", "H5")] + [(f"target_tw{i}", t, "RA", "DEFG"[i - 1] + "5")
                                                        for i, t in enumerate(targets, start=1)]
     for key, raw, sheet, cell in cells:
-        row[key], row[f"{key}_status"], row[f"{key}_text"] = _reading(raw, satuan)
-        row[f"{key}_rentang"] = numbers.parse_range(row[f"{key}_text"]) if row[f"{key}_status"] == "teks" else None  # as ingest
+        row[key], row[f"{key}_status"], row[f"{key}_text"], row[f"{key}_rentang"] = _reading(raw, satuan)  # as ingest
         row[f"{key}_loc"] = Location("pk/PK-UJI.xlsx", sheet, cell)
     return row
 
@@ -132,7 +131,7 @@ def indicator(targets, annual, satuan="%", polaritas="positif", akumulasi="jumla
 def realisasi(values, kode="IK-01", satuan="%"):
     rows = []
     for q, raw in enumerate(values, start=1):
-        value, status, text = _reading(raw, satuan)
+        value, status, text, _ = _reading(raw, satuan)
         rows.append({"pk": "PK-UJI", "kode": kode, "triwulan": q, "realisasi": value, "realisasi_status": status,
                      "realisasi_text": text, "realisasi_loc": Location(f"realisasi/tw{q}/PK-UJI.xlsx", "Realisasi", "I5"),
                      "kendala": "", "tindak_lanjut": ""})

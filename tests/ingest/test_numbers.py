@@ -10,7 +10,7 @@ from sakip.model import Status
 
 from tests.conftest import ROOT
 
-PARSERS = {"parse_number", "parse_range"}
+PARSERS = {"parse_number", "parse_range", "range_of"}
 # Where text typed by a person is read as a number, besides the ingest wing (the workbooks):
 # the Renstra target planners write in lkjip.toml, and a string a template hands a number filter.
 READERS_OF_INPUT = {
