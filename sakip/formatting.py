@@ -126,9 +126,8 @@ def range_text(result: PKResult, to_date: bool = False) -> str:
     percentage to join the range: "93,60 % – 104,00 %; Tercapai 1". `to_date`: s.d. the quarter
     (the year's, at TW IV, as the LKjIP reports)."""
     numeric = percent_range(result.capaian_range(to_date))
-    results = [STATE_TEXT[r.state] for r in result.results(to_date) if r.state in QUALITATIVE_STATES]
-    qualitative = ", ".join(f"{label} {results.count(label)}" for label in (STATE_TEXT[s] for s in QUALITATIVE_STATES)
-                            if results.count(label))
+    states = [r.state for r in result.results(to_date)]
+    qualitative = ", ".join(f"{STATE_TEXT[s]} {n}" for s in QUALITATIVE_STATES if (n := states.count(s)))
     if not qualitative:
         return numeric
     return qualitative if numeric == "-" else f"{numeric}; {qualitative}"

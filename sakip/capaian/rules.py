@@ -44,7 +44,7 @@ from . import anggaran
 from ..config import NEGATIVE_FORMULAS, Konfigurasi, Predikat
 from ..errors import Location
 from ..isolation import Failures, each
-from ..formatting import ROMAN, round2
+from ..formatting import QUALITATIVE_STATES, ROMAN, STATE_TEXT, round2
 from ..model import PeriodData, Status
 
 State = Literal["dihitung", "tidak_dapat_dihitung", "tercapai", "tidak_tercapai", "belum_diukur"]
@@ -178,7 +178,8 @@ def accumulate(values: list[Decimal | None], method: str) -> Decimal | None:
 
 # A qualitative indicator has no percentage to put in a band, but reaching it or not is a result:
 # its predikat says so, beside the bands, never "tidak dapat dihitung".
-QUALITATIVE_PREDIKAT: dict[str, str] = {"tercapai": "Tercapai", "tidak_tercapai": "Tidak tercapai"}
+# The labels are the ones every capaian of that state prints (formatting.STATE_TEXT).
+QUALITATIVE_PREDIKAT: dict[str, str] = {state: STATE_TEXT[state] for state in QUALITATIVE_STATES}
 
 
 def band(result: Result, bands: tuple[Predikat, ...]) -> str:
@@ -308,10 +309,6 @@ def _by_pk(rows: list[dict[str, Any]]) -> Records:
     for r in rows:
         out.setdefault(r["pk"], []).append(r)
     return out
-
-
-def _records(frame) -> list[dict[str, Any]]:
-    return [] if frame.empty else frame.to_dict("records")
 
 
 def _norm(text: Any) -> str:
@@ -490,7 +487,7 @@ def compute(period: PeriodData, failures: Failures | None = None) -> dict[str, P
     others."""
     if period.pks.empty:
         return {}
-    frames = [_by_pk(_records(f)) for f in (period.indicators, period.realisasi, period.budgets, period.realisasi_budget)]
+    frames = [_by_pk(period.records(name)) for name in ("indicators", "realisasi", "budgets", "realisasi_budget")]
     readable = list(period.pks[period.pks["readable"]]["pk"])
 
     def one(pk: str) -> PKResult:
