@@ -354,7 +354,7 @@ def _target_text(row: dict[str, Any], key: str) -> str:
     return number(value) if value is not None else (row.get(f"{key}_text") or "-")
 
 
-def _pk_rows(period: "PeriodData", pk: str) -> list[dict[str, Any]]:
+def _pk_rows(period: PeriodData, pk: str) -> list[dict[str, Any]]:
     return [r for r in period.records("indicators") if r["pk"] == pk]
 
 
@@ -374,7 +374,7 @@ def _by_sasaran(rows: list[dict[str, Any]], names: list[str]) -> list[dict[str, 
     return list(groups.values())
 
 
-def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodData", per: Period) -> dict[str, Any]:
+def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: PeriodData, per: Period) -> dict[str, Any]:
     """The Perjanjian Kinerja as signed at the start of the year: statement, both parties,
     indicators with annual targets, and the programs' budget."""
     superior = cfg.pejabat.get(p.atasan) if p.atasan else None
@@ -406,7 +406,7 @@ def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodDa
     }
 
 
-def lampiran_ra_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: "PeriodData", per: Period) -> dict[str, Any]:
+def lampiran_ra_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: PeriodData, per: Period) -> dict[str, Any]:
     """The Rencana Aksi: the quarterly breakdown of every indicator and the actions planned."""
     rows = _pk_rows(period, pk)
     label = _sasaran_label(rows)
@@ -463,7 +463,7 @@ def paraf_context(cfg: Konfigurasi, pk: str, p: Pejabat, result: ParafResult, pe
 DOCUMENTS = ("sampul", "laporan_triwulan", "lampiran_pk", "lampiran_ra", "lembar_paraf")
 
 
-def render_pks(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
+def render_pks(period: PeriodData, capaian: dict[str, PKResult], verdicts: dict[str, ParafResult],
                templates: Path, folders: dict[str, Path], issued: dt.date,
                failures: Failures | None = None) -> Iterator[tuple[str, dict[str, Path]]]:
     """The cover, report, appendices and Lembar Paraf of each PK in `folders` (PK -> the folder

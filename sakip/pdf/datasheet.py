@@ -58,7 +58,7 @@ ROW_NAMES: dict[str, tuple[str, ...]] = {"PK": ("pk",), "Indikator": ("kode",), 
 _NOT_VALUES = {"sumber", "berkas"}  # where a value was read from is not the value
 
 
-def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[list[Any]]]:
+def sheets(period: PeriodData, pk: str, result: PKResult) -> dict[str, list[list[Any]]]:
     """Each sheet's rows, the header first."""
     out: dict[str, list[list[Any]]] = {}
     for title, (frame_name, columns, anchor) in SHEETS.items():
@@ -75,7 +75,7 @@ def sheets(period: "PeriodData", pk: str, result: PKResult) -> dict[str, list[li
     return out
 
 
-def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
+def workbook(period: PeriodData, pk: str, result: PKResult) -> bytes:
     """The workbook; what units typed (kendala, bukti dukung, names) is written as text, never as
     a formula (sakip.xlsx)."""
     book = Workbook(write_only=True)
@@ -88,7 +88,7 @@ def workbook(period: "PeriodData", pk: str, result: PKResult) -> bytes:
     return out.getvalue()
 
 
-def values(period: "PeriodData", pk: str, result: PKResult) -> dict[str, str]:
+def values(period: PeriodData, pk: str, result: PKResult) -> dict[str, str]:
     """Every validated and computed value of a PK by a readable name, e.g. "Realisasi TW2 IK-1:
     realisasi" -> "85": what two revisions are compared by."""
     out = {}
