@@ -156,7 +156,6 @@ class Standing:
     state: Literal["paraf", "sebelum_sakip", "dikembalikan", "belum_diperiksa", "berubah", "rusak"]
     why: str = ""
     fix: str = ""
-    koreksi: tuple[str, ...] = ()
 
     @property
     def counts(self) -> bool:

@@ -116,8 +116,7 @@ def earlier_standing(period: PeriodData, outputs: Path, pks: list[str] | None = 
                 out[(pk, q)] = Standing(pk, q, "dikembalikan",
                                         f"dikembalikan pada pemeriksaan triwulan {ROMAN[q]} dan belum diperbaiki (lembar koreksi: {named})",
                                         f"Perbaiki berkas triwulan {ROMAN[q]} sesuai {named}, letakkan di folder "
-                                        f"{realisasi_folder(period.agency(pk), q)}, lalu {rerun}",
-                                        koreksi)
+                                        f"{realisasi_folder(period.agency(pk), q)}, lalu {rerun}")
             elif row.status != "PARAF":
                 out[(pk, q)] = Standing(pk, q, "belum_diperiksa", f"pemeriksaan triwulan {ROMAN[q]} berstatus {row.status}"
                                         + (f" ({visible(row.pesan)})" if row.pesan else ""),
