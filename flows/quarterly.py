@@ -47,7 +47,7 @@ from sakip.documents import reports
 from sakip.capaian.rules import PKResult
 from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import RetryableConversionError
-from sakip.formatting import JAKARTA
+from sakip.formatting import JAKARTA, percent_range
 from sakip.pdf.manifest import RunInfo
 from sakip.model import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
@@ -57,7 +57,7 @@ from sakip.outputs.lock import PeriodLock
 from sakip.outputs.revisions import Plan
 from sakip.schedule import period_for
 from sakip.pdf.produce import AgencyDocuments, Produced
-from sakip.outputs.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary, capaian_range
+from sakip.outputs.summary import EXIT_FAILED, EXIT_RETURNED, Row, Summary
 
 
 class Started:
@@ -243,7 +243,7 @@ def summarize(period: PeriodData, results: dict[str, PKResult], verdicts: dict[s
         verdict = verdicts.get(pk)
         result = results.get(pk)
         row = Row(pk=pk, pejabat=names.get(pk) or "-", status=verdict.verdict if verdict else "GAGAL",
-                  capaian=capaian_range(result.capaian_range() if result else None),
+                  capaian=percent_range(result.capaian_range() if result else None),
                   galat=len(verdict.errors) if verdict else 0, peringatan=len(verdict.warnings) if verdict else 0,
                   peringatan_pesan=[f"{w.location}: {w.message}" for w in verdict.warnings] if verdict else [],
                   predikat=result.predikat_counts() if result else {})

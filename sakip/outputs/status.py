@@ -25,8 +25,8 @@ from ..formatting import JAKARTA
 from ..pdf.manifest import library_logs, manifest_path
 from .files import is_agency_folder, period_dir, pk_dir
 from .revisions import LATEST, is_revision, latest, package_in, revisions
+from .summary import SUMMARY_FILE
 
-SUMMARY_FILE = "ringkasan.json"
 MAX_JSON = 64 << 20  # bytes; a period's summary of thousands of PKs is a few MB
 
 

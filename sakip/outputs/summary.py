@@ -6,7 +6,6 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from ..formatting import percent_range
 from .files import period_dir, write_bytes
 
 STATUSES = ("PARAF", "DIKEMBALIKAN", "GAGAL")
@@ -102,11 +101,6 @@ class Summary:
                 "run_id": self.run_id, "selesai": self.selesai, "kode_keluar": self.exit_code()}
         return write_bytes(period_dir(outputs, self.year, self.quarter) / SUMMARY_FILE,
                            json.dumps(data, ensure_ascii=False, indent=2).encode())
-
-
-def capaian_range(values: tuple | None) -> str:
-    """The run summary's capaian column: the numeric range only (`formatting.percent_range`)."""
-    return percent_range(values)
 
 
 _ROW_FIELDS = {f.name for f in fields(Row)}

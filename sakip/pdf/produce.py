@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import shutil
 import threading
@@ -330,8 +331,9 @@ def agency_keys(period: "PeriodData", verdicts: dict[str, ParafResult], packages
 def agency_plans(period: "PeriodData", keys: dict[str, AgencyKeys], outputs: Path) -> dict[str, revisions.Plan]:
     """For every agency with PKs: reuse its latest revision of the recap and LKjIP, or make the next."""
     out = {}
+    with_pks = {r["instansi"] for r in period.records("pks")}
     for agency in period.configs:
-        if any(r["instansi"] == agency for r in period.records("pks")):
+        if agency in with_pks:
             documents = keys[agency].documents
             out[agency] = revisions.plan(agency, agency_folder(outputs, period.year, period.quarter, agency),
                                          documents or revisions.Keys("", ""), force=documents is None, pattern="*.pdf")
@@ -362,8 +364,16 @@ class AgencyRevisions:
     def files(self, unit: str) -> dict[str, str]:
         return {f"{n}{agency_suffix(unit)}": f"{self._stem(n, unit)}.pdf" for n in _agency_names(self.period.quarter)}
 
+    @functools.cached_property
+    def _rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The period's PK rows by agency, read from its frame once (render and package ask per agency)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in self.period.records("pks"):
+            out.setdefault(r["instansi"], []).append(r)
+        return out
+
     def _pks(self, agency: str) -> list[dict[str, Any]]:
-        return [r for r in self.period.records("pks") if r["instansi"] == agency]
+        return self._rows.get(agency, [])
 
     def _inputs(self, agency: str) -> list[Path]:
         pks = [r["pk"] for r in self._pks(agency)]

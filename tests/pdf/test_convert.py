@@ -240,26 +240,11 @@ def test_stems_must_be_unique(tmp_path):
 
 
 def test_close_during_warm_up_leaves_no_libreoffice(tmp_path):
-    def started_by(converter):
-        """Live (not zombie) processes of this converter: each worker and soffice names its profile folder."""
-        found = []
-        for entry in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                    mine = str(converter._root).encode() in fh.read()
-                with open(f"/proc/{entry}/stat") as fh:
-                    state = fh.read().rsplit(")", 1)[1].split()[0]
-            except OSError:
-                continue
-            if mine and state != "Z":
-                found.append(int(entry))
-        return found
-
     converter = Converter(slots=2)
     converter.warm_up()
     deadline = time.monotonic() + 10
-    while not started_by(converter) and time.monotonic() < deadline:
+    while not running_with(converter._root) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert started_by(converter)  # closed while LibreOffice is still starting
+    assert running_with(converter._root)  # closed while LibreOffice is still starting
     converter.close()
-    assert started_by(converter) == []
+    assert running_with(converter._root) == []
