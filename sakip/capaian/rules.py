@@ -304,14 +304,16 @@ class PKResult:
 Records = dict[str, list[dict[str, Any]]]
 
 
-def _by_pk(rows: list[dict[str, Any]]) -> Records:
+def by_pk(rows: list[dict[str, Any]]) -> Records:
+    """Rows grouped by their PK, in order."""
     out: Records = {}
     for r in rows:
         out.setdefault(r["pk"], []).append(r)
     return out
 
 
-def _norm(text: Any) -> str:
+def words(text: Any) -> str:
+    """A cell's words, lower case, single-spaced: how a word cell (a formula, a name) is compared."""
     return " ".join(str(text or "").split()).lower()
 
 
@@ -397,7 +399,7 @@ def compute_records(cfg: Konfigurasi, q: int, pk: str, indicators: list[dict[str
         kode, method, polarity = ind["kode"], ind["akumulasi"], ind["polaritas"]
         current = by_quarter.get((kode, q), {})
         loc = current.get("realisasi_loc") or ind.get("kode_loc")
-        formula = _norm(ind.get("rumus_negatif")) or default
+        formula = words(ind.get("rumus_negatif")) or default
         annual = target_of(ind, "target_tahunan")
         targets = quarter_targets(ind)
         this_quarter = targets[q - 1]
@@ -487,7 +489,7 @@ def compute(period: PeriodData, failures: Failures | None = None) -> dict[str, P
     others."""
     if period.pks.empty:
         return {}
-    frames = [_by_pk(period.records(name)) for name in ("indicators", "realisasi", "budgets", "realisasi_budget")]
+    frames = [by_pk(period.records(name)) for name in ("indicators", "realisasi", "budgets", "realisasi_budget")]
     readable = list(period.pks[period.pks["readable"]]["pk"])
 
     def one(pk: str) -> PKResult:

@@ -66,11 +66,12 @@ PERSEN_PECAHAN = rule("berkas.persen_pecahan", "warning", "Persentase ditulis da
 TRIWULAN_LALU_DIPARAF = rule("berkas.triwulan_lalu_diparaf", "error", "Realisasi setiap triwulan sebelumnya sudah diparaf")
 
 
-def check(period: PeriodData, indicators: list[dict[str, Any]] | None = None) -> list[Finding]:
-    """Every finding about the period's files (`indicators`: the period's records of them, when
-    the caller has them already)."""
+def check(period: PeriodData, indicators: list[dict[str, Any]] | None = None,
+          realisasi: list[dict[str, Any]] | None = None) -> list[Finding]:
+    """Every finding about the period's files (`indicators`, `realisasi`: the period's records of
+    them, when the caller has them already)."""
     indicators = period.records("indicators") if indicators is None else indicators
-    realisasi = period.records("realisasi")
+    realisasi = period.records("realisasi") if realisasi is None else realisasi
     nips = registered_nips(period)
     out: list[Finding] = []
     for sub in period.submissions:

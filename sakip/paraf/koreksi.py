@@ -11,7 +11,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -28,12 +28,10 @@ from ..formatting import number
 from ..ingest.filecheck import check_workbook
 from ..ingest.workbooks import csv_folder_rows
 from ..isolation import Failures, each
-from ..model import Finding
+from ..model import Finding, PeriodData
 from ..outputs.files import atomic_path, inside, pk_dir
+from .berkas import TERBACA
 from .suites import ParafResult
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
 
 KOREKSI_HEADERS = ("No", "Tingkat", "Berkas", "Sheet", "Sel", "Nilai tertulis", "Temuan", "Yang diharapkan",
                    "Cara memperbaiki")
@@ -81,7 +79,7 @@ def _annotatable_copy(name: str, sources: dict[str, Path], findings: list[Findin
     """
     if not name:
         return _Copy()
-    if any(f.check == "berkas.terbaca" and not f.location.cell for f in findings):
+    if any(f.check == TERBACA.id and not f.location.cell for f in findings):
         return _Copy(why=f"Berkas {visible(name)} tidak dapat dibaca sebagai workbook; temuan hanya dicantumkan di sini.")
     cannot = f"Berkas {visible(name)} tidak dapat dibuka lagi untuk ditandai"
     path = sources[name]
@@ -311,7 +309,7 @@ def write_corrections(result: ParafResult, sources: dict[str, Path], out_dir: Pa
     return written
 
 
-def sources(period: "PeriodData") -> dict[str, Path]:
+def sources(period: PeriodData) -> dict[str, Path]:
     """Every submitted workbook a finding may point into, by the name findings give it
     (Location.file): the PK workbooks and the realisasi workbooks of every quarter read."""
     out: dict[str, Path] = {}
@@ -321,7 +319,7 @@ def sources(period: "PeriodData") -> dict[str, Path]:
     return out
 
 
-def write_returned(period: "PeriodData", verdicts: dict[str, ParafResult], outputs: Path,
+def write_returned(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path,
                    failures: Failures) -> dict[str, list[Path]]:
     """The correction workbooks of every returned PK, in its folder under `outputs`. A PK whose
     workbooks cannot be written is named in `failures` with why; the others go on."""

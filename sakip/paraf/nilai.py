@@ -18,16 +18,13 @@ the computed capaian, or with earlier quarters, or match words in a name.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..capaian.rules import (IndicatorResult, PKResult, Target, comparable, first_measured, quarter_targets, rank,
-                             target_of)
+from ..capaian.rules import (IndicatorResult, PKResult, Target, by_pk, comparable, first_measured, quarter_targets,
+                             rank, target_of, words)
 from ..formatting import percent, written
-from ..model import Finding
+from ..model import Finding, PeriodData
 from .rules import rule
-
-if TYPE_CHECKING:
-    from ..ingest.workbooks import PeriodData
 
 POLARITAS_NAMA = rule("capaian.polaritas_nama", "warning", "Polaritas sesuai makna nama indikator")
 SKALA_TARGET = rule("capaian.skala_target", "warning", "Target triwulan pada skala yang sama dengan target tahunan")
@@ -49,16 +46,15 @@ POSITIVE_NAMES = ("cakupan", "tepat waktu", "kepuasan", "opini", "nilai sakip", 
                   "persentase penyelesaian")
 
 
-def _norm(text: Any) -> str:
-    return " ".join(str(text or "").split()).lower()
-
-
-def check(period: "PeriodData", capaian: dict[str, PKResult]) -> list[Finding]:
-    """The findings on the values of every PK whose capaian was computed, PK by PK in `capaian`'s order."""
-    indicators, realisasi = _by_pk(period.records("indicators")), _by_pk(period.records("realisasi"))
+def check(period: PeriodData, capaian: dict[str, PKResult], indicators: list[dict[str, Any]] | None = None,
+          realisasi: list[dict[str, Any]] | None = None) -> list[Finding]:
+    """The findings on the values of every PK whose capaian was computed, PK by PK in `capaian`'s
+    order (`indicators`, `realisasi`: the period's records of them, when the caller has them already)."""
+    by_indicator = by_pk(period.records("indicators") if indicators is None else indicators)
+    by_realisasi = by_pk(period.records("realisasi") if realisasi is None else realisasi)
     out: list[Finding] = []
     for pk, result in capaian.items():
-        out += check_records(period.quarter, pk, indicators.get(pk, []), realisasi.get(pk, []), result)
+        out += check_records(period.quarter, pk, by_indicator.get(pk, []), by_realisasi.get(pk, []), result)
     return out
 
 
@@ -71,13 +67,6 @@ def check_records(q: int, pk: str, indicators: list[dict[str, Any]], realisasi: 
     out: list[Finding] = []
     for ind, computed in zip(indicators, result.indicators):
         out += _indicator(q, pk, ind, computed, by_quarter)
-    return out
-
-
-def _by_pk(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        out.setdefault(r["pk"], []).append(r)
     return out
 
 
@@ -124,7 +113,7 @@ def _indicator(q: int, pk: str, ind: dict[str, Any], computed: IndicatorResult,
 def _name_findings(pk: str, ind: dict[str, Any]) -> list[Finding]:
     """Polarity labels that contradict the indicator's name."""
     out = []
-    name = _norm(ind["indikator"])
+    name = words(ind["indikator"])
     reducing = any(w in name for w in HANDLING_WORDS)
     polarity = ind["polaritas"]
     if polarity == "positif" and not reducing and (hit := next((w for w in NEGATIVE_NAMES if w in name), None)):

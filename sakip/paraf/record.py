@@ -3,7 +3,8 @@
 The record (``paraf.json``) is the evidence of the check the supervisor used to do by hand:
 which suites ran (with the SHA-256 of each suite file and of the paraf wing's code, which gives
 the custom expectations and every rule outside GX their meaning, so a later reader can tell
-exactly which rules were applied), when, what each rule (GX or not) found, and the verdict. The Lembar Paraf page of the package is rendered from the same result.
+exactly which rules were applied), when, what each rule (GX or not) found, and the verdict. The
+Lembar Paraf page of the package is rendered from the same result.
 Each revision of a package holds the record of the check that let its data through
 (``<PK>/rev-NN/paraf.json``, listed in its manifest); ``<PK>/paraf.json`` is the record of the
 latest run's check, which for a returned PK is what its correction workbook answers.
@@ -54,7 +55,7 @@ def finding_dict(f: Any) -> dict[str, str]:
             "perbaikan": f.fix}
 
 
-def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
+def record(period: PeriodData, result: ParafResult) -> dict[str, Any]:
     """The paraf record of one PK as a JSON-ready dict."""
     cfg = period.config_for(result.pk)
     owner = cfg.official_by_nip(str(period.pks.loc[period.pks["pk"] == result.pk, "nip"].iloc[0])) \
@@ -84,11 +85,11 @@ def record(period: "PeriodData", result: ParafResult) -> dict[str, Any]:
 RECORD_FILE = "paraf.json"
 
 
-def write_record(period: "PeriodData", result: ParafResult, path: Path) -> Path:
+def write_record(period: PeriodData, result: ParafResult, path: Path) -> Path:
     return write_bytes(path, json.dumps(record(period, result), ensure_ascii=False, indent=2).encode())
 
 
-def write_records(period: "PeriodData", verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, Path]:
+def write_records(period: PeriodData, verdicts: dict[str, ParafResult], outputs: Path) -> dict[str, Path]:
     """The latest check's paraf.json in every PK's output folder."""
     return {pk: write_record(period, result, pk_dir(outputs, period.year, period.quarter, pk) / RECORD_FILE)
             for pk, result in verdicts.items()}
@@ -190,7 +191,7 @@ def earlier_entries(folder: Path, exclude: set[str]) -> list[dict[str, Any]]:
     return out
 
 
-def write_report(period: "PeriodData", verdicts: dict[str, ParafResult], corrections: dict[str, list[Path]],
+def write_report(period: PeriodData, verdicts: dict[str, ParafResult], corrections: dict[str, list[Path]],
                  outputs: Path, keep_others: bool = False) -> Path:
     """validasi.html for the period: every PK's verdict and findings, and every rule's outcome.
     `keep_others` (a rerun with --pk): the period's other PKs stay on the page as their last

@@ -24,10 +24,11 @@ class Rule:
     expected: str  # what the check expects, as the Koreksi sheet's "Yang diharapkan" prints it
 
     def finding(self, pk: str, location: Location | None, value: str, message: str, fix: str,
-                severity: Severity | None = None, expected: str | None = None) -> Finding:
-        """What this rule tells PK's unit about one cell (or file, or folder); `expected` states
-        the rule for this case where it names more (the year, the kind of workbook)."""
-        return Finding(pk, severity or self.severity, location or Location(""), value, message, fix, self.id,
+                expected: str | None = None) -> Finding:
+        """What this rule tells PK's unit about one cell (or file, or folder), at the rule's own
+        severity (the Lembar Paraf counts a rule's findings by it); `expected` states the rule for
+        this case where it names more (the year, the kind of workbook)."""
+        return Finding(pk, self.severity, location or Location(""), value, message, fix, self.id,
                        expected or self.expected)
 
 

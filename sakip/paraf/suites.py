@@ -33,7 +33,7 @@ import pandas as pd
 from rapidfuzz.process import extractOne
 
 from ..capaian import anggaran
-from ..capaian.rules import PKResult, target_of
+from ..capaian.rules import PKResult, target_of, words
 from ..errors import Location, SuiteError
 from ..formatting import JAKARTA, capaian_text, number, round2, written
 from ..lifeline import watch_parent
@@ -314,14 +314,9 @@ YES = {"ya", "y", "yes", "boleh", "benar", "true", "1"}  # "true": an Excel TRUE
 NO = {"", "-", "tidak", "t", "no", "tdk", "false", "0"}
 
 
-def _words(text: Any) -> str:
-    """A cell's words, lower case, single-spaced: how ingest and capaian compare a word cell."""
-    return " ".join(str(text or "").lower().split())
-
-
 def _allows_negative(text: str | None) -> tuple[bool, str]:
     """The PK's 'Boleh Negatif' cell as (allowed, normalised text); unknown words stay as written."""
-    word = _words(text)
+    word = words(text)
     if word in YES:
         return True, "ya"
     if word in NO:
@@ -389,7 +384,7 @@ def pk_frame(period: PeriodData, indicators: list[dict[str, Any]] | None = None)
             "target_tahunan_jenis": target_of(r, "target_tahunan").kind,
             "boleh_negatif": allowed, "boleh_negatif_teks": allowed_text,
             # As capaian reads the cell to pick the formula; empty means the agency's formula.
-            "rumus_negatif": _words(r.get("rumus_negatif")) or None,
+            "rumus_negatif": words(r.get("rumus_negatif")) or None,
             "persen": _is_percent(r["satuan"]),
         })
         loc = {k: r[f"{k}_loc"] for k in ("kode", "indikator", "satuan", "polaritas", "akumulasi", "target_tahunan")}
@@ -692,14 +687,15 @@ KODE_DIKENAL = rule("realisasi.kode_dikenal", "error", "Kode indikator sama deng
 REALISASI_DITERIMA = rule("berkas.realisasi_diterima", "error", "Berkas realisasi triwulan ini diterima")
 
 
-def _unknown_rows(period: PeriodData) -> list[Finding]:
-    """Realisasi rows whose indicator code is not in the PK: reported, never silently dropped."""
-    out = []
-    if period.realisasi.empty or period.indicators.empty:
+def _unknown_rows(quarter: int, indicators: list[dict[str, Any]], realisasi: list[dict[str, Any]]) -> list[Finding]:
+    """Realisasi rows of the quarter whose indicator code is not in the PK: reported, never
+    silently dropped."""
+    out: list[Finding] = []
+    if not indicators:
         return out
-    known = set(zip(period.indicators["pk"], period.indicators["kode"]))
-    for r in period.realisasi[period.realisasi["triwulan"] == period.quarter].to_dict("records"):
-        if (r["pk"], r["kode"]) not in known:
+    known = {(i["pk"], i["kode"]) for i in indicators}
+    for r in realisasi:
+        if r["triwulan"] == quarter and (r["pk"], r["kode"]) not in known:
             out.append(KODE_DIKENAL.finding(r["pk"], r["kode_loc"], r["kode"],
                                             f"Kode indikator '{r['kode']}' tidak ada di PK {r['pk']}",
                                             "Gunakan kode indikator persis seperti pada PK."))
@@ -720,15 +716,17 @@ def run(period: PeriodData, capaian: dict[str, PKResult], suites: list[Suite],
     pks = period.pk_codes()
     submitted = set() if period.realisasi.empty else set(
         period.realisasi.loc[period.realisasi["triwulan"] == period.quarter, "pk"])
-    indicators = period.records("indicators")  # converted once for the file rules and the three frames that walk them
-    findings: list[Finding] = berkas.check(period, indicators) + _unknown_rows(period)
+    # Converted once for the file rules, the value rules and the frames that walk them.
+    indicators, realisasi = period.records("indicators"), period.records("realisasi")
+    findings = berkas.check(period, indicators, realisasi) + _unknown_rows(period.quarter, indicators, realisasi)
     for pk in pks:
         # A workbook received but refused is reported by its own finding; "not received" is the rest.
         if pk in capaian and pk not in submitted and (pk, period.quarter) not in period.received:
-            findings.append(REALISASI_DITERIMA.finding(pk, Location(f"realisasi/tw{period.quarter}"), "",
+            folder = Location(berkas.realisasi_folder(period.agency(pk), period.quarter))
+            findings.append(REALISASI_DITERIMA.finding(pk, folder, "",
                                                        f"Berkas realisasi triwulan {period.quarter} untuk {pk} belum diterima",
                                                        "Isi formulir realisasi triwulan ini dan kirimkan."))
-    findings += nilai.check(period, capaian)
+    findings += nilai.check(period, capaian, indicators, realisasi)
     frames = {"pejabat": pejabat_frame(period), "pk": pk_frame(period, indicators), "ra": ra_frame(period, indicators),
               "realisasi": realisasi_frame(period, capaian, submitted, indicators),
               "anggaran": budget_frame(period, capaian, submitted)}

@@ -98,6 +98,22 @@ def test_missing_realisasi_workbook_returns_the_pk(tmp_path, period_tw2, suites)
     assert verdicts["PK-INSP"].verdict == "PARAF"
 
 
+def test_a_missing_realisasi_workbook_of_a_regency_names_its_agencys_folder(tmp_path):
+    """Several agencies under inputs/<year>: the finding points into the PK's own agency folder."""
+    from bench import generate
+    from sakip.capaian import rules as capaian
+    from sakip.ingest import workbooks as ingest
+
+    codes = generate.generate(tmp_path, generate.Size(agencies=2, pks_per_agency=1, indicators=3, returned_every=99))
+    [(agency, [pk])] = [(a, c) for a, c in codes.items() if a != min(codes)]
+    (tmp_path / "2026" / agency / "realisasi/tw2" / f"{pk}.xlsx").unlink()
+    period = ingest.read_period(tmp_path, 2026, 2)
+    verdict = paraf.run(period, capaian.compute(period), [])[pk]  # the rules alone, no suite
+    [missing] = [f for f in verdict.findings if f.check == "berkas.realisasi_diterima"]
+    assert missing.location == Location(f"{agency}/realisasi/tw2")
+    assert missing.message == f"Berkas realisasi triwulan 2 untuk {pk} belum diterima"
+
+
 def test_suites_in_a_child_process_give_the_same_verdicts(period_tw2, capaian_tw2, verdicts_tw2):
     from pathlib import Path
 

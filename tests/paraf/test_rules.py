@@ -58,7 +58,7 @@ def test_a_rule_makes_its_finding_with_its_id_severity_and_expected_text():
     r = rules.Rule("uji.dua", "warning", "Dua")
     f = r.finding("PK-A", None, "x", "Pesan", "Perbaikan")
     assert (f.pk, f.severity, f.location, f.check, f.expected) == ("PK-A", "warning", Location(""), "uji.dua", "Dua")
-    assert r.finding("PK-A", None, "x", "Pesan", "Perbaikan", severity="error").severity == "error"
+    assert r.finding("PK-A", None, "x", "Pesan", "Perbaikan", expected="Dua, tahun 2026").expected == "Dua, tahun 2026"
 
 
 def test_a_rule_is_listed_in_the_group_of_its_prefix():
