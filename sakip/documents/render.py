@@ -1,17 +1,17 @@
-"""Render Word templates (templates/<name>/template.docx) with docxtpl.
+"""Render Word templates (templates/<name>/template.docx) as docxtpl renders them.
 
 Templates are code written by planners, so they render in sakip.documents.sandbox: plain data only, no
 other files, limited sizes, autoescape and StrictUndefined, and a time limit per render. This
 module builds the contexts (every number already formatted the Indonesian way by
-sakip.formatting) and renders them with docxtpl; a chart in a context becomes an image drawn
-only if the template prints it.
+sakip.formatting) and renders them with sakip.documents.compiled (docxtpl's template language
+and clean-up, each template read and compiled once per Renderer); a chart in a context becomes
+an image drawn only if the template prints it.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,11 +22,11 @@ from typing import Any
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 
 from ..capaian import anggaran
 from . import charts
+from .compiled import CompiledTemplate, Pictures, UnsupportedTemplate
 from ..capaian.rules import FORMULAS, PKResult
 from ..config import Konfigurasi, Pejabat
 from ..errors import ConfigError, TemplateError
@@ -43,11 +43,13 @@ OFFICIAL_FIELD = "ttd_pejabat"
 CHECKER_FIELD = "paraf_pemeriksa"
 
 
-class _ChartImage(InlineImage):
-    """A chart drawn only when the template prints it."""
+class _ChartImage:
+    """A chart drawn only when the template prints it (as docxtpl's InlineImage prints, with
+    the picture added to the document being rendered)."""
 
-    def __init__(self, tpl: DocxTemplate, chart: charts.Chart) -> None:
-        super().__init__(tpl, None, width=Cm(chart.lebar_cm))
+    def __init__(self, pictures: Pictures | None, chart: charts.Chart) -> None:
+        self._pictures = pictures
+        self._png: bytes | None = None
         self.chart = chart
 
     def __getattr__(self, name: str) -> Any:  # {{ grafik.judul }}, {{ grafik.catatan }}
@@ -55,36 +57,24 @@ class _ChartImage(InlineImage):
             raise AttributeError(name)
         return getattr(self.chart, name)
 
-    def _insert_image(self) -> str:
-        if self.image_descriptor is None:
-            self.image_descriptor = io.BytesIO(charts.png(self.chart))
-        self.image_descriptor.seek(0)
-        return super()._insert_image()
+    def __html__(self) -> str:
+        if self._pictures is None:
+            raise TypeError("grafik tanpa dokumen tujuan")
+        if self._png is None:
+            self._png = charts.png(self.chart)
+        return self._pictures.inline(self._png, Cm(self.chart.lebar_cm))
+
+    __str__ = __html__
 
 
-def _with_images(tpl: DocxTemplate, value: Any) -> Any:
+def _with_images(pictures: Pictures | None, value: Any) -> Any:
     if isinstance(value, charts.Chart):
-        return _ChartImage(tpl, value)
+        return _ChartImage(pictures, value)
     if isinstance(value, dict):
-        return {k: _with_images(tpl, v) for k, v in value.items()}
+        return {k: _with_images(pictures, v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_with_images(tpl, v) for v in value)
+        return type(value)(_with_images(pictures, v) for v in value)
     return value
-
-
-class _Template(DocxTemplate):
-    """A docxtpl template read once and rendered many times (docxtpl reloads its pristine
-    copy from memory before each render); the XML clean-up is done once per source."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(io.BytesIO(path.read_bytes()))
-        self._patched: dict[str, str] = {}
-
-    def patch_xml(self, src_xml: str) -> str:
-        patched = self._patched.get(src_xml)
-        if patched is None:
-            patched = self._patched[src_xml] = super().patch_xml(src_xml)
-        return patched
 
 
 def template_path(templates: Path, name: str) -> Path:
@@ -101,15 +91,14 @@ class Renderer:
 
     def __init__(self, time_limit: float = TIME_LIMIT) -> None:
         self._env = Environment(chart_types=(_ChartImage,))
-        self._templates: dict[Path, _Template] = {}
+        self._templates: dict[Path, CompiledTemplate] = {}
         self._time_limit = time_limit
 
-    def _load(self, template: Path) -> _Template:
+    def _load(self, template: Path) -> CompiledTemplate:
         doc = self._templates.get(template)
         if doc is None:
             try:
-                doc = _Template(template)
-                doc.init_docx()  # here, so that only a file that is no Word document says so
+                doc = CompiledTemplate(template.read_bytes())
             except OSError as exc:
                 raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
             except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
@@ -122,25 +111,22 @@ class Renderer:
         (a trial render)."""
         doc = self._load(template)
         try:
-            run_with_time_limit(self._time_limit,
-                                lambda: doc.render(_with_images(doc, context), jinja_env=self._env, autoescape=True))
+            # A render changes nothing in `doc`: a failed one leaves nothing for the next document.
+            data = run_with_time_limit(self._time_limit, lambda: doc.render(
+                self._env, lambda pictures: _with_images(pictures, context)))
         except (Exception, RenderTimeout) as exc:
-            # docxtpl reloads its pristine copy only after a completed render: a failed one would
-            # leave the next document of this template half-rendered from this one's data.
-            self._templates.pop(template, None)
             raise self._error(template, exc) from None
         if out is None:
-            doc.save(io.BytesIO())
             return None
         with atomic_path(out) as tmp:
-            doc.save(tmp)
+            tmp.write_bytes(data)
         return out
 
     def _error(self, template: Path, exc: BaseException) -> TemplateError:
         if isinstance(exc, RenderTimeout):
             limit = f"{self._time_limit:g}".replace(".", ",")
             return TemplateError(f"{template}: render melebihi batas waktu {limit} detik (perulangan tanpa akhir?)")
-        if isinstance(exc, SandboxError):
+        if isinstance(exc, (SandboxError, UnsupportedTemplate)):
             return TemplateError(f"{template}: {exc}")
         if isinstance(exc, jinja2.TemplateSyntaxError):
             return TemplateError(f"{template}: penulisan tag template salah ({exc.message})")
