@@ -53,6 +53,8 @@ _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title
 # What makes docxtpl's render of a part differ from the part: a tag, or the characters
 # resolve_listing turns into runs, breaks and paragraphs.
 _RENDERED = re.compile(r"[{\t\n\a\f]")
+_LISTING = re.compile(r"[\t\n\a\f]")
+_LISTING_PARA = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # resolve_listing's paragraphs
 _PARA = re.compile(r"<w:p([ >])")
 _PARA_LINE = re.compile(r"\n<w:p([ >])")
 _ENCODING = re.compile(r'<\?xml[^\?]+\bencoding="([^"]+)"', re.I)
@@ -72,7 +74,13 @@ def _after_jinja(rendered: str) -> str:
     """docxtpl's render_xml_part after the Jinja render."""
     xml = _PARA_LINE.sub(r"<w:p\1", rendered)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return _DOCXTPL.resolve_listing(xml)
+    # resolve_listing rewrites only these characters, paragraph by paragraph (its regular
+    # expressions cost more than the rest of a simple document's render): it runs on the
+    # paragraphs that have one, the others are their own output.
+    if not _LISTING.search(xml):
+        return xml
+    return _LISTING_PARA.sub(lambda m: _DOCXTPL.resolve_listing(m.group(0)) if _LISTING.search(m.group(0))
+                             else m.group(0), xml)
 
 
 @dataclass

@@ -44,12 +44,14 @@ CHECKER_FIELD = "paraf_pemeriksa"
 
 
 class _ChartImage:
-    """A chart drawn only when the template prints it (as docxtpl's InlineImage prints, with
-    the picture added to the document being rendered)."""
+    """A chart drawn only when the template prints it, into the document being rendered (`tpl`),
+    as docxtpl's InlineImage prints. Its attributes keep InlineImage's names: the sandbox shows a
+    template only the chart's fields, and refuses these by name."""
 
-    def __init__(self, pictures: Pictures | None, chart: charts.Chart) -> None:
-        self._pictures = pictures
-        self._png: bytes | None = None
+    def __init__(self, tpl: Pictures | None, chart: charts.Chart) -> None:
+        self.tpl = tpl
+        self.image_descriptor: bytes | None = None  # the PNG, drawn once
+        self.width = Cm(chart.lebar_cm)
         self.chart = chart
 
     def __getattr__(self, name: str) -> Any:  # {{ grafik.judul }}, {{ grafik.catatan }}
@@ -58,11 +60,11 @@ class _ChartImage:
         return getattr(self.chart, name)
 
     def __html__(self) -> str:
-        if self._pictures is None:
+        if self.tpl is None:
             raise TypeError("grafik tanpa dokumen tujuan")
-        if self._png is None:
-            self._png = charts.png(self.chart)
-        return self._pictures.inline(self._png, Cm(self.chart.lebar_cm))
+        if self.image_descriptor is None:
+            self.image_descriptor = charts.png(self.chart)
+        return self.tpl.inline(self.image_descriptor, self.width)
 
     __str__ = __html__
 
