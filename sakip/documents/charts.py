@@ -258,8 +258,11 @@ class _Canvas:
         lines = text.split("\n")
         step = step_pt * s
         ascent, descent = font.getmetrics()
+        # A line's box starts at the top of an "l", as matplotlib's did, not at the font's ascender
+        # (a fifth of an em higher): text hung under a tick sits where it sat.
+        lead = ascent + font.getbbox("l", anchor="ls")[1]
         w = max(font.getlength(line) for line in lines)
-        h = ascent + descent + step * (len(lines) - 1)
+        h = ascent + descent + step * (len(lines) - 1) - lead
         bw, bh = (h, w) if upright else (w, h)
         left = {"l": 0.0, "m": bw / 2, "r": bw}[anchor[0]]
         top = {"a": 0.0, "m": bh / 2, "d": bh}[anchor[1]]
@@ -267,15 +270,15 @@ class _Canvas:
         if upright:
             from PIL import Image, ImageDraw  # lazy: as _font
 
-            mask = Image.new("L", (math.ceil(w) + 2, math.ceil(h) + 2), 0)
+            mask = Image.new("L", (math.ceil(w) + 2, math.ceil(h) + 2), 0)  # h already without the lead
             pen = ImageDraw.Draw(mask)
             for i, line in enumerate(lines):
-                pen.text((1 + w / 2, 1 + i * step), line, font=font, fill=255, anchor="ma")
+                pen.text((1 + w / 2, 1 - lead + i * step), line, font=font, fill=255, anchor="ma")
             mask = mask.transpose(Image.Transpose.ROTATE_90)
             self.image.paste(colour, (round(x0) - 1, round(y0) - 1), mask)
         else:
             for i, line in enumerate(lines):
-                self.draw.text((x0 + w / 2, y0 + i * step), line, font=font, fill=colour, anchor="ma")
+                self.draw.text((x0 + w / 2, y0 - lead + i * step), line, font=font, fill=colour, anchor="ma")
         self.texts.append(Text(role, text, (x0, y0, x0 + bw, y0 + bh)))
 
 

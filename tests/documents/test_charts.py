@@ -71,6 +71,7 @@ def test_category_names_do_not_run_into_each_other():
     assert len(boxes) == 9 and any("\n" in t for t in d.of("kategori"))  # "Tidak tercapai (kualitatif)" wraps
     for left, right in zip(boxes, boxes[1:]):
         assert left[2] < right[0], (left, right)
+    assert all(box[3] <= d.image.height for box in boxes)  # three lines still inside the picture
 
 
 def test_a_long_title_wraps_inside_the_picture():
