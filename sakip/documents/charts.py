@@ -9,9 +9,10 @@ template without the chart does not pay for drawing it.
 from __future__ import annotations
 
 import functools
-import io
 import math
+import struct
 import textwrap
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -431,8 +432,26 @@ def _label_places(drawn: list[tuple[float, float | None, str, str]], line: float
 
 def png(chart: Chart, dpi: int = DPI) -> bytes:
     """The chart as a PNG at print resolution (Liberation Sans, the metric twin of Arial)."""
-    out = io.BytesIO()
     # Transparent around the plot: a picture placed tight under a table must not paint over the
     # table's bottom border (it did on the recap's first page at screen resolution).
-    drawing(chart, dpi).image.save(out, format="PNG", compress_level=1)
-    return out.getvalue()
+    return _encode_png(drawing(chart, dpi).image, dpi)
+
+
+def _encode_png(image: Any, dpi: int) -> bytes:
+    """An RGBA image as a PNG with unfiltered rows. Pillow's encoder tries all five PNG filters on
+    every row of an RGBA image and has no option to skip that: it took longer than drawing the
+    chart, for a file ~30 % smaller that the .docx deflates again anyway."""
+    width, height = image.size
+    raw = memoryview(image.tobytes())
+    stride = width * 4
+    rows = b"".join(b"\0" + raw[y * stride:(y + 1) * stride] for y in range(height))  # filter 0: none
+    per_metre = round(dpi / 0.0254)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"".join((b"\x89PNG\r\n\x1a\n",
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),  # 8-bit RGBA
+                     chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     chunk(b"IDAT", zlib.compress(rows, 1)),
+                     chunk(b"IEND", b"")))

@@ -131,3 +131,15 @@ def test_drawing_a_chart_does_not_load_matplotlib():
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False", out
+
+
+def test_the_png_holds_the_drawing_exactly():
+    import io
+
+    from PIL import Image
+
+    drawn_image = charts.drawing(CAPAIAN, dpi=80).image
+    saved = Image.open(io.BytesIO(charts.png(CAPAIAN, dpi=80)))
+    assert saved.mode == "RGBA" and saved.size == drawn_image.size
+    assert saved.tobytes() == drawn_image.tobytes()
+    assert round(saved.info["dpi"][0]) == 80
