@@ -12,6 +12,7 @@ import functools
 import math
 import struct
 import textwrap
+import threading
 import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -157,14 +158,24 @@ class Drawing:
         return [t.box for t in self.texts if t.role == role]
 
 
-@functools.cache
-def _font(size_px: float, bold: bool = False):
-    from PIL import ImageFont  # lazy: Pillow is loaded only when a chart is drawn
+_local = threading.local()
 
-    try:
-        return ImageFont.truetype(_font_path(bold), size_px)
-    except OSError as exc:
-        raise RuntimeError(f"huruf {FONT_FILES[bold]} (Liberation Sans) tidak ditemukan: pasang fonts-liberation2") from exc
+
+def _font(size_px: float, bold: bool = False):
+    """Liberation Sans at a pixel size, one object per thread: a FreeType face is not safe to
+    render from two threads at once."""
+    fonts = getattr(_local, "fonts", None)
+    if fonts is None:
+        fonts = _local.fonts = {}
+    font = fonts.get((size_px, bold))
+    if font is None:
+        from PIL import ImageFont  # lazy: Pillow is loaded only when a chart is drawn
+
+        try:
+            font = fonts[(size_px, bold)] = ImageFont.truetype(_font_path(bold), size_px)
+        except OSError as exc:
+            raise RuntimeError(f"huruf {FONT_FILES[bold]} (Liberation Sans) tidak ditemukan: pasang fonts-liberation2") from exc
+    return font
 
 
 @functools.cache
