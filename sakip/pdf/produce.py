@@ -64,8 +64,8 @@ class Produced:
         return self
 
 
-# Batches run in threads, but only one at a time renders or packages: PDFium (pypdfium2) and
-# matplotlib are not thread-safe (two threads in PDFium crash the process), and the GIL would
+# Batches run in threads, but only one at a time renders or packages: PDFium (pypdfium2) is
+# not thread-safe (two threads in PDFium crash the process), and the GIL would
 # serialise that Python work anyway. Conversion, the long part, runs outside the lock.
 _python_work = threading.Lock()
 
