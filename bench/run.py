@@ -13,7 +13,16 @@ Steps (all timed as wall clock on this machine):
 4. rerun  - one returned PK's corrected workbook put in place, then `sakip run` again;
 5. memory - peak resident memory of the whole process tree (this process and every descendant,
             sampled every 100 ms, summed: shared pages are counted once per process, so this
-            overstates rather than understates).
+            overstates rather than understates);
+6. CPU    - of the full run and the floor by kind of process (LibreOffice incl. its UNO worker,
+            sakip's own processes, the Prefect server), from the same samples; the exact total
+            of the reaped children (RUSAGE_CHILDREN, read once they have ended) shows what the
+            samples missed;
+7. render - ms per document of sakip's renderer against docxtemplater and Carbone on one
+            equivalent page, and of the real laporan_triwulan with and without its chart
+            (bench/peers/compare.py);
+8. demo   - a second `sakip run 2026 1` on the demo's inputs with nothing changed, with the
+            temporary server an operator's run starts.
 
 Writes bench/results.json and prints a table. Timings are for reading, never asserted.
 """

@@ -123,7 +123,7 @@ def test_peer_renderers_write_the_same_text(tmp_path):
     result = compare.compare(tmp_path, count=1, runs=1)
     assert "skipped" not in result
     assert result["same_text"] == {"docxtemplater": True, "carbone": True}
-    text = compare.document_text(tmp_path / "carbone" / "doc-0.docx")
+    text = compare.document_text(compare.output(tmp_path, "carbone") / "doc-0.docx")
     assert len(text) == result["text_lines"] == 31
     assert "3 | Program Penunjang Urusan Pemerintahan Daerah | 48.735.120.000 | 23.016.880.250 | 47,23%" in text
     assert "2 | Program Pendidik & Tenaga Kependidikan | 3.200.000.000 | 1.104.000.000 | 34,50%" in text  # escaped
