@@ -40,5 +40,12 @@ fuzz: setup
 # A regency-sized quarter (480 PKs) against the conversion floor and the naive pipeline;
 # prints a table and writes bench/results.json. PKS=5 for a quick look.
 PKS ?= 480
+# The peer renderers (docxtemplater, Carbone) come from npm into bench/peers/node_modules; without
+# node and npm (a fresh Debian 12 has neither) the bench skips them and says so in results.json.
 bench: setup
+	@if [ ! -d bench/peers/node_modules ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm ci --prefix bench/peers --no-audit --no-fund --loglevel=error || echo "sakip: npm ci gagal; pembanding docxtemplater dan Carbone dilewati"; \
+	  else echo "sakip: node/npm tidak terpasang; pembanding docxtemplater dan Carbone dilewati (Debian: sudo apt-get install -y nodejs npm)"; fi; \
+	fi
 	$(VENV)/python -m bench.run --pks $(PKS)

@@ -13,7 +13,16 @@ Steps (all timed as wall clock on this machine):
 4. rerun  - one returned PK's corrected workbook put in place, then `sakip run` again;
 5. memory - peak resident memory of the whole process tree (this process and every descendant,
             sampled every 100 ms, summed: shared pages are counted once per process, so this
-            overstates rather than understates).
+            overstates rather than understates);
+6. CPU    - of the full run and the floor by kind of process (LibreOffice incl. its UNO worker,
+            sakip's own processes, the Prefect server), from the same samples; the exact total
+            of the reaped children (RUSAGE_CHILDREN, read once they have ended) shows what the
+            samples missed;
+7. render - ms per document of sakip's renderer against docxtemplater and Carbone on one
+            equivalent page, and of the real laporan_triwulan with and without its chart
+            (bench/peers/compare.py);
+8. demo   - a second `sakip run 2026 1` on the demo's inputs with nothing changed, with the
+            temporary server an operator's run starts.
 
 Writes bench/results.json and prints a table. Timings are for reading, never asserted.
 """
@@ -33,26 +42,35 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
 from bench import generate
+from bench.peers import compare
 from flows.server import PrefectServer
 from sakip.pdf.convert import Converter, check_pdf, soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"full_over_floor": ("<=", 1.3), "naive_over_sakip_per_doc": (">=", 5.0), "cold_over_warm_per_doc": (">=", 5.0),
            "rerun_over_full": ("<=", 0.05), "peak_rss_mib": ("<=", 1024.0),
-           "paraf_seconds": ("<=", 3.0)}
+           "paraf_seconds": ("<=", 3.0), "sakip_own_over_libreoffice": ("<=", 0.3),
+           "sakip_over_docxtemplater_render": ("<=", 1.0)}
 
 
-class TreeMemory:
-    """Peak memory of this process and all its descendants, sampled in a thread.
+class TreeSampler:
+    """Peak memory and CPU time of this process's descendants, sampled in a thread.
 
-    Two sums: RSS (what the target is judged on; shared libraries count once per process, so
-    it overstates) and PSS (shared pages split between the processes sharing them: the
-    memory the tree really occupies).
+    Memory: two sums over this process and its descendants, RSS (what the target is judged on;
+    shared libraries count once per process, so it overstates) and PSS (shared pages split
+    between the processes sharing them: the memory the tree really occupies).
+
+    CPU: every descendant's own user+system time as last seen, by kind of process and by the
+    kind of this process's child it descends from (its "branch": a `sakip run`, the Prefect
+    server, a converter's worker). A process's CPU after its last sample, or of one that lived
+    less than an interval, is missed here; `Cpu.unsampled` is that gap, against the exact total
+    the kernel gives for reaped children (RUSAGE_CHILDREN).
     """
 
     KINDS = (("soffice", "libreoffice"), ("prefect server", "prefect server"), ("uvicorn", "prefect server"),
@@ -64,23 +82,48 @@ class TreeMemory:
         self.peak = 0
         self.peak_pss = 0
         self.at_peak: dict[str, int] = {}  # RSS by kind of process when the RSS sum peaked
+        self.overhead = 0.0  # CPU seconds this process spent sampling (in either thread)
+        self._cpu: dict[tuple[int, float], tuple[str, str, float]] = {}  # (pid, start) -> (branch, kind, cpu)
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def kind(self, cmdline: str, default: str = "benchmark and others") -> str:
+        return next((name for key, name in self.KINDS if key in cmdline), default)
+
     def _sample(self) -> tuple[int, int, dict[str, int]]:
+        spent = time.thread_time()
         me = psutil.Process()
         rss = pss = 0
         kinds: dict[str, int] = {}
-        for proc in [me, *me.children(recursive=True)]:
+        try:
+            tops = me.children()
+        except psutil.Error:
+            tops = []
+        procs: list[tuple[psutil.Process, str]] = [(me, "")]
+        for top in tops:
             try:
-                info = proc.memory_full_info()
-                line = " ".join(proc.cmdline())
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                branch = self.kind(" ".join(top.cmdline()), "other")
+                procs += [(top, branch), *((p, branch) for p in top.children(recursive=True))]
+            except psutil.Error:
                 continue
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
-            kind = next((name for key, name in self.KINDS if key in line), "benchmark and others")
-            kinds[kind] = kinds.get(kind, 0) + info.rss
+        with self._lock:
+            for proc, branch in procs:
+                try:
+                    with proc.oneshot():
+                        info = proc.memory_full_info()
+                        line = " ".join(proc.cmdline())
+                        cpu = proc.cpu_times()
+                        key = (proc.pid, proc.create_time())
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    continue
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+                kind = self.kind(line)
+                kinds[kind] = kinds.get(kind, 0) + info.rss
+                if branch:  # this process's own CPU is measured with getrusage, minus the sampling
+                    self._cpu[key] = (branch, self.kind(line, "other"), cpu.user + cpu.system)
+            self.overhead += time.thread_time() - spent
         return rss, pss, kinds
 
     def _run(self) -> None:
@@ -97,13 +140,81 @@ class TreeMemory:
         self.peak = self.peak_pss = 0
         self._keep(*self._sample())
 
-    def __enter__(self) -> "TreeMemory":
+    def cpu_mark(self) -> "CpuMark":
+        """Where the CPU counters stand now (a fresh sample, so that no process alive now is
+        taken for one born later)."""
+        self._keep(*self._sample())
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        with self._lock:
+            return CpuMark(dict(self._cpu), me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime, self.overhead)
+
+    def cpu_since(self, mark: "CpuMark") -> "Cpu":
+        """CPU seconds since `mark`, by (branch, kind); read it once the phase's processes have
+        ended and been reaped, so that RUSAGE_CHILDREN holds all of them."""
+        now = self.cpu_mark()
+        by: dict[tuple[str, str], float] = {}
+        for key, (branch, kind, cpu) in now.seen.items():
+            before = mark.seen.get(key)
+            spent = cpu - (before[2] if before else 0.0)
+            if spent > 0:
+                by[(branch, kind)] = by.get((branch, kind), 0.0) + spent
+        return Cpu(by, reaped=now.children - mark.children,
+                   bench=(now.self_cpu - mark.self_cpu) - (now.overhead - mark.overhead))
+
+    def __enter__(self) -> "TreeSampler":
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+@dataclass(frozen=True)
+class CpuMark:
+    seen: dict[tuple[int, float], tuple[str, str, float]]
+    self_cpu: float  # RUSAGE_SELF: this process, sampling included
+    children: float  # RUSAGE_CHILDREN: every reaped descendant, exactly
+    overhead: float  # the part of self_cpu spent sampling
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds of a phase: sampled by (branch, kind), the reaped total, this process's own."""
+
+    by: dict[tuple[str, str], float]
+    reaped: float
+    bench: float
+
+    def of(self, branch: str, kinds: tuple[str, ...] | None = None) -> float:
+        return sum(v for (b, k), v in self.by.items() if b == branch and (kinds is None or k in kinds))
+
+    def unsampled(self, branches: tuple[str, ...]) -> float:
+        """The reaped total minus what the samples saw of the branches that ended in the phase."""
+        return self.reaped - sum(self.of(b) for b in branches)
+
+
+LIBREOFFICE = ("libreoffice",)
+SERVER = ("prefect server",)
+SAKIP_OWN = ("sakip run", "sakip workers (ingest, GX)", "other")  # "other": what sakip started besides
+
+
+def full_cpu_split(cpu: Cpu) -> dict[str, float]:
+    """A `sakip run`'s CPU by kind; its total is exact (reaped), `unsampled` what the samples
+    missed of it. The bench's own Prefect server, when there is one, is added as sampled."""
+    run = "sakip run"
+    split = {"libreoffice": cpu.of(run, LIBREOFFICE), "sakip_own": cpu.of(run, SAKIP_OWN),
+             "prefect_server": cpu.of(run, SERVER) + cpu.of("prefect server"),
+             "unsampled": cpu.unsampled((run,))}
+    return {"total": round(cpu.reaped + cpu.of("prefect server"), 2), **{k: round(v, 2) for k, v in split.items()}}
+
+
+def floor_cpu_split(cpu: Cpu) -> dict[str, float]:
+    """The floor's CPU: its LibreOffice processes (exact, reaped; `unsampled` what the samples
+    missed of them) and this process driving them."""
+    split = {"libreoffice": cpu.of("libreoffice"), "unsampled": cpu.unsampled(("libreoffice",)),
+             "converter_in_bench": cpu.bench}
+    return {"total": round(cpu.reaped + cpu.bench, 2), **{k: round(v, 2) for k, v in split.items()}}
 
 
 def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int, api: str = "") -> tuple[float, dict]:
@@ -124,13 +235,6 @@ def sakip_run(inputs: Path, outputs: Path, year: int, quarter: int, api: str = "
         raise SystemExit(f"sakip run gagal (kode {proc.returncode}):\n{proc.stderr[-3000:]}")
     summary = json.loads((outputs / str(year) / f"TW{quarter}" / "ringkasan.json").read_text(encoding="utf-8"))
     return seconds, summary
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (a `sakip run` and everything it
-    started, or the floor's soffice processes)."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def naive(docs: list[Path], work: Path) -> float:
@@ -173,7 +277,21 @@ def machine() -> dict:
             "os": platform.platform(), "python": platform.python_version(), "libreoffice": lo}
 
 
-def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, server: bool = True) -> dict:
+def demo_rerun_unchanged(work: Path, year: int = 2026, quarter: int = 1) -> dict:
+    """A second `sakip run` on the demo's inputs with nothing changed, into a fresh outputs
+    folder, with the temporary server an operator's run starts (no PREFECT_API_URL); the first
+    run, untimed, makes every package."""
+    outputs = work / "demo-outputs"
+    shutil.rmtree(outputs, ignore_errors=True)
+    first, _ = sakip_run(ROOT / "inputs", outputs, year, quarter)
+    second, summary = sakip_run(ROOT / "inputs", outputs, year, quarter)
+    shutil.rmtree(outputs, ignore_errors=True)
+    return {"seconds": round(second, 2), "first_run_seconds": round(first, 2), "pks": len(summary["pk"]),
+            "reused": sum(1 for r in summary["pk"] if r.get("dipakai_ulang")), "stages": summary.get("durasi_detik", {})}
+
+
+def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, server: bool = True,
+        peer_docs: int = 20, peer_runs: int = 5, demo: bool = True) -> dict:
     size = generate.Size.for_pks(pks)
     inputs = work / f"regency-{pks}"
     year, quarter = generate.YEAR, size.quarter
@@ -187,12 +305,12 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
                                       cwd=ROOT, check=True, capture_output=True, text=True).stdout)
     scratch = Path(tempfile.mkdtemp(prefix="bench-", dir=work))
 
-    with TreeMemory() as memory, contextlib.ExitStack() as stack:
+    with TreeSampler() as memory, contextlib.ExitStack() as stack:
         api = stack.enter_context(PrefectServer(scratch / "prefect")).url if server else ""
         memory.reset()
-        cpu = cpu_seconds()
+        mark = memory.cpu_mark()
         full_s, summary = sakip_run(inputs, outputs, year, quarter, api)
-        full_cpu = cpu_seconds() - cpu
+        full_cpu = full_cpu_split(memory.cpu_since(mark))
         full_peak, full_kinds = memory.peak, memory.at_peak
         # the PKs' documents (an agency's recap, in _instansi/, is not part of the comparison)
         docs = sorted(d for d in (outputs / str(year) / f"TW{quarter}").glob("*/rev-*/dokumen/*.docx")
@@ -201,12 +319,13 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
             raise SystemExit("tidak ada dokumen yang dirender; benchmark tidak dapat diukur")
 
         memory.reset()
-        cpu = cpu_seconds()
+        mark = memory.cpu_mark()
         start = time.perf_counter()
-        converter = Converter()
-        outcomes = converter.convert(docs, scratch / "floor")
-        floor_s = time.perf_counter() - start
-        floor_cpu = cpu_seconds() - cpu
+        with Converter() as converter:
+            outcomes = converter.convert(docs, scratch / "floor")
+            floor_s = time.perf_counter() - start
+        # Read once the converter is closed: its LibreOffice processes reaped, their CPU counted.
+        floor_cpu = floor_cpu_split(memory.cpu_since(mark))
         failed = [o.error for o in outcomes.values() if o.pdf is None]
         if failed:
             raise SystemExit(f"konversi floor gagal: {failed[:3]}")
@@ -227,6 +346,9 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         # What the rerun made: the corrected PK's package, nothing else.
         remade = sorted(r["pk"] for r in rerun_summary["pk"] if r["status"] == "PARAF" and not r.get("dipakai_ulang"))
     shutil.rmtree(scratch, ignore_errors=True)
+    # Outside the sampled tree: neither is part of the regency's run or its memory.
+    demo_rerun = demo_rerun_unchanged(work) if demo else None
+    render = compare.compare(work / "peers", peer_docs, peer_runs)
 
     counts = {s: sum(1 for r in summary["pk"] if r["status"] == s) for s in ("PARAF", "DIKEMBALIKAN", "GAGAL")}
     stages = summary.get("durasi_detik", {})
@@ -240,10 +362,11 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
                  "outside_stages": round(full_s - sum(v for k, v in stages.items() if "." not in k), 2)},
         "floor": {"seconds": round(floor_s, 2), "per_document": round(floor_s / len(docs), 4),
                   "slots": converter.slots},
-        # CPU seconds: the floor's is LibreOffice's; the full run's minus it is sakip's own work
-        # (Python stages, Prefect client, GX). Divided by the cores it bounds the full run from below.
-        "cpu_seconds": {"full": round(full_cpu, 1), "floor": round(floor_cpu, 1),
-                        "sakip_own": round(full_cpu - floor_cpu, 1)},
+        # CPU seconds by kind of process. Divided by the cores, the total bounds a run from below.
+        "cpu_seconds": {"full": full_cpu, "floor": floor_cpu,
+                        "floor_per_document_ms": round(floor_cpu["total"] / len(docs) * 1000, 1),
+                        "full_libreoffice_per_document_ms": round(full_cpu["libreoffice"] / len(docs) * 1000, 1),
+                        "sampling_overhead": round(memory.overhead, 2)},
         "naive": {"sample": len(picked), "per_document": round(naive_per_doc, 4)},
         # The same sample, one document at a time on one warm slot: the converter's own speed.
         "warm": {"sample": len(picked), "per_document": round(warm_per_doc, 4), "start_seconds": round(warm_start, 2)},
@@ -255,7 +378,11 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         "peak_pss_mib": round(memory.peak_pss / 2**20, 1),
         "full_peak_rss_mib": round(full_peak / 2**20, 1),
         "full_peak_rss_by_process_mib": {k: round(v / 2**20, 1) for k, v in sorted(full_kinds.items())},
+        "demo_rerun_unchanged_seconds": demo_rerun["seconds"] if demo_rerun else None,
+        "demo_rerun_unchanged": demo_rerun,
+        "render": render,
     }
+    ms = render["ms_per_document"]
     data["ratios"] = {
         "full_over_floor": round(full_s / floor_s, 3),
         "naive_over_sakip_per_doc": round(naive_per_doc / sakip_per_doc, 2),
@@ -263,12 +390,21 @@ def run(pks: int, sample: int, work: Path, results: Path, seed: int = 2026, serv
         "rerun_over_full": round(rerun_s / full_s, 3),
         "peak_rss_mib": data["peak_rss_mib"],
         "paraf_seconds": paraf["setup_and_validate_seconds"],
+        "sakip_own_over_libreoffice": round(full_cpu["sakip_own"] / full_cpu["libreoffice"], 3),
+        # None when docxtemplater could not run here (render["skipped"] says why)
+        "sakip_over_docxtemplater_render": round(ms["sakip"] / ms["docxtemplater"], 3) if "docxtemplater" in ms else None,
     }
-    data["targets_met"] = {k: (v <= limit if op == "<=" else v >= limit)
+    data["targets_met"] = {k: None if v is None else (v <= limit if op == "<=" else v >= limit)
                            for k, (op, limit) in TARGETS.items() for v in [data["ratios"][k]]}
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     return data
+
+
+def _num(value: float | None, width: int, places: int | None = None) -> str:
+    if value is None:
+        return f"{'-':>{width}}"
+    return f"{value:>{width}.{places}f}" if places is not None else f"{value:>{width}}"
 
 
 def report(data: dict) -> str:
@@ -297,14 +433,36 @@ def report(data: dict) -> str:
         f"aturan; GX import {data['paraf']['import_seconds']:.1f} s, overlapped in a run)",
         f"{'peak memory of the tree, PSS':<34}{data['peak_pss_mib']:>9.0f}M",
         "  RSS at the full run's peak: " + ", ".join(f"{k} {v:.0f}M" for k, v in data["full_peak_rss_by_process_mib"].items()),
-        f"{'CPU s: full / floor / sakip own':<34}{data['cpu_seconds']['full']:>10.1f}"
-        f"{data['cpu_seconds']['floor']:>10.1f}{data['cpu_seconds']['sakip_own']:>10.1f}",
+        f"{'demo rerun, nothing changed':<34}{_num(data['demo_rerun_unchanged_seconds'], 10, 1)}"
+        "   (inputs/, TW 1, temporary Prefect server)",
+    ]
+    c, full, floor = data["cpu_seconds"], data["cpu_seconds"]["full"], data["cpu_seconds"]["floor"]
+    lines += [
+        f"{'CPU seconds':<34}{'total':>10}{'LibreOff.':>10}{'sakip':>10}{'Prefect':>10}{'unsampled':>10}",
+        f"{'  full run':<34}{full['total']:>10.1f}{full['libreoffice']:>10.1f}{full['sakip_own']:>10.1f}"
+        f"{full['prefect_server']:>10.1f}{full['unsampled']:>10.1f}",
+        f"{'  floor (sakip = bench driving it)':<34}{floor['total']:>10.1f}{floor['libreoffice']:>10.1f}"
+        f"{floor['converter_in_bench']:>10.1f}{'':>10}{floor['unsampled']:>10.1f}",
+        f"{'  per document: floor / full LO':<34}{c['floor_per_document_ms']:>8.0f}ms{c['full_libreoffice_per_document_ms']:>8.0f}ms",
+    ]
+    r = data["render"]
+    lines.append(f"{'render per document':<34}{'':>10}{'per doc':>10}   ({r['documents_per_run']} docs x "
+                 f"{r['runs']} runs interleaved, median)")
+    labels = {"sakip": "sakip (docxtpl), PK page", "docxtemplater": "docxtemplater, same page",
+              "carbone": "Carbone, same page (no LO)", "laporan_triwulan_with_chart": "laporan_triwulan with chart",
+              "laporan_triwulan_without_chart": "laporan_triwulan without chart"}
+    for key, label in labels.items():
+        value = r["ms_per_document"].get(key)
+        note = f"   dilewati: {r['skipped'][key]}" if key in r.get("skipped", {}) else \
+            ("   same text" if r["same_text"].get(key) else "   TEXT DIFFERS" if key in r["same_text"] else "")
+        lines.append(f"{'  ' + label:<34}{'':>10}{_num(value, 8, 0)}ms{note}")
+    lines += [
         "",
         f"{'ratio':<34}{'value':>10}{'target':>10}  met",
     ]
     for key, (op, limit) in TARGETS.items():
-        value = data["ratios"][key]
-        lines.append(f"{key:<34}{value:>10}{op + ' ' + str(limit):>10}  {'yes' if data['targets_met'][key] else 'NO'}")
+        value, met = data["ratios"][key], data["targets_met"][key]
+        lines.append(f"{key:<34}{_num(value, 10)}{op + ' ' + str(limit):>10}  {'-' if met is None else 'yes' if met else 'NO'}")
     return "\n".join(lines)
 
 
@@ -314,11 +472,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--naive-sample", type=int, default=20, help="files converted the naive way (default 20)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work", help="scratch folder (inputs and outputs)")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--peer-docs", type=int, default=20, help="documents per renderer and run (default 20)")
+    parser.add_argument("--peer-runs", type=int, default=5, help="interleaved runs of the renderers (default 5)")
     parser.add_argument("--temporary-server", action="store_true",
                         help="no Prefect server: each run starts a temporary one, as `sakip run` alone does")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    data = run(args.pks, args.naive_sample, args.work.resolve(), args.results, server=not args.temporary_server)
+    data = run(args.pks, args.naive_sample, args.work.resolve(), args.results, server=not args.temporary_server,
+               peer_docs=args.peer_docs, peer_runs=args.peer_runs)
     print(report(data))
     print(f"\nhasil: {args.results}")
 
