@@ -44,7 +44,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz.distance import Levenshtein
 
 from .. import config as config_mod
-from . import bacaan, filecheck
+from . import bacaan, filecheck, values
 from ..paraf.asn import compact_nip
 from ..errors import ConfigError, InputError, Location, visible
 from ..formatting import as_typed, char_name, number, printable
@@ -418,6 +418,8 @@ def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
                                           "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
     filecheck.check_workbook(path, shown)
     book = _Book(path, shown)
+    if (fast := _fast_sheets(path, shown, book)) is not None:
+        return fast
     sheets = []
     with _load(path, shown, data_only=True) as wb:
         links = _link_names(wb)
@@ -431,6 +433,25 @@ def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
                 rows = _rows_within_limit(ws, shown)
                 layout = _layout(ws, links)
             sheets.append(_Sheet(shown, ws.title, rows, book, layout=layout))
+    return sheets
+
+
+def _fast_sheets(path: Path, shown: str, book: _Book) -> list[_Sheet] | None:
+    """The sheets as openpyxl would read them, by python-calamine (sakip.ingest.values), or None
+    where openpyxl must read the workbook: anything values cannot give exactly, and any failure
+    (openpyxl's reading then names what is wrong, as it always did)."""
+    try:
+        read = values.read(path, MAX_ROWS)
+    except Exception:  # values.Fallback, or a part calamine could not parse
+        return None
+    sheets = []
+    for sheet in read:
+        if sheet.state in _STATES:
+            sheets.append(_Sheet(shown, sheet.title, [], book, state=sheet.state))
+            continue
+        with _reading(Location(shown, sheet.title)):
+            layout = _parse_layout(sheet.xml, []) if _LAYOUT_MARKS.search(sheet.xml) else _Layout()
+        sheets.append(_Sheet(shown, sheet.title, sheet.rows, book, layout=layout))
     return sheets
 
 
