@@ -2,6 +2,7 @@
 sheets, values, number formats and cells openpyxl gives, or hands the workbook to openpyxl."""
 
 import datetime as dt
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -163,3 +164,15 @@ def test_a_sparse_sheet_is_not_a_dense_grid(tmp_path):
     path = tmp_path / "jarang.xlsx"
     wb.save(path)
     assert _fast(path) is None
+
+
+def test_cells_in_another_spelling_are_read_tag_by_tag(tmp_path):
+    """Attributes in another order than Excel writes them: not the common spelling, still exact."""
+    path = tmp_path / "PK-SEK.xlsx"
+    shutil.copy(INPUTS / "2026" / "pk" / "PK-SEK.xlsx", path)
+    spelled = lambda b: re.sub(rb'<c r="(\w+)" s="(\d+)"', rb'<c  s="\2"   r="\1"', b)  # noqa: E731
+    _rewrite(path, "xl/worksheets/sheet2.xml", spelled)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet2.xml")
+    assert b'<c  s="' in xml and not values._FAST.search(xml.split(b"<sheetData>")[1].split(b"</row>")[0].split(b">", 1)[1])
+    assert _compare([path]) == (1, 0)
