@@ -35,6 +35,7 @@ from prefect.utilities.annotations import quote
 
 from sakip.capaian import rules as capaian_stage
 from sakip.outputs import runlog
+from sakip.ingest import bacaan
 from sakip.ingest import workbooks as ingest_stage
 from sakip.outputs import lock as lock_stage
 from sakip.paraf import koreksi as koreksi_stage
@@ -84,7 +85,7 @@ def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] 
     each PK's earlier quarters stand in the runs recorded under `outputs` (period.standing: paraf
     returns a PK with an earlier quarter not initialled). Returns the period and notes for the
     operator."""
-    period = ingest_stage.read_period(inputs, year, quarter)
+    period = ingest_stage.read_period(inputs, year, quarter, cache=bacaan.folder(outputs))
     if pks:
         period = period.only(pks)
     period.standing, notes = earlier_stage.received_standing(period, outputs)

@@ -44,7 +44,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from rapidfuzz.distance import Levenshtein
 
 from .. import config as config_mod
-from . import filecheck
+from . import bacaan, filecheck, values
 from ..paraf.asn import compact_nip
 from ..errors import ConfigError, InputError, Location, visible
 from ..formatting import as_typed, char_name, number, printable
@@ -418,6 +418,8 @@ def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
                                           "Excel Workbook (.xlsx), atau sebagai folder berisi CSV per sheet")
     filecheck.check_workbook(path, shown)
     book = _Book(path, shown)
+    if (fast := _fast_sheets(path, shown, book)) is not None:
+        return fast
     sheets = []
     with _load(path, shown, data_only=True) as wb:
         links = _link_names(wb)
@@ -431,6 +433,25 @@ def _open_workbook(path: Path, shown: str) -> list[_Sheet]:
                 rows = _rows_within_limit(ws, shown)
                 layout = _layout(ws, links)
             sheets.append(_Sheet(shown, ws.title, rows, book, layout=layout))
+    return sheets
+
+
+def _fast_sheets(path: Path, shown: str, book: _Book) -> list[_Sheet] | None:
+    """The sheets as openpyxl would read them, by python-calamine (sakip.ingest.values), or None
+    where openpyxl must read the workbook: anything values cannot give exactly, and any failure
+    (openpyxl's reading then names what is wrong, as it always did)."""
+    try:
+        read = values.read(path, MAX_ROWS)
+    except Exception:  # values.Fallback, or a part calamine could not parse
+        return None
+    sheets = []
+    for sheet in read:
+        if sheet.state in _STATES:
+            sheets.append(_Sheet(shown, sheet.title, [], book, state=sheet.state))
+            continue
+        with _reading(Location(shown, sheet.title)):
+            layout = _parse_layout(sheet.xml, []) if _LAYOUT_MARKS.search(sheet.xml) else _Layout()
+        sheets.append(_Sheet(shown, sheet.title, sheet.rows, book, layout=layout))
     return sheets
 
 
@@ -1015,10 +1036,30 @@ def _read_one(job: tuple[str, Path, str]) -> tuple | InputError:
         return exc
 
 
-def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None) -> list[tuple | InputError]:
+def read_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None,
+                   cache: Path | None = None) -> list[tuple | InputError]:
     """Read (kind, path, shown) workbooks, in order, each result or its InputError.
 
-    openpyxl spends ~9 ms of pure Python per small workbook, so a regency's ~1000 workbooks are
+    With `cache` (a folder, see sakip.ingest.bacaan), a workbook whose bytes, path and reading
+    code are unchanged since a reading was kept there is not parsed again, and every new reading
+    is kept. The results are the same with or without it.
+    """
+    if cache is None:
+        return _parse_workbooks(jobs, workers)
+    keys = [bacaan.entry(cache, job, digest) if (digest := bacaan.file_sha256(job[1])) else None for job in jobs]
+    results: list[tuple | InputError | None] = [bacaan.load(key) if key else None for key in keys]
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        bacaan.prune(cache)
+    for i, result in zip(missing, _parse_workbooks([jobs[i] for i in missing], workers)):
+        results[i] = result
+        if keys[i] is not None:
+            bacaan.store(keys[i], result)
+    return results  # type: ignore[return-value]  # every None was filled
+
+
+def _parse_workbooks(jobs: list[tuple[str, Path, str]], workers: int | None = None) -> list[tuple | InputError]:
+    """openpyxl spends ~9 ms of pure Python per small workbook, so a regency's ~1000 workbooks are
     read by one process per core. Workers are spawned, not forked: the flow runs with threads
     (Prefect's, the GX warm-up) and forking a threaded process can deadlock the child.
     """
@@ -1046,7 +1087,7 @@ def _problems(pk: str, notes: Notes, quarter: int = 0) -> list[ReadProblem]:
             for n in notes]
 
 
-def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
+def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period.
 
@@ -1054,7 +1095,8 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
     its values make the s.d. figures. What a file could not give is kept with the file, in
     `submissions` (the paraf rules of sakip.paraf.berkas return the PK for it). A second
     workbook under a PK code already read (for realisasi: in the same quarter) is not read
-    further, and neither is one that names no PK of the period (an orphan).
+    further, and neither is one that names no PK of the period (an orphan). With `cache`
+    (bacaan.folder of the outputs), unchanged workbooks are not parsed again (read_workbooks).
     """
     base = inputs / str(year)
     roots = agencies(inputs, year)
@@ -1065,7 +1107,7 @@ def read_period(inputs: Path, year: int, quarter: int) -> PeriodData:
                   for agency, root in roots.items() for q in range(1, quarter + 1)}
     jobs = [("pk", path, str(path.relative_to(base))) for books in pk_books.values() for path in books]
     jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
-    read = dict(zip((j[1] for j in jobs), read_workbooks(jobs)))
+    read = dict(zip((j[1] for j in jobs), read_workbooks(jobs, cache=cache)))
     submissions: list[Submission] = []
     pks, indicators, budgets, orphans = [], [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)

@@ -153,13 +153,14 @@ def _fsync(path: Path, flags: int = os.O_RDONLY) -> None:
 
 BUILDING_SUFFIX = ".sementara"  # a revision being built, published whole by a rename
 WORK_FOLDER = ".kerja"  # a run's intermediate files, never published
+CACHE_FOLDER = ".cache"  # what a run may reuse (sakip.ingest.bacaan); an entry lost in a crash is made again
 
 
 def _flushed_later(final: Path) -> bool:
     """Whether a file is made durable by someone else: inside a revision being built, all its
-    files are flushed at once when it is published (flush_tree), and work files never need to
-    be. One flush per revision instead of one per file: ~50 ms less per PK on a journaling disk."""
-    return any(part.endswith(BUILDING_SUFFIX) or part == WORK_FOLDER for part in final.parent.parts)
+    files are flushed at once when it is published (flush_tree), and work files and cache
+    entries never need to be. One flush per revision instead of one per file: ~50 ms less per PK on a journaling disk."""
+    return any(part.endswith(BUILDING_SUFFIX) or part in (WORK_FOLDER, CACHE_FOLDER) for part in final.parent.parts)
 
 
 def flush_tree(folder: Path) -> None:
