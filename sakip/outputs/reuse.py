@@ -17,13 +17,17 @@ outputs folder and read only from there; a file that cannot be read is a miss.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import logging
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from ..pdf.manifest import code_version
 from .files import period_dir, write_bytes
@@ -62,10 +66,22 @@ def paraf_key(period: Any, results: dict[str, Any], failed: dict[str, str], suit
     digest = hashlib.sha256(code_version()["sha256_kode"].encode())
     for suite in suites:
         digest.update(suite.name.encode() + b"\0" + suite.read_bytes() + b"\0")
-    # pickle is deterministic for the period's frames, Decimals and dataclasses (checked across
-    # hash seeds); were it not, the key would only miss.
-    digest.update(pickle.dumps((period, results, sorted(failed.items())), protocol=5))
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    # No memo: the bytes then depend on the values, not on which of them are one object.
+    pickler.fast = True
+    pickler.dump((_canonical(period), results, sorted(failed.items())))
+    digest.update(out.getvalue())
     return digest.hexdigest()
+
+
+def _canonical(period: Any) -> Any:
+    """The period as plain values: frames by their columns and cells (not by how pandas lays
+    out its blocks), its public fields only (not its caches). Cells and the other fields are
+    plain values and dataclasses, which pickle by their fields."""
+    return [(f.name, ("frame", [str(c) for c in value.columns], value.to_numpy(dtype=object).tolist())
+                      if isinstance(value, pd.DataFrame) else value)
+            for f in dataclasses.fields(period) if not f.name.startswith("_") for value in [getattr(period, f.name)]]
 
 
 def read_last(outputs: Path, year: int, quarter: int) -> LastParaf | None:
