@@ -333,16 +333,15 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
         with contextlib.ExitStack() as stack:
             if log is None:  # a worker's run: the CLI attaches the log of its own runs itself
                 log = stack.enter_context(runlog.to_file(runlog.new_path(Path(outputs), year, quarter)))
-            # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
             if started is None:  # a worker's run predicts for itself what `sakip run` predicted before it
                 fingerprint = reuse.fingerprint(Path(inputs), year, Path(templates), Path(expectations))
                 unchanged = not force and not pks and reuse.expect_unchanged(Path(outputs), year, quarter, fingerprint)
             else:
                 fingerprint, unchanged = started.fingerprint, started.unchanged
             converter = stack.enter_context(Converter())
-            # LibreOffice starts while the workbooks are read and checked, unless this rerun is
-            # expected to convert nothing (then it starts once the plan needs it, or when a
-            # document is converted).
+            # One converter serves the run. LibreOffice starts while the workbooks are read and
+            # checked, unless this rerun is expected to convert nothing (then it starts once the
+            # plan needs it, or when a document is converted).
             if not unchanged:
                 converter.warm_up()
             checker = started.checker if started else IsolatedSuites(Path(expectations), start=not unchanged)
