@@ -34,7 +34,7 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from sakip.capaian import rules as capaian_stage
-from sakip.outputs import runlog
+from sakip.outputs import reuse, runlog
 from sakip.ingest import bacaan
 from sakip.ingest import workbooks as ingest_stage
 from sakip.outputs import lock as lock_stage
@@ -73,10 +73,13 @@ class Started:
     (about a second through a live process pool); this one fails to encode at once and is
     recorded as "<Started>"."""
 
-    __slots__ = ("lock", "checker")
+    __slots__ = ("lock", "checker", "fingerprint", "unchanged")
 
-    def __init__(self, lock: PeriodLock, checker: IsolatedSuites) -> None:
+    def __init__(self, lock: PeriodLock, checker: IsolatedSuites, fingerprint: str = "", unchanged: bool = False) -> None:
         self.lock, self.checker = lock, checker
+        # reuse.fingerprint of the files read, taken before the run started; `unchanged`: it is
+        # the last full run's, so neither GX nor LibreOffice was started ahead of need.
+        self.fingerprint, self.unchanged = fingerprint, unchanged
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -106,9 +109,15 @@ def capaian(period: PeriodData) -> tuple[dict[str, PKResult], Failures]:
 
 @task(name="paraf", cache_policy=NO_CACHE)
 def paraf(period: PeriodData, results: dict[str, PKResult], checker: IsolatedSuites,
-          failed: Failures) -> tuple[dict[str, ParafResult], Failures]:
+          failed: Failures, reusable: dict[str, ParafResult] | None = None) -> tuple[dict[str, ParafResult], Failures]:
     """Validate with the GX suites: PARAF or DIKEMBALIKAN per PK (the PKs in `failed` are left
-    out; a PK whose data breaks the check is named with why)."""
+    out; a PK whose data breaks the check is named with why). `reusable`: the last run's
+    verdicts of exactly this content (sakip.outputs.reuse), taken instead of validating again."""
+    if reusable is not None:
+        returned = [pk for pk, v in reusable.items() if v.verdict == "DIKEMBALIKAN"]
+        get_run_logger().info("Paraf: hasil run sebelumnya dipakai (data, capaian, suite dan kode sama): %d PK sesuai, "
+                              "%d PK dikembalikan %s", len(reusable) - len(returned), len(returned), ", ".join(returned))
+        return reusable, {}
     failures: Failures = {}
     every = period.pk_codes()
 
@@ -325,11 +334,20 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
         with contextlib.ExitStack() as stack:
             if log is None:  # a worker's run: the CLI attaches the log of its own runs itself
                 log = stack.enter_context(runlog.to_file(runlog.new_path(Path(outputs), year, quarter)))
-            # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
+            if started is None:  # a worker's run predicts for itself what `sakip run` predicted before it
+                fingerprint = reuse.fingerprint(Path(inputs), year, Path(templates), Path(expectations))
+                unchanged = not force and not pks and reuse.expect_unchanged(Path(outputs), year, quarter, fingerprint)
+            else:
+                fingerprint, unchanged = started.fingerprint, started.unchanged
             converter = stack.enter_context(Converter())
-            converter.warm_up()
+            # One converter serves the run. LibreOffice starts while the workbooks are read and
+            # checked, unless this rerun is expected to convert nothing (then it starts once the
+            # plan needs it, or when a document is converted).
+            if not unchanged:
+                converter.warm_up()
+            checker = started.checker if started else IsolatedSuites(Path(expectations), start=not unchanged)
             summary = _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
-                              pks, force, converter, Path(log), started.checker if started else None)
+                              pks, force, converter, Path(log), checker, fingerprint)
     return final_state(summary)
 
 
@@ -349,7 +367,7 @@ def final_state(summary: Summary) -> Summary | State:
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
             issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path,
-            checker: IsolatedSuites | None) -> Summary:
+            checker: IsolatedSuites, fingerprint: str) -> Summary:
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
@@ -357,7 +375,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     # Why each PK that stopped stopped (sakip.isolation): it is left out of every later stage.
     failed: Failures = {}
     # GX loads its suites in a child process while the workbooks are read; it ends when paraf is done.
-    with (checker or IsolatedSuites(expectations)) as checker:
+    with checker:
         with clock.stage("ingest"):
             period, notes = ingest(inputs, outputs, year, quarter, pks)
         unknown = sorted(set(pks or []) - set(period.pk_codes()))
@@ -367,7 +385,13 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
             results, more = capaian(quote(period))
             failed.update(more)
         with clock.stage("paraf"):
-            verdicts, more = paraf(quote(period), quote(results), checker, failed)
+            # Only a full run keeps or takes the last verdicts; --force checks again.
+            key = None if pks or force else reuse.paraf_key(period, results, failed, list(run.suites))
+            last = reuse.read_last(outputs, year, quarter) if key else None
+            reusable = last.verdicts if last and last.key == key else None
+            verdicts, more = paraf(quote(period), quote(results), checker, failed, quote(reusable))
+            if key and not more and (last is None or (last.key, last.fingerprint) != (key, fingerprint)):
+                reuse.remember(outputs, year, quarter, reuse.LastParaf(fingerprint, key, verdicts))
             failed.update(more)
     with clock.stage("koreksi"):
         fixes, more = corrections(quote(period), quote(verdicts), outputs)
@@ -384,6 +408,8 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     try:
         with clock.stage("produksi"):
             plans = plan(quote(period), quote(going), templates, outputs, run.suites, issued, force)
+            if any(not p.reuse for p in plans.values()):
+                converter.warm_up()  # not warmed at the start of a rerun expected to be unchanged
             produced = produce(period, results, going, plans, templates, issued or now.date(), now, work, converter, run)
         # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
         agency = AgencyDocuments()

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -22,12 +23,40 @@ from sakip.lifeline import die_with_parent
 STARTUP_SECONDS = 90
 
 
-def healthy(url: str) -> bool:
+def healthy(url: str, timeout: float = 2) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as answer:
             return answer.status == 200
     except OSError:
         return False
+
+
+DEFAULT_API = "http://127.0.0.1:4200/api"  # Prefect's default address, where `sakip serve` starts its own
+REUSE_TIMEOUT = 0.5  # a server on loopback answers /health in milliseconds; a closed port refuses at once
+
+
+def profile_api_url() -> str | None:
+    """PREFECT_API_URL of Prefect's active profile (PREFECT_PROFILE, else the one profiles.toml
+    marks active), read from the file: importing Prefect to ask would fix its settings."""
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    try:
+        with (home / "profiles.toml").open("rb") as fh:
+            profiles = tomllib.load(fh)
+    except (OSError, ValueError):
+        return None
+    name = os.environ.get("PREFECT_PROFILE") or profiles.get("active")
+    url = profiles.get("profiles", {}).get(name, {}).get("PREFECT_API_URL") if isinstance(name, str) else None
+    return url if isinstance(url, str) and url else None
+
+
+def running_server() -> str | None:
+    """The API of a Prefect server already running for this machine's user: the active
+    profile's, else one at Prefect's default address (`sakip serve`, `prefect server start`).
+    None when none answers /health within REUSE_TIMEOUT: the run then starts its own."""
+    for url in dict.fromkeys(filter(None, (profile_api_url(), DEFAULT_API))):
+        if healthy(url.rstrip("/"), timeout=REUSE_TIMEOUT):
+            return url.rstrip("/")
+    return None
 
 
 def answers(url: str, proc: subprocess.Popen) -> bool:

@@ -30,6 +30,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
+    # Click's plain help: Typer's rich help imports rich's markdown, syntax and traceback modules
+    # (~0.9 s, more than the rest of `sakip --help`).
+    rich_markup_mode=None,
 )
 
 Year = Annotated[int, typer.Argument(help="Tahun anggaran, mis. 2026.", min=2000, max=2100)]
@@ -83,7 +86,7 @@ def run(
     _quiet_environment()
     # lazy: the stages of a run (suites loads pandas) are not for `sakip --help`
     from .outputs import lock as period_lock
-    from .outputs import runlog
+    from .outputs import reuse, runlog
     from .formatting import quarter_name
     from .paraf.suites import IsolatedSuites
     from .outputs.summary import Summary
@@ -95,9 +98,13 @@ def run(
         log = runlog.new_path(outputs, year, quarter)
         if held.taken_over:
             typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
+        # A rerun whose files are those of the last full run will most likely reuse its verdicts
+        # and packages: GX (and LibreOffice, in the flow) then start only if needed after all.
+        fingerprint = reuse.fingerprint(inputs, year, templates, expectations)
+        unchanged = not force and not pk and reuse.expect_unchanged(outputs, year, quarter, fingerprint)
         server = _run_server(stack, log)
         # GX loads the suites while Prefect starts; the flow closes it after paraf, or this stack does.
-        checker = stack.enter_context(IsolatedSuites(expectations, log))
+        checker = stack.enter_context(IsolatedSuites(expectations, log, start=not unchanged))
         from flows.quarterly import Started, quarterly  # lazy: Prefect reads PREFECT_API_URL, set just above, when imported
 
         stack.enter_context(runlog.to_file(log))
@@ -107,7 +114,7 @@ def run(
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
-                          issued=issued, pks=pk or None, force=force, log=log, started=Started(held, checker),
+                          issued=issued, pks=pk or None, force=force, log=log, started=Started(held, checker, fingerprint, unchanged),
                           return_state=True)
         summary = state.result(raise_on_failure=False)
         if server:
@@ -126,11 +133,16 @@ def run(
 
 
 def _run_server(stack: contextlib.ExitStack, log: Path):
-    """The run's own Prefect server (output to the log, gone with the run), unless one is configured."""
+    """The run's own Prefect server (output to the log, gone with the run), unless one is
+    configured or already running (the run then shows in its UI, and skips ~10 s of start)."""
     if os.environ.get("PREFECT_API_URL"):
         return None
-    from flows.server import RunServer  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
+    from flows.server import RunServer, running_server  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
 
+    if url := running_server():
+        os.environ["PREFECT_API_URL"] = url
+        stack.callback(os.environ.pop, "PREFECT_API_URL", None)
+        return None
     server = stack.enter_context(RunServer(log))
     os.environ["PREFECT_API_URL"] = server.url
     stack.callback(os.environ.pop, "PREFECT_API_URL", None)
@@ -256,7 +268,8 @@ def _print_summary(summary, outputs: Path) -> None:
                   f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")
 
 
-template_app = typer.Typer(help="Alat untuk perencana yang mengubah template Word.", no_args_is_help=True)
+template_app = typer.Typer(help="Alat untuk perencana yang mengubah template Word.", no_args_is_help=True,
+                           rich_markup_mode=None)
 app.add_typer(template_app, name="template")
 ContextFile = Annotated[Optional[Path], typer.Option("--context", help="Konteks JSON (bawaan: sample_context.json di samping template).")]
 

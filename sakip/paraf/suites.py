@@ -21,7 +21,7 @@ import os
 import string
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -198,26 +198,47 @@ class IsolatedSuites:
     it to the flow. GX's own output goes to `log` (the run's log file) when given.
     """
 
-    def __init__(self, folder: Path, log: Path | None = None) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_child_init, initargs=(os.getpid(), str(log) if log else None))
-        self._loaded = self._pool.submit(_child_load, str(folder))
+    def __init__(self, folder: Path, log: Path | None = None, start: bool = True) -> None:
+        self._folder, self._log = folder, log
+        self._pool: ProcessPoolExecutor | None = None
+        self._loaded: Future[list[Suite]] | None = None
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the child loading the suites, if it is not running yet. A run that expects to
+        reuse its last verdicts makes the instance with start=False: the child then starts only
+        when paraf does need it (suites() or validate())."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_child_init,
+                                             initargs=(os.getpid(), str(self._log) if self._log else None))
+            self._loaded = self._pool.submit(_child_load, str(self._folder))
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
 
     def suites(self) -> list[Suite]:
         """The suites' descriptions (without their GX objects); raises the child's SuiteError."""
+        self.start()
+        assert self._loaded is not None
         try:
             return self._loaded.result()
         except BrokenProcessPool:
             raise SuiteError("proses pemeriksaan Great Expectations berhenti tiba-tiba saat memuat suite") from None
 
     def validate(self, suite: Suite, frame: Frame) -> tuple[list[Finding], dict[CountKey, int]]:
+        self.start()
+        assert self._pool is not None
         try:
             return self._pool.submit(_child_validate, suite.name, frame).result()
         except BrokenProcessPool:
             raise SuiteError(f"{suite.path}: proses pemeriksaan Great Expectations berhenti tiba-tiba") from None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "IsolatedSuites":
         return self

@@ -24,8 +24,6 @@ import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
 from . import manifest
 from ..errors import PackageError
@@ -519,6 +517,10 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
         merged = io.BytesIO()
         writer.write(merged)
     merged.seek(0)
+    # lazy: pyHanko (~1.5 s) only when a package is assembled, not when a run imports this module
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
     incremental = IncrementalPdfFileWriter(merged, strict=False)
     for spot in spots:
         append_signature_field(incremental, SigFieldSpec(sig_field_name=spot.name, on_page=spot.page, box=spot.box))

@@ -120,6 +120,15 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     assert paket_tasks(task_runs(third.state_details.flow_run_id)) == {}
     with get_client(sync_client=True) as client:  # recorded as a placeholder, not walked through
         assert client.read_flow_run(third.state_details.flow_run_id).parameters["started"] == "<Started>"
+    # Expected unchanged (as `sakip run` predicts it from the files): GX is never started, the
+    # verdicts are the last run's, and nothing is written differently.
+    records = {p: p.read_bytes() for p in sorted(period.glob("*/paraf.json"))}
+    with period_lock.held(tmp_path / "outputs", 2026, 2) as held, \
+            IsolatedSuites(ROOT / "expectations", start=False) as lazy:
+        fourth = run(tmp_path, started=Started(held, lazy, unchanged=True))
+    assert not lazy.started
+    assert paket_tasks(task_runs(fourth.state_details.flow_run_id)) == {}
+    assert {p: p.read_bytes() for p in sorted(period.glob("*/paraf.json"))} == records and records
     forced = run(tmp_path, force=True)
     assert len(paket_tasks(task_runs(forced.state_details.flow_run_id))) == 2
     assert os.readlink(period / "PK-SEK" / "latest") == "rev-02" and os.readlink(period / "PK-INSP" / "latest") == "rev-03"

@@ -134,8 +134,11 @@ def test_a_broken_suite_is_reported_from_the_child_process(tmp_path):
     from sakip.errors import SuiteError
 
     (tmp_path / "x.json").write_text('{"name": "x", "expectations": [{"type": "expect_nothing_real"}]}')
-    with paraf.IsolatedSuites(tmp_path) as checker, pytest.raises(SuiteError, match="x.json"):
+    # Made unstarted (a rerun expecting to reuse its verdicts), it starts when first asked.
+    with paraf.IsolatedSuites(tmp_path, start=False) as checker, pytest.raises(SuiteError, match="x.json"):
+        assert not checker.started
         checker.suites()
+    assert checker.started
 
 
 def test_a_dead_gx_process_is_one_indonesian_error(period_tw2, capaian_tw2):

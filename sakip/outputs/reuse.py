@@ -1,0 +1,111 @@
+"""What a rerun with nothing changed can take from the period's last run instead of redoing it.
+
+Two things, of two strengths:
+
+- `paraf` verdicts, kept under a content key: the period as read (every value with its cell,
+  the earlier quarters' standing, the configuration), its capaian, the PKs that already failed,
+  the suites' bytes and the hash of sakip's own code. The same key gives the same verdicts, so
+  a hit replaces the Great Expectations run; any difference is a miss and paraf runs as before.
+- a `fingerprint` of the files a run reads (names, sizes and modification times of the inputs,
+  templates and suites, and the code hash), taken before anything starts. It only predicts: when
+  it equals the last full run's, `sakip run` does not start the GX child or LibreOffice ahead of
+  need (both start on demand when the prediction was wrong; see IsolatedSuites, Converter).
+
+Kept in one hidden file per period (`.paraf-terakhir.pickle`), written by sakip itself under the
+outputs folder and read only from there; a file that cannot be read is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import logging
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..pdf.manifest import code_version
+from .files import period_dir, write_bytes
+
+CACHE_FILE = ".paraf-terakhir.pickle"
+log = logging.getLogger("sakip")
+
+
+@dataclass
+class LastParaf:
+    fingerprint: str
+    key: str
+    verdicts: dict[str, Any]  # pk -> ParafResult
+
+
+def fingerprint(inputs: Path, year: int, templates: Path, expectations: Path) -> str:
+    """Names, sizes and modification times of what a run of `year` reads, and the code hash:
+    cheap (no file is read) and only a prediction (see the module's text)."""
+    digest = hashlib.sha256(code_version()["sha256_kode"].encode())
+    folders = [inputs / str(y) for y in (year, year - 1, year - 2)] + [templates, expectations]
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root, name)
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def paraf_key(period: Any, results: dict[str, Any], failed: dict[str, str], suites: list[Path]) -> str:
+    """The content key of a period's paraf: equal keys, equal verdicts (but their time)."""
+    digest = hashlib.sha256(code_version()["sha256_kode"].encode())
+    for suite in suites:
+        digest.update(suite.name.encode() + b"\0" + suite.read_bytes() + b"\0")
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    # No memo: the bytes then depend on the values, not on which of them are one object.
+    pickler.fast = True
+    pickler.dump((_canonical(period), results, sorted(failed.items())))
+    digest.update(out.getvalue())
+    return digest.hexdigest()
+
+
+def _canonical(period: Any) -> Any:
+    """The period as plain values: frames by their columns and cells (not by how pandas lays
+    out its blocks), its public fields only (not its caches). Cells and the other fields are
+    plain values and dataclasses, which pickle by their fields."""
+    return [(f.name, ("frame", [str(c) for c in value.columns], value.to_numpy(dtype=object).tolist())
+                      if isinstance(value, pd.DataFrame) else value)
+            for f in dataclasses.fields(period) if not f.name.startswith("_") for value in [getattr(period, f.name)]]
+
+
+def read_last(outputs: Path, year: int, quarter: int) -> LastParaf | None:
+    path = period_dir(outputs, year, quarter) / CACHE_FILE
+    try:
+        with path.open("rb") as fh:
+            last = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - an old or damaged cache is a miss, never a failed run
+        log.info("%s tidak terbaca; paraf dijalankan ulang", path, exc_info=True)
+        return None
+    return last if isinstance(last, LastParaf) else None
+
+
+def expect_unchanged(outputs: Path, year: int, quarter: int, current: str) -> bool:
+    """Whether the last full run read the same files (a prediction: see the module's text)."""
+    last = read_last(outputs, year, quarter)
+    return last is not None and last.fingerprint == current
+
+
+def remember(outputs: Path, year: int, quarter: int, last: LastParaf) -> None:
+    """Keep the verdicts for the next run; a failure to write costs that run time, not this one."""
+    try:
+        write_bytes(period_dir(outputs, year, quarter) / CACHE_FILE, pickle.dumps(last, protocol=5))
+    except OSError:
+        log.info("verdik paraf tidak disimpan untuk run berikutnya", exc_info=True)
