@@ -15,6 +15,11 @@ INPUTS = ROOT / "inputs"
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 SAKIP = [sys.executable, "-m", "sakip.cli"]
+# The cache's sealing key (sakip.outputs.sealed) in a folder of the test session, not the user's.
+if "SAKIP_CACHE_KEY_FILE" not in os.environ:
+    import tempfile  # lazy: only to name the session's key folder
+
+    os.environ["SAKIP_CACHE_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="sakip-kunci-")) / "kunci-cache")
 
 # `make test` is the gate a change lands through, so its property tests draw the same examples on
 # every run (a fuzz draw once failed CI on a change that had nothing to do with it). `make fuzz`

@@ -12,7 +12,8 @@ or the InputError that refused the file) is kept under the outputs folder, named
 
 An entry is a cache, never a record: one that is missing, truncated, from another Python or
 otherwise unreadable is read again from the workbook, in silence, and replaced. Entries are
-pickles written by sakip itself under outputs/, which only the office's own accounts write.
+pickles sealed with a key kept outside outputs/ (sakip.outputs.sealed): one planted by whoever
+can write the outputs folder is a miss, never unpickled.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, StorageError
+from ..outputs import sealed
 from ..outputs.files import CACHE_FOLDER, write_bytes
 
 SUFFIX = ".pickle"
@@ -91,17 +93,16 @@ def load(path: Path) -> tuple | InputError | None:
         data = path.read_bytes()
     except OSError:
         return None
-    try:
-        result = pickle.loads(data)
-    except Exception:  # truncated, another Python's, a class since renamed: read the workbook again
-        return None
+    result = sealed.unseal(data)  # planted, truncated, another machine's: read the workbook again
     return result if _valid(result) else None
 
 
 def store(path: Path, result: tuple | InputError) -> None:
     """Keep a reading; a cache that cannot be written (full or read-only disk) only costs time."""
     with contextlib.suppress(StorageError, OSError, pickle.PicklingError, TypeError, AttributeError):
-        write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        blob = sealed.seal(result)
+        if blob is not None:
+            write_bytes(path, blob)
 
 
 def prune(cache_dir: Path) -> None:

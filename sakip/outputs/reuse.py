@@ -11,8 +11,8 @@ Two things, of two strengths:
   it equals the last full run's, `sakip run` does not start the GX child or LibreOffice ahead of
   need (both start on demand when the prediction was wrong; see IsolatedSuites, Converter).
 
-Kept in one hidden file per period (`.paraf-terakhir.pickle`), written by sakip itself under the
-outputs folder and read only from there; a file that cannot be read is a miss.
+Kept in one hidden file per period (`.paraf-terakhir.pickle`), sealed with a key kept outside
+outputs/ (sakip.outputs.sealed); a file that cannot be read, or was not sealed here, is a miss.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..pdf.manifest import code_version
+from . import sealed
 from .files import period_dir, write_bytes
 
 CACHE_FILE = ".paraf-terakhir.pickle"
@@ -87,14 +88,13 @@ def _canonical(period: Any) -> Any:
 def read_last(outputs: Path, year: int, quarter: int) -> LastParaf | None:
     path = period_dir(outputs, year, quarter) / CACHE_FILE
     try:
-        with path.open("rb") as fh:
-            last = pickle.load(fh)
-    except FileNotFoundError:
+        last = sealed.unseal(path.read_bytes())
+    except OSError:
         return None
-    except Exception:  # noqa: BLE001 - an old or damaged cache is a miss, never a failed run
-        log.info("%s tidak terbaca; paraf dijalankan ulang", path, exc_info=True)
+    if not isinstance(last, LastParaf):  # old, damaged, planted or another machine's: check again
+        log.info("%s tidak dapat dipakai; paraf dijalankan ulang", path)
         return None
-    return last if isinstance(last, LastParaf) else None
+    return last
 
 
 def expect_unchanged(outputs: Path, year: int, quarter: int, current: str) -> bool:
@@ -106,6 +106,8 @@ def expect_unchanged(outputs: Path, year: int, quarter: int, current: str) -> bo
 def remember(outputs: Path, year: int, quarter: int, last: LastParaf) -> None:
     """Keep the verdicts for the next run; a failure to write costs that run time, not this one."""
     try:
-        write_bytes(period_dir(outputs, year, quarter) / CACHE_FILE, pickle.dumps(last, protocol=5))
+        blob = sealed.seal(last)
+        if blob is not None:
+            write_bytes(period_dir(outputs, year, quarter) / CACHE_FILE, blob)
     except OSError:
         log.info("verdik paraf tidak disimpan untuk run berikutnya", exc_info=True)
