@@ -324,9 +324,8 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
         with contextlib.ExitStack() as stack:
             if log is None:  # a worker's run: the CLI attaches the log of its own runs itself
                 log = stack.enter_context(runlog.to_file(runlog.new_path(Path(outputs), year, quarter)))
-            # LibreOffice starts while the workbooks are read and checked; one converter serves the run.
+            # One converter serves the run; its LibreOffice starts once paraf is done (_stages).
             converter = stack.enter_context(Converter())
-            converter.warm_up()
             summary = _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
                               pks, force, converter, Path(log), started.checker if started else None)
     return final_state(summary)
@@ -368,6 +367,10 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         with clock.stage("paraf"):
             verdicts, more = paraf(quote(period), quote(results), checker, failed)
             failed.update(more)
+    # LibreOffice starts only now that the GX child has ended, so that the two (~400 and ~180
+    # MiB) are never resident together; its ~1 s start overlaps the corrections and the first
+    # batch's rendering.
+    converter.warm_up()
     with clock.stage("koreksi"):
         fixes, more = corrections(quote(period), quote(verdicts), outputs)
         failed.update(more)
