@@ -339,12 +339,8 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
                 unchanged = not force and not pks and reuse.expect_unchanged(Path(outputs), year, quarter, fingerprint)
             else:
                 fingerprint, unchanged = started.fingerprint, started.unchanged
+            # One converter serves the run; its LibreOffice starts once paraf is done (_stages).
             converter = stack.enter_context(Converter())
-            # One converter serves the run. LibreOffice starts while the workbooks are read and
-            # checked, unless this rerun is expected to convert nothing (then it starts once the
-            # plan needs it, or when a document is converted).
-            if not unchanged:
-                converter.warm_up()
             checker = started.checker if started else IsolatedSuites(Path(expectations), start=not unchanged)
             summary = _stages(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued,
                               pks, force, converter, Path(log), checker, fingerprint)
@@ -393,6 +389,11 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
             if key and not more and (last is None or (last.key, last.fingerprint) != (key, fingerprint)):
                 reuse.remember(outputs, year, quarter, reuse.LastParaf(fingerprint, key, verdicts))
             failed.update(more)
+    # LibreOffice starts only now that the GX child has ended, so that the two (~400 and ~180
+    # MiB) are never resident together; its ~1 s start overlaps the corrections and the first
+    # batch's rendering. A period whose verdicts were reused waits for the plan to need it.
+    if reusable is None:
+        converter.warm_up()
     with clock.stage("koreksi"):
         fixes, more = corrections(quote(period), quote(verdicts), outputs)
         failed.update(more)

@@ -65,6 +65,15 @@ ROOT_PREFIX = "sakip-lo-"
 TMPDIR_HINT = "atur TMPDIR ke folder di disk lain"
 RESTART_AFTER = 250  # documents per LibreOffice start
 MAX_BATCH = 50  # documents the pipeline hands to one slot at a time
+# LibreOffice keeps every document's images (the report's chart) in a graphic cache of up to
+# 300 MB and its glyphs in one of 20 MB, which a converter never reads twice: on the bench's
+# documents a slot grew from 171 to 272 MiB over 240 documents with them, 173 to 204 without,
+# at the same speed. Written into each slot's profile before LibreOffice first reads it.
+PROFILE_SETTINGS = {
+    "/org.openoffice.Office.Common/Cache/GraphicManager": {
+        "GraphicMemoryLimit": 20_000_000, "TotalCacheSize": 20_000_000, "GraphicAllowedIdleTime": 1},
+    "/org.openoffice.Office.Common/Cache/Font": {"GlyphsCacheSize": 5_000_000},
+}
 WORKER = Path(__file__).with_name("uno_worker.py")
 INSTALL_HINT = ("apt-get install -y --no-install-recommends libreoffice-writer-nogui python3-uno "
                 "fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea")
@@ -103,6 +112,15 @@ def uno_python() -> str:
         except (OSError, subprocess.SubprocessError):  # not executable, or hangs: not this one
             continue
     raise ConverterUnavailable(f"modul Python 'uno' milik LibreOffice tidak ditemukan; pasang dengan: {INSTALL_HINT}")
+
+
+def profile_settings(settings: dict[str, dict[str, int]] = PROFILE_SETTINGS) -> str:
+    """A LibreOffice registrymodifications.xcu setting `settings` (node path -> property -> value)."""
+    items = "".join(f'<item oor:path="{node}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+                    for node, props in settings.items() for name, value in props.items())
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n{items}</oor:items>\n')
 
 
 def check_pdf(path: Path) -> int:
@@ -257,6 +275,13 @@ class Slot:
         when LibreOffice is not there at all)."""
         cmd = [*self.launch(), "--profile", self.profile_dir.as_uri(), "--pipe", self.pipe,
                "--startup-timeout", str(self.startup_timeout)]
+        settings = self.profile_dir / "user" / "registrymodifications.xcu"
+        if not settings.exists():  # a new profile (or one removed after a failed start)
+            # Only memory is at stake: a folder that cannot take the file fails LibreOffice's own
+            # start next, which says so.
+            with contextlib.suppress(OSError):
+                settings.parent.mkdir(parents=True, exist_ok=True)
+                settings.write_text(profile_settings(), encoding="utf-8")
         self._buffer = b""
         self.done = 0
         self.starts += 1

@@ -17,6 +17,8 @@ convert, package, publish; a `Recipe` says what differs (`PKPackages`, `AgencyRe
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import datetime as dt
 import functools
 import os
@@ -68,6 +70,18 @@ class Produced:
 # not thread-safe (two threads in PDFium crash the process), and the GIL would
 # serialise that Python work anyway. Conversion, the long part, runs outside the lock.
 _python_work = threading.Lock()
+
+# glibc keeps the heap pages Python freed (rendered XML trees, merged PDFs, a batch's workbooks)
+# mapped until told otherwise, so the run's resident memory would stay at its highest batch;
+# malloc_trim gives them back (none on a C library without it).
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
+_trim = getattr(_libc, "malloc_trim", None)
+
+
+def release_memory() -> None:
+    """Return the heap pages a finished batch freed to the system."""
+    if _trim is not None:
+        _trim(0)
 
 
 def verdict_key(verdict: ParafResult) -> list[Any]:
@@ -170,6 +184,7 @@ def make(recipe: Recipe, plans: list[revisions.Plan], converter: Converter, work
         started = time.perf_counter()
         folders = each(list(by_unit), lambda unit: revisions.start(by_unit[unit]) / "dokumen", failures, recipe.stages[0])
         out.documents = dict(recipe.render(folders, failures))
+        release_memory()  # before the long conversion, while LibreOffice grows
         out.seconds["render"] = time.perf_counter() - started
     for unit, why in failures.items():  # a unit that could not be rendered is not converted
         shutil.rmtree(by_unit[unit].building, ignore_errors=True)
@@ -185,6 +200,7 @@ def make(recipe: Recipe, plans: list[revisions.Plan], converter: Converter, work
         started = time.perf_counter()
         for p in todo:
             _package(recipe, p, out.documents[p.pk], outcomes, out)
+        release_memory()
         out.seconds["paket"] = time.perf_counter() - started
     out.seconds = {k: round(v, 3) for k, v in out.seconds.items()}
     return out

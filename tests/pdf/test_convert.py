@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from sakip.pdf.convert import Converter, ConverterUnavailable, check_pdf, uno_python
+from sakip.pdf.convert import (PROFILE_SETTINGS, Converter, ConverterUnavailable, check_pdf, profile_settings,
+                               uno_python)
 from sakip.errors import ConversionError
 
 from tests.conftest import ROOT, SAKIP
@@ -86,6 +87,21 @@ def test_restart_after_n_documents(tmp_path):
         outcomes = converter.convert(docs, tmp_path / "pdf")
         assert converter.starts == 3  # documents 1-2, 3-4, 5
     assert all(outcomes[d].pdf is not None and check_pdf(outcomes[d].pdf) == 1 for d in docs)
+
+
+def test_each_slot_profile_caps_libreoffice_caches_and_libreoffice_keeps_them(tmp_path):
+    """The cache limits are in the profile before LibreOffice first reads it, and still there
+    after LibreOffice rewrote its settings on a clean stop (it keeps what its schema knows)."""
+    doc = make_doc(tmp_path / "doc.docx", "Dokumen")
+    with Converter(slots=1) as converter:
+        assert converter.convert([doc], tmp_path / "pdf")[doc].pdf is not None
+        slot = converter._all[0]
+        slot.stop()
+        kept = (slot.profile_dir / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert kept != profile_settings()  # LibreOffice wrote the file itself
+    for node, props in PROFILE_SETTINGS.items():
+        for name, value in props.items():
+            assert f'<item oor:path="{node}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value>' in kept
 
 
 def stand_in_soffice(folder, script):
