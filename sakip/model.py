@@ -192,11 +192,27 @@ class PeriodData:
     standing: dict[tuple[str, int], Standing] = field(default_factory=dict)
     _agency: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _inputs: dict[str, list[Path]] | None = field(default=None, init=False, repr=False, compare=False)
+    # frame name -> (the frame it was made from, its rows by PK): documents ask for one PK's rows
+    # per document, and converting the whole frame each time made a regency's run quadratic
+    _by_pk: dict[str, tuple[Any, dict[str, list[dict[str, Any]]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def records(self, name: str) -> list[dict[str, Any]]:
         """The rows of one frame ("pks", "indicators", ...) as dicts."""
         frame = getattr(self, name)
         return [] if frame.empty else frame.to_dict("records")
+
+    def rows_of(self, name: str, pk: str) -> list[dict[str, Any]]:
+        """The rows of one frame that belong to `pk`, in frame order, as dicts of their own (a
+        caller may change them)."""
+        frame = getattr(self, name)
+        cached = self._by_pk.get(name)
+        if cached is None or cached[0] is not frame:
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for row in self.records(name):
+                grouped.setdefault(row["pk"], []).append(row)
+            cached = self._by_pk[name] = (frame, grouped)
+        return [dict(row) for row in cached[1].get(pk, ())]
 
     def pk_codes(self) -> list[str]:
         return [] if self.pks.empty else list(self.pks["pk"])

@@ -343,7 +343,7 @@ def _target_text(row: dict[str, Any], key: str) -> str:
 
 
 def _pk_rows(period: PeriodData, pk: str) -> list[dict[str, Any]]:
-    return [r for r in period.records("indicators") if r["pk"] == pk]
+    return period.rows_of("indicators", pk)
 
 
 def _sasaran_label(rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -368,7 +368,7 @@ def lampiran_pk_context(cfg: Konfigurasi, pk: str, p: Pejabat, period: PeriodDat
     superior = cfg.pejabat.get(p.atasan) if p.atasan else None
     rows = _pk_rows(period, pk)
     label = _sasaran_label(rows)
-    budgets = [b for b in period.records("budgets") if b["pk"] == pk]
+    budgets = period.rows_of("budgets", pk)
     code = lambda b: b["kode_program"]  # noqa: E731
     # A PK may list a programme and its kegiatan: the total adds the top level once, and the rows
     # show each child under its parent.
