@@ -28,9 +28,21 @@ def key_file() -> Path:
     return base / "sakip" / "kunci-cache"
 
 
+_KEYS: dict[Path, bytes] = {}  # read once per process: a run seals and unseals once per workbook
+
+
 def _key() -> bytes | None:
     """The key, made on first use (readable by this account only); None when it cannot be kept."""
     path = key_file()
+    if path in _KEYS:
+        return _KEYS[path]
+    key = _made(path)
+    if key is not None:
+        _KEYS[path] = key
+    return key
+
+
+def _made(path: Path) -> bytes | None:
     try:
         return _read(path)
     except FileNotFoundError:
