@@ -291,21 +291,37 @@ def _named(marker: str, wanted: dict[str, str]) -> str | None:
     return wanted[max(matches, key=len)] if matches else None
 
 
-def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
-    """Find each field's marker; the field fills the printed box the marker stands in: its
-    table cell, or the blank between the jabatan and the name of a borderless signature block.
+@dataclass(frozen=True)
+class MarkerScan:
+    spots: list[FieldSpot]  # in the order the names were asked for
+    # per page (0-based) that prints a marker: how many text objects it has and which of them
+    # (in content order) are markers
+    objects: dict[int, tuple[int, set[int]]]
 
-    PDFium (pypdfium2) finds text and its boxes ~10x faster than pypdf's text extraction,
-    which cost more than the rest of packaging together; one search per page finds every marker.
+
+def scan_markers(pdf: bytes, names: list[str]) -> MarkerScan:
+    """Find each field's marker, and every marker's text object, in one pass over the pages:
+    a page's text (PDFium's text page) is most of the cost and is built once.
+
+    A field fills the printed box its marker stands in: its table cell, or the blank between
+    the jabatan and the name of a borderless signature block. PDFium (pypdfium2) finds text and
+    its boxes ~10x faster than pypdf's text extraction.
     """
     wanted = {signature_marker(name): name for name in names}
     doc = pdfium.PdfDocument(pdf)
     spots: dict[str, FieldSpot] = {}
+    objects: dict[int, tuple[int, set[int]]] = {}
     try:
         for index in range(len(doc)):
             page = doc[index]
             text = page.get_textpage()
             markers = _markers(text)
+            if markers:
+                texts = [_object_text(obj, text) for obj in page.get_objects(max_depth=0)
+                         if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT]
+                marked = {n for n, t in enumerate(texts) if MARKER_PREFIX in t}
+                if marked:
+                    objects[index] = (len(texts), marked)
             mine = {name: box for m, box in markers.items()
                     if (name := _named(m, wanted)) is not None and name not in spots}
             if mine:
@@ -319,17 +335,17 @@ def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
                     spots[name] = FieldSpot(name, index, box)
             text.close()
             page.close()
-            if len(spots) == len(names):
-                break
     finally:
         doc.close()
     missing = [n for n in names if n not in spots]
     if missing:
         raise PackageError(f"blok tanda tangan untuk {', '.join(missing)} tidak ditemukan di dokumen (penanda hilang dari template?)")
-    return [spots[n] for n in names]
+    return MarkerScan([spots[n] for n in names], objects)
 
 
-_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
+def locate_fields(pdf: bytes, names: list[str]) -> list[FieldSpot]:
+    """Each field's spot (see `scan_markers`)."""
+    return scan_markers(pdf, names).spots
 
 
 def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
@@ -341,36 +357,59 @@ def _object_text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
     return bytes(buffer)[:size - 2].decode("utf-16-le", errors="replace")
 
 
-def marker_objects(pdf: bytes) -> dict[int, tuple[int, set[int]]]:
-    """Per page (0-based) that prints a signature marker: how many text objects the page has and
-    which of them (in content order) are markers. PDFium makes one text object per text-showing
-    operator of the page's content, in order, which is how `strip_markers` finds them."""
-    doc = pdfium.PdfDocument(pdf)
-    found: dict[int, tuple[int, set[int]]] = {}
-    try:
-        for index in range(len(doc)):
-            page = doc[index]
-            textpage = page.get_textpage()
-            texts = [_object_text(obj, textpage) for obj in page.get_objects(max_depth=0)
-                     if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT]
-            markers = {n for n, text in enumerate(texts) if MARKER_PREFIX in text}
-            if markers:
-                found[index] = (len(texts), markers)
-            textpage.close()
-            page.close()
-    finally:
-        doc.close()
-    return found
+# One content-stream operation: its operands, then its operator. Operands are strings (nested
+# parentheses to two levels, escapes), hex strings, names, numbers, arrays' brackets, dictionary
+# delimiters, booleans and null, with whitespace and comments between. Possessive, so content
+# this does not know fails at once instead of backtracking; such content goes to pypdf's parser.
+_OPERATION = re.compile(rb"""
+    (?:\s+|%[^\r\n]*|/[^\s()<>\[\]{}/%]*|<<|>>|<[0-9A-Fa-f\s]*>
+       |\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*+\))*+\)
+       |[\[\]]|[+-]?(?:\d+\.?\d*|\.\d+)|(?:true|false|null)(?![^\s()<>\[\]{}/%])
+    )*+
+    ([A-Za-z'"*][A-Za-z0-9'"*]*+)(?![^\s()<>\[\]{}/%])
+    """, re.VERBOSE | re.DOTALL)
+_SHOW_TEXT = {b"Tj", b"TJ", b"'", b'"'}
 
 
-def strip_markers(writer: PdfWriter, pdf: bytes) -> int:
-    """Remove the marker text from the pages of `writer` (the document `pdf` was written from),
-    once the fields are located: copied or extracted text of the package is the document's
+def _without_shows(data: bytes, drop: set[int], count: int) -> bytes | None:
+    """`data` (a page's decoded content) without its text-showing operations numbered in `drop`
+    (0-based, in content order), each with its operands; None when the stream does not read
+    as plain operations (an inline image, say) or does not have `count` of them. Everything
+    else stays byte for byte, where a parse and re-serialisation would rewrite every number."""
+    kept: list[bytes] = []
+    pos, shows, last = 0, 0, 0
+    end = len(data.rstrip())
+    while pos < end:
+        match = _OPERATION.match(data, pos)
+        if match is None or match.group(1) == b"BI":
+            return None
+        if match.group(1) in _SHOW_TEXT:
+            if shows in drop:
+                kept += (data[last:match.start()], b" ")
+                last = match.end()
+            shows += 1
+        pos = match.end()
+    if shows != count:
+        return None
+    kept.append(data[last:])
+    return b"".join(kept)
+
+
+def strip_markers(writer: PdfWriter, objects: dict[int, tuple[int, set[int]]]) -> int:
+    """Remove the marker text objects `scan_markers` found from the pages of `writer` (the
+    document it scanned was written from), once the fields are located: copied or extracted text of the package is the document's
     text only. A page whose text-showing operators do not pair one to one with PDFium's text
     objects (content in forms, say) is left as it is rather than edited by guess."""
     removed = 0
-    for index, (count, markers) in marker_objects(pdf).items():
+    for index, (count, markers) in objects.items():
         page = writer.pages[index]
+        content = page.get_contents()
+        stripped = _without_shows(content.get_data(), markers, count) if content is not None else None
+        if stripped is not None:
+            content.set_data(stripped)
+            page.replace_contents(content.flate_encode())
+            removed += len(markers)
+            continue
         content = ContentStream(page.get_contents(), writer)
         shows = [n for n, (_operands, op) in enumerate(content.operations) if op in _SHOW_TEXT]
         if len(shows) != count:
@@ -512,8 +551,9 @@ def assemble(parts: list[Part], meta: Metadata, fields: list[str], out: Path,
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     merged = io.BytesIO()
     writer.write(merged)
-    spots = locate_fields(merged.getvalue(), fields)
-    if strip_markers(writer, merged.getvalue()):
+    scan = scan_markers(merged.getvalue(), fields)
+    spots = scan.spots
+    if strip_markers(writer, scan.objects):
         merged = io.BytesIO()
         writer.write(merged)
     merged.seek(0)

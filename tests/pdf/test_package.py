@@ -184,3 +184,47 @@ def test_a_block_near_the_page_edge_stays_within_the_margins(tmp_path):
     left, bottom, right, top = _field(tmp_path, lines, name="ttd_pk_pihak_kedua")
     assert right <= 595 - package.PAGE_MARGIN_X and left >= package.PAGE_MARGIN_X
     assert right - left > 60 and top - bottom > 35
+
+
+# The marker is cut out of the page's content by a tokenizer of its own (pypdf's parser took
+# ~0.1 s a package); these hold it to what the content means, with pypdf's parser as the judge.
+_CONTENT = (b"q 0 0 0 rg\nBT\n56.8 534.4 Td /F1 10.5 Tf[<13>-1<1819>4<0A>]TJ\nET\nQ\n"
+            b"% a comment with Tj and (parens\n"
+            b"BT /F1 1 Tf (SAKIPMARK ttd \\(x\\) (nested Tj ok) \\\\) Tj ET\n"
+            b"BT 2 0 (quoted) \" T* (next) ' ET\n"
+            b"q [3 1] 0 d /GS1 gs << /MCID 0 >> BDC 0.5 w 10 10 m 20 20 l S EMC Q\n"
+            b"BT /F2 12 Tf <FEFF 0041> Tj ET true false null pop\n")
+
+
+def _shows(data: bytes) -> list[tuple[list, bytes]]:
+    from pypdf.generic import ContentStream
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return [(ops, op) for ops, op in ContentStream(stream, None).operations if op in (b"Tj", b"TJ", b"'", b'"')]
+
+
+def test_the_content_tokenizer_finds_the_text_shows_pypdf_finds():
+    shows = _shows(_CONTENT)
+    assert len(shows) == 5
+    for drop in range(len(shows)):
+        stripped = package._without_shows(_CONTENT, {drop}, len(shows))
+        assert stripped is not None
+        assert _shows(stripped) == shows[:drop] + shows[drop + 1:]
+    # Everything but the dropped operation stays byte for byte.
+    stripped = package._without_shows(_CONTENT, {1}, 5)
+    assert stripped.replace(b" ", b"") == _CONTENT.replace(
+        b"\nBT /F1 1 Tf (SAKIPMARK ttd \\(x\\) (nested Tj ok) \\\\) Tj ET", b"\nBT /F1 1 Tf ET").replace(b" ", b"")
+
+
+@pytest.mark.parametrize("content", [
+    b"BT (a) Tj ET q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00Tj) EI Q",  # an inline image: binary data
+    b"BT (a (b (c) d) e) Tj ET",  # strings nested deeper than two levels
+    b"BT (unterminated Tj ET",
+    b"BT <0G> Tj ET",  # a hex string that is not one
+], ids=["inline-image", "deep-nesting", "unterminated", "bad-hex"])
+def test_content_the_tokenizer_does_not_know_goes_to_pypdf(content):
+    assert package._without_shows(content, {0}, 1) is None
+
+
+def test_a_count_that_does_not_match_pdfiums_leaves_the_page_alone():
+    assert package._without_shows(_CONTENT, {0}, 4) is None and package._without_shows(_CONTENT, {0}, 6) is None
