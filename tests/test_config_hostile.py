@@ -73,7 +73,7 @@ def test_threshold_not_finite(tmp_path, written):
     text = edit(THRESHOLD, f"ambang_kendala = {written}")
     message = refused(write(tmp_path, text))
     expect(message, tmp_path / "instansi.toml", str(line_of(text, "ambang_kendala =")), "pengaturan.ambang_kendala",
-           f"bukan angka yang dapat dipakai; tulis angka biasa, mis. ambang_kendala = 90.5")
+           "bukan angka yang dapat dipakai; tulis angka biasa, mis. ambang_kendala = 90.5")
     assert f"nilai {'nan' if 'nan' in written else written.lstrip('+')} bukan" in message  # a float nan has no sign
 
 

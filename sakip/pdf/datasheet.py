@@ -62,8 +62,7 @@ def sheets(period: PeriodData, pk: str, result: PKResult) -> dict[str, list[list
     """Each sheet's rows, the header first."""
     out: dict[str, list[list[Any]]] = {}
     for title, (frame_name, columns, anchor) in SHEETS.items():
-        frame = getattr(period, frame_name)
-        rows = [] if frame.empty else frame[frame["pk"] == pk].to_dict("records")
+        rows = period.rows_of(frame_name, pk)
         out[title] = [[*columns, "sumber"]] + [
             [_cell(row, c) for c in columns] + [str(row.get(f"{anchor}_loc") or "")] for row in rows]
     out["Capaian"] = [list(CAPAIAN_COLUMNS)]

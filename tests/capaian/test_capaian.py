@@ -397,15 +397,13 @@ def test_renstra_capaian_of_a_yearly_count_of_thousands():
 
 
 def test_datasheet_stores_the_number_not_its_printed_text():
-    from types import SimpleNamespace
-
     import pandas as pd
 
+    from sakip.model import PeriodData
     from sakip.pdf import datasheet
 
     result = one(indicator([3000, 3000, 3000, 3500], 12500, "Orang"), realisasi([3000, 3000, 3000, 3500], satuan="Orang"))
-    empty = SimpleNamespace(**{name: pd.DataFrame() for name in ("pks", "indicators", "budgets", "realisasi",
-                                                                 "realisasi_budget")})
+    empty = PeriodData(2026, 4, {}, *(pd.DataFrame() for _ in range(5)))
     values = datasheet.values(empty, "PK-UJI", result)
     assert values["Capaian IK-01: realisasi_sd"] == "12500.0" and values["Capaian IK-01: target_sd"] == "12500.0"
 

@@ -509,7 +509,7 @@ def _second_tw1(path: Path) -> None:
 
 
 PERIOD = [
-    PeriodCase("TW I terpotong", {"tw1": bf.truncated}, [("error", T1, "", "", f"struktur ZIP-nya rusak")]),
+    PeriodCase("TW I terpotong", {"tw1": bf.truncated}, [("error", T1, "", "", "struktur ZIP-nya rusak")]),
     PeriodCase("TW I sebenarnya PDF", {"tw1": bf.pdf}, [("error", T1, "", "", "dokumen PDF")]),
     PeriodCase("TW I isian triwulan II", {"tw1": bf.edited(bf.cells("Identitas", {"B3": "II"}))},
                [("error", T1, "Identitas", "B3", "Berkas ini ada di folder triwulan 1 (tw1), tetapi isian triwulan tertulis 'II' "
