@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -129,8 +130,9 @@ class _Story:
 
 
 class CompiledTemplate:
-    """One template, read once. `render` is not thread-safe (the lazy compile); everything a
-    render produces is its own, so that a failed render leaves nothing for the next one."""
+    """One template, read once and compiled at its first render. Threads may render it beside
+    each other; everything a render produces is its own, so that a failed render leaves nothing
+    for the next one."""
 
     def __init__(self, data: bytes) -> None:
         self.entries = rawzip.read_entries(data)
@@ -145,6 +147,7 @@ class CompiledTemplate:
         self._body_index = root.index(body)
         self._body_source = _for_jinja(_DOCXTPL.patch_xml(etree.tostring(body, encoding="unicode")))
         self._body: jinja2.Template | None = None
+        self._compile_lock = threading.Lock()
         self._shell = copy.deepcopy(root)
         self._shell.remove(self._shell[self._body_index])
         self.next_id = part.next_id
@@ -197,7 +200,11 @@ class CompiledTemplate:
 
     def _compile(self, env: jinja2.Environment) -> None:
         """Compile on the first render, inside its time limit, as docxtpl did on each."""
-        if self._body is None:
+        if self._body is not None:
+            return
+        with self._compile_lock:  # _body is set last: a thread that sees it sees the rest
+            if self._body is not None:
+                return
             for story in self._stories:
                 if story.reserialise and story.compiled is None:
                     story.compiled = env.from_string(story.source)

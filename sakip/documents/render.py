@@ -4,14 +4,16 @@ Templates are code written by planners, so they render in sakip.documents.sandbo
 other files, limited sizes, autoescape and StrictUndefined, and a time limit per render. This
 module builds the contexts (every number already formatted the Indonesian way by
 sakip.formatting) and renders them with sakip.documents.compiled (docxtpl's template language
-and clean-up, each template read and compiled once per Renderer); a chart in a context becomes
-an image drawn only if the template prints it.
+and clean-up, each distinct template read and compiled once per process); a chart in a context
+becomes an image drawn only if the template prints it.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,13 +88,45 @@ def template_path(templates: Path, name: str) -> Path:
     return path
 
 
+# A run renders in batches, each with its own Renderer, in threads beside each other; parsing
+# and compiling the same five templates again for each batch cost about a quarter of render
+# (py-spy, 48 PKs). Templates are therefore kept per process by their content, so that a planner's
+# edit between runs (or a test writing another template at the same path) is read afresh, and all
+# compile into one environment, whose compiled code is the same for every thread.
+_SHARED_LOCK = threading.Lock()
+_SHARED_ENV: Environment | None = None
+_SHARED_TEMPLATES: dict[bytes, CompiledTemplate] = {}
+_SHARED_MAX = 32  # distinct template contents; a run has a handful
+
+
+def _shared_env() -> Environment:
+    global _SHARED_ENV
+    with _SHARED_LOCK:
+        if _SHARED_ENV is None:
+            _SHARED_ENV = Environment(chart_types=(_ChartImage,))
+        return _SHARED_ENV
+
+
+def _compiled_template(data: bytes) -> CompiledTemplate:
+    key = hashlib.sha256(data).digest()
+    with _SHARED_LOCK:
+        doc = _SHARED_TEMPLATES.get(key)
+    if doc is None:
+        doc = CompiledTemplate(data)  # outside the lock: another thread's template is not held up
+        with _SHARED_LOCK:
+            doc = _SHARED_TEMPLATES.setdefault(key, doc)
+            while len(_SHARED_TEMPLATES) > _SHARED_MAX:
+                del _SHARED_TEMPLATES[next(iter(_SHARED_TEMPLATES))]
+    return doc
+
+
 class Renderer:
-    """Renders documents from templates, keeping each template and its compiled Jinja code for
-    the whole run. Not thread-safe: use one per thread or process. A render running longer than
-    `time_limit` seconds stops with a TemplateError."""
+    """Renders documents from templates, reading each template file once. A render running
+    longer than `time_limit` seconds stops with a TemplateError. Renderers in several threads
+    share the compiled templates; one Renderer belongs to one thread."""
 
     def __init__(self, time_limit: float = TIME_LIMIT) -> None:
-        self._env = Environment(chart_types=(_ChartImage,))
+        self._env = _shared_env()
         self._templates: dict[Path, CompiledTemplate] = {}
         self._time_limit = time_limit
 
@@ -100,7 +134,7 @@ class Renderer:
         doc = self._templates.get(template)
         if doc is None:
             try:
-                doc = CompiledTemplate(template.read_bytes())
+                doc = _compiled_template(template.read_bytes())
             except OSError as exc:
                 raise TemplateError(f"{template}: template tidak dapat dibaca ({exc.strerror})") from None
             except (KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:

@@ -742,6 +742,9 @@ class _CodeGenerator(CodeGenerator):
         self.write("))")
 
 
+_COMPILED_MAX = 256
+
+
 class Environment(SandboxedEnvironment):
     """The sandbox, compiling each distinct source once.
 
@@ -778,6 +781,10 @@ class Environment(SandboxedEnvironment):
             except RecursionError:
                 raise SandboxError("template terlalu dalam bersarang (ekspresi atau tag di dalam tag)") from None
             compiled.sakip_source = source  # the lines quoted in the sandbox's messages
+            if len(self._compiled) >= _COMPILED_MAX:
+                # A footnote part renders in passes whose sources differ per document; the
+                # environment lives for the process, so what it keeps is bounded.
+                self._compiled.clear()
             self._compiled[source] = compiled
         return compiled
 

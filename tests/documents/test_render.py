@@ -79,6 +79,36 @@ def test_renderer_reuses_a_template_without_leaking_between_documents(tmp_path):
     assert "Pejabat: DEWI" in doc_text(second) and "AGUS" not in doc_text(second)
 
 
+def test_renderers_share_one_compiled_template_per_content_and_read_an_edited_one_afresh(tmp_path):
+    """Batches each have a Renderer; the template is parsed and compiled once for all of them,
+    yet a planner's edit saved at the same path between runs is what the next run prints."""
+    tpl = tiny_template(tmp_path, "Pejabat: {{ nama }}")
+    first, second = render.Renderer(), render.Renderer()
+    first.render(tpl, {"nama": "AGUS"}, None)
+    assert first._load(tpl) is second._load(tpl)
+    edited = Document(tpl)
+    edited.paragraphs[0].text = "Kepala: {{ nama }}"
+    edited.save(tpl)
+    assert doc_text(render.Renderer().render(tpl, {"nama": "DEWI"}, tmp_path / "b.docx")) == "Kepala: DEWI"
+    # a Renderer keeps the file it read: a run prints one version of a template throughout
+    assert doc_text(second.render(tpl, {"nama": "DEWI"}, tmp_path / "c.docx")) == "Pejabat: DEWI"
+
+
+def test_threads_rendering_a_template_first_compiled_beside_each_other_print_the_same(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = "".join(f"{{{{ baris[{i}] | upper }}}} " for i in range(200))  # a compile long enough to overlap
+    tpl = tiny_template(tmp_path, "Nama: {{ nama }} " + rows)
+    context = {"nama": "RINA & DEWI", "baris": [f"b{i}" for i in range(200)]}
+
+    def one(n: int) -> str:
+        return doc_text(render.Renderer().render(tpl, context, tmp_path / f"{n}.docx"))
+
+    with ThreadPoolExecutor(4) as pool:
+        texts = set(pool.map(one, range(8)))
+    assert texts == {"Nama: RINA & DEWI " + "".join(f"B{i} " for i in range(200))}
+
+
 def test_a_file_that_is_not_a_word_document_is_a_template_error(tmp_path):
     bad = tmp_path / "template.docx"
     bad.write_text("bukan docx")
