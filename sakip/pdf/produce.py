@@ -25,6 +25,7 @@ import os
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from collections.abc import Iterable
 from pathlib import Path
@@ -477,10 +478,15 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
     todo = [p for p in plans.values() if not p.reuse]
     if not todo and not (bundle_todo and packages is not None):
         return out
-    with contextlib.nullcontext(converter) if converter else Converter() as conv:
-        if packages is not None and bundle_todo:
-            bundles(period, capaian, verdicts, packages, templates, outputs, created, work, conv, out, bundle_todo)
+    with contextlib.nullcontext(converter) if converter else Converter() as conv, ThreadPoolExecutor(1) as side:
+        # The bundles (an index to convert, then pypdf merging) go beside the recaps, each
+        # waiting on LibreOffice while the other works: run one after the other they were a
+        # quarter of a 480-PK run, on one slot of two.
+        pending = (side.submit(bundles, period, capaian, verdicts, packages, templates, outputs, created, work, conv,
+                               out, bundle_todo) if packages is not None and bundle_todo else None)
         made = make(recipe, todo, conv, work)
+        if pending is not None:
+            pending.result()
     # A hung or crashed LibreOffice fails the agency's documents like any failure: this task is not retried.
     for agency, files in {**made.retry, **made.files}.items():
         out.documents.update(files if isinstance(files, dict) else {label: files for label in recipe.files(agency)})
@@ -501,16 +507,26 @@ def bundles(period: "PeriodData", capaian: dict[str, PKResult], verdicts: dict[s
     """One bundle per agency (of `agencies`, or all) of every package made this quarter, behind an index page."""
     template = render_stage.template_path(templates, "bundel_paket")
     per = render_stage.Period(period.year, period.quarter, created.date())
+
+    def one(agency: str, cfg: Any, entries: list[bundle_stage.Entry]) -> tuple[str, Path | str]:
+        label = f"bundel_paket{agency_suffix(agency)}"
+        target = period_dir(outputs, period.year, period.quarter) / f"bundel_paket_{period.year}_TW{period.quarter}{agency_suffix(agency)}.pdf"
+        failures: Failures = {}
+        made: Path | str = ""
+        with guarded(failures, label, "instansi"):
+            made = bundle_stage.bundle(cfg, per, entries, template, converter, work, target, created)
+        return label, failures.get(label, made)
+
+    jobs = []
     for agency, cfg in period.configs.items():
         if agencies is not None and agency not in agencies:
             continue
         entries = bundle_stage.entries(period, capaian, verdicts, packages, agency)
-        if not any(e.package for e in entries):
-            continue
-        label = f"bundel_paket{agency_suffix(agency)}"
-        target = period_dir(outputs, period.year, period.quarter) / f"bundel_paket_{period.year}_TW{period.quarter}{agency_suffix(agency)}.pdf"
-        failures: Failures = {}
-        with guarded(failures, label, "instansi"):
-            out.documents[label] = bundle_stage.bundle(cfg, per, entries, template, converter, work, target, created)
-        if label in failures:
-            out.documents[label] = failures[label]
+        if any(e.package for e in entries):
+            jobs.append((agency, cfg, entries))
+    # One agency per LibreOffice slot: while one index converts, another bundle merges. A bundle
+    # reads and writes with pypdf only, never PDFium, so it needs no share of _python_work.
+    with ThreadPoolExecutor(max(1, min(converter.slots, len(jobs)))) as pool:
+        for done in [pool.submit(one, *job) for job in jobs]:  # in agency order, as the summary lists them
+            label, made = done.result()
+            out.documents[label] = made
