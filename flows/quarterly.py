@@ -422,8 +422,11 @@ def _agency_run(agency: str, parameters: dict[str, Any], outputs: Path, year: in
     logger = get_run_logger()
     run = None
     for attempt in range(1, AGENCY_ATTEMPTS + 1):
+        # The key makes the request safe to repeat: Prefect's client retries a create that the
+        # busy server answered 503 after making the run, which once gave an agency two runs.
         run = run_deployment(AGENCY_DEPLOYMENT, parameters=parameters, timeout=None, poll_interval=POLL_SECONDS,
-                             as_subflow=True, tags=["sakip", f"instansi-{artifact_slug(agency)}"])
+                             as_subflow=True, tags=["sakip", f"instansi-{artifact_slug(agency)}"],
+                             idempotency_key=f"{flow_run.get_id()}-{agency}-{attempt}")
         summary = Summary.read(outputs, year, quarter, agency)
         if summary is not None and summary.run_id == str(run.id):
             return run, summary
