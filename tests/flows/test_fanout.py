@@ -32,7 +32,7 @@ from sakip.pdf import manifest
 from sakip.pdf.package import signature_fields
 
 from tests.conftest import ROOT
-from tests.flows.test_deployments import PREFECT, _Client, _group_alive, _start, _stop, _wait
+from tests.flows.test_deployments import PREFECT, _Client, _group_alive, _start, _stop
 
 SAKIP = str(Path(sys.executable).with_name("sakip"))
 AGENCIES = ["opd01", "opd02", "opd03", "opd04"]
