@@ -13,12 +13,17 @@ task's arguments looking for upstream futures, which costs ~3 s per task at 480 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 import re
+import socket
 import shutil
 import time
 import uuid
+from dataclasses import replace
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 import contextlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,12 +52,12 @@ from sakip.documents import render as render_stage
 from sakip.documents import reports
 from sakip.capaian.rules import PKResult
 from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
-from sakip.errors import RetryableConversionError
+from sakip.errors import ConfigError, RetryableConversionError
 from sakip.formatting import JAKARTA, percent_range
 from sakip.pdf.manifest import RunInfo
 from sakip.model import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
-from sakip.outputs.files import period_dir, sweep
+from sakip.outputs.files import WORK_FOLDER, period_dir, pk_dir, state_dir, sweep
 from sakip.paraf.suites import IsolatedSuites, ParafResult
 from sakip.outputs.lock import PeriodLock
 from sakip.outputs.revisions import Plan
@@ -83,12 +88,13 @@ class Started:
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] | None) -> tuple[PeriodData, list[str]]:
+def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] | None,
+           agency: str | None = None) -> tuple[PeriodData, list[str]]:
     """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given), and where
     each PK's earlier quarters stand in the runs recorded under `outputs` (period.standing: paraf
     returns a PK with an earlier quarter not initialled). Returns the period and notes for the
     operator."""
-    period = ingest_stage.read_period(inputs, year, quarter, cache=bacaan.folder(outputs))
+    period = ingest_stage.read_period(inputs, year, quarter, cache=bacaan.folder(outputs), agency=agency)
     if pks:
         period = period.only(pks)
     period.standing, notes = earlier_stage.received_standing(period, outputs)
@@ -143,14 +149,14 @@ def corrections(period: PeriodData, verdicts: dict[str, ParafResult], outputs: P
 
 @task(name="catatan-paraf", cache_policy=NO_CACHE)
 def paraf_records(period: PeriodData, verdicts: dict[str, ParafResult], fixes: dict[str, list[Path]],
-                  outputs: Path, rerun: bool = False) -> tuple[Path | None, Failures]:
+                  outputs: Path, rerun: bool = False, agency: str | None = None) -> tuple[Path | None, Failures]:
     """Write each PK's paraf record (paraf.json) and the period's validation page (validasi.html)."""
     failures: Failures = {}
     each(list(verdicts), lambda pk: paraf_report.write_records(period, {pk: verdicts[pk]}, outputs), failures,
          "catatan-paraf")
     page = None
     with guarded(failures, "validasi.html", "catatan-paraf"):
-        page = paraf_report.write_report(period, verdicts, fixes, outputs, keep_others=rerun)
+        page = paraf_report.write_report(period, verdicts, fixes, outputs, keep_others=rerun, agency=agency)
         get_run_logger().info("Laporan pemeriksaan: %s", page)
     return page, failures
 
@@ -229,12 +235,12 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
 def agency_documents(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str, ParafResult], templates: Path,
                      inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
                      converter: Converter, packages: dict[str, Path | str], keys: dict[str, produce_stage.AgencyKeys],
-                     run: RunInfo) -> AgencyDocuments:
+                     run: RunInfo, scope: str | None = None) -> AgencyDocuments:
     """The agency recap of the quarter, the bundle of its packages and, at Triwulan IV, the LKjIP
     (compared with earlier years' inputs), in revisions; an agency none of whose PKs changed keeps them."""
     earlier, notes = reports.earlier_years(inputs, period.year) if period.quarter == 4 else ([], [])
     made = produce_stage.produce_agency(period, results, verdicts, templates, inputs, outputs, issued, created, work,
-                                        earlier, converter, packages, keys, run)
+                                        earlier, converter, packages, keys, run, scope)
     made.notes[:0] = notes
     logger = get_run_logger()
     if made.reused:
@@ -307,7 +313,7 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
               outputs: Path = Path("outputs"), templates: Path = Path("templates"),
               expectations: Path = Path("expectations"), issued: dt.date | None = None, pks: list[str] | None = None,
               force: bool = False, wait: float = 0.0, log: Path | None = None,
-              started: Started | None = None) -> Summary | State:
+              started: Started | None = None, sebar: bool = False, instansi: list[str] | None = None) -> Summary | State:
     """Ingest, paraf, capaian, render, convert and package one quarter of one agency (or of
     every agency under inputs/<year>/). Without a year and quarter (a scheduled run), the last
     quarter that ended before the run's scheduled date. PKs whose inputs, templates, suites and
@@ -319,11 +325,18 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
 
     The run's state tells a scheduler how it went: Completed when every PK was initialled and
     packaged, Completed named "Sebagian dikembalikan" when some were returned to their units,
-    Failed (with the summary as its data) when some PK or agency document failed."""
+    Failed (with the summary as its data) when some PK or agency document failed.
+
+    `sebar` (on a Prefect server with a work pool): one run of the agency deployment per agency
+    (`instansi`: only these), on whichever workers take them, gathered into the period's summary
+    and validation page; see fan_out."""
     logger = get_run_logger()
     if year is None or quarter is None:
         year, quarter = period_for(flow_run.get_scheduled_start_time())
         logger.info("Periode dari jadwal: tahun %d triwulan %d", year, quarter)
+    if sebar or instansi:
+        return fan_out(year, quarter, Path(inputs), Path(outputs), Path(templates), Path(expectations), issued, force,
+                       wait, instansi)
     with lock_stage.held(Path(outputs), year, quarter, run=flow_run.get_name() or "", wait=wait,
                          on_wait=logger.warning, taken=started.lock if started else None) as lock:
         if lock.taken_over:
@@ -347,6 +360,150 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
     return final_state(summary)
 
 
+# ---------------------------------------------------------------- fan-out per agency
+
+AGENCY_DEPLOYMENT = "sakip-instansi/instansi"  # prefect.yaml; flows/deployments.py serves the same
+AGENCY_ATTEMPTS = 3  # a run that crashed (its worker or machine died) is submitted again, on any worker
+POLL_SECONDS = 2.0
+
+
+def worker_name() -> str:
+    """The machine an agency's run ran on, as the operator knows it: SAKIP_PEKERJA when the
+    worker's environment names it, else the host name."""
+    return os.environ.get("SAKIP_PEKERJA") or socket.gethostname()
+
+
+def artifact_slug(text: str) -> str:
+    """Prefect artifact keys take lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
+
+
+def agency_run_name() -> str:
+    params = flow_run.get_parameters()
+    return (f"triwulan-{params.get('year')}-TW{params.get('quarter')}-{params.get('agency')}"
+            + ("-paksa" if params.get("force") else ""))
+
+
+@flow(name="sakip-instansi", flow_run_name=agency_run_name,
+      task_runner=ThreadPoolTaskRunner(max_workers=default_slots() + 1))
+def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("inputs"),
+                     outputs: Path = Path("outputs"), templates: Path = Path("templates"),
+                     expectations: Path = Path("expectations"), issued: dt.date | None = None,
+                     force: bool = False, wait: float = 0.0) -> Summary | State:
+    """One agency's quarter, as a run of the whole period does it for each: ingest, paraf,
+    capaian, documents, packages and the agency's recap and bundle. Its period-wide state goes to
+    outputs/<y>/TW<n>/.instansi/<agency>/ (the run that fanned it out gathers it); it holds the
+    period's lock shared and its agency's exclusively (sakip.outputs.lock)."""
+    logger = get_run_logger()
+    outputs = Path(outputs)
+    name = flow_run.get_name() or ""
+    with lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, shared=True), \
+            lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, agency=agency) as lock:
+        if lock.taken_over:
+            logger.warning("Kunci instansi %s dari run yang berhenti tanpa selesai (%s) diambil alih", agency, lock.taken_over)
+        if swept := sweep(state_dir(outputs, year, quarter, agency)):
+            logger.warning("Sisa run yang terhenti dibersihkan: %d berkas/folder sementara", len(swept))
+        with contextlib.ExitStack() as stack:
+            log = stack.enter_context(runlog.to_file(runlog.new_path(outputs, year, quarter, agency=agency)))
+            fingerprint = reuse.fingerprint(Path(inputs), year, Path(templates), Path(expectations))
+            unchanged = not force and reuse.expect_unchanged(outputs, year, quarter, fingerprint, agency)
+            converter = stack.enter_context(Converter())
+            checker = IsolatedSuites(Path(expectations), start=not unchanged)
+            summary = _stages(year, quarter, Path(inputs), outputs, Path(templates), Path(expectations), issued,
+                              None, force, converter, Path(log), checker, fingerprint, agency)
+    return final_state(summary)
+
+
+def _agency_run(agency: str, parameters: dict[str, Any], outputs: Path, year: int, quarter: int) -> tuple[Any, Summary | None]:
+    """Run the agency's deployment until it ends with the agency's own verdict: a run that ended
+    without writing its summary (crashed, its worker killed, its machine gone) is submitted again."""
+    from prefect.deployments import run_deployment
+
+    logger = get_run_logger()
+    run = None
+    for attempt in range(1, AGENCY_ATTEMPTS + 1):
+        # The key makes the request safe to repeat: Prefect's client retries a create that the
+        # busy server answered 503 after making the run, which once gave an agency two runs.
+        run = run_deployment(AGENCY_DEPLOYMENT, parameters=parameters, timeout=None, poll_interval=POLL_SECONDS,
+                             as_subflow=True, tags=["sakip", f"instansi-{artifact_slug(agency)}"],
+                             idempotency_key=f"{flow_run.get_id()}-{agency}-{attempt}")
+        summary = Summary.read(outputs, year, quarter, agency)
+        if summary is not None and summary.run_id == str(run.id):
+            return run, summary
+        state = run.state.name if run.state else "?"
+        # Only a crash is the machine's fault; a run that failed on its own would fail again.
+        again = bool(run.state and run.state.is_crashed()) and attempt < AGENCY_ATTEMPTS
+        logger.warning("Run instansi %s (%s) berakhir %s tanpa ringkasan (percobaan %d dari %d)%s", agency, run.name,
+                       state, attempt, AGENCY_ATTEMPTS, "; diulang" if again else "")
+        if not again:
+            break
+    return run, None
+
+
+def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
+            issued: dt.date | None, force: bool, wait: float, only: list[str] | None) -> Summary | State:
+    """The period as one run per agency on the work pool (AGENCY_DEPLOYMENT), all at once, each on
+    whichever worker takes it; then the period's summary, validation page and artifacts from
+    what each agency's run left (an agency not in `only` as its last run left it). Paths go to the
+    workers absolute: every machine must see outputs/ (and inputs/, templates/, expectations/) at
+    the same path."""
+    logger = get_run_logger()
+    names = list(ingest_stage.agencies(inputs, year))
+    if names == [""]:
+        raise ConfigError(f"{inputs / str(year)}: periode ini satu instansi (instansi.toml langsung di folder tahun); "
+                          "tidak ada yang dapat disebar per instansi: jalankan tanpa --sebar")
+    chosen = list(dict.fromkeys(only or names))
+    if unknown := [a for a in chosen if a not in names]:
+        raise ConfigError(f"{inputs / str(year)}: instansi tidak dikenal: {', '.join(unknown)} "
+                          f"(yang ada: {', '.join(names)})")
+    parameters = {"year": year, "quarter": quarter, "inputs": str(inputs.resolve()), "outputs": str(outputs.resolve()),
+                  "templates": str(templates.resolve()), "expectations": str(expectations.resolve()),
+                  "issued": issued.isoformat() if issued else None, "force": force, "wait": wait}
+    name = flow_run.get_name() or ""
+    clock = Stopwatch()
+    with lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, name=lock_stage.FANOUT_LOCK_FILE), \
+            lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, shared=True):
+        from flows.server import ensure_crash_detection
+
+        try:
+            if ensure_crash_detection():
+                logger.info("Otomasi deteksi run tanpa heartbeat dibuat di server Prefect")
+        except Exception as exc:  # noqa: BLE001 - a server without automations still runs, without the retry
+            logger.warning("Otomasi deteksi run tanpa heartbeat tidak dapat dibuat (%s): run instansi yang "
+                           "pekerjanya mati tidak akan diulang otomatis", exc)
+        logger.info("Menyebar %d instansi ke work pool (%s)", len(chosen), AGENCY_DEPLOYMENT)
+        with clock.stage("sebar"), ThreadPoolExecutor(len(chosen)) as pool:
+            # run_deployment links each run to this one through the run context, which a plain
+            # thread does not inherit.
+            futures = {a: pool.submit(contextvars.copy_context().run, _agency_run, a, {**parameters, "agency": a},
+                                      outputs, year, quarter) for a in chosen}
+            runs = {a: f.result() for a, f in futures.items()}
+        parts, record = [], {}
+        for agency in names:
+            run, summary = runs.get(agency, (None, Summary.read(outputs, year, quarter, agency)))
+            if agency not in runs and summary is not None:  # not rerun: as its last run left it
+                summary.rows = [replace(r, dari_run_sebelumnya=True) for r in summary.rows]
+            if summary is None:
+                why = f"run instansi {agency} tidak selesai" + (f" ({run.name}: {run.state.name})" if run and run.state else "")
+                summary = Summary(year, quarter, [], instansi_gagal=[f"instansi {agency}"], catatan=[why])
+                logger.error("%s", why)
+            parts.append(summary)
+            record[agency] = {"run": run.name if run else summary.run_id, "run_id": str(run.id) if run else summary.run_id,
+                              "status": (run.state.name if run and run.state else "dari run sebelumnya"),
+                              "pekerja": summary.pekerja, "selesai": summary.selesai}
+        summary = Summary.gathered(year, quarter, parts)
+        summary.instansi_run = record
+        summary.report = str(paraf_report.write_gathered_report(outputs, year, quarter,
+                                                                {r.pk: r.pejabat for r in summary.rows}, summary.orphans))
+        summary.run_id = str(flow_run.get_id() or "")
+        summary.timings = clock.seconds
+        summary.selesai = dt.datetime.now(JAKARTA).isoformat(timespec="seconds")
+        summary.write(outputs)
+        publish_artifacts(summary, {})
+    logger.info("Selesai (disebar): %s", ", ".join(f"{k} {v}" for k, v in summary.counts(this_run=True).items()))
+    return final_state(summary)
+
+
 def final_state(summary: Summary) -> Summary | State:
     """The summary itself (Completed), or a state that carries it and says what went wrong."""
     counts = summary.counts(this_run=True)
@@ -363,7 +520,10 @@ def final_state(summary: Summary) -> Summary | State:
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
             issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path,
-            checker: IsolatedSuites, fingerprint: str) -> Summary:
+            checker: IsolatedSuites, fingerprint: str, agency: str | None = None) -> Summary:
+    """The stages of a whole period, or (`agency`) of one agency's run of a fanned-out period,
+    which keeps its period-wide state (summary, paraf page, last verdicts, bundle keys, work
+    folder) in its state folder (files.state_dir)."""
     now = dt.datetime.now(JAKARTA)
     clock = Stopwatch()
     # The Prefect run id names the run in each manifest, so a package leads back to its run in the UI.
@@ -373,7 +533,10 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     # GX loads its suites in a child process while the workbooks are read; it ends when paraf is done.
     with checker:
         with clock.stage("ingest"):
-            period, notes = ingest(inputs, outputs, year, quarter, pks)
+            period, notes = ingest(inputs, outputs, year, quarter, pks, agency)
+            if agency is not None:  # what a killed run of this agency left in its PKs' folders
+                for pk in period.pk_codes():
+                    sweep(pk_dir(outputs, year, quarter, pk))
         unknown = sorted(set(pks or []) - set(period.pk_codes()))
         if not period.pk_codes():
             return Summary(year, quarter, [], period.orphans, unknown, clock.seconds)
@@ -383,11 +546,11 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         with clock.stage("paraf"):
             # Only a full run keeps or takes the last verdicts; --force checks again.
             key = None if pks or force else reuse.paraf_key(period, results, failed, list(run.suites))
-            last = reuse.read_last(outputs, year, quarter) if key else None
+            last = reuse.read_last(outputs, year, quarter, agency) if key else None
             reusable = last.verdicts if last and last.key == key else None
             verdicts, more = paraf(quote(period), quote(results), checker, failed, quote(reusable))
             if key and not more and (last is None or (last.key, last.fingerprint) != (key, fingerprint)):
-                reuse.remember(outputs, year, quarter, reuse.LastParaf(fingerprint, key, verdicts))
+                reuse.remember(outputs, year, quarter, reuse.LastParaf(fingerprint, key, verdicts), agency)
             failed.update(more)
     # LibreOffice starts only now that the GX child has ended, so that the two (~400 and ~180
     # MiB) are never resident together; its ~1 s start overlaps the corrections and the first
@@ -397,7 +560,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     with clock.stage("koreksi"):
         fixes, more = corrections(quote(period), quote(verdicts), outputs)
         failed.update(more)
-        report, more = paraf_records(quote(period), quote(verdicts), fixes, outputs, bool(pks))
+        report, more = paraf_records(quote(period), quote(verdicts), fixes, outputs, bool(pks), agency)
         if page_failure := more.pop("validasi.html", None):
             notes.append(page_failure)
         failed.update(more)
@@ -405,7 +568,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     if going and (early := render_stage.early_date_warning(year, quarter, issued or now.date())):
         get_run_logger().warning("%s", early)
         notes.append(early)
-    work = period_dir(outputs, year, quarter) / ".kerja"
+    work = state_dir(outputs, year, quarter, agency) / WORK_FOLDER
     try:
         with clock.stage("produksi"):
             plans = plan(quote(period), quote(going), templates, outputs, run.suites, issued, force)
@@ -413,21 +576,21 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
                 converter.warm_up()  # not warmed at the start of a rerun expected to be unchanged
             produced = produce(period, results, going, plans, templates, issued or now.date(), now, work, converter, run)
         # The recap and the LKjIP cover every PK of an agency: a run limited with --pk leaves them as they are.
-        agency = AgencyDocuments()
+        made = AgencyDocuments()
         if not pks:
             with clock.stage("instansi"):
                 keys = produce_stage.agency_keys(period, going, produced.packages, templates, inputs, issued, force)
-                agency = agency_documents(quote(period), quote(results), quote(going), templates, inputs, outputs,
+                made = agency_documents(quote(period), quote(results), quote(going), templates, inputs, outputs,
                                           issued or now.date(), now, work, quote(converter), quote(produced.packages),
-                                          keys, quote(run))
+                                          keys, quote(run), agency)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     summary = summarize(period, results, verdicts, fixes, produced, plans, failed)
     summary.unknown_pks = unknown
     summary.report = str(report or "")
-    summary.instansi = {label: str(doc) for label, doc in agency.documents.items()}
-    summary.instansi_gagal = [label for label, doc in agency.documents.items() if not isinstance(doc, Path)]
-    summary.catatan = notes + agency.notes
+    summary.instansi = {label: str(doc) for label, doc in made.documents.items()}
+    summary.instansi_gagal = [label for label, doc in made.documents.items() if not isinstance(doc, Path)]
+    summary.catatan = notes + made.notes
     summary.run_id = run.run_id
     summary.log = str(log)
     summary.selesai = dt.datetime.now(JAKARTA).isoformat(timespec="seconds")
@@ -435,16 +598,18 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     summary.timings = {**clock.seconds, **{f"produksi.{k}": v for k, v in produced.seconds.items()}}
     if pks:  # a rerun of some PKs: the period's summary keeps every other PK as the last run left it
         summary = summary.merged_into(Summary.read(outputs, year, quarter))
-    summary.write(outputs)
-    publish_artifacts(summary, verdicts)
+    if agency is not None:
+        summary.pekerja = worker_name()
+    summary.write(outputs, agency)
+    publish_artifacts(summary, verdicts, agency)
     get_run_logger().info("Selesai: %s; %d PK tetap dari revisi sebelumnya", ", ".join(f"{k} {v}" for k, v in summary.counts(this_run=True).items()),
                           len(produced.reused))
     return summary
 
 
-def publish_artifacts(summary: Summary, verdicts: dict[str, ParafResult]) -> None:
+def publish_artifacts(summary: Summary, verdicts: dict[str, ParafResult], agency: str | None = None) -> None:
     """A table of every PK and a list of the returned PKs and why, on the flow run in the Prefect UI."""
-    key = f"sakip-{summary.year}-tw{summary.quarter}"
+    key = f"sakip-{summary.year}-tw{summary.quarter}" + (f"-{artifact_slug(agency)}" if agency else "")
     table = [{"PK": r.pk, "Status": r.status, "Capaian": r.capaian,
               "Predikat": ", ".join(f"{k} {v}" for k, v in sorted(r.predikat.items())) or "-",
               "Revisi": (f"rev-{r.revisi:02d}" + (" (tetap)" if r.dipakai_ulang else "")

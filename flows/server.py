@@ -180,3 +180,52 @@ def drain_prefect(timeout: float = 5.0) -> None:
             worker.drain_all(timeout=timeout)
         except Exception:  # noqa: BLE001 - a run already finished; what is lost here is only UI logs
             logging.getLogger("sakip").warning("antrean %s tidak terkirim", worker.__name__, exc_info=True)
+
+
+# ---------------------------------------------------------------- runs whose machine died
+#
+# A worker killed, or its machine gone, leaves its flow run "Running" on the server for ever, and
+# the fanned-out period waiting on it. Prefect's answer (docs: "detect zombie flows") is heartbeat
+# events from each run (PREFECT_FLOWS_HEARTBEAT_FREQUENCY, set for the agency deployment in
+# prefect.yaml) and an automation that marks a run whose heartbeats stopped Crashed; the period's
+# run then submits that agency again, to whichever worker is alive.
+
+CRASH_AUTOMATION = "sakip: run tanpa detak jantung ditandai Crashed"
+HEARTBEAT_SECONDS = 30  # Prefect's minimum
+SILENCE_SECONDS = 3 * HEARTBEAT_SECONDS
+
+
+def ensure_crash_detection(silence: float = SILENCE_SECONDS) -> bool:
+    """Create the automation on the server the caller talks to, unless one by its name is there.
+    Returns whether it was created."""
+    from datetime import timedelta
+
+    from prefect.automations import Automation
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    try:
+        Automation.read(name=CRASH_AUTOMATION)
+        return False
+    except ValueError:  # none by that name
+        pass
+    Automation(
+        name=CRASH_AUTOMATION,
+        description="Menandai Crashed run yang berhenti mengirim heartbeat (mesin pekerja mati); "
+                    "run periode yang disebar lalu mengulang instansinya di pekerja lain.",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=silence),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED,
+                                    message="Tidak ada heartbeat: pekerja atau mesinnya berhenti")],
+    ).create()
+    return True

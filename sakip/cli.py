@@ -78,12 +78,19 @@ def run(
     pk: Annotated[Optional[list[str]], typer.Option("--pk", help="Proses hanya PK ini (boleh diulang).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Buat revisi baru setiap PK walaupun masukan, template, suite, dan versi sakip tidak berubah.")] = False,
     tunggu: Annotated[float, typer.Option("--tunggu", min=0, help="Bila periode ini sedang diproses run lain, tunggu paling lama sekian detik (bawaan: langsung berhenti).")] = 0,
+    sebar: Annotated[bool, typer.Option("--sebar", help="Sebar per instansi ke pekerja (worker) work pool server Prefect; butuh PREFECT_API_URL dan deployment sakip-instansi/instansi.")] = False,
+    instansi: Annotated[Optional[list[str]], typer.Option("--instansi", help="Dengan --sebar: proses ulang hanya instansi ini (boleh diulang); yang lain tetap seperti run terakhirnya.")] = None,
 ) -> None:
     """Jalankan alur triwulanan: baca, paraf, hitung capaian, susun laporan, buat paket PDF.
     PK yang masukannya tidak berubah sejak revisi terakhir tidak dibuat ulang."""
     issued = _parse_date(tanggal) if tanggal else None
     _preflight(inputs, year, quarter, templates, expectations)
     _quiet_environment()
+    if sebar or instansi:
+        if pk:
+            raise SakipError("--pk tidak dapat digabung dengan --sebar/--instansi: ulangi instansinya dengan --instansi")
+        _run_fanned_out(ctx, year, quarter, inputs, outputs, templates, expectations, issued, force, tunggu, instansi)
+        return
     # lazy: the stages of a run (suites loads pandas) are not for `sakip --help`
     from .outputs import lock as period_lock
     from .outputs import reuse, runlog
@@ -129,6 +136,45 @@ def run(
         raise SakipError(f"PK tidak ditemukan di {inputs / str(year)}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
         raise SakipError(f"tidak ada workbook PK di {inputs / str(year)}")
+    raise typer.Exit(summary.exit_code())
+
+
+def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, outputs: Path, templates: Path,
+                    expectations: Path, issued, force: bool, wait: float, agencies: list[str] | None) -> None:
+    """The period as one run per agency on a Prefect server's work pool (flows.quarterly.fan_out):
+    the agencies' runs go to the pool's workers, this process waits and gathers them."""
+    from .outputs import runlog
+    from .formatting import quarter_name
+    from .outputs.summary import Summary
+
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        from flows.server import running_server  # lazy: not for `sakip --help`
+
+        url = running_server()
+        if not url:
+            raise SakipError("--sebar membutuhkan server Prefect yang berjalan dengan work pool dan pekerjanya "
+                             "(atur PREFECT_API_URL; lihat README, \"Banyak mesin\")")
+        os.environ["PREFECT_API_URL"] = url
+    log = runlog.new_path(outputs, year, quarter)
+    with contextlib.ExitStack() as stack:
+        from flows.quarterly import quarterly  # lazy: Prefect reads PREFECT_API_URL when imported
+
+        stack.enter_context(runlog.to_file(log))
+        if not ctx.ensure_object(Options).verbose:
+            stack.enter_context(runlog.quiet_console())
+        typer.echo(f"sakip: menyebar {quarter_name(quarter)} Tahun {year} per instansi ke {url}; "
+                   f"catatan teknis di {log}", err=True)
+        state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
+                          issued=issued, force=force, wait=wait, log=log, sebar=True, instansi=agencies or None,
+                          return_state=True)
+        summary = state.result(raise_on_failure=False)
+        if not isinstance(summary, Summary):
+            _raise_from_run(summary, log, outputs)
+    if summary.rows:
+        _print_summary(summary, outputs)
+    for agency, info in summary.instansi_run.items():
+        typer.echo(f"  instansi {agency}: {info.get('status', '-')} di {info.get('pekerja') or '-'} ({info.get('run', '-')})")
     raise typer.Exit(summary.exit_code())
 
 

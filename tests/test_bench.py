@@ -133,3 +133,17 @@ def test_peer_renderers_write_the_same_text(tmp_path):
 def test_peer_templates_are_what_the_script_makes():
     for engine in make_templates.ENGINES:
         assert make_templates.template(engine).read_bytes() == make_templates.build(engine), engine
+
+
+def test_one_agency_of_a_regency_is_read_alone(tmp_path):
+    """An agency's run of a fanned-out period reads its own folder only; an agency the inputs do
+    not have is one message naming it and those that exist."""
+    from sakip.errors import ConfigError
+    from sakip.ingest import workbooks as ingest
+
+    codes = generate.generate(tmp_path, generate.Size.for_pks(24), seed=7)
+    period = ingest.read_period(tmp_path, 2026, 2, agency="opd02")
+    assert set(period.configs) == {"opd02"} and period.pk_codes() == codes["opd02"]
+    assert all(str(p).startswith(str(tmp_path / "2026/opd02")) for pk in period.pk_codes() for p in period.inputs_of(pk))
+    with pytest.raises(ConfigError, match="instansi 'opd09' tidak ada"):
+        ingest.read_period(tmp_path, 2026, 2, agency="opd09")

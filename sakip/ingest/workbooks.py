@@ -1087,7 +1087,8 @@ def _problems(pk: str, notes: Notes, quarter: int = 0) -> list[ReadProblem]:
             for n in notes]
 
 
-def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None) -> PeriodData:
+def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None,
+                agency: str | None = None) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period.
 
@@ -1097,9 +1098,14 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
     workbook under a PK code already read (for realisasi: in the same quarter) is not read
     further, and neither is one that names no PK of the period (an orphan). With `cache`
     (bacaan.folder of the outputs), unchanged workbooks are not parsed again (read_workbooks).
+    With `agency`, only that agency's folder is read (one agency's run of a fanned-out period).
     """
     base = inputs / str(year)
     roots = agencies(inputs, year)
+    if agency is not None:
+        if agency not in roots:
+            raise ConfigError(f"{base / agency / 'instansi.toml'}: instansi '{agency}' tidak ada di {base}")
+        roots = {agency: roots[agency]}
     configs = {name: config_mod.load(root / "instansi.toml") for name, root in roots.items()}
     # Folders listed once; every workbook read up front (in parallel), then judged in order.
     pk_books = {agency: workbooks(root / "pk") for agency, root in roots.items()}

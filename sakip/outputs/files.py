@@ -64,6 +64,18 @@ def agency_folder(outputs: Path, year: int, quarter: int, agency: str) -> Path:
     return period_dir(outputs, year, quarter) / f"{AGENCY_FOLDER}{agency_suffix(agency)}"
 
 
+# Where one agency's run, fanned out from a period's run (flows/quarterly.py, agency_quarterly),
+# keeps what a whole-period run keeps in the period's folder: its lock, summary, paraf page,
+# last verdicts and work folder. Hidden, so never taken for a PK's folder.
+STATE_FOLDER = ".instansi"
+
+
+def state_dir(outputs: Path, year: int, quarter: int, agency: str | None = None) -> Path:
+    """outputs/<y>/TW<n>/ for a whole-period run; outputs/<y>/TW<n>/.instansi/<agency>/ for one agency's."""
+    folder = period_dir(outputs, year, quarter)
+    return folder if agency is None else inside(folder / STATE_FOLDER, agency)
+
+
 def is_agency_folder(name: str) -> bool:
     return name == AGENCY_FOLDER or name.startswith(AGENCY_FOLDER + "_")
 

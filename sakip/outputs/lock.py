@@ -8,8 +8,19 @@ be guessed alive or dead. The file also says who holds it (pid, host, start, run
 message the second run prints; the holder clears it on a clean exit, so a record still present
 when the lock is taken is the trace of a run that died, reported as taken over.
 
-flock works across processes on one machine and, on Linux, over NFS (it is emulated with fcntl
-byte-range locks there), which covers a work pool sharing one outputs/ folder.
+A period fanned out per agency over a work pool (flows/quarterly.py) locks in two levels: each
+agency's run holds the period's lock shared and its agency's lock (in its state folder,
+files.state_dir) exclusively; the run that fans out holds the period's lock shared and the fan-out
+lock exclusively. A whole-period run, which wants the period's lock exclusively, therefore waits
+for every agency run, and two agency runs of one agency, or two fan-outs of one period, exclude
+each other.
+
+flock works across processes on one machine and, on Linux, over NFS (the client emulates it with
+fcntl byte-range locks, which the NFS server arbitrates: NLM for NFSv3, the protocol itself for
+NFSv4), which covers workers on several machines sharing one outputs/ folder. It relies on every
+machine mounting that folder over NFS with locking on (not `nolock`, not `local_lock=all`); SMB
+mounts map it to byte-range locks only with `nobrl` off, the default. An object store has no
+locks at all: outputs/ must be a filesystem.
 """
 
 from __future__ import annotations
@@ -27,9 +38,10 @@ from pathlib import Path
 
 from ..errors import SakipError
 from ..formatting import ROMAN, wib
-from .files import make_folder, period_dir, storage_error
+from .files import make_folder, period_dir, state_dir, storage_error
 
 LOCK_FILE = ".proses.lock"
+FANOUT_LOCK_FILE = ".sebar.lock"
 POLL_SECONDS = 0.5
 
 
@@ -68,28 +80,33 @@ class PeriodLock:
     path: Path
     fd: int
     taken_over: Holder | None = None
+    shared: bool = False  # held beside others: it wrote no holder record
 
     def release(self) -> None:
         if self.fd < 0:
             return
         try:
-            os.ftruncate(self.fd, 0)  # a clean exit leaves no holder record
+            if not self.shared:
+                os.ftruncate(self.fd, 0)  # a clean exit leaves no holder record
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         finally:
             os.close(self.fd)
             self.fd = -1
 
 
-def _label(year: int, quarter: int) -> str:
-    return f"{year} Triwulan {ROMAN[quarter]}"
+def _label(year: int, quarter: int, agency: str | None = None) -> str:
+    return f"{year} Triwulan {ROMAN[quarter]}" + (f" instansi {agency}" if agency else "")
 
 
 def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.0,
-            on_wait: Callable[[str], None] | None = None) -> PeriodLock:
-    """Take the period's lock. If another run holds it: refuse at once (wait 0), or wait up to
+            on_wait: Callable[[str], None] | None = None, agency: str | None = None, shared: bool = False,
+            name: str = LOCK_FILE) -> PeriodLock:
+    """Take the period's lock (with `agency`, that agency's; `name`, another lock of the same
+    folder), exclusively or `shared`. If another run holds it: refuse at once (wait 0), or wait up to
     `wait` seconds, calling `on_wait` once with a message saying who holds it."""
-    folder = make_folder(period_dir(outputs, year, quarter))
-    path = folder / LOCK_FILE
+    folder = make_folder(state_dir(outputs, year, quarter, agency))
+    path = folder / name
+    label = _label(year, quarter, agency)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -99,19 +116,22 @@ def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float =
     try:
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 holder = _holder(_read(fd))
-                who = f" oleh run lain ({holder})" if holder else " oleh run lain"
+                # An exclusive holder writes its record; holders beside each other are agency runs.
+                who = f" oleh run lain ({holder})" if holder else " oleh run per instansi yang sedang berjalan"
                 if time.monotonic() >= deadline:
                     waited = f" setelah menunggu {wait:.0f} detik" if wait else ""
-                    raise BusyError(f"{_label(year, quarter)} sedang diproses{who}{waited}; tunggu sampai selesai "
+                    raise BusyError(f"{label} sedang diproses{who}{waited}; tunggu sampai selesai "
                                     f"(lihat 'sakip status {year} {quarter}'), atau jalankan dengan --tunggu DETIK") from None
                 if not told and on_wait is not None:
-                    on_wait(f"{_label(year, quarter)} sedang diproses{who}; menunggu paling lama {wait:.0f} detik ...")
+                    on_wait(f"{label} sedang diproses{who}; menunggu paling lama {wait:.0f} detik ...")
                     told = True
                 time.sleep(POLL_SECONDS)
+        if shared:
+            return PeriodLock(path, fd, shared=True)
         stale = _holder(_read(fd))
         record = {"pid": os.getpid(), "host": socket.gethostname(), "mulai": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                   "run": run}
@@ -129,7 +149,8 @@ def acquire(outputs: Path, year: int, quarter: int, run: str = "", wait: float =
 
 @contextlib.contextmanager
 def held(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.0,
-         on_wait: Callable[[str], None] | None = None, taken: PeriodLock | None = None) -> Iterator[PeriodLock]:
+         on_wait: Callable[[str], None] | None = None, taken: PeriodLock | None = None,
+         agency: str | None = None, shared: bool = False, name: str = LOCK_FILE) -> Iterator[PeriodLock]:
     """The period's lock for the block: taken here and released after it, or `taken`, the lock
     the caller holds already (`sakip run` takes it before it starts the flow, so that a busy
     period is one line, not a failed flow run), which stays the caller's to release. The caller
@@ -140,7 +161,7 @@ def held(outputs: Path, year: int, quarter: int, run: str = "", wait: float = 0.
             raise ValueError(f"{taken.path}: not a held lock of {_label(year, quarter)}")
         yield PeriodLock(taken.path, -1)
         return
-    lock = acquire(outputs, year, quarter, run, wait, on_wait)
+    lock = acquire(outputs, year, quarter, run, wait, on_wait, agency, shared, name)
     try:
         yield lock
     finally:

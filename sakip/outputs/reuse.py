@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..pdf.manifest import code_version
 from . import sealed
-from .files import period_dir, write_bytes
+from .files import state_dir, write_bytes
 
 CACHE_FILE = ".paraf-terakhir.pickle"
 log = logging.getLogger("sakip")
@@ -85,8 +85,8 @@ def _canonical(period: Any) -> Any:
             for f in dataclasses.fields(period) if not f.name.startswith("_") for value in [getattr(period, f.name)]]
 
 
-def read_last(outputs: Path, year: int, quarter: int) -> LastParaf | None:
-    path = period_dir(outputs, year, quarter) / CACHE_FILE
+def read_last(outputs: Path, year: int, quarter: int, agency: str | None = None) -> LastParaf | None:
+    path = state_dir(outputs, year, quarter, agency) / CACHE_FILE
     try:
         last = sealed.unseal(path.read_bytes())
     except OSError:
@@ -97,17 +97,17 @@ def read_last(outputs: Path, year: int, quarter: int) -> LastParaf | None:
     return last
 
 
-def expect_unchanged(outputs: Path, year: int, quarter: int, current: str) -> bool:
+def expect_unchanged(outputs: Path, year: int, quarter: int, current: str, agency: str | None = None) -> bool:
     """Whether the last full run read the same files (a prediction: see the module's text)."""
-    last = read_last(outputs, year, quarter)
+    last = read_last(outputs, year, quarter, agency)
     return last is not None and last.fingerprint == current
 
 
-def remember(outputs: Path, year: int, quarter: int, last: LastParaf) -> None:
+def remember(outputs: Path, year: int, quarter: int, last: LastParaf, agency: str | None = None) -> None:
     """Keep the verdicts for the next run; a failure to write costs that run time, not this one."""
     try:
         blob = sealed.seal(last)
         if blob is not None:
-            write_bytes(period_dir(outputs, year, quarter) / CACHE_FILE, blob)
+            write_bytes(state_dir(outputs, year, quarter, agency) / CACHE_FILE, blob)
     except OSError:
         log.info("verdik paraf tidak disimpan untuk run berikutnya", exc_info=True)

@@ -13,13 +13,14 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import socket
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..formatting import JAKARTA
-from .files import make_folder, period_dir
+from .files import make_folder, period_dir, safe_component
 
 LOG_DIR = "log"
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -27,11 +28,13 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 _CONSOLE_LOGGERS = ("", "uvicorn", "fastapi", "prefect._internal")
 
 
-def new_path(outputs: Path, year: int, quarter: int, when: dt.datetime | None = None) -> Path:
-    """A new log file's path for a run of this period (its folder made)."""
+def new_path(outputs: Path, year: int, quarter: int, when: dt.datetime | None = None, agency: str | None = None) -> Path:
+    """A new log file's path for a run of this period (its folder made); an agency's run of a
+    fanned-out period names its agency and machine (workers on several machines write here)."""
     when = when or dt.datetime.now(JAKARTA)
     folder = make_folder(period_dir(outputs, year, quarter) / LOG_DIR)
-    return folder / f"{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    tag = f"-{safe_component(agency)}-{safe_component(socket.gethostname())}" if agency is not None else ""
+    return folder / f"{when:%Y%m%d-%H%M%S}{tag}-{os.getpid()}.log"
 
 
 class _LogFile(logging.FileHandler):

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from .files import period_dir, write_bytes
+from .files import state_dir, write_bytes
 
 STATUSES = ("PARAF", "DIKEMBALIKAN", "GAGAL")
 SUMMARY_FILE = "ringkasan.json"
@@ -51,6 +51,8 @@ class Summary:
     log: str = ""  # the run's log file (third-party messages and tracebacks go there, not to the console)
     run_id: str = ""
     selesai: str = ""  # when the run ended (ISO, WIB)
+    pekerja: str = ""  # the machine (Prefect worker) an agency's run of a fanned-out period ran on
+    instansi_run: dict[str, dict[str, str]] = field(default_factory=dict)  # fan-out: agency -> its run
 
     def counts(self, this_run: bool = False) -> dict[str, int]:
         """PKs per status (`this_run`: only the PKs this run processed, not those a rerun kept)."""
@@ -69,9 +71,10 @@ class Summary:
         return EXIT_RETURNED if counts["DIKEMBALIKAN"] else EXIT_OK
 
     @classmethod
-    def read(cls, outputs: Path, year: int, quarter: int) -> "Summary | None":
-        """The period's last summary, or None when there is none or it cannot be read as one."""
-        path = period_dir(outputs, year, quarter) / SUMMARY_FILE
+    def read(cls, outputs: Path, year: int, quarter: int, agency: str | None = None) -> "Summary | None":
+        """The period's last summary (with `agency`, that agency's, of a fanned-out period), or
+        None when there is none or it cannot be read as one."""
+        path = state_dir(outputs, year, quarter, agency) / SUMMARY_FILE
         try:
             data = json.loads(path.read_bytes())
             rows = [Row(**{k: v for k, v in r.items() if k in _ROW_FIELDS}) for r in data["pk"]]
@@ -79,7 +82,11 @@ class Summary:
                 return None
             return cls(year, quarter, rows, list(data.get("berkas_tanpa_pk") or []),
                        report=str(data.get("laporan_pemeriksaan") or ""),
-                       instansi=dict(data.get("dokumen_instansi") or {}), catatan=list(data.get("catatan") or []))
+                       instansi=dict(data.get("dokumen_instansi") or {}), catatan=list(data.get("catatan") or []),
+                       instansi_gagal=list(data.get("dokumen_instansi_gagal") or []),
+                       timings=dict(data.get("durasi_detik") or {}), log=str(data.get("log") or ""),
+                       run_id=str(data.get("run_id") or ""), selesai=str(data.get("selesai") or ""),
+                       pekerja=str(data.get("pekerja") or ""), instansi_run=dict(data.get("instansi_run") or {}))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
@@ -93,13 +100,30 @@ class Summary:
         return replace(self, rows=self.rows + kept, instansi={**before.instansi, **self.instansi},
                        orphans=self.orphans or before.orphans)
 
-    def write(self, outputs: Path) -> Path:
+    @classmethod
+    def gathered(cls, year: int, quarter: int, parts: list["Summary"]) -> "Summary":
+        """The period's summary from its agencies' runs, in the order given (the inputs' order of
+        agencies, as a whole-period run lists them)."""
+        out = cls(year, quarter, [])
+        for part in parts:
+            out.rows += part.rows
+            out.orphans += [o for o in part.orphans if o not in out.orphans]
+            out.instansi.update(part.instansi)
+            out.instansi_gagal += part.instansi_gagal
+            out.catatan += [c for c in part.catatan if c not in out.catatan]
+        return out
+
+    def write(self, outputs: Path, agency: str | None = None) -> Path:
         data = {"tahun": self.year, "triwulan": self.quarter, "pk": [asdict(r) for r in self.rows],
                 "berkas_tanpa_pk": self.orphans, "laporan_pemeriksaan": self.report,
                 "dokumen_instansi": self.instansi, "catatan": self.catatan, "durasi_detik": self.timings,
                 "dokumen_instansi_gagal": self.instansi_gagal, "log": self.log,
                 "run_id": self.run_id, "selesai": self.selesai, "kode_keluar": self.exit_code()}
-        return write_bytes(period_dir(outputs, self.year, self.quarter) / SUMMARY_FILE,
+        if self.pekerja:
+            data["pekerja"] = self.pekerja
+        if self.instansi_run:
+            data["instansi_run"] = self.instansi_run
+        return write_bytes(state_dir(outputs, self.year, self.quarter, agency) / SUMMARY_FILE,
                            json.dumps(data, ensure_ascii=False, indent=2).encode())
 
 

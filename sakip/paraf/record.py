@@ -15,6 +15,7 @@ and findings, in one self-contained HTML file that opens in any browser without 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ from .. import __version__
 from ..errors import visible
 from ..formatting import quarter_name, wib
 from ..model import PeriodData
-from ..outputs.files import period_dir, pk_dir, write_bytes
+from ..outputs.files import period_dir, pk_dir, state_dir, write_bytes
 from .suites import ParafResult
 
 # The code that gives the rules their meaning (custom expectation types, the checks GX cannot
@@ -191,16 +192,22 @@ def earlier_entries(folder: Path, exclude: set[str]) -> list[dict[str, Any]]:
     return out
 
 
+REPORT_FILE = "validasi.html"
+
+
 def write_report(period: PeriodData, verdicts: dict[str, ParafResult], corrections: dict[str, list[Path]],
-                 outputs: Path, keep_others: bool = False) -> Path:
+                 outputs: Path, keep_others: bool = False, agency: str | None = None) -> Path:
     """validasi.html for the period: every PK's verdict and findings, and every rule's outcome.
     `keep_others` (a rerun with --pk): the period's other PKs stay on the page as their last
-    check left them."""
+    check left them. With `agency` (its run in a fanned-out period), the page of that agency's
+    PKs, in its state folder; the period's page is then gathered (write_gathered_report)."""
     folder = period_dir(outputs, period.year, period.quarter)
+    target = state_dir(outputs, period.year, period.quarter, agency) / REPORT_FILE
     names = dict(zip(period.pks["pk"], period.pks["nama"])) if not period.pks.empty else {}
     pks, failing = [], {}
     for pk, result in verdicts.items():
-        links = [{"nama": p.name, "href": Path(os.path.relpath(p, folder)).as_posix()} for p in corrections.get(pk, [])]
+        links = [{"nama": p.name, "href": Path(os.path.relpath(p, target.parent)).as_posix()}
+                 for p in corrections.get(pk, [])]
         pks.append({"pk": pk, "anchor": _anchor(pk),
                     "instansi": period.config_for(pk).instansi.nama, "pejabat": names.get(pk) or "-",
                     "status": result.verdict, "galat": len(result.errors), "peringatan": len(result.warnings),
@@ -218,12 +225,41 @@ def write_report(period: PeriodData, verdicts: dict[str, ParafResult], correctio
     first = next(iter(verdicts.values()), ParafResult("", "PARAF"))
     rules = [{"suite": c.suite, "id": c.id, "tingkat": c.severity, "uraian": c.description,
               "gagal": failing.get(f"{c.suite}.{c.id}", [])} for c in first.checks]
-    checked = first.checked_at
+    return _write_page(target, period.year, period.quarter, first.checked_at, pks, rules, first.suites, period.orphans)
+
+
+def _write_page(target: Path, year: int, quarter: int, checked: Any, pks: list[dict[str, Any]],
+                rules: list[dict[str, Any]], suites: Any, orphans: list[str]) -> Path:
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["terlihat"] = visible  # file and sheet names as they are, never reordering the page (U+202E)
     html = env.from_string(_PAGE).render(
-        tahun=period.year, triwulan=quarter_name(period.quarter), versi=__version__,
+        tahun=year, triwulan=quarter_name(quarter), versi=__version__,
         waktu=wib(checked) if checked else "-",
         jumlah={v: sum(1 for p in pks if p["status"] == v) for v in ("PARAF", "DIKEMBALIKAN")},
-        pks=pks, aturan=rules, suite=first.suites, kode_sha=rule_code_sha256(), berkas_tanpa_pk=period.orphans)
-    return write_bytes(folder / "validasi.html", html.encode())
+        pks=pks, aturan=rules, suite=suites, kode_sha=rule_code_sha256(), berkas_tanpa_pk=orphans)
+    return write_bytes(target, html.encode())
+
+
+def write_gathered_report(outputs: Path, year: int, quarter: int, officials: dict[str, str],
+                          orphans: list[str]) -> Path:
+    """The period's validasi.html after its agencies ran apart: every PK in `officials` (PK ->
+    official, in the period's order) as its paraf.json records it, the rules as those records
+    list them."""
+    folder = period_dir(outputs, year, quarter)
+    entries = {e["pk"]: e for e in earlier_entries(folder, set())}
+    pks, failing, rules, checked, suites = [], {}, [], None, None
+    for pk, official in officials.items():
+        entry = entries.get(pk)
+        if entry is None:  # failed before its paraf record was written
+            continue
+        pks.append({**entry, "pejabat": official or "-", "sebelumnya": False})
+        for key in entry["gagal"]:
+            failing.setdefault(key, []).append(pk)
+        if not rules:
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                data = json.loads((folder / pk / RECORD_FILE).read_bytes())
+                rules = [{k: r[k] for k in ("suite", "id", "tingkat", "uraian")} for r in data["aturan"]]
+                checked, suites = data.get("diperiksa_pada"), data.get("suite")
+    for rule in rules:
+        rule["gagal"] = failing.get(f"{rule['suite']}.{rule['id']}", [])
+    return _write_page(folder / REPORT_FILE, year, quarter, checked, pks, rules, suites or [], orphans)

@@ -45,7 +45,7 @@ from ..errors import RetryableConversionError
 from ..isolation import Failures, each, guarded
 from .manifest import RunInfo, code_version, sha256
 from .package import package_name
-from ..outputs.files import agency_folder, agency_suffix, period_dir, pk_dir
+from ..outputs.files import agency_folder, agency_suffix, period_dir, pk_dir, state_dir
 from ..model import PeriodData
 from ..paraf import record as paraf_report
 from ..paraf.suites import ParafResult
@@ -453,7 +453,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                    templates: Path, inputs: Path, outputs: Path, issued: dt.date, created: dt.datetime, work: Path,
                    earlier: "list[reports.EarlierYear] | None" = None, converter: Converter | None = None,
                    packages: dict[str, Path | str] | None = None,
-                   keys: dict[str, AgencyKeys] | None = None, run: RunInfo | None = None) -> AgencyDocuments:
+                   keys: dict[str, AgencyKeys] | None = None, run: RunInfo | None = None,
+                   scope: str | None = None) -> AgencyDocuments:
     """The agency recap of the quarter (every quarter) and the LKjIP (at Triwulan IV), one each per
     agency, in revisions like a PK's package (`agency_folder`/rev-NN, made by `make`); and, given
     the run's `packages`, each agency's bundle of them. An agency whose keys (agency_keys,
@@ -464,7 +465,8 @@ def produce_agency(period: "PeriodData", capaian: dict[str, PKResult], verdicts:
                              render_stage.Period(period.year, period.quarter, issued), created, run or RunInfo(), out.notes)
     plans = agency_plans(period, keys, outputs)
     bundle_todo = set()
-    bundle_record_file = period_dir(outputs, period.year, period.quarter) / BUNDLE_RECORD
+    # `scope`: one agency's run of a fanned-out period keeps its own record beside its other state.
+    bundle_record_file = state_dir(outputs, period.year, period.quarter, scope) / BUNDLE_RECORD
     bundles_before = revisions.read_json(bundle_record_file)
     for agency, p in plans.items():
         before = bundles_before.get(agency, {})

@@ -48,16 +48,20 @@ def expected_runs(after: dt.datetime, n: int) -> list[dt.datetime]:
 
 
 def test_prefect_yaml_and_serve_declare_the_same_deployments():
-    from flows.deployments import RERUN, SCHEDULED, deployments
+    from flows.deployments import AGENCY, RERUN, SCHEDULED, deployments
+    from flows.quarterly import AGENCY_DEPLOYMENT
 
     declared = {d["name"]: d for d in prefect_yaml()["deployments"]}
-    assert set(declared) == {SCHEDULED, RERUN}
+    assert set(declared) == {SCHEDULED, RERUN, AGENCY}
     [schedule] = declared[SCHEDULED]["schedules"]
     assert (schedule["cron"], schedule["timezone"]) == (CRON, TIMEZONE)
-    assert "schedules" not in declared[RERUN]
-    assert {d["entrypoint"] for d in declared.values()} == {"flows/quarterly.py:quarterly"}
+    assert "schedules" not in declared[RERUN] and "schedules" not in declared[AGENCY]
+    assert {declared[n]["entrypoint"] for n in (SCHEDULED, RERUN)} == {"flows/quarterly.py:quarterly"}
+    assert declared[AGENCY]["entrypoint"] == "flows/quarterly.py:agency_quarterly"
     served = {d.name: d for d in deployments(Path("/i"), Path("/o"), Path("/t"), Path("/e"))}
-    assert set(served) == {SCHEDULED, RERUN}
+    assert set(served) == {SCHEDULED, RERUN, AGENCY}
+    # the name the fan-out submits to is the one deployed: <flow name>/<deployment name>
+    assert f"{served[AGENCY].flow_name}/{AGENCY}" == AGENCY_DEPLOYMENT
     [cron] = served[SCHEDULED].schedules
     assert (cron.schedule.cron, cron.schedule.timezone) == (CRON, TIMEZONE)
     assert not served[RERUN].schedules

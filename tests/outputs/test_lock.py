@@ -120,3 +120,83 @@ def test_cli_run_on_a_busy_period_is_one_line_and_writes_nothing(tmp_path):
     assert run.stderr.startswith("galat: 2026 Triwulan II sedang diproses oleh run lain")
     assert "Traceback" not in run.stdout + run.stderr
     assert sorted(p.name for p in outputs.rglob("*")) == sorted(["2026", "TW2", lock.LOCK_FILE])
+
+
+# --- issue 25: agency runs of a fanned-out period, on several machines ----------------------------
+
+HOLD_AS = """
+import sys, time
+from pathlib import Path
+from sakip.outputs import lock
+kind, agency = sys.argv[3], sys.argv[4] or None
+held = lock.acquire(Path(sys.argv[1]), 2026, 2, run="uji-" + kind, shared=kind == "bersama", agency=agency)
+print("ok", flush=True)
+time.sleep(float(sys.argv[2]))
+held.release()
+"""
+
+
+def holding(outputs: Path, kind: str, agency: str = "", seconds: float = 30) -> subprocess.Popen:
+    """Another process (as another machine would be) holding the period's lock exclusively
+    ("periode"), or shared ("bersama"), or an agency's ("instansi", with `agency`)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_AS, str(outputs), str(seconds), kind, agency], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ok"
+    return proc
+
+
+def test_agency_runs_share_the_period_and_exclude_a_whole_period_run(tmp_path):
+    """Two agencies' runs hold the period shared beside each other; a whole-period run is refused
+    while they do, and names no holder it does not know; the same agency twice is refused."""
+    procs = [holding(tmp_path, "bersama"), holding(tmp_path, "bersama")]  # two agency runs' period locks
+    try:
+        mine = lock.acquire(tmp_path, 2026, 2, shared=True)  # a third beside them
+        mine.release()
+        with pytest.raises(BusyError) as refused:
+            lock.acquire(tmp_path, 2026, 2)
+        assert str(refused.value).startswith("2026 Triwulan II sedang diproses oleh run per instansi yang sedang berjalan")
+        procs.append(holding(tmp_path, "instansi", "opd01"))
+        with pytest.raises(BusyError) as refused:
+            lock.acquire(tmp_path, 2026, 2, agency="opd01")
+        assert str(refused.value).startswith("2026 Triwulan II instansi opd01 sedang diproses oleh run lain (PID")
+        lock.acquire(tmp_path, 2026, 2, agency="opd02").release()  # another agency is free
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    lock.acquire(tmp_path, 2026, 2).release()  # all gone: the period is free
+
+
+def test_a_whole_period_run_keeps_agency_runs_out(tmp_path):
+    proc = holding(tmp_path, "periode")
+    try:
+        with pytest.raises(BusyError, match="oleh run lain \\(PID"):
+            lock.acquire(tmp_path, 2026, 2, shared=True)
+    finally:
+        proc.kill()
+        proc.wait()
+    # killed holding it (kill -9, a machine gone): the kernel dropped the lock
+    lock.acquire(tmp_path, 2026, 2, shared=True).release()
+
+
+def test_a_shared_holder_leaves_the_exclusive_holders_record_alone(tmp_path):
+    """A shared lock writes no record (there may be many); releasing it does not erase the
+    record of a dead exclusive holder either, which the next exclusive run reports as taken over."""
+    proc = holding(tmp_path, "periode")
+    proc.kill()
+    proc.wait()
+    lock.acquire(tmp_path, 2026, 2, shared=True).release()
+    taken = lock.acquire(tmp_path, 2026, 2)
+    try:
+        assert taken.taken_over is not None and taken.taken_over.run == "uji-periode"
+    finally:
+        taken.release()
+
+
+def test_an_agency_from_data_cannot_place_its_lock_outside_outputs(tmp_path):
+    from sakip.outputs.files import STATE_FOLDER, state_dir
+
+    for name in ("../../x", "/etc", "..", ".instansi"):
+        folder = state_dir(tmp_path, 2026, 2, name)
+        assert folder.resolve().is_relative_to((tmp_path / "2026/TW2" / STATE_FOLDER).resolve())
+    assert state_dir(tmp_path, 2026, 2) == tmp_path / "2026/TW2"

@@ -62,3 +62,24 @@ def test_a_damaged_summary_is_not_merged_and_never_crashes(tmp_path, content):
 
 def test_no_summary_yet(tmp_path):
     assert Summary.read(tmp_path, 2026, 2) is None
+
+
+def test_the_period_gathered_from_its_agencies_runs_reads_back_whole(tmp_path):
+    from sakip.outputs.summary import Row, Summary
+
+    def part(agency: str, status: str) -> Summary:
+        return Summary(2026, 2, [Row(pk=f"PK-{agency}", pejabat="A", status=status, capaian="-", galat=0, peringatan=0)],
+                       orphans=["x.xlsx"], instansi={f"rekap_{agency}": f"/o/{agency}.pdf"},
+                       catatan=["catatan sama"], instansi_gagal=[f"bundel_{agency}"] if status == "GAGAL" else [],
+                       pekerja=f"mesin-{agency}")
+
+    parts = [part("a", "PARAF"), part("b", "GAGAL"), part("c", "DIKEMBALIKAN")]
+    for agency, p in zip("abc", parts):
+        p.write(tmp_path, agency)
+        assert Summary.read(tmp_path, 2026, 2, agency) == p  # every field an agency's run keeps
+    whole = Summary.gathered(2026, 2, parts)
+    assert [r.pk for r in whole.rows] == ["PK-a", "PK-b", "PK-c"]
+    assert whole.orphans == ["x.xlsx"] and whole.catatan == ["catatan sama"]
+    assert whole.instansi == {"rekap_a": "/o/a.pdf", "rekap_b": "/o/b.pdf", "rekap_c": "/o/c.pdf"}
+    assert whole.instansi_gagal == ["bundel_b"] and whole.exit_code() == 3
+    assert Summary.read(tmp_path, 2026, 2) is None  # the agencies' summaries are not the period's
