@@ -478,6 +478,8 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
             futures = {a: pool.submit(contextvars.copy_context().run, _agency_run, a, {**parameters, "agency": a},
                                       outputs, year, quarter) for a in chosen}
             runs = {a: f.result() for a, f in futures.items()}
+        before = Summary.read(outputs, year, quarter)
+        earlier = before.instansi_run if before else {}
         parts, record = [], {}
         for agency in names:
             run, summary = runs.get(agency, (None, Summary.read(outputs, year, quarter, agency)))
@@ -488,6 +490,9 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
                 summary = Summary(year, quarter, [], instansi_gagal=[f"instansi {agency}"], catatan=[why])
                 logger.error("%s", why)
             parts.append(summary)
+            if run is None and agency in earlier:  # not rerun: as the period's last gathering named it
+                record[agency] = {**earlier[agency], "status": "dari run sebelumnya"}
+                continue
             record[agency] = {"run": run.name if run else summary.run_id, "run_id": str(run.id) if run else summary.run_id,
                               "status": (run.state.name if run and run.state else "dari run sebelumnya"),
                               "pekerja": summary.pekerja, "selesai": summary.selesai}

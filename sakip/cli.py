@@ -440,6 +440,8 @@ def status(
     from .outputs import status as status_mod
 
     report = status_mod.period_status(outputs, year, quarter)
+    if report.agencies and (running := _running_agencies(year, quarter)):
+        report.agencies = status_mod.agency_states(outputs, year, quarter, running)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
         return
@@ -468,10 +470,40 @@ def status(
         for r in report.documents:
             table.add_row(*(_plain(c, lines=True) for c in (r.pk, *revision(r), "\n".join(filter(None, (r.package, r.note))))))
         console.print(table)
+    if report.agencies:
+        table = Table(title="Instansi (disebar per instansi)")
+        for col in ("Instansi", "Keadaan", "PK", "Pekerja", "Selesai", "Run"):
+            table.add_column(col, overflow="fold")
+        for a in report.agencies:
+            table.add_row(*(_plain(c, lines=True) for c in (a.agency, a.state, str(a.pks or "-"), a.worker or "-",
+                                                             wib(a.finished) if a.finished else "-", a.run or "-")))
+        console.print(table)
+        typer.echo(f"Ulang satu instansi setelah koreksi: sakip run {year} {quarter} --sebar --instansi <instansi>")
     for problem in report.problems:
         console.print(Text("catatan: ", style="yellow") + _plain(problem))
     finished = wib(report.finished) if report.finished else "-"
     typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {finished}).")
+
+
+def _running_agencies(year: int, quarter: int) -> set[str]:
+    """Agencies whose run a reachable Prefect server reports running; none without a server."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        from flows.server import running_server  # lazy
+
+        url = running_server()
+    if not url:
+        return set()
+    import httpx  # lazy: only when a server answers
+
+    prefix = f"triwulan-{year}-TW{quarter}-"
+    try:
+        runs = httpx.post(f"{url.rstrip('/')}/flow_runs/filter", timeout=3, json={
+            "flow_runs": {"name": {"like_": prefix}, "state": {"type": {"any_": ["RUNNING", "PENDING", "SCHEDULED"]}}},
+            "limit": 200}).json()
+        return {r["name"][len(prefix):] for r in runs if isinstance(r, dict) and str(r.get("name", "")).startswith(prefix)}
+    except (httpx.HTTPError, ValueError, TypeError, KeyError):
+        return set()
 
 
 @app.command()

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import SakipError, visible
 from ..formatting import JAKARTA
 from ..pdf.manifest import library_logs, manifest_path
-from .files import is_agency_folder, period_dir, pk_dir
+from .files import STATE_FOLDER, is_agency_folder, period_dir, pk_dir
 from .revisions import LATEST, is_revision, latest, package_in, revisions
 from .summary import SUMMARY_FILE
 
@@ -44,6 +44,18 @@ class PKStatus:
 
 
 @dataclass
+class AgencyStatus:
+    """One agency of a period fanned out per agency (flows/quarterly.py, fan_out)."""
+
+    agency: str
+    state: str = "-"  # selesai / dikembalikan sebagian / gagal / berjalan / belum dikumpulkan / belum dijalankan
+    worker: str = ""  # the machine its last run ran on
+    run: str = ""  # the Prefect flow run's name
+    finished: str = ""  # ISO
+    pks: int = 0
+
+
+@dataclass
 class PeriodStatus:
     year: int
     quarter: int
@@ -52,6 +64,7 @@ class PeriodStatus:
     last_run: str = ""
     finished: str = ""
     problems: list[str] = field(default_factory=list)  # damage of the period's own files ("rusak: ...")
+    agencies: list[AgencyStatus] = field(default_factory=list)  # a fanned-out period's agencies
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -278,6 +291,7 @@ def period_status(outputs: Path, year: int, quarter: int) -> PeriodStatus:
         except OSError as exc:  # a PK folder that cannot be read: that PK only
             row.note = _join(row.note, f"rusak: {_shown(pk_folder, folder)}: folder tidak dapat dibaca ({_errno(exc)})")
             out.rows.append(row)
+    out.agencies = agency_states(outputs, year, quarter)
     for agency in (p for p in subfolders if is_agency_folder(p.name)):
         try:
             rev, note = _latest(agency, folder)
@@ -305,3 +319,39 @@ def _pk_folder(outputs: Path, year: int, quarter: int, pk: str) -> Path | None:
         return pk_dir(outputs, year, quarter, pk)
     except (SakipError, OSError, RuntimeError):  # RuntimeError: a symlink loop where the folder is
         return None
+
+
+_EXIT_STATES = {0: "selesai", 2: "selesai, sebagian PK dikembalikan", 3: "selesai, ada yang gagal"}
+
+
+def agency_states(outputs: Path, year: int, quarter: int, running: set[str] | None = None) -> list[AgencyStatus]:
+    """Each agency that ran on its own in a fanned-out period, from what its run left in its
+    state folder and what the period's run gathered. `running`: agencies whose run the Prefect
+    server reports running (the caller asks it; this module reads files only)."""
+    from .summary import Summary
+
+    base = period_dir(outputs, year, quarter) / STATE_FOLDER
+    try:
+        names = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.is_symlink())
+    except OSError:
+        return []
+    period = Summary.read(outputs, year, quarter)
+    gathered = period.instansi_run if period else {}
+    out = []
+    for name in names:
+        row = AgencyStatus(name)
+        mine = Summary.read(outputs, year, quarter, name)
+        if mine is not None:
+            row.worker, row.finished, row.pks = mine.pekerja, mine.selesai, len(mine.rows)
+            row.run = gathered.get(name, {}).get("run", "")
+            row.state = _EXIT_STATES.get(mine.exit_code(), "gagal")
+            if gathered.get(name, {}).get("run_id") not in (mine.run_id, None) or name not in gathered:
+                row.state += " (belum dikumpulkan ke ringkasan periode)"
+        elif name in gathered:
+            row.state, row.run = "gagal: " + str(gathered[name].get("status", "-")), gathered[name].get("run", "")
+        else:
+            row.state = "belum selesai"
+        if running and name in running:
+            row.state = "berjalan"
+        out.append(row)
+    return out

@@ -380,3 +380,30 @@ def test_the_cli_on_a_period_damaged_everywhere_prints_no_traceback(period):
     assert "menunjuk 'rev-09'" in rows["PK-A"]["note"] and "bukan JSON yang sah" in rows["PK-A"]["note"]
     assert rows["PK-C"]["verdict"] == "GAGAL"
     assert "tidak dapat dibuka sebagai PDF" in data["documents"][0]["note"]
+
+
+def test_a_fanned_out_periods_agencies_each_with_their_state(tmp_path):
+    """`sakip status` of a period fanned out per agency: done (and how), failed before writing
+    its summary, done but not yet gathered, and running as the Prefect server reports it."""
+    from sakip.outputs.status import agency_states
+    from sakip.outputs.summary import Row, Summary
+
+    def row(pk: str, status: str) -> Row:
+        return Row(pk=pk, pejabat="A", status=status, capaian="-", galat=0, peringatan=0)
+
+    Summary(2026, 2, [row("PK-1", "PARAF")], run_id="r1", pekerja="w1", selesai="2026-07-10T08:00:00+07:00").write(tmp_path, "opd01")
+    Summary(2026, 2, [row("PK-2", "DIKEMBALIKAN")], run_id="r2", pekerja="w2").write(tmp_path, "opd02")
+    Summary(2026, 2, [row("PK-4", "PARAF")], run_id="r4-baru", pekerja="w2").write(tmp_path, "opd04")
+    (tmp_path / "2026/TW2/.instansi/opd03").mkdir(parents=True)  # its run died before its summary
+    Summary(2026, 2, [], instansi_run={
+        "opd01": {"run": "triwulan-2026-TW2-opd01", "run_id": "r1", "status": "Completed"},
+        "opd02": {"run": "triwulan-2026-TW2-opd02", "run_id": "r2", "status": "Sebagian dikembalikan"},
+        "opd03": {"run": "triwulan-2026-TW2-opd03", "run_id": "r3", "status": "Crashed"},
+        "opd04": {"run": "triwulan-2026-TW2-opd04", "run_id": "r4", "status": "Completed"}}).write(tmp_path)
+    states = {a.agency: a for a in agency_states(tmp_path, 2026, 2)}
+    assert states["opd01"].state == "selesai" and states["opd01"].worker == "w1" and states["opd01"].pks == 1
+    assert states["opd02"].state == "selesai, sebagian PK dikembalikan"
+    assert states["opd03"].state == "gagal: Crashed" and states["opd03"].run == "triwulan-2026-TW2-opd03"
+    assert states["opd04"].state == "selesai (belum dikumpulkan ke ringkasan periode)"
+    assert agency_states(tmp_path, 2026, 2, running={"opd03"})[2].state == "berjalan"
+    assert agency_states(tmp_path, 2026, 1) == []  # a period never fanned out has none
