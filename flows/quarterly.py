@@ -32,12 +32,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
+from flows.server import ensure_crash_detection
 from sakip.capaian import rules as capaian_stage
 from sakip.outputs import reuse, runlog
 from sakip.ingest import bacaan
@@ -417,8 +419,6 @@ def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("
 def _agency_run(agency: str, parameters: dict[str, Any], outputs: Path, year: int, quarter: int) -> tuple[Any, Summary | None]:
     """Run the agency's deployment until it ends with the agency's own verdict: a run that ended
     without writing its summary (crashed, its worker killed, its machine gone) is submitted again."""
-    from prefect.deployments import run_deployment
-
     logger = get_run_logger()
     run = None
     for attempt in range(1, AGENCY_ATTEMPTS + 1):
@@ -463,8 +463,6 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     clock = Stopwatch()
     with lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, name=lock_stage.FANOUT_LOCK_FILE), \
             lock_stage.held(outputs, year, quarter, run=name, wait=wait, on_wait=logger.warning, shared=True):
-        from flows.server import ensure_crash_detection
-
         try:
             if ensure_crash_detection():
                 logger.info("Otomasi deteksi run tanpa heartbeat dibuat di server Prefect")

@@ -15,6 +15,7 @@ import sys
 import time
 import tomllib
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 from sakip.errors import SakipError
@@ -198,13 +199,13 @@ SILENCE_SECONDS = 3 * HEARTBEAT_SECONDS
 def ensure_crash_detection(silence: float = SILENCE_SECONDS) -> bool:
     """Create the automation on the server the caller talks to, unless one by its name is there.
     Returns whether it was created."""
-    from datetime import timedelta
-
-    from prefect.automations import Automation
-    from prefect.client.schemas.objects import StateType
-    from prefect.events.actions import ChangeFlowRunState
-    from prefect.events.schemas.automations import EventTrigger, Posture
-    from prefect.events.schemas.events import ResourceSpecification
+    # This module must not import Prefect, which fixes its settings when imported (sakip run
+    # sets PREFECT_API_URL after importing this module).
+    from prefect.automations import Automation  # lazy: Prefect's settings, see above
+    from prefect.client.schemas.objects import StateType  # lazy: as above
+    from prefect.events.actions import ChangeFlowRunState  # lazy: as above
+    from prefect.events.schemas.automations import EventTrigger, Posture  # lazy: as above
+    from prefect.events.schemas.events import ResourceSpecification  # lazy: as above
 
     try:
         Automation.read(name=CRASH_AUTOMATION)

@@ -143,6 +143,7 @@ def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, o
                     expectations: Path, issued, force: bool, wait: float, agencies: list[str] | None) -> None:
     """The period as one run per agency on a Prefect server's work pool (flows.quarterly.fan_out):
     the agencies' runs go to the pool's workers, this process waits and gathers them."""
+    # lazy: like every stage, not for `sakip --help`
     from .outputs import runlog
     from .formatting import quarter_name
     from .outputs.summary import Summary
@@ -489,7 +490,7 @@ def _running_agencies(year: int, quarter: int) -> set[str]:
     """Agencies whose run a reachable Prefect server reports running; none without a server."""
     url = os.environ.get("PREFECT_API_URL")
     if not url:
-        from flows.server import running_server  # lazy
+        from flows.server import running_server  # lazy: flows.server (http.client, ssl) is not for `sakip --help`
 
         url = running_server()
     if not url:

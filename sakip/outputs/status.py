@@ -25,7 +25,7 @@ from ..formatting import JAKARTA
 from ..pdf.manifest import library_logs, manifest_path
 from .files import STATE_FOLDER, is_agency_folder, period_dir, pk_dir
 from .revisions import LATEST, is_revision, latest, package_in, revisions
-from .summary import SUMMARY_FILE
+from .summary import SUMMARY_FILE, Summary
 
 MAX_JSON = 64 << 20  # bytes; a period's summary of thousands of PKs is a few MB
 
@@ -328,8 +328,6 @@ def agency_states(outputs: Path, year: int, quarter: int, running: set[str] | No
     """Each agency that ran on its own in a fanned-out period, from what its run left in its
     state folder and what the period's run gathered. `running`: agencies whose run the Prefect
     server reports running (the caller asks it; this module reads files only)."""
-    from .summary import Summary
-
     base = period_dir(outputs, year, quarter) / STATE_FOLDER
     try:
         names = sorted(p.name for p in base.iterdir() if p.is_dir() and not p.is_symlink())
