@@ -91,12 +91,15 @@ class Started:
 
 @task(name="ingest", cache_policy=NO_CACHE)
 def ingest(inputs: Path, outputs: Path, year: int, quarter: int, pks: list[str] | None,
-           agency: str | None = None) -> tuple[PeriodData, list[str]]:
+           agency: str | None = None, shared: dict[str, Any] | None = None) -> tuple[PeriodData, list[str]]:
     """Read instansi.toml and the PK and realisasi workbooks (only `pks` when given), and where
     each PK's earlier quarters stand in the runs recorded under `outputs` (period.standing: paraf
     returns a PK with an earlier quarter not initialled). Returns the period and notes for the
-    operator."""
-    period = ingest_stage.read_period(inputs, year, quarter, cache=bacaan.folder(outputs), agency=agency)
+    operator. `agency` and `shared` (its part of ingest shared_codes): one agency's run of a
+    fanned-out period."""
+    shared = shared or {}
+    period = ingest_stage.read_period(inputs, year, quarter, cache=bacaan.folder(outputs), agency=agency,
+                                      taken=shared.get("diambil"), copies=shared.get("salinan"))
     if pks:
         period = period.only(pks)
     period.standing, notes = earlier_stage.received_standing(period, outputs)
@@ -391,11 +394,12 @@ def agency_run_name() -> str:
 def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("inputs"),
                      outputs: Path = Path("outputs"), templates: Path = Path("templates"),
                      expectations: Path = Path("expectations"), issued: dt.date | None = None,
-                     force: bool = False, wait: float = 0.0) -> Summary | State:
+                     force: bool = False, wait: float = 0.0, kode_bersama: dict[str, Any] | None = None) -> Summary | State:
     """One agency's quarter, as a run of the whole period does it for each: ingest, paraf,
     capaian, documents, packages and the agency's recap and bundle. Its period-wide state goes to
     outputs/<y>/TW<n>/.instansi/<agency>/ (the run that fanned it out gathers it); it holds the
-    period's lock shared and its agency's exclusively (sakip.outputs.lock)."""
+    period's lock shared and its agency's exclusively (sakip.outputs.lock). `kode_bersama`: its
+    part of ingest shared_codes (PK codes that workbooks of other agencies use too)."""
     logger = get_run_logger()
     outputs = Path(outputs)
     name = flow_run.get_name() or ""
@@ -412,7 +416,7 @@ def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("
             converter = stack.enter_context(Converter())
             checker = IsolatedSuites(Path(expectations), start=not unchanged)
             summary = _stages(year, quarter, Path(inputs), outputs, Path(templates), Path(expectations), issued,
-                              None, force, converter, Path(log), checker, fingerprint, agency)
+                              None, force, converter, Path(log), checker, fingerprint, agency, kode_bersama)
     return final_state(summary)
 
 
@@ -469,11 +473,20 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         except Exception as exc:  # noqa: BLE001 - a server without automations still runs, without the retry
             logger.warning("Otomasi deteksi run tanpa heartbeat tidak dapat dibuat (%s): run instansi yang "
                            "pekerjanya mati tidak akan diulang otomatis", exc)
+        with clock.stage("kode"):
+            # Each agency's run reads only its own folder: which PK codes another agency took
+            # first is known only here (read into the cache the agencies' runs read from).
+            shared = ingest_stage.shared_codes(inputs.resolve(), year, cache=bacaan.folder(outputs))
+        for agency, part in shared.items():
+            if part["diambil"]:
+                logger.warning("Instansi %s memakai kode PK yang sudah dipakai instansi lain: %s (dikembalikan)",
+                               agency, ", ".join(f"{c} ({w})" for c, w in part["diambil"].items()))
         logger.info("Menyebar %d instansi ke work pool (%s)", len(chosen), AGENCY_DEPLOYMENT)
         with clock.stage("sebar"), ThreadPoolExecutor(len(chosen)) as pool:
             # run_deployment links each run to this one through the run context, which a plain
             # thread does not inherit.
-            futures = {a: pool.submit(contextvars.copy_context().run, _agency_run, a, {**parameters, "agency": a},
+            futures = {a: pool.submit(contextvars.copy_context().run, _agency_run, a,
+                                      {**parameters, "agency": a, "kode_bersama": shared.get(a)},
                                       outputs, year, quarter) for a in chosen}
             runs = {a: f.result() for a, f in futures.items()}
         before = Summary.read(outputs, year, quarter)
@@ -523,7 +536,8 @@ def final_state(summary: Summary) -> Summary | State:
 
 def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
             issued: dt.date | None, pks: list[str] | None, force: bool, converter: Converter, log: Path,
-            checker: IsolatedSuites, fingerprint: str, agency: str | None = None) -> Summary:
+            checker: IsolatedSuites, fingerprint: str, agency: str | None = None,
+            shared: dict[str, Any] | None = None) -> Summary:
     """The stages of a whole period, or (`agency`) of one agency's run of a fanned-out period,
     which keeps its period-wide state (summary, paraf page, last verdicts, bundle keys, work
     folder) in its state folder (files.state_dir)."""
@@ -536,7 +550,7 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     # GX loads its suites in a child process while the workbooks are read; it ends when paraf is done.
     with checker:
         with clock.stage("ingest"):
-            period, notes = ingest(inputs, outputs, year, quarter, pks, agency)
+            period, notes = ingest(inputs, outputs, year, quarter, pks, agency, shared)
             if agency is not None:  # what a killed run of this agency left in its PKs' folders
                 for pk in period.pk_codes():
                     sweep(pk_dir(outputs, year, quarter, pk))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 import urllib.request
@@ -85,10 +87,12 @@ class PrefectServer:
     `home` is its PREFECT_HOME (database, logs); None keeps Prefect's default, so that the
     history of an office's runs survives restarts."""
 
-    def __init__(self, home: Path | None = None, port: int | None = None, ui: bool = False) -> None:
+    def __init__(self, home: Path | None = None, port: int | None = None, ui: bool = False,
+                 database_url: str | None = None) -> None:
         self.home = home
         self.port = port or free_port()
         self.ui = ui
+        self.database_url = database_url  # None: Prefect's SQLite file in `home`
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.proc: subprocess.Popen | None = None
 
@@ -97,6 +101,8 @@ class PrefectServer:
                "PREFECT_UI_ENABLED": "true" if self.ui else "false"}
         if self.home:
             env["PREFECT_HOME"] = str(self.home)
+        if self.database_url:
+            env["PREFECT_API_DATABASE_CONNECTION_URL"] = self.database_url
         env.pop("PREFECT_API_URL", None)
         self.proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
                                       "127.0.0.1", "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
@@ -115,6 +121,73 @@ class PrefectServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, 9)
                 self.proc.wait()
+
+
+class PostgresCluster:
+    """`with PostgresCluster() as pg:` runs a private PostgreSQL cluster (Debian's postgresql
+    binaries) on a free loopback port, with a database `prefect` and trust authentication for
+    loopback only; `pg.url` is the URL for PREFECT_API_DATABASE_CONNECTION_URL. For the tests and
+    the benchmark: an office uses its system cluster (README, "Server Prefect di PostgreSQL").
+
+    PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user that
+    Debian's package creates, in a folder of its own under the temporary folder."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"postgresql+asyncpg://prefect@127.0.0.1:{self.port}/prefect"
+        self.dir: Path | None = None
+        self._as: list[str] = []
+
+    @staticmethod
+    def bin_dir() -> Path | None:
+        """The newest installed server's binaries (/usr/lib/postgresql/<major>/bin), or None."""
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name))
+        return found[-1].parent if found else None
+
+    def _run(self, *cmd: str) -> None:
+        done = subprocess.run([*self._as, *cmd], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        if done.returncode:
+            raise SakipError(f"PostgreSQL: {' '.join(cmd[:2])} gagal: {(done.stderr or done.stdout).strip()[-300:]}")
+
+    def __enter__(self) -> "PostgresCluster":
+        binaries = self.bin_dir()
+        if binaries is None:
+            raise SakipError("PostgreSQL belum terpasang (Debian: apt-get install postgresql)")
+        self.dir = Path(tempfile.mkdtemp(prefix="sakip-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+        data = self.dir / "data"
+        try:
+            self._run(str(binaries / "initdb"), "-D", str(data), "-U", "prefect", "--auth=trust", "-E", "UTF8",
+                      "--no-sync")
+            # loopback TCP only; the socket in the cluster's own folder, not /var/run/postgresql
+            self._run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"), "-w", "-o",
+                      f"-h 127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off", "start")
+            self._run(str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "prefect", "prefect")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def query(self, sql: str) -> str:
+        """One value from psql (tests check that the server's rows are here, not in SQLite)."""
+        binaries = self.bin_dir()
+        assert binaries is not None
+        done = subprocess.run([*self._as, str(binaries / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                               "prefect", "-d", "prefect", "-tAc", sql], capture_output=True, text=True, timeout=60,
+                              check=True)
+        return done.stdout.strip()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.dir is None:
+            return
+        binaries = self.bin_dir()
+        if binaries and (self.dir / "data" / "postmaster.pid").exists():
+            subprocess.run([*self._as, str(binaries / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
+                            "-w", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None
 
 
 class RunServer:

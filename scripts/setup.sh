@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 # libreoffice-calc-nogui: tests open the workbooks sakip writes the way Calc does (formula injection).
 # python3-uno: the warm converter drives LibreOffice over UNO from Debian's /usr/bin/python3.
-APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf)
+# postgresql: the database Prefect advises for a server with many workers (README, "Banyak mesin");
+# the fan-out test runs its server on a private cluster of it.
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf postgresql)
 
 as_root() { [ "$(id -u)" = 0 ]; }
 

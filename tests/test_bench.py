@@ -147,3 +147,46 @@ def test_one_agency_of_a_regency_is_read_alone(tmp_path):
     assert all(str(p).startswith(str(tmp_path / "2026/opd02")) for pk in period.pk_codes() for p in period.inputs_of(pk))
     with pytest.raises(ConfigError, match="instansi 'opd09' tidak ada"):
         ingest.read_period(tmp_path, 2026, 2, agency="opd09")
+
+
+def test_a_pk_code_two_agencies_use_is_judged_alike_fanned_out(tmp_path):
+    """A fanned-out period reads each agency alone; what the run that fans out reads first
+    (shared_codes) makes the agencies' reads judge a PK code that two agencies' workbooks use
+    exactly as one read of the whole period does: the later workbook is not taken, and the PK
+    that took the code is returned with it (same submissions, same orphans, one owner per code)."""
+    from sakip.ingest import workbooks as ingest
+
+    codes = generate.generate(tmp_path, generate.Size(agencies=3, pks_per_agency=2, indicators=2), seed=7)
+    base = tmp_path / "2026"
+    first, second = codes["opd01"][0], codes["opd02"][0]
+    copies = {f"opd01/pk/{first}.xlsx": [f"opd02/pk/{first}.xlsx", "opd03/pk/salinan.xlsx"],
+              f"opd02/pk/{second}.xlsx": [f"opd03/pk/{second}-b.xlsx"],
+              f"opd01/realisasi/tw2/{first}.xlsx": [f"opd02/realisasi/tw2/{first}.xlsx"]}
+    for source, targets in copies.items():
+        for target in targets:
+            (base / target).write_bytes((base / source).read_bytes())
+
+    shared = ingest.shared_codes(tmp_path, 2026)
+    assert shared == {
+        "opd01": {"diambil": {}, "salinan": [f"opd02/pk/{first}.xlsx", "opd03/pk/salinan.xlsx"]},
+        "opd02": {"diambil": {first: f"opd01/pk/{first}.xlsx"}, "salinan": [f"opd03/pk/{second}-b.xlsx"]},
+        "opd03": {"diambil": {first: f"opd01/pk/{first}.xlsx", second: f"opd02/pk/{second}.xlsx"}, "salinan": []}}
+    whole = ingest.read_period(tmp_path, 2026, 2)
+    parts = [ingest.read_period(tmp_path, 2026, 2, agency=a, taken=shared.get(a, {}).get("diambil"),
+                                copies=shared.get(a, {}).get("salinan")) for a in codes]
+
+    def key(sub):
+        return (sub.kind, sub.agency, sub.quarter, sub.shown)
+
+    assert sorted((p for part in parts for p in part.submissions), key=key) == sorted(whole.submissions, key=key)
+    assert sorted(o for part in parts for o in part.orphans) == sorted(whole.orphans)
+    assert [c for part in parts for c in part.pk_codes()] == whole.pk_codes() == [c for cs in codes.values() for c in cs]
+    returned = {(s.agency, s.shown): s.taken_by for s in whole.submissions if s.taken_by}
+    assert returned == {("opd02", f"opd02/pk/{first}.xlsx"): f"opd01/pk/{first}.xlsx",
+                        ("opd03", "opd03/pk/salinan.xlsx"): f"opd01/pk/{first}.xlsx",
+                        ("opd03", f"opd03/pk/{second}-b.xlsx"): f"opd02/pk/{second}.xlsx"}
+    # each copy is judged in the run of the agency that owns its code, whose PK it returns
+    owner = {s.shown for s in parts[0].submissions if s.taken_by}
+    assert owner == {f"opd02/pk/{first}.xlsx", "opd03/pk/salinan.xlsx"}
+    # without what the others took, an agency's read would take the code a second time
+    assert first in ingest.read_period(tmp_path, 2026, 2, agency="opd02").pk_codes()

@@ -1087,8 +1087,41 @@ def _problems(pk: str, notes: Notes, quarter: int = 0) -> list[ReadProblem]:
             for n in notes]
 
 
+def shared_codes(inputs: Path, year: int, cache: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Per agency concerned, what a read of that agency alone cannot see of PK codes that
+    workbooks of two agencies use: {"diambil": {code: workbook of an earlier agency that took
+    it}, "salinan": [workbooks of later agencies under a code this agency took]} (as shown, in
+    the order read_period reads them).
+
+    A fanned-out period reads each agency on its own (read_period with `agency`), where such a
+    code would be read twice, two runs would write one PK's folder, and neither would return it.
+    The run that fans out reads the PK workbooks first (into the same cache the agencies' runs
+    then read from) and gives each agency's run its part of this (read_period's `taken` and
+    `copies`), so that both are judged exactly as one read of the whole period judges them."""
+    base = inputs / str(year)
+    roots = agencies(inputs, year)
+    books = {agency: workbooks(root / "pk") for agency, root in roots.items()}
+    jobs = [("pk", path, str(path.relative_to(base))) for found in books.values() for path in found]
+    read = dict(zip((j[1] for j in jobs), read_workbooks(jobs, cache=cache)))
+    first: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
+    out: dict[str, dict[str, Any]] = {}
+    for agency, found in books.items():
+        for path in found:
+            result = read[path]
+            if isinstance(result, InputError):
+                continue  # no code to take; read_period reports it in its agency's run
+            code, shown = result[0]["pk"], str(path.relative_to(base))
+            if code not in first:
+                first[code] = (agency, shown)
+            elif first[code][0] != agency:
+                out.setdefault(agency, {"diambil": {}, "salinan": []})["diambil"][code] = first[code][1]
+                out.setdefault(first[code][0], {"diambil": {}, "salinan": []})["salinan"].append(shown)
+    return out
+
+
 def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None,
-                agency: str | None = None) -> PeriodData:
+                agency: str | None = None, taken: dict[str, str] | None = None,
+                copies: list[str] | None = None) -> PeriodData:
     """Read instansi.toml, every PK workbook and the realisasi workbooks of quarters 1..quarter,
     for each agency of the period.
 
@@ -1098,7 +1131,10 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
     workbook under a PK code already read (for realisasi: in the same quarter) is not read
     further, and neither is one that names no PK of the period (an orphan). With `cache`
     (bacaan.folder of the outputs), unchanged workbooks are not parsed again (read_workbooks).
-    With `agency`, only that agency's folder is read (one agency's run of a fanned-out period).
+    With `agency`, only that agency's folder is read (one agency's run of a fanned-out period),
+    `taken` and `copies` are that agency's part of shared_codes: a workbook of this agency under
+    a code an earlier agency took is not read further, and another agency's workbook under a code
+    this one took is a submission of that code not read further, as in a read of the whole period.
     """
     base = inputs / str(year)
     roots = agencies(inputs, year)
@@ -1113,10 +1149,12 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
                   for agency, root in roots.items() for q in range(1, quarter + 1)}
     jobs = [("pk", path, str(path.relative_to(base))) for books in pk_books.values() for path in books]
     jobs += [("realisasi", path, str(path.relative_to(base))) for books in real_books.values() for path in books]
+    jobs += [("pk", base / shown, shown) for shown in copies or []]
     read = dict(zip((j[1] for j in jobs), read_workbooks(jobs, cache=cache)))
     submissions: list[Submission] = []
     pks, indicators, budgets, orphans = [], [], [], []
     seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
+    seen.update((code, ("", shown)) for code, shown in (taken or {}).items())
     for agency, root in roots.items():
         for path in pk_books[agency]:
             shown = str(path.relative_to(base))
@@ -1136,6 +1174,8 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
             identity = Identity(pk["pk_loc"], pk["tahun"], pk["tahun_loc"], pk["nip"], pk["nip_loc"])
             problems = tuple(_problems(code, pk.pop("catatan")))
             if code in seen:
+                if seen[code][0] == "":  # an earlier agency's (taken): judged in that agency's run, as its copy
+                    continue
                 submissions.append(Submission("pk", code, agency, 0, shown, identity, problems, taken_by=seen[code][1]))
                 continue
             seen[code] = (agency, shown)
@@ -1145,6 +1185,15 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
             pks.append(pk)
             indicators += [{"pk": code, **r} for r in rows]
             budgets += [{"pk": code, **b} for b in budget]
+    for shown in copies or []:  # other agencies' workbooks under this agency's codes
+        result = read[base / shown]
+        if isinstance(result, InputError) or seen.get(result[0]["pk"], ("",))[0] not in roots:
+            continue  # changed since the run that fanned out read it: that agency's run judges it
+        code = result[0]["pk"]
+        identity = Identity(result[0]["pk_loc"], result[0]["tahun"], result[0]["tahun_loc"], result[0]["nip"],
+                            result[0]["nip_loc"])
+        submissions.append(Submission("pk", code, shown.split("/", 1)[0], 0, shown, identity,
+                                      tuple(_problems(code, dict(result[0])["catatan"])), taken_by=seen[code][1]))
 
     realisasi, realisasi_budget = [], []
     received: dict[tuple[str, int], str] = {}  # (PK, quarter) -> its workbook as shown, read or refused

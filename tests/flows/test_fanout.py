@@ -5,6 +5,8 @@ folder), as issue 25 asks:
 - both workers run agencies (the API's records and each agency's summary say which);
 - the packages verify and equal those of a one-machine `sakip run` of the same inputs (data.json
   identical; packages equal in text and signature fields, times and run ids aside);
+- the server keeps its records in PostgreSQL, as README advises for many workers (the API's child
+  runs are rows of its flow_run table);
 - a worker killed in the middle of an agency: the server marks its run Crashed when its heartbeats
   stop (the automation sakip creates), the period's run submits the agency again, the other worker
   completes it, and nothing half-written stays in outputs/.
@@ -26,7 +28,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from flows.server import PrefectServer
+from flows.server import PostgresCluster, PrefectServer
 from sakip.outputs.files import leftovers
 from sakip.pdf import manifest
 from sakip.pdf.package import signature_fields
@@ -69,6 +71,8 @@ def _sakip(args: list[str], env: dict, cwd: Path, log: Path) -> subprocess.Popen
 def test_a_period_fanned_out_over_two_workers(tmp_path):
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice not installed")
+    if PostgresCluster.bin_dir() is None:
+        pytest.skip("PostgreSQL not installed (make setup installs it)")
     from bench import generate
 
     inputs, shared, single = tmp_path / "inputs", tmp_path / "bersama", tmp_path / "satu-mesin"
@@ -79,7 +83,8 @@ def test_a_period_fanned_out_over_two_workers(tmp_path):
     workers: dict[str, subprocess.Popen] = {}
     started: list[subprocess.Popen] = []
     with contextlib.ExitStack() as stack:
-        server = stack.enter_context(PrefectServer(home=tmp_path / "prefect"))
+        pg = stack.enter_context(PostgresCluster())
+        server = stack.enter_context(PrefectServer(home=tmp_path / "prefect", database_url=pg.url))
         env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": server.url,
                "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_WORKER_QUERY_SECONDS": "1"}
         stack.callback(lambda: [_stop(p) for p in reversed(started)])
@@ -113,6 +118,9 @@ def test_a_period_fanned_out_over_two_workers(tmp_path):
         assert {r["id"] for r in runs} == {a["run_id"] for a in summary["instansi_run"].values()}
         # each run's process was a worker's child: the API's records say both workers ran some
         assert log.read_text().count("instansi opd") == 4
+        assert not (tmp_path / "prefect" / "prefect.db").exists()
+        assert pg.query("select count(*) from flow_run where name like 'triwulan-2026-TW2-opd%' "
+                        "and state_type = 'COMPLETED'") == "4"
         parent = http.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": ["triwulan-2026-TW2"]}}}).json()
         assert {r["parent_task_run_id"] is not None for r in runs} == {True} and len(parent) == 1
 
