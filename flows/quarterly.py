@@ -32,6 +32,8 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
@@ -370,6 +372,8 @@ def quarterly(year: int | None = None, quarter: int | None = None, inputs: Path 
 AGENCY_DEPLOYMENT = "sakip-instansi/instansi"  # prefect.yaml; flows/deployments.py serves the same
 AGENCY_ATTEMPTS = 3  # a run that crashed (its worker or machine died) is submitted again, on any worker
 POLL_SECONDS = 2.0
+POLL_BATCH = 200  # runs read per request while the period's run waits
+SUBMITTERS = 8  # runs created at once: each is two requests, and a province has thousands
 
 
 def worker_name() -> str:
@@ -420,28 +424,62 @@ def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("
     return final_state(summary)
 
 
-def _agency_run(agency: str, parameters: dict[str, Any], outputs: Path, year: int, quarter: int) -> tuple[Any, Summary | None]:
-    """Run the agency's deployment until it ends with the agency's own verdict: a run that ended
-    without writing its summary (crashed, its worker killed, its machine gone) is submitted again."""
+def _submit(agency: str, parameters: dict[str, Any], attempt: int) -> Any:
+    """Create the agency's run on the work pool and return it at once (fan_out waits for all)."""
+    # The key makes the request safe to repeat: Prefect's client retries a create that the
+    # busy server answered 503 after making the run, which once gave an agency two runs.
+    return run_deployment(AGENCY_DEPLOYMENT, parameters=parameters, timeout=0, as_subflow=True,
+                          tags=["sakip", f"instansi-{artifact_slug(agency)}"],
+                          idempotency_key=f"{flow_run.get_id()}-{agency}-{attempt}")
+
+
+def _await_agencies(chosen: list[str], parameters: dict[str, dict[str, Any]], outputs: Path, year: int,
+                    quarter: int) -> dict[str, tuple[Any, Summary | None]]:
+    """Submit every agency's run, then wait until each ends with the agency's own verdict: a run
+    that ended without writing its summary after crashing (its worker killed, its machine gone)
+    is submitted again, up to AGENCY_ATTEMPTS; one that failed on its own is not (it would fail
+    again). Returns, per agency, its last run and its summary (None: it did not finish).
+
+    One request per POLL_BATCH runs every POLL_SECONDS, whatever the number of agencies: a
+    thread per agency polling its own run would put 2,000 requests a second on the server for a
+    province of 4,000 agencies."""
     logger = get_run_logger()
-    run = None
-    for attempt in range(1, AGENCY_ATTEMPTS + 1):
-        # The key makes the request safe to repeat: Prefect's client retries a create that the
-        # busy server answered 503 after making the run, which once gave an agency two runs.
-        run = run_deployment(AGENCY_DEPLOYMENT, parameters=parameters, timeout=None, poll_interval=POLL_SECONDS,
-                             as_subflow=True, tags=["sakip", f"instansi-{artifact_slug(agency)}"],
-                             idempotency_key=f"{flow_run.get_id()}-{agency}-{attempt}")
-        summary = Summary.read(outputs, year, quarter, agency)
-        if summary is not None and summary.run_id == str(run.id):
-            return run, summary
-        state = run.state.name if run.state else "?"
-        # Only a crash is the machine's fault; a run that failed on its own would fail again.
-        again = bool(run.state and run.state.is_crashed()) and attempt < AGENCY_ATTEMPTS
-        logger.warning("Run instansi %s (%s) berakhir %s tanpa ringkasan (percobaan %d dari %d)%s", agency, run.name,
-                       state, attempt, AGENCY_ATTEMPTS, "; diulang" if again else "")
-        if not again:
-            break
-    return run, None
+
+    def submit_all(batch: list[tuple[str, int]]) -> dict[str, Any]:
+        # run_deployment links each run to this one through the run context, which a plain
+        # thread does not inherit.
+        with ThreadPoolExecutor(min(SUBMITTERS, len(batch))) as pool:
+            futures = {a: pool.submit(contextvars.copy_context().run, _submit, a, parameters[a], n) for a, n in batch}
+            return {a: f.result() for a, f in futures.items()}
+
+    attempts = dict.fromkeys(chosen, 1)
+    waiting = submit_all([(a, 1) for a in chosen])
+    ended: dict[str, tuple[Any, Summary | None]] = {}
+    with get_client(sync_client=True) as client:
+        while waiting:
+            time.sleep(POLL_SECONDS)
+            by_id = {run.id: agency for agency, run in waiting.items()}
+            ids = list(by_id)
+            for i in range(0, len(ids), POLL_BATCH):
+                for run in client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids[i:i + POLL_BATCH])),
+                                                 limit=POLL_BATCH):
+                    if run.state is None or not run.state.is_final():
+                        continue
+                    agency = by_id[run.id]
+                    del waiting[agency]
+                    summary = Summary.read(outputs, year, quarter, agency)
+                    if summary is not None and summary.run_id == str(run.id):
+                        ended[agency] = (run, summary)
+                        continue
+                    again = run.state.is_crashed() and attempts[agency] < AGENCY_ATTEMPTS
+                    logger.warning("Run instansi %s (%s) berakhir %s tanpa ringkasan (percobaan %d dari %d)%s", agency,
+                                   run.name, run.state.name, attempts[agency], AGENCY_ATTEMPTS, "; diulang" if again else "")
+                    if again:
+                        attempts[agency] += 1
+                        waiting.update(submit_all([(agency, attempts[agency])]))
+                    else:
+                        ended[agency] = (run, None)
+    return ended
 
 
 def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Path, expectations: Path,
@@ -482,13 +520,9 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
                 logger.warning("Instansi %s memakai kode PK yang sudah dipakai instansi lain: %s (dikembalikan)",
                                agency, ", ".join(f"{c} ({w})" for c, w in part["diambil"].items()))
         logger.info("Menyebar %d instansi ke work pool (%s)", len(chosen), AGENCY_DEPLOYMENT)
-        with clock.stage("sebar"), ThreadPoolExecutor(len(chosen)) as pool:
-            # run_deployment links each run to this one through the run context, which a plain
-            # thread does not inherit.
-            futures = {a: pool.submit(contextvars.copy_context().run, _agency_run, a,
-                                      {**parameters, "agency": a, "kode_bersama": shared.get(a)},
-                                      outputs, year, quarter) for a in chosen}
-            runs = {a: f.result() for a, f in futures.items()}
+        with clock.stage("sebar"):
+            runs = _await_agencies(chosen, {a: {**parameters, "agency": a, "kode_bersama": shared.get(a)} for a in chosen},
+                                   outputs, year, quarter)
         before = Summary.read(outputs, year, quarter)
         earlier = before.instansi_run if before else {}
         parts, record = [], {}
