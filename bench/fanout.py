@@ -121,6 +121,7 @@ def _fan_out(work: Path, common: list[str], database: str, agencies: int, out: d
             out[f"{key}_database_bytes"] = _database_bytes(home, pg) - db
             summary = json.loads((outputs / "2026/TW2/ringkasan.json").read_text())
             out[f"{key}_by"] = sorted({a["pekerja"] for a in summary["instansi_run"].values()})
+            out[f"{key}_parent_stages"] = summary.get("durasi_detik", {})
         out[f"{database}_overhead_per_agency_seconds"] = round(
             (out[f"{database}_1_worker_seconds"] - out["one_machine_seconds"]) / agencies, 2)
         out[f"{database}_server_cpu_per_agency_seconds"] = round(
@@ -141,6 +142,7 @@ def measure(agencies: int, pks: int, work: Path, databases: list[str]) -> dict:
     out["one_machine_seconds"], out["one_machine_cpu_seconds"] = _run([*common, "--outputs", str(work / "satu")], env,
                                                                       work, work / "satu.log")
     out["one_machine_per_agency_seconds"] = round(out["one_machine_seconds"] / agencies, 2)
+    out["outputs_bytes_per_agency"] = sum(f.stat().st_size for f in (work / "satu").rglob("*") if f.is_file()) // agencies
     for database in databases:
         _fan_out(work, common, database, agencies, out)
     return out
