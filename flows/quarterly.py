@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import json
 import os
 import re
 import socket
@@ -415,7 +416,8 @@ def agency_quarterly(year: int, quarter: int, agency: str, inputs: Path = Path("
             logger.warning("Sisa run yang terhenti dibersihkan: %d berkas/folder sementara", len(swept))
         with contextlib.ExitStack() as stack:
             log = stack.enter_context(runlog.to_file(runlog.new_path(outputs, year, quarter, agency=agency)))
-            fingerprint = reuse.fingerprint(Path(inputs), year, Path(templates), Path(expectations))
+            fingerprint = reuse.fingerprint(Path(inputs), year, Path(templates), Path(expectations), agency,
+                                            json.dumps(kode_bersama or {}, sort_keys=True))
             unchanged = not force and reuse.expect_unchanged(outputs, year, quarter, fingerprint, agency)
             converter = stack.enter_context(Converter())
             checker = IsolatedSuites(Path(expectations), start=not unchanged)

@@ -44,11 +44,18 @@ class LastParaf:
     verdicts: dict[str, Any]  # pk -> ParafResult
 
 
-def fingerprint(inputs: Path, year: int, templates: Path, expectations: Path) -> str:
+def fingerprint(inputs: Path, year: int, templates: Path, expectations: Path, agency: str | None = None,
+                extra: str = "") -> str:
     """Names, sizes and modification times of what a run of `year` reads, and the code hash:
-    cheap (no file is read) and only a prediction (see the module's text)."""
+    cheap (no file is read) and only a prediction (see the module's text). With `agency` (one
+    agency's run of a fanned-out period), only that agency's folders, and `extra` for what it
+    is given of the others (its part of ingest.shared_codes): a province's 4,000 agency runs
+    would otherwise each stat every workbook of every agency on the shared storage."""
     digest = hashlib.sha256(code_version()["sha256_kode"].encode())
-    folders = [inputs / str(y) for y in (year, year - 1, year - 2)] + [templates, expectations]
+    digest.update(extra.encode())
+    years = [inputs / str(y) for y in (year, year - 1, year - 2)]
+    folders = [y / agency for y in years] if agency else years
+    folders += [templates, expectations]
     for folder in folders:
         for root, dirs, files in os.walk(folder):
             dirs.sort()

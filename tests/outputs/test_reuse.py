@@ -46,3 +46,22 @@ def test_the_fingerprint_follows_the_files_a_run_reads(tmp_path):
     stat = workbook.stat()
     os.utime(workbook, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert reuse.fingerprint(*args) != before
+
+
+def test_an_agency_runs_fingerprint_follows_its_own_folders_and_what_it_is_given(tmp_path):
+    """One agency's run of a fanned-out period looks at its own folders only (a province's
+    agency runs would each stat every agency's workbooks on the shared storage), and at what the
+    period's run gives it of the others."""
+    from bench import generate
+
+    generate.generate(tmp_path / "inputs", generate.Size(agencies=2, pks_per_agency=1, indicators=2), 2026)
+    args = (tmp_path / "inputs", 2026, ROOT / "templates", ROOT / "expectations")
+    mine = reuse.fingerprint(*args, "opd01")
+    whole = reuse.fingerprint(*args)
+    other = next((tmp_path / "inputs/2026/opd02").rglob("*.xlsx"))
+    os.utime(other, ns=(other.stat().st_atime_ns, other.stat().st_mtime_ns + 1_000_000_000))
+    assert reuse.fingerprint(*args, "opd01") == mine and reuse.fingerprint(*args) != whole
+    assert reuse.fingerprint(*args, "opd01", '{"diambil": {"PK-01": "opd02/pk/PK-01.xlsx"}}') != mine
+    own = next((tmp_path / "inputs/2026/opd01").rglob("*.xlsx"))
+    os.utime(own, ns=(own.stat().st_atime_ns, own.stat().st_mtime_ns + 1_000_000_000))
+    assert reuse.fingerprint(*args, "opd01") != mine
