@@ -1153,8 +1153,8 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
     read = dict(zip((j[1] for j in jobs), read_workbooks(jobs, cache=cache)))
     submissions: list[Submission] = []
     pks, indicators, budgets, orphans = [], [], [], []
-    seen: dict[str, tuple[str, str]] = {}  # PK code -> (agency, workbook as shown)
-    seen.update((code, ("", shown)) for code, shown in (taken or {}).items())
+    # PK code -> (agency, workbook as shown); None: an agency not read here (a single agency is "")
+    seen: dict[str, tuple[str | None, str]] = {code: (None, shown) for code, shown in (taken or {}).items()}
     for agency, root in roots.items():
         for path in pk_books[agency]:
             shown = str(path.relative_to(base))
@@ -1174,7 +1174,7 @@ def read_period(inputs: Path, year: int, quarter: int, cache: Path | None = None
             identity = Identity(pk["pk_loc"], pk["tahun"], pk["tahun_loc"], pk["nip"], pk["nip_loc"])
             problems = tuple(_problems(code, pk.pop("catatan")))
             if code in seen:
-                if seen[code][0] == "":  # an earlier agency's (taken): judged in that agency's run, as its copy
+                if seen[code][0] is None:  # an earlier agency's (taken): judged in that agency's run, as its copy
                     continue
                 submissions.append(Submission("pk", code, agency, 0, shown, identity, problems, taken_by=seen[code][1]))
                 continue
