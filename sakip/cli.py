@@ -14,14 +14,11 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from .errors import SakipError, visible
-
-if TYPE_CHECKING:
-    from rich.text import Text
 
 app = typer.Typer(
     name="sakip",
@@ -104,7 +101,9 @@ def run(
                           on_wait=lambda message: typer.echo(message, err=True)) as held, contextlib.ExitStack() as stack:
         log = runlog.new_path(outputs, year, quarter)
         if held.taken_over:
-            typer.echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
+            from .console import echo  # lazy: only on this path
+
+            echo(f"Kunci periode dari run yang berhenti tanpa selesai ({held.taken_over}) diambil alih.", err=True)
         # A rerun whose files are those of the last full run will most likely reuse its verdicts
         # and packages: GX (and LibreOffice, in the flow) then start only if needed after all.
         fingerprint = reuse.fingerprint(inputs, year, templates, expectations)
@@ -117,7 +116,9 @@ def run(
         stack.enter_context(runlog.to_file(log))
         if not verbose:
             stack.enter_context(runlog.quiet_console())
-        typer.echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", err=True)
+        from .console import echo  # lazy: only where a run starts
+
+        echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", indent="  ", err=True)
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
@@ -164,8 +165,10 @@ def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, o
         stack.enter_context(runlog.to_file(log))
         if not ctx.ensure_object(Options).verbose:
             stack.enter_context(runlog.quiet_console())
-        typer.echo(f"sakip: menyebar {quarter_name(quarter)} Tahun {year} per instansi ke {url}; "
-                   f"catatan teknis di {log}", err=True)
+        from .console import echo  # lazy: only where a run starts
+
+        echo(f"sakip: menyebar {quarter_name(quarter)} Tahun {year} per instansi ke {url}; catatan teknis di {log}",
+             err=True)
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
                           issued=issued, force=force, wait=wait, log=log, sebar=True, instansi=agencies or None,
                           return_state=True)
@@ -175,7 +178,8 @@ def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, o
     if summary.rows:
         _print_summary(summary, outputs)
     for agency, info in summary.instansi_run.items():
-        typer.echo(f"  instansi {agency}: {info.get('status', '-')} di {info.get('pekerja') or '-'} ({info.get('run', '-')})")
+        echo(f"instansi {agency}: {info.get('status', '-')} di {info.get('pekerja') or '-'} ({info.get('run', '-')})",
+             first="  ", indent="    ")
     raise typer.Exit(summary.exit_code())
 
 
@@ -229,10 +233,13 @@ def forms(
     written = generate_forms(inputs, outputs, year, quarter)
     if not written:
         raise SakipError(f"tidak ada PK di {inputs / str(year)}")
+    from .console import echo  # lazy: only where something is printed
+    from .formatting import quarter_name
+
     for path in written:
-        typer.echo(f"  {path}")
-    typer.echo(f"{len(written)} formulir realisasi Triwulan {quarter} dibuat. Isi sel kuning, lalu simpan di "
-               f"{inputs / str(year)}/[instansi/]realisasi/tw{quarter}/.")
+        echo(str(path), first="  ", indent="    ")
+    echo(f"{len(written)} formulir realisasi {quarter_name(quarter)} dibuat. Isi sel kuning, lalu simpan di "
+         f"{inputs / str(year)}/[instansi/]realisasi/tw{quarter}/.")
 
 
 def _parse_date(text: str) -> dt.date:
@@ -264,55 +271,51 @@ SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all a
 
 
 def _print_summary(summary, outputs: Path) -> None:
-    # lazy: rich (~0.3 s) only where a table is printed
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    from .console import echo, shown_path, table  # lazy: only where a summary is printed
+    from .formatting import quarter_name
 
-    console = Console()
-    table = Table(title=f"Ringkasan {summary.year} Triwulan {summary.quarter}")
-    for col in ("PK", "Status", "Capaian TW", "Galat", "Peringatan", "Revisi", "Keluaran"):
-        table.add_column(col, overflow="fold")
-    colors = {"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"}
-    for r in summary.rows:
-        if r.dari_run_sebelumnya:
-            continue
-        out = "\n".join(r.keluaran) if r.keluaran else r.pesan
-        revision = (f"{r.revisi}" + (" (tetap)" if r.dipakai_ulang else " (baru)")) if r.revisi else "-"
-        table.add_row(_plain(r.pk), Text(r.status, style=colors.get(r.status, "white")), _plain(r.capaian), str(r.galat),
-                      str(r.peringatan), revision, _plain(out, lines=True))
-    console.print(table)
+    period = outputs / str(summary.year) / f"TW{summary.quarter}"
+    rows = [r for r in summary.rows if not r.dari_run_sebelumnya]
+    table(f"Ringkasan {quarter_name(summary.quarter)} Tahun {summary.year}",
+          ["PK", "Status", "Capaian TW", "Galat", "Peringatan", "Revisi"],
+          [[r.pk, r.status, r.capaian or "-", str(r.galat), str(r.peringatan),
+            (f"{r.revisi}" + (" (tetap)" if r.dipakai_ulang else " (baru)")) if r.revisi else "-"] for r in rows],
+          styles={"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"})
+    if rows:
+        echo(f"Keluaran per PK (di {period}):")
+    for r in rows:
+        for i, item in enumerate(r.keluaran or [r.pesan or "-"]):
+            echo(shown_path(item, period), indent="    ", first=f"  {r.pk}: " if i == 0 else "    ")
     warned = [(r.pk, w) for r in summary.rows if r.status == "PARAF" for w in r.peringatan_pesan]
     for pk, warning in warned[:SHOWN_WARNINGS]:
-        console.print(Text("Peringatan ", style="yellow") + _plain(pk) + Text(": ", style="yellow") + _plain(warning))
+        echo(f"Peringatan {pk}: {warning}", indent="  ")
     if len(warned) > SHOWN_WARNINGS:
-        console.print(_plain(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})"))
+        echo(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})")
     for orphan in summary.orphans:
-        console.print(Text("Berkas tanpa PK: ", style="yellow") + _plain(orphan))
+        echo(f"Berkas tanpa PK: {orphan}", indent="  ")
     if summary.report:
-        console.print(_plain(f"Laporan pemeriksaan (paraf): {summary.report}"))
+        echo(f"Laporan pemeriksaan (paraf): {summary.report}", indent="  ")
     for label, doc in summary.instansi.items():
         name = ("LKjIP" if label.startswith("lkjip") else "Bundel paket (untuk dibaca)" if label.startswith("bundel")
                 else "Rekap instansi")
-        console.print(_plain(f"{name}: {doc}"))
+        echo(f"{name}: {doc}", indent="  ")
     for note in summary.catatan:
-        console.print(Text("Catatan: ", style="yellow") + _plain(note))
+        echo(f"Catatan: {note}", indent="  ")
     counts = summary.counts(this_run=True)
     kept = sum(r.dipakai_ulang for r in summary.rows if not r.dari_run_sebelumnya)
     superseded = [r.pk for r in summary.rows if r.menggantikan_ttd and not r.dari_run_sebelumnya]
     if superseded:
-        console.print(Text("Perhatian: ", style="yellow") + _plain(
-            f"revisi baru menggantikan paket yang sudah ditandatangani: {', '.join(superseded)}. Paket bertanda "
-            "tangan tetap tersimpan; revisi baru perlu ditandatangani lagi."))
+        echo(f"Perhatian: revisi baru menggantikan paket yang sudah ditandatangani: {', '.join(superseded)}. Paket "
+             "bertanda tangan tetap tersimpan; revisi baru perlu ditandatangani lagi.", indent="  ")
     others = sum(r.dari_run_sebelumnya for r in summary.rows)
     if others:
-        console.print(f"{others} PK lain tidak diproses pada run ini; keadaannya dari run sebelumnya tetap di ringkasan.")
+        echo(f"{others} PK lain tidak diproses pada run ini; keadaannya dari run sebelumnya tetap di ringkasan.")
     if summary.log:
-        console.print(_plain(f"Catatan teknis run (log): {summary.log}"))
+        echo(f"Catatan teknis run (log): {summary.log}", indent="  ")
     if kept:
-        console.print(f"{kept} PK tidak berubah sejak revisi terakhirnya dan tidak dibuat ulang (--force untuk membuat ulang).")
-    console.print(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
-                  f"{counts['GAGAL']} gagal. Ringkasan: {outputs / str(summary.year) / f'TW{summary.quarter}' / 'ringkasan.json'}")
+        echo(f"{kept} PK tidak berubah sejak revisi terakhirnya dan tidak dibuat ulang (--force untuk membuat ulang).")
+    echo(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
+         f"{counts['GAGAL']} gagal. Ringkasan: {period / 'ringkasan.json'}", indent="  ")
 
 
 template_app = typer.Typer(help="Alat untuk perencana yang mengubah template Word.", no_args_is_help=True,
@@ -446,44 +449,44 @@ def status(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
         return
-    # lazy: rich (~0.3 s) only where a table is printed (not for --json)
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from .formatting import wib
+    from .console import echo, shown_path, table  # lazy: as rich (~0.3 s), only where a table is printed (not for --json)
+    from .formatting import quarter_name, wib
 
     def revision(r: status_mod.PKStatus) -> list[str]:
-        return [f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures or "-", wib(r.made) if r.made else "-"]
+        return [f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures.replace(",", ", ") or "-",
+                wib(r.made) if r.made else "-"]
 
-    console = Console()
-    table = Table(title=f"Status {year} Triwulan {quarter}")
-    for col in ("PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat", "Paket"):
-        table.add_column(col, overflow="fold")
+    period = outputs / str(year) / f"TW{quarter}"
+    table(f"Status {quarter_name(quarter)} Tahun {year}", ["PK", "Paraf", "Revisi", "Tanda tangan", "Dibuat"],
+          [[r.pk, r.verdict, *revision(r)] for r in report.rows],
+          styles={"PARAF": "green", "DIKEMBALIKAN": "yellow", "GAGAL": "red"})
+    if report.rows:
+        echo(f"Paket dan catatan per PK (di {period}):")
     for r in report.rows:
-        table.add_row(*(_plain(c, lines=True) for c in (r.pk, r.verdict, *revision(r),
-                                                         "\n".join(filter(None, (r.package, r.note))))))
-    console.print(table)
+        for i, item in enumerate([shown_path(r.package, period)] if r.package else []):
+            echo(item, indent="    ", first=f"  {r.pk}: ")
+        if r.note:
+            echo(r.note, indent="    ", first="    " if r.package else f"  {r.pk}: ")
     if report.documents:
-        table = Table(title="Dokumen instansi")
-        for col in ("Dokumen", "Revisi", "Tanda tangan", "Dibuat", "Berkas"):
-            table.add_column(col, overflow="fold")
+        table("Dokumen instansi", ["Dokumen", "Revisi", "Tanda tangan", "Dibuat"],
+              [[r.pk, *revision(r)] for r in report.documents])
         for r in report.documents:
-            table.add_row(*(_plain(c, lines=True) for c in (r.pk, *revision(r), "\n".join(filter(None, (r.package, r.note))))))
-        console.print(table)
+            if r.package:
+                echo(shown_path(r.package, period), indent="    ", first="  ")
+            if r.note:
+                echo(r.note, indent="    ", first="  ")
     if report.agencies:
-        table = Table(title="Instansi (disebar per instansi)")
-        for col in ("Instansi", "Keadaan", "PK", "Pekerja", "Selesai", "Run"):
-            table.add_column(col, overflow="fold")
+        table("Instansi (disebar per instansi)", ["Instansi", "Keadaan", "PK", "Pekerja", "Selesai"],
+              [[a.agency, a.state, str(a.pks or "-"), a.worker or "-", wib(a.finished) if a.finished else "-"]
+               for a in report.agencies])
         for a in report.agencies:
-            table.add_row(*(_plain(c, lines=True) for c in (a.agency, a.state, str(a.pks or "-"), a.worker or "-",
-                                                             wib(a.finished) if a.finished else "-", a.run or "-")))
-        console.print(table)
-        typer.echo(f"Ulang satu instansi setelah koreksi: sakip run {year} {quarter} --sebar --instansi <instansi>")
+            if a.run:
+                echo(f"run {a.run}", indent="    ", first=f"  {a.agency}: ")
+        echo(f"Ulang satu instansi setelah koreksi: sakip run {year} {quarter} --sebar --instansi <instansi>")
     for problem in report.problems:
-        console.print(Text("catatan: ", style="yellow") + _plain(problem))
+        echo(f"catatan: {problem}", indent="  ")
     finished = wib(report.finished) if report.finished else "-"
-    typer.echo(f"Run terakhir: {report.last_run or '-'} (selesai {finished}).")
+    echo(f"Run terakhir: {report.last_run or '-'} (selesai {finished}).", indent="  ")
 
 
 def _running_agencies(year: int, quarter: int) -> set[str]:
@@ -545,14 +548,6 @@ def serve(
 
 
 SERVE_PORT = 4200  # Prefect's own default, so `prefect` commands on this machine find it
-
-
-def _plain(text: str, lines: bool = False) -> Text:
-    """Text from data for a rich console: never read as markup (a file named "[/x].xlsx" would
-    stop the summary), and one line per line it was meant to have."""
-    from rich.text import Text  # lazy: rich (~0.3 s) only where a table is printed
-
-    return Text("\n".join(visible(line) for line in text.split("\n")) if lines else visible(text))
 
 
 def main() -> None:

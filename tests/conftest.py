@@ -92,7 +92,8 @@ def verdicts_tw2(period_tw2, capaian_tw2, suites):
 
 @pytest.fixture(scope="session")
 def run_tw2(tmp_path_factory):
-    """One real `sakip run 2026 2` over a copy of the demo: (process, outputs, inputs, inputs' hash before)."""
+    """One real `sakip run 2026 2` over a copy of the demo, printing for 80 columns: (process,
+    outputs, inputs, inputs' hash before)."""
     if not shutil.which("soffice"):
         pytest.skip("LibreOffice not installed")
     tmp = tmp_path_factory.mktemp("e2e")
@@ -104,7 +105,7 @@ def run_tw2(tmp_path_factory):
                            "--templates", str(ROOT / "templates"), "--expectations", str(ROOT / "expectations"),
                            "--tanggal", "2026-07-06"],
                           capture_output=True, text=True, cwd=tmp, timeout=400,
-                          env={**os.environ, "COLUMNS": "200"})
+                          env={**os.environ, "COLUMNS": "80"})  # an ordinary terminal (tests/flows/test_e2e.py)
     return proc, out, inputs, before
 
 

@@ -2,8 +2,10 @@
 
 import io
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -32,13 +34,57 @@ def test_the_console_shows_sakip_lines_only_and_names_the_log(run_tw2):
     for noise in ("Traceback", "Starting temporary server", "Stopping temporary server", "Task run", "Flow run",
                   "docs.prefect.io", "Error logging to API", "Finished in state", "Warning", "INFO", "ERROR"):
         assert noise not in console, noise
-    assert [line.split(";")[0] for line in proc.stderr.splitlines()] == ["sakip: memproses Triwulan II Tahun 2026"]
+    said = " ".join(proc.stderr.split())  # one message, wrapped to the terminal's width
+    assert said.startswith("sakip: memproses Triwulan II Tahun 2026;") and said.count("sakip:") == 1
     summary = json.loads((out / "2026/TW2/ringkasan.json").read_text())
     log = Path(summary["log"])
     assert log.parent == out / "2026/TW2/log" and log.name in " ".join(proc.stdout.split()).replace(" ", "")
     text = log.read_text()
     assert "Finished in state" in text and "Sebagian dikembalikan" in text  # the flow's state, in the log
     assert summary["kode_keluar"] == 2
+
+
+def _fits(text: str, columns: int = 80) -> list[str]:
+    from rich.cells import cell_len
+
+    lines = text.splitlines()
+    assert lines and all(cell_len(line) <= columns for line in lines), [l for l in lines if cell_len(l) > columns]
+    return lines
+
+
+def _whole(word: str, lines: list[str]) -> bool:
+    """`word` appears unbroken on one line (wrapped text puts a word on one line or the next)."""
+    return any(word in line for line in lines)
+
+
+def test_run_and_status_read_whole_at_80_columns(run_tw2):
+    """What the operator reads in an ordinary 80-column terminal: no line wider, no word broken,
+    quarters in Roman numerals, every PK with its verdict, capaian, revision and file, in
+    Indonesian, and no line of Prefect's (README, "Exit codes and the run's log")."""
+    proc, out, _, _ = run_tw2
+    lines = _fits(proc.stdout + proc.stderr)
+    summary = json.loads((out / "2026/TW2/ringkasan.json").read_text())
+    assert "Ringkasan Triwulan II Tahun 2026" in lines and not any("Triwulan 2" in line for line in lines)
+    for row in summary["pk"]:
+        line = next(line for line in lines if line.split()[:2] == [row["pk"], row["status"]])
+        assert " ".join(row["capaian"].split()) in " ".join(line.split()), (row["capaian"], line)
+        for made in row["keluaran"]:
+            assert _whole(Path(made).name, lines), made
+            assert _whole(f"{row['pk']}:", lines)
+    for word in ("paket siap tanda tangan,", "dikembalikan,", "gagal."):
+        assert _whole(word, lines)
+
+    status = subprocess.run([sys.executable, "-m", "sakip.cli", "status", "2026", "2", "--outputs", str(out)],
+                            capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}, timeout=120)
+    assert status.returncode == 0, status.stderr
+    lines = _fits(status.stdout + status.stderr)
+    assert "Status Triwulan II Tahun 2026" in lines
+    for row in summary["pk"]:
+        assert any(line.split()[:2] == [row["pk"], row["status"]] for line in lines), row["pk"]
+    for package in out.glob("2026/TW2/*/latest/paket_*.pdf"):
+        assert _whole(package.name, lines)
+    for noise in ("Task run", "Flow run", "docs.prefect.io", "Finished in state", "INFO", "Traceback"):
+        assert noise not in status.stdout + status.stderr
 
 
 def test_inputs_are_never_written(run_tw2):
@@ -171,7 +217,7 @@ def test_paraf_records_and_validation_page(run_tw2):
 
     proc, out, _, _ = run_tw2
     period = out / "2026/TW2"
-    assert f"Laporan pemeriksaan (paraf): {period / 'validasi.html'}" in " ".join(proc.stdout.split())
+    assert f"Laporanpemeriksaan(paraf):{period / 'validasi.html'}" in "".join(proc.stdout.split())
     for pk, status in (("PK-SEK", "PARAF"), ("PK-IRBAN3", "DIKEMBALIKAN")):
         record = json.loads((period / pk / "paraf.json").read_text())
         assert record["status"] == status and len(record["suite"]) == 5
