@@ -328,11 +328,13 @@ ContextFile = Annotated[Optional[Path], typer.Option("--context", help="Konteks 
 def template_check(
     path: Annotated[Path, typer.Argument(help="Template .docx atau foldernya, mis. templates/laporan_triwulan.")],
     context: ContextFile = None,
+    jenis: Annotated[Optional[str], typer.Option("--jenis", help="Jenis dokumen template ini (mis. laporan_triwulan); "
+                                                 "bawaan: dari nama folder atau awal nama berkas.")] = None,
 ) -> None:
     """Periksa template: tag, isian, filter, sandbox, font, dan uji render konteks contoh."""
     from .documents import templates as tpl  # lazy: templates loads jinja2 and lxml (~0.3 s)
 
-    problems = tpl.check(path, tpl.load_context(context) if context else None)
+    problems = tpl.check(path, tpl.load_context(context) if context else None, kind=jenis)
     for problem in problems:
         typer.echo(str(problem))
     errors = sum(p.severity == "galat" for p in problems)

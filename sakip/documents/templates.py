@@ -27,7 +27,7 @@ from jinja2 import nodes
 from lxml import etree
 
 from . import charts
-from ..errors import TemplateError
+from ..errors import TemplateError, visible
 from .fields import CATALOGUE, TITLES
 from .filters import FILTERS
 from .sandbox import TIME_LIMIT, environment
@@ -414,6 +414,24 @@ def template_name(path: Path) -> str:
     return path.parent.name if path.name == "template.docx" else path.stem
 
 
+def template_kind(path: Path, kind: str | None = None) -> str | None:
+    """Which kind of document a template is, for its list of fields: `kind` as the planner gave
+    it (--jenis), else its folder's or file's name when that is a kind, else the kind its file
+    name starts with ("laporan_triwulan_baru.docx", a copy saved beside the others: the longest
+    kind that prefixes it); None when nothing says."""
+    if kind is not None:
+        if kind not in CATALOGUE:
+            raise TemplateError(f"jenis template '{visible(kind)}' tidak dikenal (pilihan: {', '.join(CATALOGUE)})")
+        return kind
+    for name in (template_name(path), path.stem):
+        if name in CATALOGUE:
+            return name
+        starts = [k for k in CATALOGUE if name.startswith(k)]
+        if starts:
+            return max(starts, key=len)
+    return None
+
+
 def resolve_template(path: Path) -> Path:
     if path.is_dir():
         path = path / "template.docx"
@@ -442,13 +460,16 @@ def sample_context(template: Path) -> dict[str, Any] | None:
     return load_context(sample) if sample.is_file() else None
 
 
-def check(path: Path, context: dict[str, Any] | None = None, time_limit: float | None = None) -> list[Problem]:
+def check(path: Path, context: dict[str, Any] | None = None, time_limit: float | None = None,
+          kind: str | None = None) -> list[Problem]:
     """Every problem found in a template; render-time problems need a context (else the sample).
-    The trial render has the time limit of a run unless `time_limit` says otherwise."""
+    The trial render has the time limit of a run unless `time_limit` says otherwise. Its fields
+    are checked against its kind's (template_kind); of a template whose kind nothing says, a
+    field no kind has is an error (a misspelling passed as a warning before)."""
     from .render import Renderer  # lazy: render loads docxtpl and pandas (~3 s); `sakip template fields` needs neither
 
     path = resolve_template(path)
-    name = template_name(path)
+    name = template_kind(path, kind)
     context = context if context is not None else sample_context(path)
     problems: list[Problem] = []
     try:
@@ -463,8 +484,10 @@ def check(path: Path, context: dict[str, Any] | None = None, time_limit: float |
     env = environment()
     fields = schema(name, context)
     if fields is None:
-        problems.append(Problem("peringatan", "template", name, "tidak ada daftar isian untuk template ini; beri --context "
-                                                                 "agar nama isian dapat diperiksa"))
+        fields = {f for described in CATALOGUE.values() for f in described}
+        problems.append(Problem("peringatan", "template", template_name(path),
+                                "jenis template tidak dapat ditentukan dari nama berkas; isian diperiksa terhadap semua "
+                                f"jenis (beri --jenis, pilihan: {', '.join(CATALOGUE)})"))
     blocks_ok = _check_blocks(tags, problems)
     lines = [t for t in tags if _jinja_source(t.text)]
     source = "\n".join(_jinja_source(t.text).replace("\n", " ") for t in lines)

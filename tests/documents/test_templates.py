@@ -2,6 +2,7 @@
 
 import copy
 import json
+import subprocess
 import sys
 
 import pytest
@@ -14,8 +15,9 @@ from sakip.documents import fields
 from sakip.documents import templates
 from sakip.documents import render as r
 from sakip.cli import app
+from sakip.errors import TemplateError
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAKIP
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_sample_contexts  # noqa: E402
@@ -249,3 +251,45 @@ def test_check_reports_loading_another_file(tmp_path):
     folder = broken(tmp_path, lambda d: d.add_paragraph("{% include 'kop.docx' %}"), name="sampul")
     [problem] = only_errors(templates.check(folder))
     assert "template tidak boleh memuat berkas lain" in problem.message
+
+
+def _copy_with(tmp_path, filename, text):
+    """The shipped laporan_triwulan saved under another name, outside its kind's folder, with a
+    paragraph `text` added (a planner's copy)."""
+    doc = Document(TEMPLATES / "laporan_triwulan" / "template.docx")
+    doc.add_paragraph(text)
+    path = tmp_path / "salinan" / filename
+    path.parent.mkdir(exist_ok=True)
+    doc.save(path)
+    return path
+
+
+def test_a_copy_outside_its_folder_is_checked_as_the_kind_its_name_starts_with(tmp_path):
+    path = _copy_with(tmp_path, "laporan_triwulan_baru.docx", "{{ kop.instansii }}")
+    assert templates.template_kind(path) == "laporan_triwulan"
+    [problem] = only_errors(templates.check(path))
+    assert "kop.instansii" in problem.message and "tidak dikenal" in problem.message and "kop.instansi" in problem.message
+
+
+def test_a_template_whose_kind_nothing_says_is_checked_against_every_kind(tmp_path):
+    """A misspelt field is an error even when the kind is unknown; a field some kind has passes,
+    with a warning asking for --jenis."""
+    typo = _copy_with(tmp_path, "draf.docx", "{{ kop.instansii }}")
+    assert templates.template_kind(typo) is None
+    problems = templates.check(typo)
+    [error] = only_errors(problems)
+    assert "kop.instansii" in error.message
+    assert any(p.severity == "peringatan" and "--jenis" in p.message for p in problems)
+    assert only_errors(templates.check(typo, kind="laporan_triwulan")) == [error]
+    with pytest.raises(TemplateError, match="jenis template 'laporan' tidak dikenal"):
+        templates.check(typo, kind="laporan")
+
+
+def test_template_check_takes_the_kind_from_the_command_line(tmp_path):
+    path = _copy_with(tmp_path, "draf.docx", "{{ kop.instansii }}")
+    r = subprocess.run([*SAKIP, "template", "check", str(path), "--jenis", "laporan_triwulan"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "kop.instansii" in r.stdout and "--jenis" not in r.stdout
+    r = subprocess.run([*SAKIP, "template", "check", str(path), "--jenis", "bukan_jenis"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "bukan_jenis" in r.stderr and "Traceback" not in r.stderr
