@@ -44,6 +44,7 @@ class Options:
     passes this object in and reads it back once the command has run (so not frozen)."""
 
     verbose: bool = False
+    quiet: bool = False  # --senyap: for cron, only the final line (and the exit code)
 
 
 def _quiet_environment() -> None:
@@ -57,9 +58,12 @@ def _quiet_environment() -> None:
 def _root(
     ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Tampilkan traceback lengkap bila terjadi galat.")] = False,
+    senyap: Annotated[bool, typer.Option("--senyap", "-q", help="Untuk cron: cetak hanya baris akhir run (dan kode keluarnya); "
+                                         "galat tetap satu baris di stderr.")] = False,
 ) -> None:
     """sakip: otomasi pengumpulan data kinerja, paraf, dan laporan SAKIP."""
-    ctx.ensure_object(Options).verbose = verbose
+    options = ctx.ensure_object(Options)
+    options.verbose, options.quiet = verbose, senyap
 
 
 @app.command()
@@ -118,7 +122,8 @@ def run(
             stack.enter_context(runlog.quiet_console())
         from .console import echo  # lazy: only where a run starts
 
-        echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", indent="  ", err=True)
+        if not ctx.ensure_object(Options).quiet:
+            echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", err=True)
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
@@ -132,7 +137,7 @@ def run(
         if not isinstance(summary, Summary):
             _raise_from_run(summary, log, outputs)
     if summary.rows:
-        _print_summary(summary, outputs)
+        _print_summary(summary, outputs, quiet=ctx.ensure_object(Options).quiet)
     if summary.unknown_pks:
         raise SakipError(f"PK tidak ditemukan di {inputs / str(year)}: {', '.join(summary.unknown_pks)}")
     if not summary.rows:
@@ -167,8 +172,9 @@ def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, o
             stack.enter_context(runlog.quiet_console())
         from .console import echo  # lazy: only where a run starts
 
-        echo(f"sakip: menyebar {quarter_name(quarter)} Tahun {year} per instansi ke {url}; catatan teknis di {log}",
-             err=True)
+        if not ctx.ensure_object(Options).quiet:
+            echo(f"sakip: menyebar {quarter_name(quarter)} Tahun {year} per instansi ke {url}; catatan teknis di {log}",
+                 err=True)
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
                           issued=issued, force=force, wait=wait, log=log, sebar=True, instansi=agencies or None,
                           return_state=True)
@@ -176,8 +182,8 @@ def _run_fanned_out(ctx: typer.Context, year: int, quarter: int, inputs: Path, o
         if not isinstance(summary, Summary):
             _raise_from_run(summary, log, outputs)
     if summary.rows:
-        _print_summary(summary, outputs)
-    for agency, info in summary.instansi_run.items():
+        _print_summary(summary, outputs, quiet=ctx.ensure_object(Options).quiet)
+    for agency, info in summary.instansi_run.items() if not ctx.ensure_object(Options).quiet else ():
         echo(f"instansi {agency}: {info.get('status', '-')} di {info.get('pekerja') or '-'} ({info.get('run', '-')})",
              first="  ", indent="    ")
     raise typer.Exit(summary.exit_code())
@@ -270,11 +276,17 @@ def _preflight(inputs: Path, year: int, quarter: int, templates: Path, expectati
 SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all are in validasi.html
 
 
-def _print_summary(summary, outputs: Path) -> None:
+def _print_summary(summary, outputs: Path, quiet: bool = False) -> None:
     from .console import echo, shown_path, table  # lazy: only where a summary is printed
     from .formatting import quarter_name
 
     period = outputs / str(summary.year) / f"TW{summary.quarter}"
+    counts = summary.counts(this_run=True)
+    final = (f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
+             f"{counts['GAGAL']} gagal. Ringkasan: {period / 'ringkasan.json'}")
+    if quiet:  # cron mails what is printed: one line, unwrapped, with the code cron also sees
+        typer.echo(f"sakip {quarter_name(summary.quarter)} {summary.year}: {final} (kode keluar {summary.exit_code()})")
+        return
     rows = [r for r in summary.rows if not r.dari_run_sebelumnya]
     table(f"Ringkasan {quarter_name(summary.quarter)} Tahun {summary.year}",
           ["PK", "Status", "Capaian TW", "Galat", "Peringatan", "Revisi"],
@@ -301,7 +313,6 @@ def _print_summary(summary, outputs: Path) -> None:
         echo(f"{name}: {doc}", indent="  ")
     for note in summary.catatan:
         echo(f"Catatan: {note}", indent="  ")
-    counts = summary.counts(this_run=True)
     kept = sum(r.dipakai_ulang for r in summary.rows if not r.dari_run_sebelumnya)
     superseded = [r.pk for r in summary.rows if r.menggantikan_ttd and not r.dari_run_sebelumnya]
     if superseded:
@@ -314,8 +325,7 @@ def _print_summary(summary, outputs: Path) -> None:
         echo(f"Catatan teknis run (log): {summary.log}", indent="  ")
     if kept:
         echo(f"{kept} PK tidak berubah sejak revisi terakhirnya dan tidak dibuat ulang (--force untuk membuat ulang).")
-    echo(f"{counts['PARAF']} paket siap tanda tangan, {counts['DIKEMBALIKAN']} PK dikembalikan, "
-         f"{counts['GAGAL']} gagal. Ringkasan: {period / 'ringkasan.json'}", indent="  ")
+    echo(final)
 
 
 template_app = typer.Typer(help="Alat untuk perencana yang mengubah template Word.", no_args_is_help=True,

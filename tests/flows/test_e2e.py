@@ -288,3 +288,16 @@ def test_make_demo_lists_every_kind_of_output(run_tw2):
         assert listed, line
     packages = subprocess.run(["bash", "-c", lines[0]], cwd=out.parent, capture_output=True, text=True).stdout.split()
     assert len(packages) == 4 and all("/latest/paket_" in p for p in packages)
+
+
+def test_quiet_mode_prints_only_the_final_line_for_cron(tree):
+    """`sakip -q run` (cron): one line on stdout with the counts, the summary and the exit code,
+    nothing on stderr, the same exit code."""
+    r = subprocess.run([sys.executable, "-m", "sakip.cli", "-q", "run", "2026", "2", "--inputs", str(tree / "inputs"),
+                        "--outputs", str(tree / "outputs"), "--templates", str(ROOT / "templates"),
+                        "--expectations", str(ROOT / "expectations"), "--tanggal", "2026-07-06"],
+                       capture_output=True, text=True, cwd=tree, timeout=400)
+    assert r.returncode == 2 and r.stderr == "", r.stderr[-2000:]
+    assert r.stdout.splitlines() == [
+        f"sakip Triwulan II 2026: 4 paket siap tanda tangan, 1 PK dikembalikan, 0 gagal. Ringkasan: "
+        f"{tree / 'outputs/2026/TW2/ringkasan.json'} (kode keluar 2)"]
