@@ -23,7 +23,7 @@ import shutil
 import time
 import uuid
 from dataclasses import replace
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 import contextlib
 from contextlib import contextmanager
@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (create_markdown_artifact, create_progress_artifact, create_table_artifact,
+                               update_progress_artifact)
+from prefect.futures import as_completed
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
@@ -43,6 +45,7 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows.server import ensure_crash_detection
+from sakip import progress
 from sakip.capaian import rules as capaian_stage
 from sakip.outputs import reuse, runlog
 from sakip.ingest import bacaan
@@ -58,7 +61,7 @@ from sakip.documents import reports
 from sakip.capaian.rules import PKResult
 from sakip.pdf.convert import Converter, ConverterUnavailable, default_slots
 from sakip.errors import ConfigError, RetryableConversionError
-from sakip.formatting import JAKARTA, percent_range
+from sakip.formatting import JAKARTA, percent_range, quarter_name
 from sakip.pdf.manifest import RunInfo
 from sakip.model import PeriodData
 from sakip.isolation import Failures, each, guarded, whole_or_each
@@ -219,11 +222,19 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
     """Every batch as a task. The flow's thread pool has one more worker than LibreOffice has
     slots, so one batch renders or packages while the others convert."""
     out = produce_stage.reused(plans, period.year, period.quarter)
-    futures = [(package_batch.submit(batch_label(b), quote(period), quote(results), quote(verdicts), quote(b), templates,
-                                     issued, created, work, quote(converter), quote(run)), b)
-               for b in produce_stage.batches(plans, converter.slots)]
-    for future, batch in futures:
-        future.wait()
+    progress.planned(len(plans))
+    progress.advance(len(out.reused))
+    shown = _progress_artifact(period, len(out.reused), len(plans))
+    futures = {package_batch.submit(batch_label(b), quote(period), quote(results), quote(verdicts), quote(b), templates,
+                                    issued, created, work, quote(converter), quote(run)): b
+               for b in produce_stage.batches(plans, converter.slots)}
+    done = len(out.reused)
+    for future in as_completed(list(futures)):
+        batch = futures[future]
+        done += len(batch)
+        progress.advance(len(batch))
+        shown(done)
+        future.wait()  # keeps the run's own final state (with its result); `state` alone asks the API, which has none
         value = future.state.result(raise_on_failure=False)
         if isinstance(value, Produced):
             out.add(value)
@@ -237,6 +248,22 @@ def produce(period: PeriodData, results: dict[str, PKResult], verdicts: dict[str
     get_run_logger().info("Paket: %d dibuat, %d tetap dari revisi sebelumnya, %d gagal", len(made), len(out.reused),
                           sum(not isinstance(v, Path) for v in out.packages.values()))
     return out
+
+
+def _progress_artifact(period: PeriodData, done: int, total: int) -> Callable[[int], None]:
+    """The Prefect UI's progress bar of the packages (PKs done / to make); returns its updater.
+    A server that refuses it costs the UI its bar, never the run."""
+    what = f"Paket {quarter_name(period.quarter)} {period.year}"
+    try:
+        artifact = create_progress_artifact(100 * done / total if total else 100.0, description=f"{what}: {done}/{total} PK")
+    except Exception:  # noqa: BLE001 - see above
+        return lambda done: None
+
+    def update(done: int) -> None:
+        with contextlib.suppress(Exception):
+            update_progress_artifact(artifact, 100 * done / total if total else 100.0, description=f"{what}: {done}/{total} PK")
+
+    return update
 
 
 @task(name="dokumen-instansi", cache_policy=NO_CACHE)
@@ -297,6 +324,7 @@ class Stopwatch:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        progress.stage(name)
         start = time.perf_counter()
         try:
             yield

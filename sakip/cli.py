@@ -124,6 +124,7 @@ def run(
 
         if not ctx.ensure_object(Options).quiet:
             echo(f"sakip: memproses {quarter_name(quarter)} Tahun {year}; catatan teknis di {log}", err=True)
+            stack.callback(_show_progress())
         if server:
             server.wait()
         state = quarterly(year, quarter, inputs=inputs, outputs=outputs, templates=templates, expectations=expectations,
@@ -274,6 +275,21 @@ def _preflight(inputs: Path, year: int, quarter: int, templates: Path, expectati
 
 
 SHOWN_WARNINGS = 20  # warnings of initialled PKs printed under the table; all are in validasi.html
+
+
+def _show_progress():
+    """The run's stages and its PKs done on the terminal (sakip.progress); returns what ends it."""
+    from . import progress  # lazy: only where a run starts
+    from .console import ProgressLine
+
+    progress.start()
+    remove = progress.listen(ProgressLine())
+
+    def end() -> None:
+        progress.end()
+        remove()
+
+    return end
 
 
 def _print_summary(summary, outputs: Path, quiet: bool = False) -> None:

@@ -114,3 +114,55 @@ def table(title: str, headers: list[str], rows: list[list[str]], styles: dict[st
     for row in rows:
         echo(row[0], first="- ", indent="  ")
         echo(" · ".join(f"{h}: {v}" for h, v in zip(headers[1:], row[1:])), first="  ", indent="  ")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60} m {seconds % 60:02d} d" if seconds >= 60 else f"{seconds} d"
+
+
+class ProgressLine:
+    """sakip.progress on the terminal: one line per stage on stderr and, while PKs are produced,
+    a bar (PKs done / total, elapsed, estimate). On a terminal the bar is redrawn in place; piped
+    (cron's mail, `make demo`) it is a line at each tenth of the way, never wider than the width."""
+
+    def __init__(self, stream=None, tty: bool | None = None) -> None:
+        import sys
+
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.shown_tenth = -1
+        self.drawn = False
+
+    def _write(self, text: str, redraw: bool = False) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+        self.stream.write(text if redraw else text + "\n")
+        self.drawn = redraw
+        self.stream.flush()
+
+    def bar(self, state) -> str:
+        columns = width() - 1  # a terminal wraps a line that fills the last column
+        left = state.remaining()
+        tail = f" {state.done}/{state.total} PK · {_duration(state.elapsed())}" + (
+            f" · sisa ± {_duration(left)}" if left is not None else "")
+        room = max(10, min(30, columns - len(tail) - 2))
+        filled = room * state.done // max(state.total, 1)
+        return ("[" + "#" * filled + "." * (room - filled) + "]" + tail)[:columns]
+
+    def __call__(self, state, event: str) -> None:
+        if event == "stage":
+            self.shown_tenth = -1
+            for line in wrap(f"sakip: {state.stage} ({_duration(state.elapsed())})"):
+                self._write(line)
+        elif event in ("planned", "advance") and state.total:
+            if self.tty:
+                self._write(self.bar(state), redraw=True)
+                return
+            tenth = 10 * state.done // state.total
+            if tenth != self.shown_tenth:
+                self.shown_tenth = tenth
+                self._write(self.bar(state))
+        elif event == "end" and self.drawn:
+            self.stream.write("\n")
+            self.drawn = False

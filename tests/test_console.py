@@ -59,3 +59,50 @@ def test_the_width_is_the_terminals_and_never_absurd(monkeypatch):
     assert console.width() == 200
     monkeypatch.setenv("COLUMNS", "5")
     assert console.width() == console.MIN_WIDTH
+
+
+def test_progress_is_a_line_per_stage_and_a_bar_at_each_tenth_when_piped(monkeypatch):
+    import io
+
+    from sakip import progress
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    progress.start()
+    remove = progress.listen(console.ProgressLine(out, tty=False))
+    broken = progress.listen(lambda state, event: 1 / 0)  # a listener that fails never stops the run
+    try:
+        progress.stage("paraf")
+        progress.stage("produksi")
+        progress.planned(480)
+        for _ in range(480):
+            progress.advance()
+        progress.end()
+    finally:
+        remove()
+        broken()
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("sakip: memeriksa (paraf) (") and lines[1].startswith("sakip: menyusun dokumen dan paket")
+    bars = lines[2:]
+    assert len(bars) == 11 and bars[0].startswith("[...") and "] 0/480 PK" in bars[0] and "] 480/480 PK" in bars[-1]
+    assert "sisa ±" in bars[5] and all(cell_len(line) <= 79 for line in lines)
+
+
+def test_progress_on_a_terminal_is_redrawn_in_place():
+    import io
+
+    from sakip import progress
+
+    out = io.StringIO()
+    progress.start()
+    remove = progress.listen(console.ProgressLine(out, tty=True))
+    try:
+        progress.stage("produksi")
+        progress.planned(3)
+        progress.advance()
+        progress.advance(2)
+        progress.end()
+    finally:
+        remove()
+    text = out.getvalue()
+    assert text.count("\r\x1b[K") == 2 and text.endswith("] 3/3 PK · 0 d\n")

@@ -107,6 +107,11 @@ def test_rerun_after_one_correction_redoes_only_that_pk(prefect_server, tmp_path
     assert "Sangat" in rows["PK-SEK"]["Predikat"] or "Baik" in rows["PK-SEK"]["Predikat"]
     returned = found["sakip-2026-tw2-dikembalikan"].data
     assert "## PK-IRBAN3 (DIKEMBALIKAN)" in returned and "KOREKSI_" in returned
+    # and the packages' progress bar, at its end: 3 kept, 1 made, of the 4 initialled
+    with get_client(sync_client=True) as client:
+        bars = [a for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[second.state_details.flow_run_id]))) if a.type == "progress"]
+    assert [(b.data, b.description) for b in bars] == [(100.0, "Paket Triwulan II 2026: 4/4 PK")]
 
     # Nothing changed since: a third run makes no package task at all; --force makes revision 3 of each.
     # The third runs as `sakip run` runs it: the period's lock and the GX child are handed in, and
