@@ -26,6 +26,8 @@ demo: setup
 	@echo "Periksa paket terhadap manifest-nya:  .venv/bin/sakip verify <paket.pdf>"
 	@echo "Rekap instansi per triwulan:"
 	@find -L outputs -path '*/latest/rekap_instansi_*.pdf' | sort | sed 's/^/  /'
+	@echo "Halaman status per triwulan, untuk dibuka di peramban (juga di ponsel):"
+	@find outputs -name 'index.html' | sort | sed 's/^/  /'
 	@echo "Hasil pemeriksaan (paraf) per triwulan, untuk dibuka di peramban:"
 	@find outputs -name 'validasi.html' | sort | sed 's/^/  /'
 

@@ -47,6 +47,7 @@ from prefect.utilities.annotations import quote
 from flows.server import ensure_crash_detection
 from sakip import progress
 from sakip.capaian import rules as capaian_stage
+from sakip.outputs import page as page_stage
 from sakip.outputs import reuse, runlog
 from sakip.ingest import bacaan
 from sakip.ingest import workbooks as ingest_stage
@@ -579,9 +580,19 @@ def fan_out(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
         summary.timings = clock.seconds
         summary.selesai = dt.datetime.now(JAKARTA).isoformat(timespec="seconds")
         summary.write(outputs)
+        status_page(outputs, year, quarter)
         publish_artifacts(summary, {})
     logger.info("Selesai (disebar): %s", ", ".join(f"{k} {v}" for k, v in summary.counts(this_run=True).items()))
     return final_state(summary)
+
+
+def status_page(outputs: Path, year: int, quarter: int) -> None:
+    """The period's index.html (sakip.outputs.page). The packages are made by now: a page that
+    cannot be written is a warning in the log, not the run's failure."""
+    try:
+        page_stage.write_page(outputs, year, quarter)
+    except Exception as exc:  # noqa: BLE001 - see above
+        get_run_logger().warning("Halaman status (index.html) tidak dapat ditulis: %s", exc, exc_info=True)
 
 
 def final_state(summary: Summary) -> Summary | State:
@@ -682,6 +693,8 @@ def _stages(year: int, quarter: int, inputs: Path, outputs: Path, templates: Pat
     if agency is not None:
         summary.pekerja = worker_name()
     summary.write(outputs, agency)
+    if agency is None:  # a fanned-out period's page is made when its agencies are gathered
+        status_page(outputs, year, quarter)
     publish_artifacts(summary, verdicts, agency)
     get_run_logger().info("Selesai: %s; %d PK tetap dari revisi sebelumnya", ", ".join(f"{k} {v}" for k, v in summary.counts(this_run=True).items()),
                           len(produced.reused))

@@ -321,6 +321,8 @@ def _print_summary(summary, outputs: Path, quiet: bool = False) -> None:
         echo(f"... dan {len(warned) - SHOWN_WARNINGS} peringatan lain (lihat {summary.report or 'ringkasan.json'})")
     for orphan in summary.orphans:
         echo(f"Berkas tanpa PK: {orphan}", indent="  ")
+    if (period / "index.html").is_file():
+        echo(f"Halaman status (untuk peramban): {period / 'index.html'}")
     if summary.report:
         echo(f"Laporan pemeriksaan (paraf): {summary.report}", indent="  ")
     for label, doc in summary.instansi.items():

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # libreoffice-calc-nogui: tests open the workbooks sakip writes the way Calc does (formula injection).
 # python3-uno: the warm converter drives LibreOffice over UNO from Debian's /usr/bin/python3.
-# postgresql: the database Prefect advises for a server with many workers (README, "Banyak mesin");
-# the fan-out test runs its server on a private cluster of it.
-APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf postgresql)
+# postgresql: the database Prefect advises for a server with many workers (README, "A Prefect
+# server, a work pool and workers"); the fan-out test runs its server on a private cluster of it.
+# chromium: the status page (index.html) is tested in a real browser (tests/outputs/test_page.py).
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea poppler-utils qpdf postgresql chromium)
 
 as_root() { [ "$(id -u)" = 0 ]; }
 

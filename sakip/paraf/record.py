@@ -162,8 +162,12 @@ kode aturan sha256 <code>{{ kode_sha[:12] }}</code>.</p>
 """
 
 
-def _anchor(pk: str) -> str:
+def anchor(pk: str) -> str:
+    """The id of a PK's part of validasi.html (the status page links there)."""
     return f"pk-{hashlib.sha1(pk.encode()).hexdigest()[:10]}"
+
+
+_anchor = anchor
 
 
 def earlier_entries(folder: Path, exclude: set[str]) -> list[dict[str, Any]]:
