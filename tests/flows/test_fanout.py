@@ -144,6 +144,14 @@ def test_a_period_fanned_out_over_two_workers(tmp_path):
                 _page_texts(single / f"2026/TW2/bundel_paket_2026_TW2_{agency}.pdf")
         page = (shared / "2026/TW2/validasi.html").read_text()
         assert all(f'id="{pk.lower()}"' in page.lower() or pk in page for pks in made.values() for pk in pks)
+        # the period's status page, made once the agencies are gathered: every PK, every link lands
+        from tests.outputs.test_page import _check_links, _parse
+
+        for name in ("index.html", "validasi.html"):
+            parsed = _parse((shared / "2026/TW2" / name).read_text(encoding="utf-8"))
+            _check_links(shared / "2026/TW2" / name, parsed.hrefs)
+        listed = " ".join(_parse((shared / "2026/TW2/index.html").read_text(encoding="utf-8")).text)
+        assert all(pk in listed for pks in made.values() for pk in pks)
 
         # 2. One agency again (--force: new revisions), its worker killed in the middle.
         before = {r["id"] for r in _agency_runs(http, "opd02")}

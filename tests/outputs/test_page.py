@@ -59,7 +59,8 @@ def _check_links(page: Path, hrefs: list[str]) -> None:
     for href in hrefs:
         target, _, fragment = urllib.parse.unquote(href).partition("#")
         assert not urllib.parse.urlparse(href).scheme or href.startswith("file:"), href
-        path = Path(urllib.parse.urlparse(target).path) if target.startswith("file:") else (folder / target)
+        path = (Path(urllib.parse.urlparse(target).path) if target.startswith("file:")
+                else folder / target if target else page)
         assert path.resolve().is_relative_to(folder.resolve()), href
         assert path.is_file(), href
         if fragment:
@@ -86,6 +87,9 @@ def test_the_page_says_what_the_run_recorded(run_tw2):
     assert f"{len(summary['pk'])} PK {counts['PARAF']} diparaf {counts['DIKEMBALIKAN']} dikembalikan 0 gagal 0 sudah ditandatangani" in words
     _check_links(page, parsed.hrefs)
     assert "<script" not in page.read_text()
+    # and validasi.html, which the page links to: each of its links lands too
+    report = period / "validasi.html"
+    _check_links(report, [html.unescape(h) for h in _parse(report.read_text(encoding="utf-8")).hrefs])
 
 
 def _chromium(*args: str) -> subprocess.CompletedProcess:
