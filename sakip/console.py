@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -127,8 +128,6 @@ class ProgressLine:
     (cron's mail, `make demo`) it is a line at each tenth of the way, never wider than the width."""
 
     def __init__(self, stream=None, tty: bool | None = None) -> None:
-        import sys
-
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() if tty is None else tty
         self.shown_tenth = -1
