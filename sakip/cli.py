@@ -483,7 +483,7 @@ def status(
     from .formatting import quarter_name, wib
 
     def revision(r: status_mod.PKStatus) -> list[str]:
-        return [f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures.replace(",", ", ") or "-",
+        return [f"{r.revision} dari {r.revisions}" if r.revision else "-", r.signatures or "-",
                 wib(r.made) if r.made else "-"]
 
     period = outputs / str(year) / f"TW{quarter}"

@@ -65,7 +65,7 @@ def rows_by_agency(report: PeriodStatus, folder: Path) -> dict[str, list[_Row]]:
         if has_report:
             links.append(("hasil pemeriksaan", f"{REPORT_FILE}#{anchor(r.pk)}"))
         row = _Row(r.pk, r.verdict, f"{r.revision} dari {r.revisions}" if r.revision else "-",
-                   wib(r.made) if r.made else "-", r.signatures.replace(",", ", ") or "belum", links, r.note)
+                   wib(r.made) if r.made else "-", r.signatures or "belum", links, r.note)
         groups.setdefault(_agency_of(folder, r.pk), []).append(row)
     return groups
 

@@ -189,15 +189,35 @@ def _summary(folder: Path, problems: list[str]) -> tuple[_Summary | None, str]:
     return out, ""
 
 
+def _signer(value: Any) -> str:
+    """The common name of the certificate a signature value (/V) was made with, '' when it cannot
+    be read. Not validated (`sakip verify` does that): what the signature says of itself."""
+    from asn1crypto import cms  # lazy: only for a signed package
+
+    from ..pdf.manifest import certificate_identity
+
+    try:
+        contents = value.get("/Contents")
+        data = contents.original_bytes if hasattr(contents, "original_bytes") else bytes(contents)
+        signed = cms.ContentInfo.load(data.rstrip(b"\0"))["content"]
+        serial = signed["signer_infos"][0]["sid"].native.get("serial_number")
+        cert = next(c.chosen for c in signed["certificates"] if c.chosen.serial_number == serial)
+        return visible(certificate_identity(cert)[0])
+    except Exception:  # noqa: BLE001 - a signature this cannot read still shows as signed
+        return ""
+
+
 def _signed(package: Path) -> str:
-    """The signed fields of a package; Damaged when it does not open as a PDF."""
+    """The signed fields of a package, each with its signer's name as its certificate gives it
+    ("ttd_pejabat (Drs. A)"); Damaged when it does not open as a PDF."""
     from pypdf import PdfReader  # lazy: pypdf (~1 s) only for a period that has packages
 
     try:
         with library_logs():  # pypdf's complaints about a damaged file are not the operator's console
             fields = PdfReader(package).get_fields() or {}
-        return ", ".join(name for name, f in fields.items()
-                         if isinstance(f, dict) and f.get("/FT") == "/Sig" and f.get("/V") is not None)
+            signed = [(name, f.get("/V")) for name, f in fields.items()
+                      if isinstance(f, dict) and f.get("/FT") == "/Sig" and f.get("/V") is not None]
+            return ", ".join(f"{name} ({who})" if (who := _signer(value.get_object())) else name for name, value in signed)
     except Exception as exc:  # noqa: BLE001 - any failure of a third-party parser on a damaged file
         raise Damaged(f"{type(exc).__name__}: {visible(' '.join(str(exc).split()))[:120]}") from None
 

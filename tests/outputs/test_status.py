@@ -42,7 +42,8 @@ def test_status_shows_verdict_revision_and_signatures(run_tw2, tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     rows = {r["pk"]: r for r in data["rows"]}
-    assert rows["PK-SEK"]["signatures"] == "ttd_pejabat" and rows["PK-SEK"]["revision"] == 1
+    # each signed field with its signer's name, as the certificate gives it
+    assert rows["PK-SEK"]["signatures"] == f"ttd_pejabat ({NURUL})" and rows["PK-SEK"]["revision"] == 1
     assert rows["PK-INSP"]["verdict"] == "PARAF" and rows["PK-INSP"]["signatures"] == ""
     assert rows["PK-IRBAN3"]["verdict"] == "DIKEMBALIKAN" and rows["PK-IRBAN3"]["revision"] is None
     assert all(not r["note"].startswith("rusak") for r in data["rows"]) and data["problems"] == []
@@ -56,6 +57,10 @@ def test_status_shows_verdict_revision_and_signatures(run_tw2, tmp_path):
     table = subprocess.run([*SAKIP, "status", "2026", "2", "--outputs", str(outputs)],
                            capture_output=True, text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
     assert "PK-IRBAN3" in table.stdout and "1 dari 1" in table.stdout and "Dokumen instansi" in table.stdout
+    # the status page the next run writes says who signed which field
+    from sakip.outputs.page import write_page
+
+    assert f"ttd_pejabat ({NURUL})" in write_page(outputs, 2026, 2).read_text(encoding="utf-8")
     made = dt.datetime.fromisoformat(rows["PK-SEK"]["made"]).astimezone(JAKARTA)
     assert made.strftime("%d-%m-%Y %H.%M WIB") in table.stdout  # as officials write times, not ISO
 
