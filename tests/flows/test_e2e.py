@@ -285,7 +285,7 @@ def test_make_demo_lists_every_kind_of_output(run_tw2):
     _, out, _, _ = run_tw2
     lines = [line.strip().lstrip("@") for line in (ROOT / "Makefile").read_text().splitlines()
              if line.strip().startswith("@find outputs") or line.strip().startswith("@find -L outputs")]
-    assert len(lines) == 5
+    assert len(lines) == 6  # packages, corrections, bundles, recaps, status pages, validation pages
     for line in lines:
         listed = subprocess.run(["bash", "-c", line], cwd=out.parent, capture_output=True, text=True).stdout.split()
         assert listed, line
