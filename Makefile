@@ -21,7 +21,7 @@ demo: setup
 	@find -L outputs -path '*/latest/paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Berkas koreksi untuk unit yang dikembalikan:"
 	@find outputs -name 'KOREKSI_*.xlsx' | sort | sed 's/^/  /'
-	@echo "Bundel paket per triwulan (untuk dibaca kepala; tanda tangan pada paket masing-masing):"
+	@echo "Bundel paket per triwulan, untuk dibaca kepala (ditandatangani per paket):"
 	@find outputs -name 'bundel_paket_*.pdf' | sort | sed 's/^/  /'
 	@echo "Periksa paket terhadap manifest-nya:  .venv/bin/sakip verify <paket.pdf>"
 	@echo "Rekap instansi per triwulan:"
