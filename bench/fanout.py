@@ -16,7 +16,6 @@ import contextlib
 import json
 import resource
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,27 +23,10 @@ import time
 from pathlib import Path
 
 from bench import generate
-from flows.server import PostgresCluster, PrefectServer
+from flows.server import PostgresCluster, PrefectServer, start_session, stop_session
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def _start(cmd: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=15)
-            return
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _run(args: list[str], env: dict, cwd: Path, log: Path) -> tuple[float, float]:
@@ -99,7 +81,7 @@ def _fan_out(work: Path, common: list[str], database: str, agencies: int, out: d
             for i in range(n):
                 wdir = work / f"{database}-w{n}-{i}"
                 (wdir / "tmp").mkdir(parents=True)
-                workers.append(_start([str(BIN / "prefect"), "worker", "start", "--pool", "sakip", "--limit", "1"],
+                workers.append(start_session([str(BIN / "prefect"), "worker", "start", "--pool", "sakip", "--limit", "1"],
                                       {**env, "SAKIP_PEKERJA": f"w{i + 1}", "TMPDIR": str(wdir / "tmp")},
                                       work / f"{database}-w{n}-{i}.log", wdir))
             time.sleep(5)  # the workers polling: their start is not the period's time
@@ -112,7 +94,7 @@ def _fan_out(work: Path, common: list[str], database: str, agencies: int, out: d
             finally:
                 worker_cpu = sum(_group_cpu(w.pid) for w in workers)
                 for w in workers:
-                    _stop(w)
+                    stop_session(w)
             key = f"{database}_{n}_worker"
             out[f"{key}_seconds"] = seconds
             out[f"{key}_server_cpu_seconds"] = round(sum(_group_cpu(sid) for sid in sessions) - server_cpu, 1)

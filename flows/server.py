@@ -10,6 +10,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -79,6 +80,28 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def start_session(cmd: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
+    """`cmd` in a session of its own, its output in `log`: stopping it (stop_session) takes its
+    children too (a worker's flow-run processes, uvicorn). For the tests and the benchmark."""
+    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop_session(proc: subprocess.Popen) -> None:
+    """SIGTERM to the session's group, SIGKILL after 15 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=15)
+            time.sleep(0.5)  # let the group's other members go
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 class PrefectServer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
 STAGES = {  # the Stopwatch's stage names, as the operator reads them
     "ingest": "membaca workbook",
@@ -44,17 +44,14 @@ class State:
         return pace * (self.total - self.done)
 
 
-class Listener(Protocol):
-    def __call__(self, state: State, event: str) -> None: ...  # event: "stage", "planned", "advance", "end"
-
-
 _listeners: list[Callable[[State, str], None]] = []
 _state = State()
 _lock = threading.Lock()
 
 
 def listen(listener: Callable[[State, str], None]) -> Callable[[], None]:
-    """Install `listener`; returns what removes it."""
+    """Install `listener(state, event)`, event one of "stage", "planned", "advance", "end";
+    returns what removes it."""
     _listeners.append(listener)
     return lambda: _listeners.remove(listener) if listener in _listeners else None
 

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import httpx
 import pytest
 import yaml
 
-from flows.server import PrefectServer
+from flows.server import PrefectServer, start_session, stop_session
 from sakip.schedule import CRON, TIMEZONE, period_for
 
 from tests.conftest import INPUTS, ROOT
@@ -86,23 +85,7 @@ def test_a_scheduled_run_reports_the_quarter_that_ended_in_jakarta():
     assert period_for(dt.date(2026, 7, 5)) == (2026, 2)
 
 
-def _start(cmd: list[str], env: dict, log: Path, cwd: Path) -> subprocess.Popen:
-    # Own session: stopping it takes its children (the worker's flow-run processes, uvicorn) too.
-    return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=15)
-            time.sleep(0.5)  # let the group's other members go
-        except subprocess.TimeoutExpired:
-            continue
+_start, _stop = start_session, stop_session
 
 
 def _group_alive(pgid: int) -> bool:
